@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+SCENARIO ?= scenarios/baseline.yaml
+OUT ?= results/baseline
+
+.PHONY: run test lint bench setup clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (pyenv: .python-version selects 3.12)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/slacktivism run $(SCENARIO) --out $(OUT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check model viz slacktivism tests bench
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py --readme README.md
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -1,0 +1,14 @@
+"""slacktivism: likes, shares and real action in a social-media campaign.
+
+The public surface is small (as Mesa's): load a scenario, build a model, run it.
+
+    >>> from model import load_scenario, SlacktivismModel
+    >>> model = SlacktivismModel(load_scenario("scenarios/baseline.yaml"))
+    >>> summary = model.run()
+"""
+
+from model.scenario import Scenario
+from model.scenario_files import ScenarioError, load_scenario
+from model.slacktivism_model import SlacktivismModel
+
+__all__ = ["Scenario", "ScenarioError", "SlacktivismModel", "load_scenario"]

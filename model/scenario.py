@@ -1,0 +1,333 @@
+"""The scenario: one declaration per parameter (type, default, range, doc).
+
+Every dotted key used in YAML, ``--set``, sweep files, result columns and UI
+labels is a field path here (``network.n_users``, ``slacktivism.licensing``).
+Scenarios are validated with pydantic v2 in strict mode, reject unknown keys
+and are frozen, so a model never runs on a half-checked or mutated scenario
+(the Ciw pipeline: read, fill defaults, validate, freeze).
+
+This module is pure: it knows nothing of files or YAML. Reading files is
+``model.scenario_files``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --------------------------------------------------------------------------
+# Distributions of user attributes
+# --------------------------------------------------------------------------
+
+
+class Constant(_Frozen):
+    """Every user gets the same value."""
+
+    dist: Literal["constant"]
+    value: float = Field(description="the value every user gets")
+
+
+class Uniform(_Frozen):
+    """Uniform on [low, high)."""
+
+    dist: Literal["uniform"]
+    low: float = Field(description="lower bound")
+    high: float = Field(description="upper bound")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high must be >= low (got low={self.low}, high={self.high})")
+        return self
+
+
+class Normal(_Frozen):
+    """Normal with mean and standard deviation (Granovetter's 1978 crowd)."""
+
+    dist: Literal["normal"]
+    mean: float = Field(description="mean")
+    sd: float = Field(ge=0, description="standard deviation")
+
+
+class Beta(_Frozen):
+    """Beta(a, b) on [0, 1]."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0, description="first shape parameter")
+    b: float = Field(gt=0, description="second shape parameter")
+
+
+class Values(_Frozen):
+    """One explicit value per user, in node order."""
+
+    dist: Literal["values"]
+    values: tuple[StrictFloat, ...] = Field(
+        min_length=1, strict=False, description="one value per user in node order"
+    )
+
+
+Distribution = Annotated[
+    Union[Constant, Uniform, Normal, Beta, Values], Field(discriminator="dist")
+]
+
+
+# --------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------
+
+NetworkKind = Literal[
+    "barabasi_albert", "erdos_renyi", "watts_strogatz", "ring_lattice", "complete", "edgelist"
+]
+
+
+class Network(_Frozen):
+    """The follower network (see ``model.network``)."""
+
+    kind: NetworkKind = Field("barabasi_albert", description="graph family, or a real edge list")
+    n_users: int | None = Field(
+        1000, ge=1, le=50_000_000,
+        description="number of users; for edgelist, taken from the file when omitted",
+    )
+    mean_degree: float = Field(
+        10.0, ge=0, le=10_000, description="mean number of followees (undirected: neighbours)"
+    )
+    rewire_prob: float = Field(
+        0.1, ge=0, le=1, description="watts_strogatz: probability that each lattice edge is rewired"
+    )
+    path: str | None = Field(
+        None, description="edgelist: two-column CSV/TSV, 'u v' means u follows v"
+    )
+    directed: bool = Field(
+        False, description="if true, 'u v' means only u follows v; generated graphs orient each edge at random"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Network:
+        if self.kind == "edgelist":
+            if not self.path:
+                raise ValueError("network.kind edgelist needs network.path")
+        elif self.n_users is None:
+            raise ValueError(f"network.kind {self.kind} needs network.n_users")
+        if self.kind == "complete" and self.n_users is not None and self.n_users > 5000:
+            raise ValueError(
+                f"a complete graph of {self.n_users} users is too big (allowed up to 5000)"
+            )
+        return self
+
+
+SeedingStrategy = Literal["random", "hubs", "periphery", "explicit", "none"]
+
+
+class Seeding(_Frozen):
+    """Who starts the campaign; seeds act (and post) at step 0."""
+
+    strategy: SeedingStrategy = Field("random", description="how seeds are chosen")
+    count: int = Field(10, ge=0, description="number of seeds (random, hubs, periphery)")
+    users: tuple[StrictInt, ...] = Field(
+        (), strict=False, description="explicit: the seed users' node indices"
+    )
+
+    @model_validator(mode="after")
+    def _explicit(self) -> Seeding:
+        if self.strategy == "explicit" and not self.users:
+            raise ValueError("seeding.strategy explicit needs seeding.users")
+        if any(u < 0 for u in self.users):
+            raise ValueError("seeding.users must be non-negative node indices")
+        return self
+
+
+class Users(_Frozen):
+    """Heterogeneous user attributes, each drawn from a distribution."""
+
+    threshold: Distribution = Field(
+        default_factory=lambda: Normal(dist="normal", mean=0.25, sd=0.1),
+        description="action threshold theta_i (Granovetter 1978)",
+    )
+    threshold_kind: Literal["fraction", "count"] = Field(
+        "fraction", description="theta compares with the fraction (Watts) or number (Granovetter) of followees who acted"
+    )
+    concern: Distribution = Field(
+        default_factory=lambda: Beta(dist="beta", a=2.0, b=3.0),
+        description="concern for the cause, in [0, 1]",
+    )
+    status_motive: Distribution = Field(
+        default_factory=lambda: Beta(dist="beta", a=2.0, b=5.0),
+        description="wish to be seen supporting, in [0, 1] (impression management)",
+    )
+
+
+class Decision(_Frozen):
+    """How an exposed user chooses between ignore, like, share and act."""
+
+    rule: Literal["threshold", "logit"] = Field(
+        "logit", description="deterministic threshold rule, or a random-utility (logit) choice"
+    )
+    token_weight: float = Field(
+        0.0, ge=0, le=1, description="how much a followee's like or share counts as participation"
+    )
+    noise: float = Field(0.25, gt=0, le=10, description="logit: temperature of the choice")
+    cost_like: float = Field(0.35, ge=0, le=10, description="cost of liking")
+    cost_share: float = Field(0.55, ge=0, le=10, description="cost of sharing")
+    cost_act: float = Field(1.2, ge=0, le=10, description="cost of real action")
+    proof_weight: float = Field(
+        1.5, ge=0, le=20, description="logit: weight of social proof in each utility"
+    )
+
+
+class Slacktivism(_Frozen):
+    """Token support feeding back on action (Kristofferson et al. 2014; Schumann & Klein 2015)."""
+
+    licensing: float = Field(
+        0.0, ge=0, le=1, description="public token support lowers later action (moral licensing)"
+    )
+    consistency: float = Field(
+        0.0, ge=0, le=1, description="token support raises later action (foot in the door)"
+    )
+
+
+class Identity(_Frozen):
+    """Collective identity: token action among an in-group spills over (Schumann & Klein 2015)."""
+
+    share: float = Field(0.0, ge=0, le=1, description="fraction of users in the identifiable in-group")
+    spillover: float = Field(
+        0.5, ge=0, le=1, description="boost to action after token support taken among the in-group"
+    )
+
+
+class Misalignment(_Frozen):
+    """Participants who drift from the campaign's message (the seed essay)."""
+
+    share: float = Field(0.0, ge=0, le=1, description="fraction of users whose shares distort the framing")
+    penalty: float = Field(
+        0.5, ge=0, le=1, description="drop in the will to act of users reached only through distorted shares"
+    )
+
+
+class Platform(_Frozen):
+    """What the platform shows (feeds and visibility), optionally from a preset."""
+
+    preset: Literal["custom", "twitter", "instagram", "facebook"] = Field(
+        "custom", description="fill the other platform keys from a profile; explicit keys win"
+    )
+    feed: Literal["chronological", "engagement"] = Field(
+        "chronological", description="engagement ranking boosts posts with many likes and shares"
+    )
+    engagement_boost: float = Field(
+        2.0, ge=0, le=20, description="engagement feed: extra visibility when the whole population has engaged"
+    )
+    share_reach: float = Field(0.3, ge=0, le=1, description="chance a share reaches a follower's feed")
+    like_reach: float = Field(0.05, ge=0, le=1, description="chance a like shows in a follower's feed")
+    action_reach: float = Field(0.2, ge=0, le=1, description="chance an action post reaches a follower")
+    show_friend_likes: bool = Field(True, description="followees' likes appear in the feed")
+    like_counts_visible: bool = Field(True, description="like counts (and who liked) are public")
+    actions_public: bool = Field(True, description="followees' real actions are visible")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_preset(cls, data):
+        if isinstance(data, dict) and data.get("preset") in PLATFORM_PRESETS:
+            return {**PLATFORM_PRESETS[data["preset"]], **data}
+        return data
+
+
+#: Platform profiles. Twitter/X: reposts reach all followers, like counts
+#: public. Instagram: resharing is weak (stories), friends' likes are not in the
+#: feed. Facebook: engagement-ranked feed that shows friends' likes.
+PLATFORM_PRESETS: dict[str, dict] = {
+    "twitter": dict(feed="engagement", share_reach=0.6, like_reach=0.08, action_reach=0.2,
+                    show_friend_likes=True, like_counts_visible=True),
+    "instagram": dict(feed="engagement", share_reach=0.12, like_reach=0.02, action_reach=0.15,
+                      show_friend_likes=False, like_counts_visible=True),
+    "facebook": dict(feed="engagement", share_reach=0.3, like_reach=0.1, action_reach=0.25,
+                     show_friend_likes=True, like_counts_visible=True),
+}
+
+
+class Campaign(_Frozen):
+    """The campaign's goal and how fast its novelty fades."""
+
+    goal_actions: int = Field(100, ge=0, description="number of real actions the campaign needs")
+    attention_decay: float = Field(
+        0.05, ge=0, le=1, description="per-step fall in the chance a post is seen (novelty fades)"
+    )
+
+
+class Scenario(_Frozen):
+    """A whole, validated, immutable scenario."""
+
+    name: str = Field("unnamed", min_length=1, max_length=200, description="short name")
+    description: str = Field("", max_length=20_000, description="what to watch for")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="master random seed")
+    steps: int = Field(100, ge=0, le=1_000_000, description="maximum number of steps")
+    network: Network = Field(default_factory=Network)
+    seeding: Seeding = Field(default_factory=Seeding)
+    users: Users = Field(default_factory=Users)
+    decision: Decision = Field(default_factory=Decision)
+    slacktivism: Slacktivism = Field(default_factory=Slacktivism)
+    identity: Identity = Field(default_factory=Identity)
+    misalignment: Misalignment = Field(default_factory=Misalignment)
+    platform: Platform = Field(default_factory=Platform)
+    campaign: Campaign = Field(default_factory=Campaign)
+
+    @model_validator(mode="after")
+    def _fits_population(self) -> Scenario:
+        n = self.network.n_users
+        if n is None:
+            return self
+        for key in ("threshold", "concern", "status_motive"):
+            dist = getattr(self.users, key)
+            if isinstance(dist, Values) and len(dist.values) != n:
+                raise ValueError(
+                    f"users.{key} has {len(dist.values)} values for {n} users (needs one per user)"
+                )
+        if self.seeding.strategy == "explicit" and max(self.seeding.users) >= n:
+            raise ValueError(
+                f"seeding.users names user {max(self.seeding.users)} but users are 0..{n - 1}"
+            )
+        return self
+
+    def digest(self) -> str:
+        """SHA-256 of the resolved scenario, for provenance and run ids."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parameter_table() -> list[tuple[str, str, str, str]]:
+    """Rows ``(dotted key, type, default, description)`` of every leaf key.
+
+    Used to generate the README reference table, so the table cannot drift
+    from the declarations.
+    """
+    rows: list[tuple[str, str, str, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            key = f"{prefix}{name}"
+            ann = field.annotation
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                walk(ann, key + ".")
+                continue
+            default = field.get_default(call_default_factory=True)
+            if isinstance(default, BaseModel):
+                default = json.dumps(default.model_dump(mode="json"))
+            type_name = _type_name(ann)
+            rows.append((key, type_name, repr(default) if isinstance(default, str) else str(default),
+                         field.description or ""))
+
+    walk(Scenario, "")
+    return rows
+
+
+def _type_name(ann) -> str:
+    text = str(ann).replace("typing.", "")
+    if "Constant" in text:
+        return "distribution"
+    return text.replace("<class '", "").replace("'>", "")

@@ -1,0 +1,321 @@
+"""The Mesa model: a campaign spreading over a follower network.
+
+Each step has three parts (ODD: ``model/ODD.md``):
+
+1. **Exposure.** Posts made in the previous step (shares always, likes if the
+   platform shows friends' likes, actions if they are public) reach
+   followers' feeds (:mod:`model.feed`).
+2. **Choice.** Users choose to ignore, like, share or act
+   (:mod:`model.decisions`). Under the threshold rule every user whose
+   social proof or own state changed is re-examined, so the rule is exactly
+   Granovetter's (1978) synchronous threshold model; under the logit rule the
+   users who saw the campaign this step choose.
+3. **Bookkeeping.** New likes, shares and actions become next step's posts
+   (:mod:`model.spread`), and the campaign's counts and goal are recorded.
+
+All state lives in NumPy arrays (:class:`model.state.Population`); Mesa
+provides ``rng``, ``steps``, ``running`` and the DataCollector, and optional
+:class:`model.agents.UserAgent` views for inspection.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+
+from model import decisions, feed, metrics, users
+from model.agents import UserAgent
+from model.network import FollowerGraph, generate
+from model.scenario import Scenario
+from model.spread import post_flags, spread_posts
+from model.state import Population
+
+
+def _metric(model: SlacktivismModel, name: str):
+    """DataCollector reporter: one of the current step's metrics."""
+    return model.current[name]
+
+
+class SlacktivismModel(mesa.Model):
+    """Likes, shares and real action in a social-media campaign.
+
+    Args:
+        scenario: a validated :class:`~model.scenario.Scenario`
+            (``model.load_scenario``).
+        rng: seed or ``numpy.random.Generator``; wins over ``scenario.seed``.
+        agents: create one :class:`~model.agents.UserAgent` view per user
+            (for inspection and the app; off by default, never on the hot path).
+        graph: a prebuilt :class:`~model.network.FollowerGraph`; by default
+            the network is generated from the model's ``rng`` (or read, for
+            ``network.kind: edgelist``).
+    """
+
+    def __init__(self, scenario: Scenario, rng: Any = None, *, agents: bool = False,
+                 graph: FollowerGraph | None = None):
+        super().__init__(rng=scenario.seed if rng is None else rng)
+        self.spec = scenario
+        self.seed = _seed_of(scenario.seed if rng is None else rng)
+        self.graph = graph if graph is not None else self._build_graph()
+        n = self.n_users = self.graph.n_users
+        net = scenario.network
+        if net.kind == "edgelist" and "n_users" in net.model_fields_set and net.n_users != n:
+            raise ValueError(f"network.n_users is {net.n_users} but the edge list has {n} users")
+
+        u = scenario.users
+        self.pop = Population(
+            theta=users.draw(u.threshold, n, self.rng),
+            concern=np.clip(users.draw(u.concern, n, self.rng), 0.0, 1.0),
+            status=np.clip(users.draw(u.status_motive, n, self.rng), 0.0, 1.0),
+            in_group=users.draw_fraction(scenario.identity.share, n, self.rng),
+            misaligned=users.draw_fraction(scenario.misalignment.share, n, self.rng),
+        )
+        # This step's feed items per user, filled by spread_posts, read by the next exposure.
+        self._seen = {name: np.zeros(n, dtype=np.int32) for name in ("shares", "distorted", "likes", "acts")}
+        self._touched = np.zeros(n, dtype=bool)
+        self._scratch = np.zeros(n, dtype=bool)
+        self._changed = np.empty(0, dtype=np.int64)
+        self._examine_all = True
+        self.goal_step: int | None = None
+        self.visibility = 1.0
+
+        self.seeds = self._choose_seeds()
+        self._start_campaign(self.seeds)
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: partial(_metric, name=k) for k in ("step", *metrics.SERIES)}
+        )
+        self._record()
+        if agents:
+            for i in range(n):
+                UserAgent(self, i)
+        if scenario.steps == 0:
+            self.running = False
+
+    # ------------------------------------------------------------------ set-up
+
+    def _build_graph(self) -> FollowerGraph:
+        net = self.spec.network
+        if net.kind == "edgelist":
+            from model.edgelist import read_edgelist
+
+            return read_edgelist(net.path, directed=net.directed)
+        return generate(net.kind, net.n_users, net.mean_degree, net.rewire_prob, net.directed, self.rng)
+
+    def _choose_seeds(self) -> np.ndarray:
+        """Seed users by ``seeding.strategy``.
+
+        ``hubs`` are the most-followed users (influencers), ``periphery`` the
+        least-followed users who have any follower (Barbera et al. 2015's
+        critical periphery); ties are broken at random.
+        """
+        s, n = self.spec.seeding, self.n_users
+        count = min(s.count, n)
+        if s.strategy == "none" or (count == 0 and s.strategy != "explicit"):
+            return np.empty(0, dtype=np.int64)
+        if s.strategy == "explicit":
+            seeds = np.asarray(s.users, dtype=np.int64)
+            if seeds.max() >= n:
+                raise ValueError(f"seeding.users names user {seeds.max()} but users are 0..{n - 1}")
+            return np.sort(np.unique(seeds))
+        if s.strategy == "random":
+            return np.sort(self.rng.choice(n, size=count, replace=False))
+        followers = self.graph.n_followers
+        tie_break = self.rng.random(n)
+        if s.strategy == "hubs":
+            order = np.lexsort((tie_break, -followers))
+        else:
+            order = np.lexsort((tie_break, followers == 0, followers))
+        return np.sort(order[:count])
+
+    def _start_campaign(self, seeds: np.ndarray) -> None:
+        """Seeds act at step 0 and post the campaign's call (an aligned share)."""
+        pop = self.pop
+        pop.misaligned[seeds] = False
+        none = np.zeros(len(seeds), dtype=bool)
+        self._apply(seeds, none, ~none, ~none)
+        pop.aware[seeds] = pop.aligned[seeds] = True
+        pop.step_aware[seeds] = 0
+
+    # ------------------------------------------------------------------ step
+
+    def step(self) -> None:
+        """One step: exposure, choice, bookkeeping."""
+        t = self.steps
+        pop, spec = self.pop, self.spec
+        before = (self.current["aware"], self.current["liked"], self.current["shared"],
+                  self.current["acted"], self.current["misled"])
+
+        touched, seen = self._expose(t)
+        candidates, choice = self._choose(touched, seen)
+
+        new_like = (choice == decisions.LIKE) & ~pop.liked[candidates]
+        new_share = (choice == decisions.SHARE) & ~pop.shared[candidates]
+        new_act = choice == decisions.ACT
+        changed = new_like | new_share | new_act
+        idx = candidates[changed]
+        # Acting makes a user aware; an instigator who acted unprompted saw the original call.
+        unprompted = idx[new_act[changed] & ~pop.aware[idx]]
+        pop.aligned[unprompted] = True
+        pop.step_aware[unprompted] = t
+        pop.aware[unprompted] = True
+        self._apply(idx, new_like[changed], new_share[changed], new_act[changed])
+        self._changed = idx
+
+        self._record()
+        after = (self.current["aware"], self.current["liked"], self.current["shared"],
+                 self.current["acted"], self.current["misled"])
+        if after == before or t >= spec.steps:
+            self.running = False
+
+    def _expose(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Users whose feed had campaign items, and those who saw one (sorted)."""
+        pop, platform = self.pop, self.spec.platform
+        touched = np.flatnonzero(self._touched)
+        self._touched[touched] = False
+        multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
+        p_share, p_like, p_act = feed.reach_probabilities(platform, multiplier)
+        counts = {k: v[touched] for k, v in self._seen.items()}
+        for v in self._seen.values():
+            v[touched] = 0
+        p_aligned, p_distorted = feed.exposure_chances(
+            counts["shares"], counts["distorted"], counts["likes"], counts["acts"], p_share, p_like, p_act
+        )
+        draws = self.rng.random((2, len(touched)))
+        aligned = draws[0] < p_aligned
+        seen = touched[aligned | (draws[1] < p_distorted)]
+        fresh = seen[~pop.aware[seen]]
+        pop.aware[fresh] = True
+        pop.step_aware[fresh] = t
+        pop.aligned[touched[aligned]] = True
+        return touched, seen
+
+    def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The users who choose this step, and their choices."""
+        pop, spec = self.pop, self.spec
+        if spec.decision.rule == "threshold":
+            if self._examine_all:
+                candidates = np.arange(self.n_users)
+                self._examine_all = False
+            else:
+                # Only followers of last step's changers (touched) have new social proof,
+                # and only last step's changers have a new own state.
+                self._scratch[touched] = True
+                self._scratch[self._changed] = True
+                candidates = np.flatnonzero(self._scratch)
+                self._scratch[candidates] = False
+            candidates = candidates[~pop.acted[candidates]]
+            choice = decisions.choose_threshold(self._ingredients(candidates), spec.decision, spec.platform)
+            self._scratch[seen] = True
+            unseen = ~self._scratch[candidates]
+            self._scratch[seen] = False
+            choice[unseen & (choice != decisions.ACT)] = decisions.IGNORE
+            return candidates, choice
+        candidates = seen[~pop.acted[seen]]
+        uniforms = self.rng.random(len(candidates))
+        return candidates, decisions.choose_logit(
+            self._ingredients(candidates), spec.decision, spec.platform, uniforms
+        )
+
+    def _ingredients(self, idx: np.ndarray) -> decisions.Ingredients:
+        pop, spec = self.pop, self.spec
+        followees = self.graph.n_followees[idx]
+        acted = pop.acted_followees[idx] if spec.platform.actions_public else np.zeros(len(idx), np.int32)
+        token = pop.token_followees[idx]
+        proof_act = acted + spec.decision.token_weight * token
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if spec.users.threshold_kind == "fraction":
+                proof_act = np.where(followees > 0, proof_act / followees, 0.0)
+            proof_token = np.where(followees > 0, (pop.acted_followees[idx] + token) / followees, 0.0)
+        s, ident, mis = spec.slacktivism, spec.identity, spec.misalignment
+        shift = decisions.action_shift(
+            pop.liked[idx], pop.shared[idx], pop.in_group[idx], pop.in_group_followees[idx],
+            (pop.aware[idx] & ~pop.aligned[idx]) | pop.misaligned[idx],
+            licensing=s.licensing, consistency=s.consistency, spillover=ident.spillover,
+            penalty=mis.penalty, like_counts_visible=spec.platform.like_counts_visible,
+        )
+        return decisions.Ingredients(pop.theta[idx], pop.concern[idx], pop.status[idx],
+                                     proof_act.astype(np.float64), proof_token, shift)
+
+    def _apply(self, idx, new_like, new_share, new_act) -> None:
+        """Record new likes, shares and actions, and post them to followers."""
+        pop = self.pop
+        was_token = (pop.liked[idx] | pop.shared[idx]) & ~pop.acted[idx]
+        was_engaged = pop.liked[idx] | pop.shared[idx] | pop.acted[idx]
+        flags = post_flags(new_like, new_share, new_act, was_token, pop.misaligned[idx],
+                           pop.in_group[idx], was_engaged)
+        pop.liked[idx[new_like]] = True
+        pop.shared[idx[new_share]] = True
+        acted = idx[new_act]
+        pop.acted[acted] = True
+        pop.step_acted[acted] = self.steps
+        spread_posts(self.graph.indptr, self.graph.followers, idx, flags, pop.acted_followees,
+                     pop.token_followees, pop.in_group_followees, self._seen["shares"],
+                     self._seen["distorted"], self._seen["likes"], self._seen["acts"], self._touched)
+
+    def _record(self) -> None:
+        """Update the campaign's counts, goal and feed visibility, and collect them."""
+        c = metrics.counts(self.pop)
+        c["step"] = self.steps
+        c["conversion"] = metrics.conversion(c["acted"], c["aware"])
+        self.visibility = feed.visibility(self.spec.platform.feed, self.spec.platform.engagement_boost,
+                                          c["liked"] + c["shared"], self.n_users)
+        c["visibility"] = self.visibility
+        self.current = c
+        if self.goal_step is None and metrics.goal_reached(c["acted"], self.spec.campaign.goal_actions):
+            self.goal_step = self.steps
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, progress=None) -> dict:
+        """Step until nothing changes or ``steps`` is reached; return :meth:`summary`.
+
+        Args:
+            progress: optional callable, called with the step number after each step.
+        """
+        while self.running and self.steps < self.spec.steps:
+            self.step()
+            if progress is not None:
+                progress(self.steps)
+        self.running = False
+        return self.summary()
+
+    def summary(self) -> dict:
+        """The run's outcome: the same dict ``slacktivism run --json`` prints."""
+        c = self.current
+        goal = self.spec.campaign.goal_actions
+        return {
+            "scenario": self.spec.name,
+            "seed": self.seed,
+            "n_users": self.n_users,
+            "steps_run": self.steps,
+            "aware": c["aware"],
+            "liked": c["liked"],
+            "shared": c["shared"],
+            "acted": c["acted"],
+            "engaged": c["engaged"],
+            "slacktivism_gap": c["slacktivism_gap"],
+            "misled": c["misled"],
+            "conversion": c["conversion"],
+            "goal_actions": goal,
+            "goal_reached": metrics.goal_reached(c["acted"], goal),
+            "goal_step": self.goal_step,
+            "n_seeds": int(len(self.seeds)),
+        }
+
+    def timeseries(self):
+        """The per-step series as a pandas DataFrame (one row per step, from step 0)."""
+        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+    def user_states(self) -> np.ndarray:
+        """Each user's :class:`~model.state.UserState` code."""
+        return self.pop.codes()
+
+
+def _seed_of(rng: Any) -> int | None:
+    if isinstance(rng, (int, np.integer)):
+        return int(rng)
+    return None

@@ -1,0 +1,37 @@
+"""User attributes drawn from the scenario's distributions.
+
+Thresholds follow Granovetter (1978): each user acts once enough others have.
+Concern and the status motive (the wish to be seen supporting; Kristofferson,
+White & Peloza 2014) feed the random-utility choice. All draws use the
+model's ``rng``, in a fixed order, so a seed fixes every user.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.scenario import Beta, Constant, Normal, Uniform, Values
+
+
+def draw(dist, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` values from a scenario distribution, as float64."""
+    if isinstance(dist, Constant):
+        return np.full(n, dist.value, dtype=np.float64)
+    if isinstance(dist, Uniform):
+        return rng.uniform(dist.low, dist.high, size=n)
+    if isinstance(dist, Normal):
+        return rng.normal(dist.mean, dist.sd, size=n)
+    if isinstance(dist, Beta):
+        return rng.beta(dist.a, dist.b, size=n)
+    if isinstance(dist, Values):
+        if len(dist.values) != n:
+            raise ValueError(f"{len(dist.values)} values given for {n} users (needs one per user)")
+        return np.asarray(dist.values, dtype=np.float64)
+    raise TypeError(f"unknown distribution {dist!r}")
+
+
+def draw_fraction(fraction: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """A boolean attribute held by each user independently with probability ``fraction``."""
+    if fraction <= 0:
+        return np.zeros(n, dtype=bool)
+    return rng.random(n) < fraction

@@ -1,0 +1,1 @@
+"""The shells around the model: command line and result files."""

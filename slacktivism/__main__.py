@@ -1,0 +1,5 @@
+import sys
+
+from slacktivism.cli import main
+
+sys.exit(main())

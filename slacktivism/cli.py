@@ -1,0 +1,165 @@
+"""The ``slacktivism`` command: a thin shell around the model.
+
+It reads files, calls the core and writes files (SALib's CLI shape). Every
+error the user can cause is printed as one line and gives exit code 2; no
+traceback reaches the terminal. ``main(argv)`` returns the exit code, so the
+tests call it in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, as for scenario errors
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = _Parser(prog="slacktivism", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run one scenario")
+    run.add_argument("file", help="scenario YAML file")
+    run.add_argument("--seed", type=_non_negative, help="random seed (overrides the scenario's)")
+    run.add_argument("--steps", type=_non_negative, help="maximum number of steps")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a dotted key, e.g. --set network.n_users=5000 (repeatable)")
+    run.add_argument("--out", type=Path, help="directory for time series, summary.json and figure")
+    run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    run.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                     help="progress bar (auto: only on a terminal)")
+
+    validate = sub.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("files", nargs="+", help="scenario YAML files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        return _run(args)
+    except KeyboardInterrupt:
+        print("slacktivism: interrupted", file=sys.stderr)
+        return 130
+
+
+def _validate(args) -> int:
+    from model.scenario_files import ScenarioError, load_scenario
+
+    status = EXIT_OK
+    for file in args.files:
+        try:
+            scenario = load_scenario(file)
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            status = EXIT_USAGE
+        else:
+            print(f"{file}: ok ({scenario.name})")
+    return status
+
+
+def _run(args) -> int:
+    from model.scenario_files import ScenarioError, load_scenario, parse_override
+
+    try:
+        overrides = dict(parse_override(a) for a in args.overrides)
+        if args.seed is not None:
+            overrides["seed"] = args.seed
+        if args.steps is not None:
+            overrides["steps"] = args.steps
+        scenario = load_scenario(args.file, overrides)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if args.out is not None:
+        problem = _unwritable(args.out)
+        if problem:
+            print(f"{args.out}: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+
+    from model import SlacktivismModel
+    from model.edgelist import EdgeListError
+
+    try:
+        model = SlacktivismModel(scenario)
+    except (EdgeListError, ValueError) as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    summary = _run_with_progress(model, show)
+
+    if args.out is not None:
+        from slacktivism.outputs import write_run
+
+        try:
+            written = write_run(model, args.out, scenario_file=args.file)
+        except OSError as exc:
+            print(f"{args.out}: cannot write results ({exc.strerror or exc})", file=sys.stderr)
+            print(json.dumps(summary) if args.json else _format_summary(summary))
+            return EXIT_FAILED
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(_format_summary(summary))
+        if args.out is not None:
+            print(f"wrote {', '.join(str(p) for p in written)}")
+    return EXIT_OK
+
+
+def _run_with_progress(model, show: bool) -> dict:
+    if not show:
+        return model.run()
+    from tqdm import tqdm
+
+    with tqdm(total=model.spec.steps, unit="step", file=sys.stderr, leave=False,
+              desc=model.spec.name) as bar:
+        return model.run(progress=lambda step: bar.update(step - bar.n))
+
+
+def _format_summary(s: dict) -> str:
+    goal = "reached at step " + str(s["goal_step"]) if s["goal_reached"] else "not reached"
+    return "\n".join([
+        f"{s['scenario']}: {s['n_users']} users, seed {s['seed']}, {s['steps_run']} steps",
+        f"  vanity  reach {s['aware']:>8}   likes {s['liked']:>8}   shares {s['shared']:>8}",
+        f"  impact  acted {s['acted']:>8}   goal {s['goal_actions']} actions: {goal}",
+        f"  conversion {s['conversion']:.1%} of reach; slacktivism gap {s['slacktivism_gap']} "
+        f"users engaged but never acted",
+    ])
+
+
+def _unwritable(out: Path) -> str | None:
+    if out.exists() and not out.is_dir():
+        return "exists and is not a directory"
+    parent = out
+    while not parent.exists():
+        parent = parent.parent
+    import os
+
+    if not os.access(parent, os.W_OK):
+        return "is not writable"
+    return None
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Figures and (later) the classroom app; depends on ``model``, never the reverse."""

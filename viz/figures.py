@@ -1,0 +1,56 @@
+"""Matplotlib figures: the vanity metrics against real impact.
+
+Colours of user states live here, never in the model (STYLE habit 6).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402
+
+from model.state import UserState  # noqa: E402
+
+#: One colour per state of the participation funnel.
+STATE_COLOURS = {
+    UserState.UNAWARE: "#d9d9d9",
+    UserState.AWARE: "#9ecae1",
+    UserState.LIKED: "#fdae6b",
+    UserState.SHARED: "#e6550d",
+    UserState.ACTED: "#31a354",
+}
+
+VANITY = (("aware", "reach (users aware)", UserState.AWARE),
+          ("liked", "likes", UserState.LIKED),
+          ("shared", "shares", UserState.SHARED))
+
+
+def campaign_figure(frame, *, goal_actions: int, n_users: int, title: str = "") -> Figure:
+    """Two panels: what the platform shows (left) and what the campaign achieved (right).
+
+    Args:
+        frame: per-step series with ``step``, ``aware``, ``liked``, ``shared``, ``acted``.
+        goal_actions: the campaign's goal, drawn as a line.
+        n_users: population size, for the axis limit.
+        title: figure title.
+    """
+    fig = Figure(figsize=(10, 4.2), layout="constrained")
+    vanity, impact = fig.subplots(1, 2)
+    for column, label, state in VANITY:
+        vanity.plot(frame["step"], frame[column], label=label, color=STATE_COLOURS[state], lw=2)
+    vanity.set_title("What the platform shows")
+    vanity.set_ylim(0, max(1, n_users) * 1.02)
+    impact.plot(frame["step"], frame["acted"], label="real actions", color=STATE_COLOURS[UserState.ACTED], lw=2.5)
+    impact.axhline(goal_actions, color="black", ls="--", lw=1, label=f"goal ({goal_actions})")
+    top = max(goal_actions, int(frame["acted"].max()) if len(frame) else 0, 1)
+    impact.set_ylim(0, top * 1.15)
+    impact.set_title("What the campaign achieved")
+    for ax in (vanity, impact):
+        ax.set_xlabel("step")
+        ax.set_ylabel("users")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", frameon=False)
+    if title:
+        fig.suptitle(title)
+    return fig
