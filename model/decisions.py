@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-IGNORE, LIKE, SHARE, ACT = 0, 1, 2, 3
+LIKE, SHARE, ACT = 0, 1, 2
 
 
 class Ingredients(NamedTuple):
@@ -34,6 +34,7 @@ class Ingredients(NamedTuple):
     proof_act: np.ndarray     # acting followees (+ token weight x token supporters), count or fraction
     proof_token: np.ndarray   # fraction of followees who engaged in any way
     shift: np.ndarray         # action_shift(): own token support, identity, misalignment
+    popularity: float         # the campaign's visible like count, log-scaled to [0, 1]
 
 
 def action_shift(liked, shared, in_group, in_group_followees, misled, *, licensing, consistency,
@@ -61,51 +62,67 @@ def action_shift(liked, shared, in_group, in_group_followees, misled, *, licensi
 
 
 def option_values(ing: Ingredients, decision, platform) -> np.ndarray:
-    """Utilities of (ignore, like, share, act), shape ``(4, n)``.
+    """Utilities of like, share and act against ignoring, shape ``(3, n)``.
 
     Liking pays off for the status-minded only when like counts are visible
-    (hidden like counts remove the incentive to be seen liking). Acting is
-    weighed by how far social proof exceeds the threshold.
+    (hidden like counts remove the incentive to be seen liking), and a
+    visible, large like count pulls towards liking (``decision.bandwagon``).
+    Acting is weighed by how far social proof exceeds the threshold.
     """
     w = decision.proof_weight
-    base = ing.concern + w * ing.proof_token
-    values = np.empty((4, len(ing.theta)))
-    values[IGNORE] = 0.0
-    values[LIKE] = base + ing.status * platform.like_counts_visible - decision.cost_like
+    bandwagon = decision.bandwagon * ing.popularity
+    base = ing.concern + decision.token_proof_weight * ing.proof_token
+    values = np.empty((3, len(ing.theta)))
+    values[LIKE] = base + (ing.status + bandwagon) * platform.like_counts_visible - decision.cost_like
     values[SHARE] = base + ing.status - decision.cost_share
     values[ACT] = (ing.concern + ing.status * platform.actions_public + w * (ing.proof_act - ing.theta)
                    - decision.cost_act + ing.shift)
     return values
 
 
-def choose_logit(ing: Ingredients, decision, platform, uniforms: np.ndarray) -> np.ndarray:
-    """Multinomial-logit choice with temperature ``decision.noise``.
+class Choice(NamedTuple):
+    """What each choosing user does this step (boolean arrays)."""
 
-    ``uniforms`` (one per user) come from the model's rng, so the choice is
-    reproducible; the option is found by inverting the cumulative
-    probabilities.
+    like: np.ndarray
+    share: np.ndarray
+    act: np.ndarray
+
+
+def choose_logit(ing: Ingredients, decision, platform, uniforms: np.ndarray) -> Choice:
+    """Random-utility choice with temperature ``decision.noise``.
+
+    Each option is its own binary logit decision against ignoring it,
+    ``P = 1 / (1 + exp(-V / noise))`` (McFadden 1974): following the
+    participation funnel (Klandermans & Oegema 1987), acting is a decision
+    apart from token support, and liking apart from sharing. A user who acts
+    posts the action and nothing else that step. Making one option less
+    rewarding therefore lowers that option without pushing users into the
+    others, which a single multinomial logit would do through its IIA property.
+
+    Args:
+        uniforms: shape ``(3, n)`` from the model's rng (like, share, act).
     """
     values = option_values(ing, decision, platform) / decision.noise
-    values -= values.max(axis=0)
-    weights = np.exp(values)
-    cumulative = np.cumsum(weights, axis=0)
-    cumulative /= cumulative[-1]
-    return (uniforms > cumulative[:-1]).sum(axis=0).astype(np.int8)
+    act = uniforms[2] < _logistic(values[ACT])
+    like = (uniforms[0] < _logistic(values[LIKE])) & ~act
+    share = (uniforms[1] < _logistic(values[SHARE])) & ~act
+    return Choice(like, share, act)
 
 
-def choose_threshold(ing: Ingredients, decision, platform) -> np.ndarray:
-    """Deterministic choice: act iff proof >= effective threshold, else best token option.
+def choose_threshold(ing: Ingredients, decision, platform) -> Choice:
+    """Deterministic choice: act iff proof >= effective threshold; else like or share if it pays.
 
     The effective threshold is ``theta * max(0, 1 - shift)`` for theta > 0,
     so licensing raises it and consistency lowers it, in the threshold's own
     units; theta <= 0 (an instigator) stays. With no shift and token weight 0
-    this is exactly Granovetter's and Watts's rule.
+    this is exactly Granovetter's and Watts's rule. Token options are taken
+    when their utility is positive: the zero-noise limit of the logit rule.
     """
     effective = np.where(ing.theta > 0, ing.theta * np.maximum(0.0, 1.0 - ing.shift), ing.theta)
-    acts = ing.proof_act >= effective
+    act = ing.proof_act >= effective
     values = option_values(ing, decision, platform)
-    token = np.where(values[SHARE] > values[LIKE], SHARE, LIKE)
-    best = np.maximum(values[LIKE], values[SHARE])
-    choice = np.where(best > 0, token, IGNORE).astype(np.int8)
-    choice[acts] = ACT
-    return choice
+    return Choice((values[LIKE] > 0) & ~act, (values[SHARE] > 0) & ~act, act)
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))

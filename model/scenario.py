@@ -174,11 +174,17 @@ class Decision(_Frozen):
         0.0, ge=0, le=1, description="how much a followee's like or share counts as participation"
     )
     noise: float = Field(0.25, gt=0, le=10, description="logit: temperature of the choice")
-    cost_like: float = Field(0.35, ge=0, le=10, description="cost of liking")
-    cost_share: float = Field(0.55, ge=0, le=10, description="cost of sharing")
-    cost_act: float = Field(1.2, ge=0, le=10, description="cost of real action")
+    cost_like: float = Field(1.0, ge=0, le=10, description="cost of liking")
+    cost_share: float = Field(1.0, ge=0, le=10, description="cost of sharing")
+    cost_act: float = Field(1.5, ge=0, le=10, description="cost of real action")
     proof_weight: float = Field(
-        1.5, ge=0, le=20, description="logit: weight of social proof in each utility"
+        1.5, ge=0, le=20, description="weight of social proof (followees who acted) in acting"
+    )
+    token_proof_weight: float = Field(
+        0.5, ge=0, le=20, description="weight of social proof (followees who engaged) in liking and sharing"
+    )
+    bandwagon: float = Field(
+        0.5, ge=0, le=5, description="pull of a visible, large like count towards liking and sharing"
     )
 
 
@@ -223,8 +229,8 @@ class Platform(_Frozen):
     engagement_boost: float = Field(
         2.0, ge=0, le=20, description="engagement feed: extra visibility when the whole population has engaged"
     )
-    share_reach: float = Field(0.3, ge=0, le=1, description="chance a share reaches a follower's feed")
-    like_reach: float = Field(0.05, ge=0, le=1, description="chance a like shows in a follower's feed")
+    share_reach: float = Field(0.5, ge=0, le=1, description="chance a share reaches a follower's feed")
+    like_reach: float = Field(0.1, ge=0, le=1, description="chance a like shows in a follower's feed")
     action_reach: float = Field(0.2, ge=0, le=1, description="chance an action post reaches a follower")
     show_friend_likes: bool = Field(True, description="followees' likes appear in the feed")
     like_counts_visible: bool = Field(True, description="like counts (and who liked) are public")
@@ -242,12 +248,12 @@ class Platform(_Frozen):
 #: public. Instagram: resharing is weak (stories), friends' likes are not in the
 #: feed. Facebook: engagement-ranked feed that shows friends' likes.
 PLATFORM_PRESETS: dict[str, dict] = {
-    "twitter": dict(feed="engagement", share_reach=0.6, like_reach=0.08, action_reach=0.2,
-                    show_friend_likes=True, like_counts_visible=True),
-    "instagram": dict(feed="engagement", share_reach=0.12, like_reach=0.02, action_reach=0.15,
-                      show_friend_likes=False, like_counts_visible=True),
-    "facebook": dict(feed="engagement", share_reach=0.3, like_reach=0.1, action_reach=0.25,
-                     show_friend_likes=True, like_counts_visible=True),
+    "twitter": dict(feed="engagement", share_reach=0.6, like_reach=0.1, action_reach=0.2,
+                    show_friend_likes=True, like_counts_visible=True, engagement_boost=1.0),
+    "instagram": dict(feed="engagement", share_reach=0.2, like_reach=0.05, action_reach=0.15,
+                      show_friend_likes=False, like_counts_visible=True, engagement_boost=1.0),
+    "facebook": dict(feed="engagement", share_reach=0.4, like_reach=0.15, action_reach=0.25,
+                     show_friend_likes=True, like_counts_visible=True, engagement_boost=1.0),
 }
 
 
@@ -256,7 +262,7 @@ class Campaign(_Frozen):
 
     goal_actions: int = Field(100, ge=0, description="number of real actions the campaign needs")
     attention_decay: float = Field(
-        0.05, ge=0, le=1, description="per-step fall in the chance a post is seen (novelty fades)"
+        0.2, ge=0, le=1, description="per-step fall in the chance a post is seen (novelty fades)"
     )
 
 

@@ -151,9 +151,9 @@ class SlacktivismModel(mesa.Model):
         touched, seen = self._expose(t)
         candidates, choice = self._choose(touched, seen)
 
-        new_like = (choice == decisions.LIKE) & ~pop.liked[candidates]
-        new_share = (choice == decisions.SHARE) & ~pop.shared[candidates]
-        new_act = choice == decisions.ACT
+        new_like = choice.like & ~pop.liked[candidates]
+        new_share = choice.share & ~pop.shared[candidates]
+        new_act = choice.act
         changed = new_like | new_share | new_act
         idx = candidates[changed]
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
@@ -208,13 +208,13 @@ class SlacktivismModel(mesa.Model):
                 self._scratch[candidates] = False
             candidates = candidates[~pop.acted[candidates]]
             choice = decisions.choose_threshold(self._ingredients(candidates), spec.decision, spec.platform)
+            # Token support needs the campaign in the feed this step.
             self._scratch[seen] = True
-            unseen = ~self._scratch[candidates]
+            in_feed = self._scratch[candidates]
             self._scratch[seen] = False
-            choice[unseen & (choice != decisions.ACT)] = decisions.IGNORE
-            return candidates, choice
+            return candidates, choice._replace(like=choice.like & in_feed, share=choice.share & in_feed)
         candidates = seen[~pop.acted[seen]]
-        uniforms = self.rng.random(len(candidates))
+        uniforms = self.rng.random((3, len(candidates)))
         return candidates, decisions.choose_logit(
             self._ingredients(candidates), spec.decision, spec.platform, uniforms
         )
@@ -223,12 +223,13 @@ class SlacktivismModel(mesa.Model):
         pop, spec = self.pop, self.spec
         followees = self.graph.n_followees[idx]
         acted = pop.acted_followees[idx] if spec.platform.actions_public else np.zeros(len(idx), np.int32)
-        token = pop.token_followees[idx]
+        # Likes count as social proof only where the platform shows them.
+        token = pop.token_followees[idx] if spec.platform.like_counts_visible else pop.sharer_followees[idx]
         proof_act = acted + spec.decision.token_weight * token
         with np.errstate(divide="ignore", invalid="ignore"):
             if spec.users.threshold_kind == "fraction":
                 proof_act = np.where(followees > 0, proof_act / followees, 0.0)
-            proof_token = np.where(followees > 0, (pop.acted_followees[idx] + token) / followees, 0.0)
+            proof_token = np.where(followees > 0, (acted + token) / followees, 0.0)
         s, ident, mis = spec.slacktivism, spec.identity, spec.misalignment
         shift = decisions.action_shift(
             pop.liked[idx], pop.shared[idx], pop.in_group[idx], pop.in_group_followees[idx],
@@ -236,15 +237,17 @@ class SlacktivismModel(mesa.Model):
             licensing=s.licensing, consistency=s.consistency, spillover=ident.spillover,
             penalty=mis.penalty, like_counts_visible=spec.platform.like_counts_visible,
         )
+        popularity = np.log1p(self.current["liked"]) / np.log1p(self.n_users)
         return decisions.Ingredients(pop.theta[idx], pop.concern[idx], pop.status[idx],
-                                     proof_act.astype(np.float64), proof_token, shift)
+                                     proof_act.astype(np.float64), proof_token, shift, popularity)
 
     def _apply(self, idx, new_like, new_share, new_act) -> None:
         """Record new likes, shares and actions, and post them to followers."""
         pop = self.pop
         was_token = (pop.liked[idx] | pop.shared[idx]) & ~pop.acted[idx]
+        was_sharer = pop.shared[idx] & ~pop.acted[idx]
         was_engaged = pop.liked[idx] | pop.shared[idx] | pop.acted[idx]
-        flags = post_flags(new_like, new_share, new_act, was_token, pop.misaligned[idx],
+        flags = post_flags(new_like, new_share, new_act, was_token, was_sharer, pop.misaligned[idx],
                            pop.in_group[idx], was_engaged)
         pop.liked[idx[new_like]] = True
         pop.shared[idx[new_share]] = True
@@ -252,7 +255,7 @@ class SlacktivismModel(mesa.Model):
         pop.acted[acted] = True
         pop.step_acted[acted] = self.steps
         spread_posts(self.graph.indptr, self.graph.followers, idx, flags, pop.acted_followees,
-                     pop.token_followees, pop.in_group_followees, self._seen["shares"],
+                     pop.token_followees, pop.sharer_followees, pop.in_group_followees, self._seen["shares"],
                      self._seen["distorted"], self._seen["likes"], self._seen["acts"], self._touched)
 
     def _record(self) -> None:

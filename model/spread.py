@@ -20,17 +20,20 @@ ACT = 8
 TOKEN_NEW = 16        # first like or share of a user who has not acted
 TOKEN_TO_ACT = 32     # a token supporter now acts: leaves token_followees
 IN_GROUP_NEW = 64     # an in-group user engages for the first time
+SHARER_NEW = 128      # first share of a user who has not acted
+SHARER_TO_ACT = 256   # a sharer who had not acted now acts
 
 
 @numba.njit(cache=True, nogil=True)
 def spread_posts(indptr, followers, posters, flags, acted_followees, token_followees,
-                 in_group_followees, seen_shares, seen_distorted, seen_likes, seen_acts, touched):
+                 sharer_followees, in_group_followees, seen_shares, seen_distorted, seen_likes, seen_acts, touched):
     """Deliver each poster's flags to all its followers (in place).
 
     Args:
         indptr, followers: the follower CSR.
         posters: users who posted this step; ``flags`` their bit flags.
-        acted_followees, token_followees, in_group_followees: cumulative counters.
+        acted_followees, token_followees, sharer_followees, in_group_followees:
+            cumulative counters.
         seen_shares, seen_distorted, seen_likes, seen_acts: this step's
             feed items per user, read and cleared by the next exposure.
         touched: set to True for every follower reached.
@@ -54,11 +57,15 @@ def spread_posts(indptr, followers, posters, flags, acted_followees, token_follo
                 token_followees[k] += 1
             if f & TOKEN_TO_ACT:
                 token_followees[k] -= 1
+            if f & SHARER_NEW:
+                sharer_followees[k] += 1
+            if f & SHARER_TO_ACT:
+                sharer_followees[k] -= 1
             if f & IN_GROUP_NEW:
                 in_group_followees[k] += 1
 
 
-def post_flags(new_like, new_share, new_act, was_token, misaligned, in_group, was_engaged):
+def post_flags(new_like, new_share, new_act, was_token, was_sharer, misaligned, in_group, was_engaged):
     """Bit flags of the posts of users who changed this step (vectorised)."""
     flags = np.zeros(len(new_like), dtype=np.int32)
     flags |= np.where(new_share & ~misaligned, SHARE_ALIGNED, 0)
@@ -67,5 +74,7 @@ def post_flags(new_like, new_share, new_act, was_token, misaligned, in_group, wa
     flags |= np.where(new_act, ACT, 0)
     flags |= np.where((new_like | new_share) & ~was_token & ~new_act, TOKEN_NEW, 0)
     flags |= np.where(new_act & was_token, TOKEN_TO_ACT, 0)
+    flags |= np.where(new_share & ~new_act, SHARER_NEW, 0)
+    flags |= np.where(new_act & was_sharer, SHARER_TO_ACT, 0)
     flags |= np.where(in_group & ~was_engaged, IN_GROUP_NEW, 0)
     return flags

@@ -38,6 +38,7 @@ class Population:
             distorted shares).
         acted_followees: followees who acted.
         token_followees: followees who liked or shared but have not acted.
+        sharer_followees: followees who shared but have not acted.
         in_group_followees: in-group followees who engaged in any way.
         step_aware, step_acted: step at which the user became aware / acted
             (-1 if never).
@@ -54,7 +55,7 @@ class Population:
         n = self.n = len(self.theta)
         for name in ("aware", "liked", "shared", "acted", "aligned"):
             setattr(self, name, np.zeros(n, dtype=bool))
-        for name in ("acted_followees", "token_followees", "in_group_followees"):
+        for name in ("acted_followees", "token_followees", "sharer_followees", "in_group_followees"):
             setattr(self, name, np.zeros(n, dtype=np.int32))
         self.step_aware = np.full(n, -1, dtype=np.int32)
         self.step_acted = np.full(n, -1, dtype=np.int32)
