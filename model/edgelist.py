@@ -10,6 +10,7 @@ on an undirected network it is a mutual tie. Ids are mapped to users
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +36,10 @@ def read_edgelist(path: str | Path, *, directed: bool) -> FollowerGraph:
                   if line.strip() and line.lstrip()[0] not in "#%"), "")
     delimiter = "," if "," in first else None
     try:
-        pairs = np.loadtxt(path, comments=("#", "%"), delimiter=delimiter, dtype=np.int64,
-                           usecols=(0, 1), ndmin=2, encoding="utf-8")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "input contained no data": reported below
+            pairs = np.loadtxt(path, comments=("#", "%"), delimiter=delimiter, dtype=np.int64,
+                               usecols=(0, 1), ndmin=2, encoding="utf-8")
     except (ValueError, UnicodeDecodeError) as exc:
         raise EdgeListError(f"{path}: not a two-column integer edge list ({_one_line(exc)})") from None
     if len(pairs) == 0:

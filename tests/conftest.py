@@ -1,0 +1,48 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+def scenario(**sections) -> Scenario:
+    """A validated scenario from nested keyword sections."""
+    return Scenario.model_validate(sections)
+
+
+def threshold_scenario(network: dict, thresholds, kind: str = "count", seeding=None, steps: int = 1000,
+                       **extra) -> Scenario:
+    """The pure threshold model: deterministic rule, no token weight, no slacktivism effects.
+
+    Token support is priced out (cost 10) so that only actions change state.
+    """
+    if isinstance(thresholds, dict):
+        dist = thresholds
+    else:
+        dist = {"dist": "values", "values": [float(t) for t in thresholds]}
+    return scenario(
+        steps=steps,
+        network=network,
+        seeding=seeding or {"strategy": "none"},
+        users={"threshold": dist, "threshold_kind": kind},
+        decision={"rule": "threshold", "token_weight": 0.0, "cost_like": 10.0, "cost_share": 10.0},
+        **extra,
+    )
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
+
+
+def dense_followee_matrix(graph) -> np.ndarray:
+    """A[i, j] = 1 if user i follows user j, built straight from the CSR rows."""
+    n = graph.n_users
+    a = np.zeros((n, n), dtype=np.int64)
+    for j in range(n):
+        a[graph.followers_of(j), j] = 1
+    return a
