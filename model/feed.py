@@ -10,6 +10,7 @@ as petition momentum decays within hours (Yasseri, Hale & Margetts 2017).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
@@ -39,23 +40,49 @@ def reach_probabilities(platform, multiplier: float) -> tuple[float, float, floa
     return p_share, p_like, p_act
 
 
-def exposure_chances(shares, distorted, likes, acts, p_share, p_like, p_act):
-    """Chance of seeing the campaign's own framing, and a distorted one.
+def log_miss(p: float) -> float:
+    """log(1 - p): the log-chance of missing one feed item seen with probability p."""
+    return float(np.log1p(-p)) if p < 1 else -np.inf
 
-    Each feed item is seen independently, so with ``s`` aligned shares, ``l``
-    likes and ``a`` actions the chance of seeing at least one is
-    ``1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a``.
+
+@numba.njit(cache=True, nogil=True)
+def expose(touched, seen_shares, seen_distorted, seen_likes, seen_acts, miss_share, miss_like, miss_act,
+           uniforms, step, aware, aligned, step_aware, seen):
+    """Who sees the campaign among users whose feed had items; clears those items.
+
+    Each item is seen independently, so a user with ``s`` aligned shares,
+    ``l`` likes and ``a`` actions in the feed sees the campaign's own framing
+    with chance ``1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a`` and a distorted framing
+    (``d`` distorted shares) with chance ``1 - (1-p_s)^d``; ``miss_*`` are the
+    ``log(1 - p)``. Users who see either become aware; the aligned framing
+    marks them ``aligned``.
+
+    Returns:
+        The number of users written to the front of ``seen``, in order.
     """
-    miss_share = np.log1p(-p_share) if p_share < 1 else -np.inf
-    miss_like = np.log1p(-p_like) if p_like < 1 else -np.inf
-    miss_act = np.log1p(-p_act) if p_act < 1 else -np.inf
-    with np.errstate(invalid="ignore"):
-        log_miss = (_times(shares, miss_share) + _times(likes, miss_like) + _times(acts, miss_act))
-        aligned = -np.expm1(log_miss)
-        distorted = -np.expm1(_times(distorted, miss_share))
-    return aligned, distorted
-
-
-def _times(count: np.ndarray, log_miss: float) -> np.ndarray:
-    # 0 * -inf must be 0 (no item, no chance), not nan.
-    return np.where(count > 0, count * log_miss, 0.0)
+    m = 0
+    for i in range(len(touched)):
+        k = touched[i]
+        log_aligned = 0.0
+        if seen_shares[k] > 0:
+            log_aligned += seen_shares[k] * miss_share
+        if seen_likes[k] > 0:
+            log_aligned += seen_likes[k] * miss_like
+        if seen_acts[k] > 0:
+            log_aligned += seen_acts[k] * miss_act
+        log_distorted = seen_distorted[k] * miss_share if seen_distorted[k] > 0 else 0.0
+        seen_shares[k] = 0
+        seen_likes[k] = 0
+        seen_acts[k] = 0
+        seen_distorted[k] = 0
+        saw_aligned = uniforms[0, i] < -np.expm1(log_aligned)
+        saw_distorted = uniforms[1, i] < -np.expm1(log_distorted)
+        if saw_aligned:
+            aligned[k] = True
+        if saw_aligned or saw_distorted:
+            seen[m] = k
+            m += 1
+            if not aware[k]:
+                aware[k] = True
+                step_aware[k] = step
+    return m

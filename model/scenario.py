@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
@@ -184,7 +184,7 @@ class Decision(_Frozen):
         0.5, ge=0, le=20, description="weight of social proof (followees who engaged) in liking and sharing"
     )
     bandwagon: float = Field(
-        0.5, ge=0, le=5, description="pull of a visible, large like count towards liking and sharing"
+        0.5, ge=0, le=5, description="pull of a visible, large like count towards liking"
     )
 
 
@@ -307,33 +307,45 @@ class Scenario(_Frozen):
 
 
 def parameter_table() -> list[tuple[str, str, str, str]]:
-    """Rows ``(dotted key, type, default, description)`` of every leaf key.
+    """Rows ``(dotted key, allowed values, default, description)`` of every leaf key.
 
-    Used to generate the README reference table, so the table cannot drift
-    from the declarations.
+    The README's reference table is generated from this, so the table cannot
+    drift from the declarations.
     """
     rows: list[tuple[str, str, str, str]] = []
 
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, field in model.model_fields.items():
-            key = f"{prefix}{name}"
             ann = field.annotation
             if isinstance(ann, type) and issubclass(ann, BaseModel):
-                walk(ann, key + ".")
+                walk(ann, f"{prefix}{name}.")
                 continue
             default = field.get_default(call_default_factory=True)
             if isinstance(default, BaseModel):
-                default = json.dumps(default.model_dump(mode="json"))
-            type_name = _type_name(ann)
-            rows.append((key, type_name, repr(default) if isinstance(default, str) else str(default),
-                         field.description or ""))
+                default = ", ".join(f"{k}: {v}" for k, v in default.model_dump().items())
+                default = "{" + default + "}"
+            rows.append((f"{prefix}{name}", _allowed(field), f"`{default}`", field.description or ""))
 
     walk(Scenario, "")
     return rows
 
 
-def _type_name(ann) -> str:
-    text = str(ann).replace("typing.", "")
+def _allowed(field) -> str:
+    ann = field.annotation
+    text = str(ann)
     if "Constant" in text:
-        return "distribution"
-    return text.replace("<class '", "").replace("'>", "")
+        return "distribution: constant, uniform, normal, beta or values"
+    if get_origin(ann) is Literal:
+        return " / ".join(get_args(ann))
+    names = {int: "integer", float: "number", bool: "true / false", str: "text"}
+    optional = type(None) in get_args(ann)
+    base = next((a for a in get_args(ann) if a is not type(None)), ann) if optional else ann
+    kind = names.get(base) or ("list of integers" if "int" in text else "list of numbers")
+    if optional:
+        kind += " (optional)"
+    bounds = []
+    for meta in field.metadata:
+        for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if getattr(meta, attr, None) is not None:
+                bounds.append(f"{sign} {getattr(meta, attr)}")
+    return kind + (f", {' and '.join(bounds)}" if bounds else "")

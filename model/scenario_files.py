@@ -213,7 +213,8 @@ def _first_error(exc: ValidationError, source: str, lines: Mapping[str, int]) ->
     elif kind == "missing":
         problem = "is required"
     elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        problem = f"dist must be one of {', '.join(sorted(_TAGS))} (got {_show(got)})"
+        tag = got.get("dist") if isinstance(got, dict) else got
+        problem = f"dist must be one of {', '.join(sorted(_TAGS))} (got {_show(tag)})"
     elif kind == "literal_error":
         allowed = message.removeprefix("Input should be ")
         problem = f"not an allowed value (got {_show(got)}; allowed {allowed})"

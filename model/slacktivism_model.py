@@ -30,7 +30,7 @@ from model import decisions, feed, metrics, users
 from model.agents import UserAgent
 from model.network import FollowerGraph, generate
 from model.scenario import Scenario
-from model.spread import post_flags, spread_posts
+from model.spread import post
 from model.state import Population
 
 
@@ -177,20 +177,12 @@ class SlacktivismModel(mesa.Model):
         self._touched[touched] = False
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
         p_share, p_like, p_act = feed.reach_probabilities(platform, multiplier)
-        counts = {k: v[touched] for k, v in self._seen.items()}
-        for v in self._seen.values():
-            v[touched] = 0
-        p_aligned, p_distorted = feed.exposure_chances(
-            counts["shares"], counts["distorted"], counts["likes"], counts["acts"], p_share, p_like, p_act
-        )
-        draws = self.rng.random((2, len(touched)))
-        aligned = draws[0] < p_aligned
-        seen = touched[aligned | (draws[1] < p_distorted)]
-        fresh = seen[~pop.aware[seen]]
-        pop.aware[fresh] = True
-        pop.step_aware[fresh] = t
-        pop.aligned[touched[aligned]] = True
-        return touched, seen
+        seen = np.empty(len(touched), dtype=np.int64)
+        count = feed.expose(touched, self._seen["shares"], self._seen["distorted"], self._seen["likes"],
+                            self._seen["acts"], feed.log_miss(p_share), feed.log_miss(p_like),
+                            feed.log_miss(p_act), self.rng.random((2, len(touched))), t, pop.aware,
+                            pop.aligned, pop.step_aware, seen)
+        return touched, seen[:count]
 
     def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The users who choose this step, and their choices."""
@@ -244,19 +236,11 @@ class SlacktivismModel(mesa.Model):
     def _apply(self, idx, new_like, new_share, new_act) -> None:
         """Record new likes, shares and actions, and post them to followers."""
         pop = self.pop
-        was_token = (pop.liked[idx] | pop.shared[idx]) & ~pop.acted[idx]
-        was_sharer = pop.shared[idx] & ~pop.acted[idx]
-        was_engaged = pop.liked[idx] | pop.shared[idx] | pop.acted[idx]
-        flags = post_flags(new_like, new_share, new_act, was_token, was_sharer, pop.misaligned[idx],
-                           pop.in_group[idx], was_engaged)
-        pop.liked[idx[new_like]] = True
-        pop.shared[idx[new_share]] = True
-        acted = idx[new_act]
-        pop.acted[acted] = True
-        pop.step_acted[acted] = self.steps
-        spread_posts(self.graph.indptr, self.graph.followers, idx, flags, pop.acted_followees,
-                     pop.token_followees, pop.sharer_followees, pop.in_group_followees, self._seen["shares"],
-                     self._seen["distorted"], self._seen["likes"], self._seen["acts"], self._touched)
+        post(self.graph.indptr, self.graph.followers, idx, new_like, new_share, new_act, self.steps,
+             pop.liked, pop.shared, pop.acted, pop.step_acted, pop.misaligned, pop.in_group,
+             pop.acted_followees, pop.token_followees, pop.sharer_followees, pop.in_group_followees,
+             self._seen["shares"], self._seen["distorted"], self._seen["likes"], self._seen["acts"],
+             self._touched)
 
     def _record(self) -> None:
         """Update the campaign's counts, goal and feed visibility, and collect them."""

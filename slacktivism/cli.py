@@ -120,10 +120,14 @@ def _run(args) -> int:
 def _run_with_progress(model, show: bool) -> dict:
     if not show:
         return model.run()
+    import shutil
+
     from tqdm import tqdm
 
-    with tqdm(total=model.spec.steps, unit="step", file=sys.stderr, leave=False,
-              desc=model.spec.name) as bar:
+    # A pseudo-terminal may report a 0x0 size, which makes tqdm draw nothing.
+    size = shutil.get_terminal_size((80, 24))
+    with tqdm(total=model.spec.steps, unit="step", file=sys.stderr, leave=False, desc=model.spec.name,
+              ncols=size.columns or 80, nrows=size.lines or 24) as bar:
         return model.run(progress=lambda step: bar.update(step - bar.n))
 
 

@@ -1,0 +1,60 @@
+"""The baseline the issue names: plain Mesa, one Agent per user, a Python loop each step.
+
+Each user is a ``FixedAgent`` on a ``mesa.discrete_space.Network`` cell and
+applies the same synchronous fractional threshold rule (Watts 2002) as the
+vectorised model, by looping over its neighbours' agents.
+"""
+
+from __future__ import annotations
+
+import mesa
+import networkx as nx
+import numpy as np
+from mesa.discrete_space import FixedAgent, Network
+
+
+class PlainUser(FixedAgent):
+    """One user: acts once the fraction of neighbours who acted reaches its threshold."""
+
+    def __init__(self, model, cell, theta):
+        super().__init__(model)
+        self.cell = cell
+        self.theta = theta
+        self.acted = False
+        self.next_acted = False
+
+    def decide(self):
+        """Look at each neighbour (the Python loop the vectorised model avoids)."""
+        if self.acted:
+            self.next_acted = True
+            return
+        neighbours = self.cell.connections.values()
+        degree = len(neighbours)
+        if degree == 0:
+            self.next_acted = False
+            return
+        acted = sum(1 for cell in neighbours for agent in cell.agents if agent.acted)
+        self.next_acted = acted / degree >= self.theta
+
+    def commit(self):
+        """Synchronous update: everyone decides on the old state, then all commit."""
+        self.acted = self.next_acted
+
+
+class PlainThresholdModel(mesa.Model):
+    """Watts's threshold model written the plain Mesa way."""
+
+    def __init__(self, graph: nx.Graph, thetas: np.ndarray, seeds: np.ndarray, rng=0):
+        super().__init__(rng=rng)
+        self.grid = Network(graph, random=self.random, layout=None)
+        self.users = [PlainUser(self, self.grid[i], float(thetas[i])) for i in range(len(thetas))]
+        for i in seeds:
+            self.users[int(i)].acted = True
+
+    def step(self):
+        self.agents.do("decide")
+        self.agents.do("commit")
+
+    @property
+    def acted(self) -> int:
+        return sum(u.acted for u in self.users)

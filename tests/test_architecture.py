@@ -1,0 +1,46 @@
+"""The simulation core imports no YAML, files, printing, plotting or web (STYLE.md)."""
+
+import ast
+
+import pytest
+
+from tests.conftest import ROOT
+
+CORE = ["scenario", "network", "users", "state", "spread", "feed", "decisions", "metrics", "agents",
+        "slacktivism_model"]
+FORBIDDEN = {"yaml", "matplotlib", "solara", "viz", "slacktivism", "pandas", "pyarrow", "tqdm", "requests",
+             "os", "pathlib", "io", "shutil", "subprocess"}
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module.split(".")[0]
+
+
+def _calls(path, name):
+    tree = ast.parse(path.read_text())
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == name]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_is_pure(module):
+    path = ROOT / "model" / f"{module}.py"
+    assert not (set(_imports(path)) & FORBIDDEN)
+    assert not _calls(path, "print") and not _calls(path, "open")
+
+
+def test_model_never_imports_viz_or_the_shell():
+    for path in (ROOT / "model").glob("*.py"):
+        assert not ({"viz", "slacktivism"} & set(_imports(path))), path.name
+
+
+def test_no_global_random_state():
+    for folder in ("model", "viz", "slacktivism"):
+        for path in (ROOT / folder).glob("*.py"):
+            text = path.read_text()
+            assert "np.random.seed" not in text and "random.seed(" not in text, path
+            assert "import random" not in text, path

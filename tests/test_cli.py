@@ -1,0 +1,116 @@
+"""The command line: each flag reaches the core; outputs are complete and readable."""
+
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from slacktivism.cli import main
+from tests.conftest import ROOT
+
+BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
+SMALL = ["--set", "network.n_users=1500"]
+
+KEYS = {"scenario", "seed", "n_users", "steps_run", "aware", "liked", "shared", "acted", "goal_actions",
+        "goal_reached", "goal_step"}
+
+
+def _json_run(capsys, *argv):
+    assert main(["run", BASELINE, "--json", *SMALL, *argv]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""  # no progress bar when stderr is not a terminal
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    return json.loads(lines[0])
+
+
+def test_json_prints_exactly_one_object_with_the_fixed_keys(capsys):
+    summary = _json_run(capsys)
+    assert KEYS <= summary.keys()
+    assert summary["scenario"] == "baseline" and summary["n_users"] == 1500
+    assert summary["goal_reached"] == (summary["acted"] >= summary["goal_actions"])
+
+
+def test_flags_reach_the_core(capsys):
+    assert _json_run(capsys, "--seed", "7")["seed"] == 7
+    assert _json_run(capsys, "--steps", "3")["steps_run"] == 3
+    assert _json_run(capsys, "--set", "campaign.goal_actions=5")["goal_actions"] == 5
+    mapping = _json_run(capsys, "--set", "seeding={strategy: none}")
+    assert mapping["aware"] == 0 and mapping["acted"] == 0
+    assert _json_run(capsys, "--seed", "7") == _json_run(capsys, "--set", "seed=7")
+
+
+def test_out_writes_series_summary_and_figure(tmp_path, capsys):
+    out = tmp_path / "result"
+    assert main(["run", BASELINE, *SMALL, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "vanity" in printed and "impact" in printed
+    csv = pd.read_csv(out / "timeseries.csv")
+    parquet = pd.read_parquet(out / "timeseries.parquet")
+    assert csv.columns.tolist() == parquet.columns.tolist()
+    assert {"step", "aware", "liked", "shared", "acted"} <= set(csv.columns)
+    assert csv["step"].tolist() == list(range(len(csv)))
+    assert csv.equals(parquet)
+    summary = json.loads((out / "summary.json").read_text())
+    assert KEYS <= summary.keys()
+    assert summary["acted"] == csv["acted"].iloc[-1] and summary["steps_run"] == csv["step"].iloc[-1]
+    prov = summary["provenance"]
+    assert len(prov["scenario_sha256"]) == 64 and prov["seed"] == 42
+    assert prov["packages"]["mesa"].startswith("3.5")
+    assert prov["scenario"]["network"]["n_users"] == 1500
+    assert "git_commit" in prov
+    with Image.open(out / "figure.png") as image:
+        assert image.format == "PNG" and image.size[0] > 600
+
+
+def test_scenario_hash_changes_with_the_scenario(tmp_path, capsys):
+    digests = []
+    for n in (1500, 1600):
+        out = tmp_path / str(n)
+        assert main(["run", BASELINE, "--set", f"network.n_users={n}", "--out", str(out), "--json"]) == 0
+        digests.append(json.loads((out / "summary.json").read_text())["provenance"]["scenario_sha256"])
+    capsys.readouterr()
+    assert digests[0] != digests[1]
+
+
+def test_out_that_is_a_file_is_refused_before_running(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert main(["run", BASELINE, *SMALL, "--out", str(target)]) == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    """A real pseudo-terminal gets a progress bar; a pipe does not."""
+    cmd = [sys.executable, "-m", "slacktivism", "run", BASELINE, *SMALL]
+    piped = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
+    assert piped.stderr == ""
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdout and stderr are the terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, cmd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    text = b"".join(chunks).decode(errors="replace")
+    assert "step/s" in text or "it/s" in text or "/60" in text
+
+
+def test_console_script_is_installed():
+    script = os.path.join(os.path.dirname(sys.executable), "slacktivism")
+    if not os.path.exists(script):
+        pytest.skip("not installed as a package (run through make test)")
+    result = subprocess.run([script, "validate", BASELINE], capture_output=True, text=True)
+    assert result.returncode == 0 and "ok" in result.stdout
