@@ -109,19 +109,26 @@ def choose_logit(ing: Ingredients, decision, platform, uniforms: np.ndarray) -> 
     return Choice(like, share, act)
 
 
-def choose_threshold(ing: Ingredients, decision, platform) -> Choice:
-    """Deterministic choice: act iff proof >= effective threshold; else like or share if it pays.
+def threshold_acts(theta: np.ndarray, proof_act: np.ndarray, shift) -> np.ndarray:
+    """The threshold rule for acting: proof >= effective threshold.
 
     The effective threshold is ``theta * max(0, 1 - shift)`` for theta > 0,
     so licensing raises it and consistency lowers it, in the threshold's own
     units; theta <= 0 (an instigator) stays. With no shift and token weight 0
-    this is exactly Granovetter's and Watts's rule. Token options are taken
-    when their utility is positive: the zero-noise limit of the logit rule.
+    this is exactly Granovetter's (1978) and Watts's (2002) rule.
     """
-    effective = np.where(ing.theta > 0, ing.theta * np.maximum(0.0, 1.0 - ing.shift), ing.theta)
-    act = ing.proof_act >= effective
+    effective = np.where(theta > 0, theta * np.maximum(0.0, 1.0 - np.asarray(shift)), theta)
+    return proof_act >= effective
+
+
+def choose_token_threshold(ing: Ingredients, decision, platform) -> Choice:
+    """Deterministic token support: like or share when its utility is positive.
+
+    The zero-noise limit of the logit rule; acting is left to
+    :func:`threshold_acts` (``act`` is all False here).
+    """
     values = option_values(ing, decision, platform)
-    return Choice((values[LIKE] > 0) & ~act, (values[SHARE] > 0) & ~act, act)
+    return Choice(values[LIKE] > 0, values[SHARE] > 0, np.zeros(len(ing.theta), dtype=bool))
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:

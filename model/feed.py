@@ -13,6 +13,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from model.state import FEED_ACTS, FEED_DISTORTED, FEED_LIKES, FEED_SHARES
+
 
 def visibility(feed: str, engagement_boost: float, engagement: int, n_users: int) -> float:
     """Multiplier on every post's reach.
@@ -46,8 +48,8 @@ def log_miss(p: float) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def expose(touched, seen_shares, seen_distorted, seen_likes, seen_acts, miss_share, miss_like, miss_act,
-           uniforms, step, aware, aligned, step_aware, seen):
+def expose(touched, social, miss_share, miss_like, miss_act, uniforms, step, aware, aligned, step_aware,
+           seen):
     """Who sees the campaign among users whose feed had items; clears those items.
 
     Each item is seen independently, so a user with ``s`` aligned shares,
@@ -55,7 +57,8 @@ def expose(touched, seen_shares, seen_distorted, seen_likes, seen_acts, miss_sha
     with chance ``1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a`` and a distorted framing
     (``d`` distorted shares) with chance ``1 - (1-p_s)^d``; ``miss_*`` are the
     ``log(1 - p)``. Users who see either become aware; the aligned framing
-    marks them ``aligned``.
+    marks them ``aligned``. Feed items are read from and cleared in the
+    ``FEED_*`` columns of ``social`` (``model.state.Population``).
 
     Returns:
         The number of users written to the front of ``seen``, in order.
@@ -63,18 +66,16 @@ def expose(touched, seen_shares, seen_distorted, seen_likes, seen_acts, miss_sha
     m = 0
     for i in range(len(touched)):
         k = touched[i]
+        row = social[k]
         log_aligned = 0.0
-        if seen_shares[k] > 0:
-            log_aligned += seen_shares[k] * miss_share
-        if seen_likes[k] > 0:
-            log_aligned += seen_likes[k] * miss_like
-        if seen_acts[k] > 0:
-            log_aligned += seen_acts[k] * miss_act
-        log_distorted = seen_distorted[k] * miss_share if seen_distorted[k] > 0 else 0.0
-        seen_shares[k] = 0
-        seen_likes[k] = 0
-        seen_acts[k] = 0
-        seen_distorted[k] = 0
+        if row[FEED_SHARES] > 0:
+            log_aligned += row[FEED_SHARES] * miss_share
+        if row[FEED_LIKES] > 0:
+            log_aligned += row[FEED_LIKES] * miss_like
+        if row[FEED_ACTS] > 0:
+            log_aligned += row[FEED_ACTS] * miss_act
+        log_distorted = row[FEED_DISTORTED] * miss_share if row[FEED_DISTORTED] > 0 else 0.0
+        row[FEED_SHARES:] = 0
         saw_aligned = uniforms[0, i] < -np.expm1(log_aligned)
         saw_distorted = uniforms[1, i] < -np.expm1(log_distorted)
         if saw_aligned:

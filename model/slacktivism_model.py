@@ -31,7 +31,7 @@ from model.agents import UserAgent
 from model.network import FollowerGraph, generate
 from model.scenario import Scenario
 from model.spread import post
-from model.state import Population
+from model.state import ACTED, FEED_SHARES, IN_GROUP, SHARER, TOKEN, Population
 
 
 def _metric(model: SlacktivismModel, name: str):
@@ -72,9 +72,9 @@ class SlacktivismModel(mesa.Model):
             in_group=users.draw_fraction(scenario.identity.share, n, self.rng),
             misaligned=users.draw_fraction(scenario.misalignment.share, n, self.rng),
         )
-        # This step's feed items per user, filled by spread_posts, read by the next exposure.
-        self._seen = {name: np.zeros(n, dtype=np.int32) for name in ("shares", "distorted", "likes", "acts")}
         self._touched = np.zeros(n, dtype=bool)
+        # Likes count as social proof only where the platform shows them; shares always do.
+        self._token_column = TOKEN if scenario.platform.like_counts_visible else SHARER
         self._scratch = np.zeros(n, dtype=bool)
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
@@ -171,75 +171,98 @@ class SlacktivismModel(mesa.Model):
             self.running = False
 
     def _expose(self, t: int) -> tuple[np.ndarray, np.ndarray]:
-        """Users whose feed had campaign items, and those who saw one (sorted)."""
-        pop, platform = self.pop, self.spec.platform
+        """Users whose feed had campaign items, and those who saw one (both sorted).
+
+        Users who have acted no longer take part: their feed items are dropped
+        and no random number is drawn for them.
+        """
+        pop = self.pop
         touched = np.flatnonzero(self._touched)
         self._touched[touched] = False
+        done = pop.acted[touched]
+        pop.social[touched[done], FEED_SHARES:] = 0
+        active = touched[~done]
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
-        p_share, p_like, p_act = feed.reach_probabilities(platform, multiplier)
-        seen = np.empty(len(touched), dtype=np.int64)
-        count = feed.expose(touched, self._seen["shares"], self._seen["distorted"], self._seen["likes"],
-                            self._seen["acts"], feed.log_miss(p_share), feed.log_miss(p_like),
-                            feed.log_miss(p_act), self.rng.random((2, len(touched))), t, pop.aware,
+        p_share, p_like, p_act = feed.reach_probabilities(self.spec.platform, multiplier)
+        seen = np.empty(len(active), dtype=np.int64)
+        count = feed.expose(active, pop.social, feed.log_miss(p_share), feed.log_miss(p_like),
+                            feed.log_miss(p_act), self.rng.random((2, len(active))), t, pop.aware,
                             pop.aligned, pop.step_aware, seen)
         return touched, seen[:count]
 
-    def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The users who choose this step, and their choices."""
-        pop, spec = self.pop, self.spec
-        if spec.decision.rule == "threshold":
-            if self._examine_all:
-                candidates = np.arange(self.n_users)
-                self._examine_all = False
-            else:
-                # Only followers of last step's changers (touched) have new social proof,
-                # and only last step's changers have a new own state.
-                self._scratch[touched] = True
-                self._scratch[self._changed] = True
-                candidates = np.flatnonzero(self._scratch)
-                self._scratch[candidates] = False
-            candidates = candidates[~pop.acted[candidates]]
-            choice = decisions.choose_threshold(self._ingredients(candidates), spec.decision, spec.platform)
-            # Token support needs the campaign in the feed this step.
-            self._scratch[seen] = True
-            in_feed = self._scratch[candidates]
-            self._scratch[seen] = False
-            return candidates, choice._replace(like=choice.like & in_feed, share=choice.share & in_feed)
-        candidates = seen[~pop.acted[seen]]
-        uniforms = self.rng.random((3, len(candidates)))
-        return candidates, decisions.choose_logit(
-            self._ingredients(candidates), spec.decision, spec.platform, uniforms
-        )
+    def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, decisions.Choice]:
+        """The users who choose this step (sorted, none has acted), and their choices."""
+        spec = self.spec
+        if spec.decision.rule == "logit":
+            ingredients = self._ingredients(seen)
+            uniforms = self.rng.random((3, len(seen)))
+            return seen, decisions.choose_logit(ingredients, spec.decision, spec.platform, uniforms)
+        if self._examine_all:
+            candidates = np.arange(self.n_users)
+            self._examine_all = False
+        else:
+            # Only followers of last step's changers (touched) have new social proof,
+            # and only last step's changers have a new own state.
+            self._scratch[touched] = True
+            self._scratch[self._changed] = True
+            candidates = np.flatnonzero(self._scratch)
+            self._scratch[candidates] = False
+        candidates = candidates[~self.pop.acted[candidates]]
+        act = decisions.threshold_acts(self.pop.theta[candidates], self._proof_act(candidates),
+                                       self._shift(candidates))
+        # Token support needs the campaign in this step's feed (seen is a subset of candidates).
+        like = np.zeros(len(candidates), dtype=bool)
+        share = np.zeros(len(candidates), dtype=bool)
+        at = np.searchsorted(candidates, seen)
+        token = decisions.choose_token_threshold(self._ingredients(seen), spec.decision, spec.platform)
+        like[at] = token.like
+        share[at] = token.share
+        return candidates, decisions.Choice(like & ~act, share & ~act, act)
 
-    def _ingredients(self, idx: np.ndarray) -> decisions.Ingredients:
-        pop, spec = self.pop, self.spec
-        followees = self.graph.n_followees[idx]
-        acted = pop.acted_followees[idx] if spec.platform.actions_public else np.zeros(len(idx), np.int32)
-        # Likes count as social proof only where the platform shows them.
-        token = pop.token_followees[idx] if spec.platform.like_counts_visible else pop.sharer_followees[idx]
-        proof_act = acted + spec.decision.token_weight * token
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if spec.users.threshold_kind == "fraction":
-                proof_act = np.where(followees > 0, proof_act / followees, 0.0)
-            proof_token = np.where(followees > 0, (acted + token) / followees, 0.0)
+    def _proof_act(self, idx: np.ndarray) -> np.ndarray:
+        """Social proof towards acting: followees who acted, plus token weight x token supporters.
+
+        A count, or for ``users.threshold_kind: fraction`` a fraction of the
+        user's followees (0 for a user who follows no one; Watts 2002).
+        """
+        spec, social = self.spec, self.pop.social
+        proof = social[idx, ACTED].astype(np.float64) if spec.platform.actions_public else np.zeros(len(idx))
+        if spec.decision.token_weight:
+            proof += spec.decision.token_weight * social[idx, self._token_column]
+        if spec.users.threshold_kind == "fraction":
+            followees = self.graph.n_followees[idx]
+            proof = np.divide(proof, followees, out=np.zeros(len(idx)), where=followees > 0)
+        return proof
+
+    def _shift(self, idx: np.ndarray):
+        """decisions.action_shift for these users (0 when every effect is switched off)."""
+        spec, pop = self.spec, self.pop
         s, ident, mis = spec.slacktivism, spec.identity, spec.misalignment
-        shift = decisions.action_shift(
-            pop.liked[idx], pop.shared[idx], pop.in_group[idx], pop.in_group_followees[idx],
+        if not (s.licensing or s.consistency or (ident.share and ident.spillover) or (mis.share and mis.penalty)):
+            return 0.0
+        return decisions.action_shift(
+            pop.liked[idx], pop.shared[idx], pop.in_group[idx], pop.social[idx, IN_GROUP],
             (pop.aware[idx] & ~pop.aligned[idx]) | pop.misaligned[idx],
             licensing=s.licensing, consistency=s.consistency, spillover=ident.spillover,
             penalty=mis.penalty, like_counts_visible=spec.platform.like_counts_visible,
         )
+
+    def _ingredients(self, idx: np.ndarray) -> decisions.Ingredients:
+        pop, social = self.pop, self.pop.social
+        followees = self.graph.n_followees[idx]
+        acted = social[idx, ACTED] if self.spec.platform.actions_public else 0
+        engaged = (acted + social[idx, self._token_column]).astype(np.float64)
+        proof_token = np.divide(engaged, followees, out=np.zeros(len(idx)), where=followees > 0)
+        shift = self._shift(idx)
         popularity = np.log1p(self.current["liked"]) / np.log1p(self.n_users)
-        return decisions.Ingredients(pop.theta[idx], pop.concern[idx], pop.status[idx],
-                                     proof_act.astype(np.float64), proof_token, shift, popularity)
+        return decisions.Ingredients(pop.theta[idx], pop.concern[idx], pop.status[idx], self._proof_act(idx),
+                                     proof_token, np.broadcast_to(shift, (len(idx),)), popularity)
 
     def _apply(self, idx, new_like, new_share, new_act) -> None:
         """Record new likes, shares and actions, and post them to followers."""
         pop = self.pop
         post(self.graph.indptr, self.graph.followers, idx, new_like, new_share, new_act, self.steps,
-             pop.liked, pop.shared, pop.acted, pop.step_acted, pop.misaligned, pop.in_group,
-             pop.acted_followees, pop.token_followees, pop.sharer_followees, pop.in_group_followees,
-             self._seen["shares"], self._seen["distorted"], self._seen["likes"], self._seen["acts"],
+             pop.liked, pop.shared, pop.acted, pop.step_acted, pop.misaligned, pop.in_group, pop.social,
              self._touched)
 
     def _record(self) -> None:

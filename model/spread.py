@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import numba
 
+from model.state import (
+    ACTED,
+    FEED_ACTS,
+    FEED_DISTORTED,
+    FEED_LIKES,
+    FEED_SHARES,
+    IN_GROUP,
+    SHARER,
+    TOKEN,
+)
+
 
 @numba.njit(cache=True, nogil=True)
 def post(indptr, followers, posters, new_like, new_share, new_act, step,
-         liked, shared, acted, step_acted, misaligned, in_group,
-         acted_followees, token_followees, sharer_followees, in_group_followees,
-         seen_shares, seen_distorted, seen_likes, seen_acts, touched):
+         liked, shared, acted, step_acted, misaligned, in_group, social, touched):
     """Record each poster's new likes, shares and actions and deliver them to its followers.
 
     Args:
@@ -27,10 +36,7 @@ def post(indptr, followers, posters, new_like, new_share, new_act, step,
         step: the current step, recorded in ``step_acted``.
         liked, shared, acted, step_acted: the posters' state, updated in place.
         misaligned, in_group: the posters' attributes.
-        acted_followees, token_followees, sharer_followees, in_group_followees:
-            followers' cumulative counters (``model.state.Population``).
-        seen_shares, seen_distorted, seen_likes, seen_acts: the followers'
-            feed items for the next exposure.
+        social: the followers' counters and feed items (``Population.social``).
         touched: set for every follower reached.
     """
     for p in range(len(posters)):
@@ -62,16 +68,17 @@ def post(indptr, followers, posters, new_like, new_share, new_act, step,
         for e in range(indptr[j], indptr[j + 1]):
             k = followers[e]
             touched[k] = True
+            row = social[k]
             if aligned_share:
-                seen_shares[k] += 1
+                row[FEED_SHARES] += 1
             if distorted_share:
-                seen_distorted[k] += 1
+                row[FEED_DISTORTED] += 1
             if like:
-                seen_likes[k] += 1
+                row[FEED_LIKES] += 1
             if act:
-                seen_acts[k] += 1
-                acted_followees[k] += 1
-            token_followees[k] += token_delta
-            sharer_followees[k] += sharer_delta
+                row[FEED_ACTS] += 1
+                row[ACTED] += 1
+            row[TOKEN] += token_delta
+            row[SHARER] += sharer_delta
             if group_new:
-                in_group_followees[k] += 1
+                row[IN_GROUP] += 1

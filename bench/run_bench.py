@@ -1,0 +1,175 @@
+"""`make bench`: the speed targets of the model issue, each against a baseline measured in the same run.
+
+1. Threshold rule at 10k and 100k users against plain Mesa (one Agent per
+   user on ``mesa.discrete_space.Network``, a Python loop each step), on the
+   same graph, thresholds and seeds: target >= 200x at 100k.
+2. One million users, mean degree 10, every mechanism on:
+   one step against a bare ``scipy.sparse`` CSR matrix-vector product over
+   the same graph (target <= 3x); 100 steps end to end including graph
+   generation (target < 60 s); peak memory (target < 3 GB), each measured in
+   a fresh process.
+
+Writes the table between the ``bench`` markers of the README (``--readme``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from model import SlacktivismModel  # noqa: E402
+from model.scenario import Scenario  # noqa: E402
+
+
+def threshold_scenario(n: int) -> Scenario:
+    """Watts's cascade on an Erdos-Renyi graph, the pure threshold model (token support priced out)."""
+    return Scenario.model_validate({
+        "steps": 1000,
+        "network": {"kind": "erdos_renyi", "n_users": n, "mean_degree": 10},
+        "seeding": {"strategy": "random", "count": max(1, n // 100)},
+        "users": {"threshold": {"dist": "normal", "mean": 0.15, "sd": 0.05}, "threshold_kind": "fraction"},
+        "decision": {"rule": "threshold", "token_weight": 0.0, "cost_like": 10.0, "cost_share": 10.0},
+    })
+
+
+def all_mechanisms_scenario(n: int, steps: int = 100) -> Scenario:
+    """Every mechanism switched on, on a scale-free graph of mean degree 10."""
+    return Scenario.model_validate({
+        "steps": steps,
+        "network": {"kind": "barabasi_albert", "n_users": n, "mean_degree": 10},
+        "seeding": {"strategy": "random", "count": 100},
+        "decision": {"rule": "logit", "token_weight": 0.3},
+        "slacktivism": {"licensing": 0.3, "consistency": 0.1},
+        "identity": {"share": 0.2},
+        "misalignment": {"share": 0.2},
+        "platform": {"feed": "engagement"},
+        "campaign": {"attention_decay": 0.02, "goal_actions": 10_000},
+    })
+
+
+def timed_steps(model) -> list[float]:
+    """Wall time of each step until the run ends."""
+    times = []
+    while model.running and model.steps < model.spec.steps:
+        start = time.perf_counter()
+        model.step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
+    """Mean ms per step of both models over the steps of the same cascade."""
+    from plain_mesa import PlainThresholdModel
+
+    scenario = threshold_scenario(n)
+    SlacktivismModel(threshold_scenario(1000), rng=0).run()  # load the compiled kernels first
+    model = SlacktivismModel(scenario, rng=1)
+    plain = PlainThresholdModel(model.graph.to_networkx(), model.pop.theta, model.seeds)
+    times = timed_steps(model)
+    active = [t for t, new in zip(times, np.diff(model.timeseries()["acted"])) if new > 0]
+    plain_times = []
+    for _ in range(plain_steps):
+        start = time.perf_counter()
+        plain.step()
+        plain_times.append(time.perf_counter() - start)
+    ours = float(np.mean(active)) * 1000
+    theirs = float(np.mean(plain_times)) * 1000
+    return {"n": n, "plain_ms": theirs, "model_ms": ours, "model_max_ms": float(np.max(active)) * 1000,
+            "speedup": theirs / ours, "cascade_steps": len(active), "acted": model.current["acted"]}
+
+
+def million_users(steps: int) -> dict:
+    """Run in a fresh process so that peak memory (ru_maxrss) is this job's alone."""
+    start = time.perf_counter()
+    model = SlacktivismModel(all_mechanisms_scenario(1_000_000, steps), rng=1)
+    built = time.perf_counter() - start
+    times = timed_steps(model)
+    total = time.perf_counter() - start
+    from scipy import sparse
+
+    g = model.graph
+    matrix = sparse.csr_matrix((np.ones(len(g.followers)), g.followers, g.indptr), shape=(g.n_users,) * 2)
+    x = np.random.default_rng(0).random(g.n_users)
+    spmv = []
+    for _ in range(20):
+        t = time.perf_counter()
+        matrix @ x
+        spmv.append(time.perf_counter() - t)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
+    return {"build_s": built, "total_s": total, "steps_run": model.steps,
+            "step_mean_ms": float(np.mean(times)) * 1000, "step_median_ms": float(np.median(times)) * 1000,
+            "step_max_ms": float(np.max(times)) * 1000, "spmv_ms": float(np.median(spmv)) * 1000,
+            "peak_gb": peak, "aware": model.current["aware"], "acted": model.current["acted"],
+            "edges": int(len(g.followers))}
+
+
+def table(plain: list[dict], big: dict) -> str:
+    rows = [
+        "| measurement | baseline (same run) | slacktivism | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
+    for r in plain:
+        rows.append(f"| threshold rule, {r['n']:,} users, ms per step (mean over the {r['cascade_steps']} "
+                    f"cascade steps; max {r['model_max_ms']:.1f}) | plain Mesa {r['plain_ms']:.0f} ms | "
+                    f"{r['model_ms']:.2f} ms | {r['speedup']:.0f}x faster | "
+                    f"{'>= 200x' if r['n'] >= 100_000 else '-'} |")
+    rows.append(f"| 1M users, all mechanisms, one step (mean of {big['steps_run']}; median "
+                f"{big['step_median_ms']:.0f}, max {big['step_max_ms']:.0f} ms) | scipy CSR mat-vec "
+                f"{big['spmv_ms']:.0f} ms | {big['step_mean_ms']:.0f} ms | "
+                f"{big['step_mean_ms'] / big['spmv_ms']:.2f}x the mat-vec | <= 3x |")
+    rows.append(f"| 1M users, {big['steps_run']} steps end to end incl. graph ({big['build_s']:.1f} s to build) "
+                f"| - | {big['total_s']:.1f} s | - | < 60 s |")
+    rows.append(f"| 1M users, peak memory (resident) | - | {big['peak_gb']:.2f} GB | - | < 3 GB |")
+    machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
+    return "\n".join(rows) + f"\n\nMeasured by `make bench` on {machine}, Python {platform.python_version()}."
+
+
+def write_readme(readme: Path, text: str) -> None:
+    content = readme.read_text()
+    block = f"<!-- bench:start -->\n{text}\n<!-- bench:end -->"
+    content, count = re.subn(r"<!-- bench:start -->.*?<!-- bench:end -->", block, content, flags=re.S)
+    if count == 0:
+        content += "\n" + block + "\n"
+    readme.write_text(content)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", type=Path, help="write the table into this README")
+    parser.add_argument("--million-steps", type=int, default=100)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(million_users(args.million_steps)))
+        return 0
+    sys.path.insert(0, str(HERE))
+    plain = [plain_mesa_comparison(10_000, 10), plain_mesa_comparison(100_000, 3)]
+    for r in plain:
+        print(f"plain Mesa vs model at {r['n']}: {r['plain_ms']:.1f} ms vs {r['model_ms']:.2f} ms "
+              f"({r['speedup']:.0f}x)", flush=True)
+    child = subprocess.run([sys.executable, __file__, "--child", "--million-steps", str(args.million_steps)],
+                           capture_output=True, text=True, check=True)
+    big = json.loads(child.stdout.strip().splitlines()[-1])
+    print(json.dumps(big, indent=1))
+    text = table(plain, big)
+    print(text)
+    if args.readme:
+        write_readme(args.readme, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
