@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test lint bench setup clean
+.PHONY: run test lint bench docs setup clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (pyenv: .python-version selects 3.12)"; exit 1; }
@@ -29,6 +29,9 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --readme README.md
+
+docs: $(STAMP)
+	$(BIN)/python -m slacktivism.readme README.md
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -32,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from model import SlacktivismModel  # noqa: E402
 from model.scenario import Scenario  # noqa: E402
+from slacktivism.readme import replace_block  # noqa: E402
 
 
 def threshold_scenario(n: int) -> Scenario:
@@ -79,7 +79,7 @@ def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
     model = SlacktivismModel(scenario, rng=1)
     plain = PlainThresholdModel(model.graph.to_networkx(), model.pop.theta, model.seeds)
     times = timed_steps(model)
-    active = [t for t, new in zip(times, np.diff(model.timeseries()["acted"])) if new > 0]
+    active = [t for t, new in zip(times, np.diff(model.timeseries()["acted"]), strict=True) if new > 0]
     plain_times = []
     for _ in range(plain_steps):
         start = time.perf_counter()
@@ -137,15 +137,6 @@ def table(plain: list[dict], big: dict) -> str:
     return "\n".join(rows) + f"\n\nMeasured by `make bench` on {machine}, Python {platform.python_version()}."
 
 
-def write_readme(readme: Path, text: str) -> None:
-    content = readme.read_text()
-    block = f"<!-- bench:start -->\n{text}\n<!-- bench:end -->"
-    content, count = re.subn(r"<!-- bench:start -->.*?<!-- bench:end -->", block, content, flags=re.S)
-    if count == 0:
-        content += "\n" + block + "\n"
-    readme.write_text(content)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", type=Path, help="write the table into this README")
@@ -167,7 +158,7 @@ def main() -> int:
     text = table(plain, big)
     print(text)
     if args.readme:
-        write_readme(args.readme, text)
+        replace_block(args.readme, "bench", text)
     return 0
 
 

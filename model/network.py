@@ -64,8 +64,8 @@ class FollowerGraph:
         graph.add_nodes_from(range(self.n_users))
         owners = np.repeat(np.arange(self.n_users), self.n_followers)
         # An edge poster -> follower; for undirected graphs each pair appears twice.
-        graph.add_edges_from(zip(self.followers.tolist(), owners.tolist()) if self.directed
-                             else zip(owners.tolist(), self.followers.tolist()))
+        graph.add_edges_from(zip(self.followers.tolist(), owners.tolist(), strict=True) if self.directed
+                             else zip(owners.tolist(), self.followers.tolist(), strict=True))
         return graph
 
 

@@ -152,7 +152,8 @@ class Users(_Frozen):
         description="action threshold theta_i (Granovetter 1978)",
     )
     threshold_kind: Literal["fraction", "count"] = Field(
-        "fraction", description="theta compares with the fraction (Watts) or number (Granovetter) of followees who acted"
+        "fraction",
+        description="theta compares with the fraction (Watts) or number (Granovetter) of followees who acted",
     )
     concern: Distribution = Field(
         default_factory=lambda: Beta(dist="beta", a=2.0, b=3.0),

@@ -12,7 +12,6 @@ from enum import IntEnum
 
 import numpy as np
 
-
 # Columns of Population.social.
 ACTED, TOKEN, SHARER, IN_GROUP, FEED_SHARES, FEED_DISTORTED, FEED_LIKES, FEED_ACTS = range(8)
 

@@ -6,7 +6,8 @@ from scipy import sparse
 
 from model import SlacktivismModel, decisions, feed
 from model.scenario import Scenario
-from model.spread import post_flags, spread_posts
+from model.spread import post
+from model.state import ACTED, FEED_ACTS, FEED_DISTORTED, FEED_LIKES, FEED_SHARES, IN_GROUP, SHARER, TOKEN
 from tests.conftest import scenario, threshold_scenario
 
 PLATFORM = Scenario().platform
@@ -16,18 +17,43 @@ DECISION = Scenario().decision
 # ---------------------------------------------------------------- exposure
 
 
+def _expose(feed_items, uniforms, p=(0.5, 0.1, 0.2)):
+    """Run the exposure kernel on users with given feed items (shares, distorted, likes, acts)."""
+    n = len(feed_items)
+    social = np.zeros((n, 8), np.int32)
+    social[:, FEED_SHARES:] = feed_items
+    aware, aligned = np.zeros(n, bool), np.zeros(n, bool)
+    step_aware, seen = np.full(n, -1, np.int32), np.zeros(n, np.int64)
+    count = feed.expose(np.arange(n), social, *[feed.log_miss(q) for q in p], np.asarray(uniforms, float), 3,
+                        aware, aligned, step_aware, seen)
+    assert (social[:, FEED_SHARES:] == 0).all()  # the feed is read once
+    return aware, aligned, step_aware, seen[:count]
+
+
 def test_exposure_is_one_minus_product_of_misses():
-    aligned, distorted = feed.exposure_chances(
-        np.array([0, 1, 2, 0, 1]), np.array([0, 0, 0, 3, 1]), np.array([0, 0, 0, 0, 2]),
-        np.array([0, 0, 0, 0, 1]), 0.5, 0.1, 0.2)
-    assert aligned == pytest.approx([0.0, 0.5, 0.75, 0.0, 1 - 0.5 * 0.9 ** 2 * 0.8])
-    assert distorted == pytest.approx([0.0, 0.0, 0.0, 1 - 0.5 ** 3, 0.5])
+    """P(aligned) = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a; P(distorted) = 1 - (1-p_s)^d."""
+    items = [(0, 0, 0, 0), (1, 0, 0, 0), (2, 0, 0, 0), (0, 3, 0, 0), (1, 0, 2, 1)]
+    p_aligned = np.array([0.0, 0.5, 0.75, 0.0, 1 - 0.5 * 0.9 ** 2 * 0.8])
+    p_distorted = np.array([0.0, 0.0, 0.0, 1 - 0.5 ** 3, 0.0])
+    eps = 1e-9
+    below = np.maximum(np.vstack([p_aligned - eps, p_distorted - eps]), 0.0)
+    aware, aligned, step_aware, seen = _expose(items, below)
+    assert aligned.tolist() == [False, True, True, False, True]
+    assert aware.tolist() == [False, True, True, True, True]
+    assert seen.tolist() == [1, 2, 3, 4] and step_aware.tolist() == [-1, 3, 3, 3, 3]
+    above = np.vstack([p_aligned + eps, p_distorted + eps])
+    aware, aligned, _, seen = _expose(items, np.minimum(above, 1.0))
+    assert not aware.any() and not aligned.any() and len(seen) == 0
+
+
+def test_only_distorted_shares_leave_a_user_misled():
+    aware, aligned, _, _ = _expose([(0, 2, 0, 0)], [[0.9], [0.0]])
+    assert aware.tolist() == [True] and aligned.tolist() == [False]
 
 
 def test_certain_reach_with_no_items_is_zero_not_nan():
-    aligned, _ = feed.exposure_chances(np.array([0, 1]), np.array([0, 0]), np.array([0, 0]),
-                                       np.array([0, 0]), 1.0, 1.0, 1.0)
-    assert aligned.tolist() == [0.0, 1.0]
+    aware, _, _, _ = _expose([(0, 0, 0, 0), (1, 0, 0, 0)], [[0.0, 0.999], [0.0, 0.999]], p=(1.0, 1.0, 1.0))
+    assert aware.tolist() == [False, True]
 
 
 def test_engagement_feed_rewards_the_numbers():
@@ -116,9 +142,8 @@ def test_option_values_follow_their_ingredients():
 
 
 def test_threshold_rule_effective_threshold():
-    ing = _ingredients(4, theta=np.array([0.5, 0.5, 0.5, 0.0]), proof_act=np.array([0.5, 0.5, 0.3, 0.0]),
-                       shift=np.array([0.0, -0.2, 0.4, -5.0]))
-    act = decisions.choose_threshold(ing, DECISION, PLATFORM).act
+    act = decisions.threshold_acts(np.array([0.5, 0.5, 0.5, 0.0]), np.array([0.5, 0.5, 0.3, 0.0]),
+                                   np.array([0.0, -0.2, 0.4, -5.0]))
     # 0.5 >= 0.5; licensing raises 0.5 to 0.6; consistency lowers 0.5 to 0.3; an instigator stays at 0.
     assert act.tolist() == [True, False, True, True]
 
@@ -126,8 +151,8 @@ def test_threshold_rule_effective_threshold():
 # ---------------------------------------------------------------- spreading
 
 
-def test_spread_counters_equal_a_sparse_product():
-    """The incremental counters equal the follower matrix times the posters' indicator."""
+def test_post_counters_equal_a_sparse_product():
+    """The incremental counters equal the follower matrix times the posters' indicators."""
     rng = np.random.default_rng(3)
     n = 500
     u, v = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
@@ -140,28 +165,37 @@ def test_spread_counters_equal_a_sparse_product():
     like = rng.random(80) < 0.5
     share = rng.random(80) < 0.3
     act = rng.random(80) < 0.2
-    misaligned = rng.random(80) < 0.3
-    zeros = [np.zeros(n, np.int32) for _ in range(8)]
+    misaligned = np.zeros(n, bool)
+    misaligned[posters[rng.random(80) < 0.3]] = True
+    in_group = np.ones(n, bool)
+    liked, shared, acted = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    social = np.zeros((n, 8), np.int32)
     touched = np.zeros(n, bool)
-    flags = post_flags(like, share, act, np.zeros(80, bool), np.zeros(80, bool), misaligned,
-                       np.ones(80, bool), np.zeros(80, bool))
-    spread_posts(g.indptr, g.followers, posters, flags, *zeros, touched)
-    acted_f, token_f, sharer_f, group_f, seen_s, seen_d, seen_l, seen_a = zeros
+    step_acted = np.full(n, -1, np.int32)
+    post(g.indptr, g.followers, posters, like, share, act, 4, liked, shared, acted, step_acted, misaligned,
+         in_group, social, touched)
 
     def product(mask):
         x = np.zeros(n)
-        x[posters[mask]] = 1
+        x[mask] = 1
         return (a @ x).astype(int)
 
-    assert np.array_equal(acted_f, product(act))
-    assert np.array_equal(seen_a, product(act))
-    assert np.array_equal(seen_s, product(share & ~misaligned))
-    assert np.array_equal(seen_d, product(share & misaligned))
-    assert np.array_equal(seen_l, product(like))
-    assert np.array_equal(token_f, product((like | share) & ~act))
-    assert np.array_equal(sharer_f, product(share & ~act))
-    assert np.array_equal(group_f, product(np.ones(80, bool)))
-    assert np.array_equal(touched, product(np.ones(80, bool)) > 0)
+    def poster_mask(m):
+        x = np.zeros(n, bool)
+        x[posters[m]] = True
+        return x
+
+    assert np.array_equal(social[:, ACTED], product(acted))
+    assert np.array_equal(social[:, FEED_ACTS], product(acted))
+    assert np.array_equal(social[:, FEED_SHARES], product(shared & ~misaligned))
+    assert np.array_equal(social[:, FEED_DISTORTED], product(shared & misaligned))
+    assert np.array_equal(social[:, FEED_LIKES], product(liked))
+    assert np.array_equal(social[:, TOKEN], product((liked | shared) & ~acted))
+    assert np.array_equal(social[:, SHARER], product(shared & ~acted))
+    assert np.array_equal(social[:, IN_GROUP], product(poster_mask(np.ones(80, bool))))
+    assert np.array_equal(touched, product(poster_mask(np.ones(80, bool))) > 0)
+    assert np.array_equal(liked, poster_mask(like)) and np.array_equal(acted, poster_mask(act))
+    assert (step_acted[acted] == 4).all()
 
 
 # ---------------------------------------------------------------- seeding and goal

@@ -46,11 +46,11 @@ def campaign_figure(frame, *, goal_actions: int, n_users: int, title: str = "") 
     top = max(goal_actions, int(frame["acted"].max()) if len(frame) else 0, 1)
     impact.set_ylim(0, top * 1.15)
     impact.set_title("What the campaign achieved")
-    for ax in (vanity, impact):
+    for ax, where in ((vanity, "upper left"), (impact, "lower right")):
         ax.set_xlabel("step")
         ax.set_ylabel("users")
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", frameon=False)
+        ax.legend(loc=where, frameon=False)
     if title:
         fig.suptitle(title)
     return fig
