@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import mesa
 
-from model.state import UserState
+from model.state import ACTED, TOKEN, UserState
 
 
 class UserAgent(mesa.Agent):
@@ -34,7 +34,8 @@ def user_record(model, i: int) -> dict:
     """A user's attributes, counters and the reasons behind its state."""
     pop, graph = model.pop, model.graph
     n_followees = int(graph.n_followees[i])
-    acted = int(pop.acted_followees[i])
+    counts = model.followee_counts(i)[0]
+    acted = int(counts[ACTED])
     record = {
         "user": i,
         "state": _state_name(pop, i),
@@ -46,7 +47,7 @@ def user_record(model, i: int) -> dict:
         "followers": int(graph.n_followers[i]),
         "followees": n_followees,
         "followees_acted": acted,
-        "followees_token": int(pop.token_followees[i]),
+        "followees_token": int(counts[TOKEN]),
         "step_aware": int(pop.step_aware[i]),
         "step_acted": int(pop.step_acted[i]),
         "misled": bool(pop.aware[i] and not pop.aligned[i]),

@@ -100,13 +100,25 @@ def choose_logit(ing: Ingredients, decision, platform, uniforms: np.ndarray) -> 
     others, which a single multinomial logit would do through its IIA property.
 
     Args:
-        uniforms: shape ``(3, n)`` from the model's rng (like, share, act).
+        uniforms: one per user from the model's rng. The three independent
+            decisions are read from it in turn: act iff ``u < P_act``, then
+            the rest of ``u``, rescaled to [0, 1), decides liking, and its
+            rest sharing (a uniform conditioned on an interval is uniform).
     """
-    values = option_values(ing, decision, platform) / decision.noise
-    act = uniforms[2] < _logistic(values[ACT])
-    like = (uniforms[0] < _logistic(values[LIKE])) & ~act
-    share = (uniforms[1] < _logistic(values[SHARE])) & ~act
-    return Choice(like, share, act)
+    p = _logistic(option_values(ing, decision, platform) / decision.noise)
+    act = uniforms < p[ACT]
+    u = _rest(uniforms, p[ACT], act)
+    like = u < p[LIKE]
+    u = _rest(u, p[LIKE], like)
+    share = u < p[SHARE]
+    return Choice(like & ~act, share & ~act, act)
+
+
+def _rest(u: np.ndarray, p: np.ndarray, hit: np.ndarray) -> np.ndarray:
+    """The uniform left after testing ``u < p``: ``u / p`` on a hit, else ``(u - p) / (1 - p)``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest = np.where(hit, u / p, (u - p) / (1.0 - p))
+    return np.clip(np.nan_to_num(rest), 0.0, np.nextafter(1.0, 0.0))
 
 
 def threshold_acts(theta: np.ndarray, proof_act: np.ndarray, shift) -> np.ndarray:

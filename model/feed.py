@@ -48,42 +48,43 @@ def log_miss(p: float) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def expose(touched, social, miss_share, miss_like, miss_act, uniforms, step, aware, aligned, step_aware,
-           seen):
-    """Who sees the campaign among users whose feed had items; clears those items.
+def expose(users, social, miss_share, miss_like, miss_act, uniforms, step, aware, aligned, step_aware, seen):
+    """Who sees the campaign among users whose feed had items.
 
     Each item is seen independently, so a user with ``s`` aligned shares,
     ``l`` likes and ``a`` actions in the feed sees the campaign's own framing
-    with chance ``1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a`` and a distorted framing
-    (``d`` distorted shares) with chance ``1 - (1-p_s)^d``; ``miss_*`` are the
-    ``log(1 - p)``. Users who see either become aware; the aligned framing
-    marks them ``aligned``. Feed items are read from and cleared in the
-    ``FEED_*`` columns of ``social`` (``model.state.Population``).
+    with chance ``pa = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a`` and a distorted
+    framing (``d`` distorted shares) with chance ``pd = 1 - (1-p_s)^d``, the
+    two independently; ``miss_*`` are the ``log(1 - p)``. One uniform ``u``
+    per user decides both: aligned iff ``u < pa``; distorted iff
+    ``u < pa pd`` or ``pa <= u < pa + (1 - pa) pd``. Users who see either
+    become aware; the aligned framing marks them ``aligned``. Feed items are
+    read from the ``FEED_*`` columns of ``social`` (``model.spread``).
 
     Returns:
         The number of users written to the front of ``seen``, in order.
     """
     m = 0
-    for i in range(len(touched)):
-        k = touched[i]
-        row = social[k]
+    for i in range(len(users)):
+        k = users[i]
         log_aligned = 0.0
-        if row[FEED_SHARES] > 0:
-            log_aligned += row[FEED_SHARES] * miss_share
-        if row[FEED_LIKES] > 0:
-            log_aligned += row[FEED_LIKES] * miss_like
-        if row[FEED_ACTS] > 0:
-            log_aligned += row[FEED_ACTS] * miss_act
-        log_distorted = row[FEED_DISTORTED] * miss_share if row[FEED_DISTORTED] > 0 else 0.0
-        row[FEED_SHARES:] = 0
-        saw_aligned = uniforms[0, i] < -np.expm1(log_aligned)
-        saw_distorted = uniforms[1, i] < -np.expm1(log_distorted)
-        if saw_aligned:
+        if social[k, FEED_SHARES] > 0:
+            log_aligned += social[k, FEED_SHARES] * miss_share
+        if social[k, FEED_LIKES] > 0:
+            log_aligned += social[k, FEED_LIKES] * miss_like
+        if social[k, FEED_ACTS] > 0:
+            log_aligned += social[k, FEED_ACTS] * miss_act
+        log_distorted = social[k, FEED_DISTORTED] * miss_share if social[k, FEED_DISTORTED] > 0 else 0.0
+        p_aligned = -np.expm1(log_aligned)
+        p_distorted = -np.expm1(log_distorted)
+        u = uniforms[i]
+        if u < p_aligned:
             aligned[k] = True
-        if saw_aligned or saw_distorted:
-            seen[m] = k
-            m += 1
-            if not aware[k]:
-                aware[k] = True
-                step_aware[k] = step
+        elif u >= p_aligned + (1.0 - p_aligned) * p_distorted:
+            continue
+        seen[m] = k
+        m += 1
+        if not aware[k]:
+            aware[k] = True
+            step_aware[k] = step
     return m

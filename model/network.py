@@ -28,12 +28,16 @@ class FollowerGraph:
         indptr: CSR row pointers, length ``n + 1``.
         followers: CSR column indices; ``followers[indptr[j]:indptr[j+1]]``
             are the users who see ``j``'s posts.
+        followee_indptr, followees: the transposed CSR, the accounts each
+            user follows (the same arrays as the followers' when undirected).
         n_followees: number of accounts each user follows.
         directed: whether following is one-way.
     """
 
     indptr: np.ndarray
     followers: np.ndarray
+    followee_indptr: np.ndarray
+    followees: np.ndarray
     n_followees: np.ndarray
     directed: bool
 
@@ -52,9 +56,8 @@ class FollowerGraph:
         return self.followers[self.indptr[user]:self.indptr[user + 1]]
 
     def followees_of(self, user: int) -> np.ndarray:
-        """Users whom ``user`` follows (a linear scan: for inspection, not the hot path)."""
-        owners = np.repeat(np.arange(self.n_users, dtype=np.int64), self.n_followers)
-        return np.sort(owners[self.followers == user])
+        """Users whom ``user`` follows."""
+        return self.followees[self.followee_indptr[user]:self.followee_indptr[user + 1]]
 
     def to_networkx(self):
         """A networkx graph of the network, for small graphs and layouts."""
@@ -84,10 +87,22 @@ def from_edges(n: int, u: np.ndarray, v: np.ndarray, *, directed: bool) -> Follo
     # Sort by poster (v), then follower (u): unique keys give the CSR directly.
     keys = unique_sorted(v * n + u)
     poster, follower = np.divmod(keys, n)
+    indptr = _indptr(poster, n)
+    follower = follower.astype(np.int32)
+    if directed:
+        keys = np.sort(follower.astype(np.int64) * n + poster, kind="stable")
+        owner, followee = np.divmod(keys, n)
+        followee_indptr, followees = _indptr(owner, n), followee.astype(np.int32)
+    else:
+        followee_indptr, followees = indptr, follower
+    n_followees = np.diff(followee_indptr).astype(np.int32)
+    return FollowerGraph(indptr, follower, followee_indptr, followees, n_followees, directed)
+
+
+def _indptr(sorted_rows: np.ndarray, n: int) -> np.ndarray:
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(poster, minlength=n), out=indptr[1:])
-    n_followees = np.bincount(follower, minlength=n).astype(np.int32)
-    return FollowerGraph(indptr, follower.astype(np.int32), n_followees, directed)
+    np.cumsum(np.bincount(sorted_rows, minlength=n), out=indptr[1:])
+    return indptr
 
 
 def unique_sorted(keys: np.ndarray) -> np.ndarray:

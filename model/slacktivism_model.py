@@ -30,8 +30,8 @@ from model import decisions, feed, metrics, users
 from model.agents import UserAgent
 from model.network import FollowerGraph, generate
 from model.scenario import Scenario
-from model.spread import post
-from model.state import ACTED, FEED_SHARES, IN_GROUP, SHARER, TOKEN, Population
+from model.spread import clear_posts, count_followees, post
+from model.state import ACTED, IN_GROUP, SHARER, TOKEN, Population
 
 
 def _metric(model: SlacktivismModel, name: str):
@@ -138,6 +138,7 @@ class SlacktivismModel(mesa.Model):
         self._apply(seeds, none, ~none, ~none)
         pop.aware[seeds] = pop.aligned[seeds] = True
         pop.step_aware[seeds] = 0
+        self._changed = seeds
 
     # ------------------------------------------------------------------ step
 
@@ -173,21 +174,31 @@ class SlacktivismModel(mesa.Model):
     def _expose(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         """Users whose feed had campaign items, and those who saw one (both sorted).
 
-        Users who have acted no longer take part: their feed items are dropped
-        and no random number is drawn for them.
+        Users who have acted take no further part: no random number is drawn
+        for them.
         """
         pop = self.pop
         touched = np.flatnonzero(self._touched)
         self._touched[touched] = False
-        done = pop.acted[touched]
-        pop.social[touched[done], FEED_SHARES:] = 0
-        active = touched[~done]
+        if self.spec.decision.rule == "threshold":
+            # Last step's changers are examined too: their own state changed.
+            self._scratch[touched] = True
+            self._scratch[self._changed] = True
+            examined = np.arange(self.n_users) if self._examine_all else np.flatnonzero(self._scratch)
+            self._scratch[examined] = False
+        else:
+            examined = touched
+        examined = examined[~pop.acted[examined]]
+        count_followees(self.graph, pop.bits, examined, out=pop.social)
+        clear_posts(pop.bits, self._changed)
+        active = touched[~pop.acted[touched]]
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
         p_share, p_like, p_act = feed.reach_probabilities(self.spec.platform, multiplier)
         seen = np.empty(len(active), dtype=np.int64)
         count = feed.expose(active, pop.social, feed.log_miss(p_share), feed.log_miss(p_like),
-                            feed.log_miss(p_act), self.rng.random((2, len(active))), t, pop.aware,
+                            feed.log_miss(p_act), self.rng.random(len(active)), t, pop.aware,
                             pop.aligned, pop.step_aware, seen)
+        self._examined = examined
         return touched, seen[:count]
 
     def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, decisions.Choice]:
@@ -195,19 +206,12 @@ class SlacktivismModel(mesa.Model):
         spec = self.spec
         if spec.decision.rule == "logit":
             ingredients = self._ingredients(seen)
-            uniforms = self.rng.random((3, len(seen)))
+            uniforms = self.rng.random(len(seen))
             return seen, decisions.choose_logit(ingredients, spec.decision, spec.platform, uniforms)
-        if self._examine_all:
-            candidates = np.arange(self.n_users)
-            self._examine_all = False
-        else:
-            # Only followers of last step's changers (touched) have new social proof,
-            # and only last step's changers have a new own state.
-            self._scratch[touched] = True
-            self._scratch[self._changed] = True
-            candidates = np.flatnonzero(self._scratch)
-            self._scratch[candidates] = False
-        candidates = candidates[~self.pop.acted[candidates]]
+        # Only followers of last step's changers (touched) have new social proof, and only
+        # last step's changers have a new own state: they are all examined.
+        candidates = self._examined
+        self._examine_all = False
         act = decisions.threshold_acts(self.pop.theta[candidates], self._proof_act(candidates),
                                        self._shift(candidates))
         # Token support needs the campaign in this step's feed (seen is a subset of candidates).
@@ -260,10 +264,7 @@ class SlacktivismModel(mesa.Model):
 
     def _apply(self, idx, new_like, new_share, new_act) -> None:
         """Record new likes, shares and actions, and post them to followers."""
-        pop = self.pop
-        post(self.graph.indptr, self.graph.followers, idx, new_like, new_share, new_act, self.steps,
-             pop.liked, pop.shared, pop.acted, pop.step_acted, pop.misaligned, pop.in_group, pop.social,
-             self._touched)
+        post(self.graph, idx, new_like, new_share, new_act, self.steps, self.pop, self._touched)
 
     def _record(self) -> None:
         """Update the campaign's counts, goal and feed visibility, and collect them."""
@@ -319,6 +320,14 @@ class SlacktivismModel(mesa.Model):
     def timeseries(self):
         """The per-step series as a pandas DataFrame (one row per step, from step 0)."""
         return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+    def followee_counts(self, users) -> np.ndarray:
+        """Current counters for ``users``, one row each (columns: ``model.state.ACTED`` ...).
+
+        Counts followees who acted, gave token support, shared, or engaged
+        from the in-group, and the feed items waiting for the next step.
+        """
+        return count_followees(self.graph, self.pop.bits, np.atleast_1d(np.asarray(users, dtype=np.int64)))
 
     def user_states(self) -> np.ndarray:
         """Each user's :class:`~model.state.UserState` code."""

@@ -39,15 +39,14 @@ class Population:
         aware, liked, shared, acted: what the user has ever done.
         aligned: the user has seen the campaign's own framing (not only
             distorted shares).
-        social: one row per user, eight int32 counters kept together so that
-            delivering a post to a follower touches one cache line: columns
-            ``ACTED .. IN_GROUP`` count followees (who acted; who liked or
-            shared but have not acted; who shared but have not acted; in-group
-            followees who engaged), columns ``FEED_SHARES .. FEED_ACTS`` the
-            items in the user's feed since the last exposure (aligned shares,
-            distorted shares, likes, actions).
-        acted_followees, token_followees, sharer_followees,
-            in_group_followees: views of the columns of ``social``.
+        bits: one byte per user, what it is and what it posted last step
+            (``model.spread``).
+        social: eight counters per user, recounted from its followees' bits
+            each step it is examined: columns ``ACTED .. IN_GROUP`` count
+            followees (who acted; who liked or shared but have not acted; who
+            shared but have not acted; in-group followees who engaged),
+            columns ``FEED_SHARES .. FEED_ACTS`` the items in its feed
+            (aligned shares, distorted shares, likes, actions).
         step_aware, step_acted: step at which the user became aware / acted
             (-1 if never).
     """
@@ -63,11 +62,8 @@ class Population:
         n = self.n = len(self.theta)
         for name in ("aware", "liked", "shared", "acted", "aligned"):
             setattr(self, name, np.zeros(n, dtype=bool))
+        self.bits = np.zeros(n, dtype=np.uint8)
         self.social = np.zeros((n, 8), dtype=np.int32)
-        self.acted_followees = self.social[:, ACTED]
-        self.token_followees = self.social[:, TOKEN]
-        self.sharer_followees = self.social[:, SHARER]
-        self.in_group_followees = self.social[:, IN_GROUP]
         self.step_aware = np.full(n, -1, dtype=np.int32)
         self.step_acted = np.full(n, -1, dtype=np.int32)
 

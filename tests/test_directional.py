@@ -6,7 +6,7 @@ import pytest
 from model import SlacktivismModel
 from tests.conftest import scenario
 
-SEEDS = range(12)
+SEEDS = range(40)
 BASE = dict(network={"kind": "barabasi_albert", "n_users": 3000, "mean_degree": 10}, seeding={"count": 10})
 
 
@@ -26,8 +26,8 @@ def _means(**sections) -> dict:
 def test_licensing_lowers_actions_while_likes_stay():
     """Kristofferson et al. (2014); Schumann & Klein (2015): public token support substitutes for action."""
     base, licensed = _means(), _means(slacktivism={"licensing": 0.8})
-    assert licensed["organic_acted"] < 0.75 * base["organic_acted"]
-    assert licensed["liked"] == pytest.approx(base["liked"], rel=0.15)
+    assert licensed["organic_acted"] < 0.85 * base["organic_acted"]
+    assert licensed["liked"] == pytest.approx(base["liked"], rel=0.05)
 
 
 def test_consistency_raises_actions():

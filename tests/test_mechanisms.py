@@ -6,8 +6,19 @@ from scipy import sparse
 
 from model import SlacktivismModel, decisions, feed
 from model.scenario import Scenario
-from model.spread import post
-from model.state import ACTED, FEED_ACTS, FEED_DISTORTED, FEED_LIKES, FEED_SHARES, IN_GROUP, SHARER, TOKEN
+from model.network import from_edges
+from model.spread import clear_posts, count_followees, post
+from model.state import (
+    ACTED,
+    FEED_ACTS,
+    FEED_DISTORTED,
+    FEED_LIKES,
+    FEED_SHARES,
+    IN_GROUP,
+    SHARER,
+    TOKEN,
+    Population,
+)
 from tests.conftest import scenario, threshold_scenario
 
 PLATFORM = Scenario().platform
@@ -26,33 +37,44 @@ def _expose(feed_items, uniforms, p=(0.5, 0.1, 0.2)):
     step_aware, seen = np.full(n, -1, np.int32), np.zeros(n, np.int64)
     count = feed.expose(np.arange(n), social, *[feed.log_miss(q) for q in p], np.asarray(uniforms, float), 3,
                         aware, aligned, step_aware, seen)
-    assert (social[:, FEED_SHARES:] == 0).all()  # the feed is read once
     return aware, aligned, step_aware, seen[:count]
 
 
 def test_exposure_is_one_minus_product_of_misses():
-    """P(aligned) = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a; P(distorted) = 1 - (1-p_s)^d."""
-    items = [(0, 0, 0, 0), (1, 0, 0, 0), (2, 0, 0, 0), (0, 3, 0, 0), (1, 0, 2, 1)]
-    p_aligned = np.array([0.0, 0.5, 0.75, 0.0, 1 - 0.5 * 0.9 ** 2 * 0.8])
-    p_distorted = np.array([0.0, 0.0, 0.0, 1 - 0.5 ** 3, 0.0])
+    """P(aligned) = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a, exactly at the uniform's boundary."""
+    items = [(0, 0, 0, 0), (1, 0, 0, 0), (2, 0, 0, 0), (1, 0, 2, 1)]
+    p_aligned = np.array([0.0, 0.5, 0.75, 1 - 0.5 * 0.9 ** 2 * 0.8])
     eps = 1e-9
-    below = np.maximum(np.vstack([p_aligned - eps, p_distorted - eps]), 0.0)
-    aware, aligned, step_aware, seen = _expose(items, below)
-    assert aligned.tolist() == [False, True, True, False, True]
-    assert aware.tolist() == [False, True, True, True, True]
-    assert seen.tolist() == [1, 2, 3, 4] and step_aware.tolist() == [-1, 3, 3, 3, 3]
-    above = np.vstack([p_aligned + eps, p_distorted + eps])
-    aware, aligned, _, seen = _expose(items, np.minimum(above, 1.0))
+    aware, aligned, step_aware, seen = _expose(items, np.maximum(p_aligned - eps, 0.0))
+    assert aligned.tolist() == [False, True, True, True]
+    assert seen.tolist() == [1, 2, 3] and step_aware.tolist() == [-1, 3, 3, 3]
+    aware, aligned, _, seen = _expose(items, p_aligned + eps)
     assert not aware.any() and not aligned.any() and len(seen) == 0
 
 
+def test_aligned_and_distorted_exposure_are_independent():
+    """Over many users, P(aligned) = pa, P(distorted) = pd and P(both) = pa pd (one uniform each)."""
+    n = 400_000
+    items = np.tile([2, 3, 0, 0], (n, 1))  # pa = 1 - 0.5^2, pd = 1 - 0.5^3
+    uniforms = np.random.default_rng(0).random(n)
+    aware, aligned, _, seen = _expose(items, uniforms)
+    pa, pd = 0.75, 0.875
+    tol = 4 * np.sqrt(0.25 / n)
+    assert aligned.mean() == pytest.approx(pa, abs=tol)
+    assert aware.mean() == pytest.approx(1 - (1 - pa) * (1 - pd), abs=tol)
+    # Users who saw a distorted framing: seen and not aligned, plus aligned ones with u < pa pd.
+    distorted = (aware & ~aligned) | (uniforms < pa * pd)
+    assert distorted.mean() == pytest.approx(pd, abs=tol)
+    assert (distorted & aligned).mean() == pytest.approx(pa * pd, abs=tol)
+
+
 def test_only_distorted_shares_leave_a_user_misled():
-    aware, aligned, _, _ = _expose([(0, 2, 0, 0)], [[0.9], [0.0]])
+    aware, aligned, _, _ = _expose([(0, 2, 0, 0)], [0.5])
     assert aware.tolist() == [True] and aligned.tolist() == [False]
 
 
 def test_certain_reach_with_no_items_is_zero_not_nan():
-    aware, _, _, _ = _expose([(0, 0, 0, 0), (1, 0, 0, 0)], [[0.0, 0.999], [0.0, 0.999]], p=(1.0, 1.0, 1.0))
+    aware, _, _, _ = _expose([(0, 0, 0, 0), (1, 0, 0, 0)], [0.0, 0.999], p=(1.0, 1.0, 1.0))
     assert aware.tolist() == [False, True]
 
 
@@ -119,15 +141,16 @@ def _ingredients(n, **kw):
 
 
 def test_logit_frequencies_match_the_logistic_formula():
-    n = 200_000
+    """Three independent binary logits read from one uniform: frequencies and independence."""
+    n = 400_000
     ing = _ingredients(n)
     values = decisions.option_values(ing, DECISION, PLATFORM)[:, 0]
-    rng = np.random.default_rng(0)
-    choice = decisions.choose_logit(ing, DECISION, PLATFORM, rng.random((3, n)))
+    choice = decisions.choose_logit(ing, DECISION, PLATFORM, np.random.default_rng(0).random(n))
     p = 1 / (1 + np.exp(-values / DECISION.noise))
-    p_act = p[decisions.ACT]
-    for got, want in [(choice.act.mean(), p_act), (choice.like.mean(), p[decisions.LIKE] * (1 - p_act)),
-                      (choice.share.mean(), p[decisions.SHARE] * (1 - p_act))]:
+    p_act, p_like, p_share = p[decisions.ACT], p[decisions.LIKE], p[decisions.SHARE]
+    for got, want in [(choice.act.mean(), p_act), (choice.like.mean(), p_like * (1 - p_act)),
+                      (choice.share.mean(), p_share * (1 - p_act)),
+                      ((choice.like & choice.share).mean(), p_like * p_share * (1 - p_act))]:
         assert got == pytest.approx(want, abs=4 * np.sqrt(want * (1 - want) / n) + 1e-4)
 
 
@@ -151,51 +174,53 @@ def test_threshold_rule_effective_threshold():
 # ---------------------------------------------------------------- spreading
 
 
-def test_post_counters_equal_a_sparse_product():
-    """The incremental counters equal the follower matrix times the posters' indicators."""
+def test_counters_equal_a_sparse_product():
+    """Posting then counting gives the follower matrix times the state vectors."""
     rng = np.random.default_rng(3)
     n = 500
     u, v = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
-    from model.network import from_edges
-
     g = from_edges(n, u, v, directed=True)
     a = sparse.csr_matrix((np.ones(len(g.followers)), g.followers,
                            g.indptr), shape=(n, n)).T.tocsr()  # a[i, j] = i follows j
-    posters = np.sort(rng.choice(n, 80, replace=False))
-    like = rng.random(80) < 0.5
-    share = rng.random(80) < 0.3
-    act = rng.random(80) < 0.2
-    misaligned = np.zeros(n, bool)
-    misaligned[posters[rng.random(80) < 0.3]] = True
-    in_group = np.ones(n, bool)
-    liked, shared, acted = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
-    social = np.zeros((n, 8), np.int32)
+    assert np.array_equal(np.asarray(a.sum(axis=1)).ravel(), g.n_followees)
+    pop = Population(np.zeros(n), np.zeros(n), np.zeros(n), rng.random(n) < 0.5, rng.random(n) < 0.3)
+    # Some users already liked or shared in an earlier step.
+    earlier = np.sort(rng.choice(n, 60, replace=False))
     touched = np.zeros(n, bool)
-    step_acted = np.full(n, -1, np.int32)
-    post(g.indptr, g.followers, posters, like, share, act, 4, liked, shared, acted, step_acted, misaligned,
-         in_group, social, touched)
+    post(g, earlier, rng.random(60) < 0.7, rng.random(60) < 0.5, np.zeros(60, bool), 3, pop, touched)
+    clear_posts(pop.bits, earlier)
+    touched[:] = False
+    posters = np.sort(rng.choice(n, 80, replace=False))
+    like, share, act = rng.random(80) < 0.5, rng.random(80) < 0.3, rng.random(80) < 0.2
+    before_like, before_share = pop.liked.copy(), pop.shared.copy()
+    post(g, posters, like, share, act, 4, pop, touched)
+    counts = count_followees(g, pop.bits, np.arange(n))
 
     def product(mask):
-        x = np.zeros(n)
-        x[mask] = 1
-        return (a @ x).astype(int)
+        return (a @ mask.astype(float)).astype(int)
 
-    def poster_mask(m):
+    def now(m):
         x = np.zeros(n, bool)
         x[posters[m]] = True
         return x
 
-    assert np.array_equal(social[:, ACTED], product(acted))
-    assert np.array_equal(social[:, FEED_ACTS], product(acted))
-    assert np.array_equal(social[:, FEED_SHARES], product(shared & ~misaligned))
-    assert np.array_equal(social[:, FEED_DISTORTED], product(shared & misaligned))
-    assert np.array_equal(social[:, FEED_LIKES], product(liked))
-    assert np.array_equal(social[:, TOKEN], product((liked | shared) & ~acted))
-    assert np.array_equal(social[:, SHARER], product(shared & ~acted))
-    assert np.array_equal(social[:, IN_GROUP], product(poster_mask(np.ones(80, bool))))
-    assert np.array_equal(touched, product(poster_mask(np.ones(80, bool))) > 0)
-    assert np.array_equal(liked, poster_mask(like)) and np.array_equal(acted, poster_mask(act))
-    assert (step_acted[acted] == 4).all()
+    new_like, new_share = now(like) & ~before_like, now(share) & ~before_share
+    assert np.array_equal(counts[:, ACTED], product(pop.acted))
+    assert np.array_equal(counts[:, TOKEN], product((pop.liked | pop.shared) & ~pop.acted))
+    assert np.array_equal(counts[:, SHARER], product(pop.shared & ~pop.acted))
+    engaged = pop.liked | pop.shared | pop.acted
+    assert np.array_equal(counts[:, IN_GROUP], product(pop.in_group & engaged))
+    assert np.array_equal(counts[:, FEED_ACTS], product(now(act)))
+    assert np.array_equal(counts[:, FEED_LIKES], product(now(like)))
+    assert np.array_equal(counts[:, FEED_SHARES], product(now(share) & ~pop.misaligned))
+    assert np.array_equal(counts[:, FEED_DISTORTED], product(now(share) & pop.misaligned))
+    assert np.array_equal(touched, product(now(np.ones(80, bool))) > 0)
+    assert (pop.step_acted[now(act)] == 4).all() and np.array_equal(pop.acted, now(act))
+    assert new_like.sum() <= like.sum() and new_share.sum() <= share.sum()
+    # Once delivered, posts are forgotten but the state stays.
+    clear_posts(pop.bits, posters)
+    again = count_followees(g, pop.bits, np.arange(n))
+    assert (again[:, FEED_SHARES:] == 0).all() and np.array_equal(again[:, :FEED_SHARES], counts[:, :FEED_SHARES])
 
 
 # ---------------------------------------------------------------- seeding and goal
