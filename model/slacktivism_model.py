@@ -31,7 +31,7 @@ from model.agents import UserAgent
 from model.network import FollowerGraph, generate
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
-from model.state import ACTED, IN_GROUP, SHARER, TOKEN, Population
+from model.state import Population
 
 
 def _metric(model: SlacktivismModel, name: str):
@@ -73,8 +73,7 @@ class SlacktivismModel(mesa.Model):
             misaligned=users.draw_fraction(scenario.misalignment.share, n, self.rng),
         )
         self._touched = np.zeros(n, dtype=bool)
-        # Likes count as social proof only where the platform shows them; shares always do.
-        self._token_column = TOKEN if scenario.platform.like_counts_visible else SHARER
+        self._rules = decisions.rules(scenario)
         self._scratch = np.zeros(n, dtype=bool)
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
@@ -152,9 +151,9 @@ class SlacktivismModel(mesa.Model):
         touched, seen = self._expose(t)
         candidates, choice = self._choose(touched, seen)
 
-        new_like = choice.like & ~pop.liked[candidates]
-        new_share = choice.share & ~pop.shared[candidates]
-        new_act = choice.act
+        like, share, new_act = choice
+        new_like = like & ~pop.liked[candidates]
+        new_share = share & ~pop.shared[candidates]
         changed = new_like | new_share | new_act
         idx = candidates[changed]
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
@@ -201,66 +200,28 @@ class SlacktivismModel(mesa.Model):
         self._examined = examined
         return touched, seen[:count]
 
-    def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, decisions.Choice]:
-        """The users who choose this step (sorted, none has acted), and their choices."""
-        spec = self.spec
-        if spec.decision.rule == "logit":
-            ingredients = self._ingredients(seen)
+    def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, tuple]:
+        """The users who choose this step (sorted, none has acted), and their (like, share, act)."""
+        pop = self.pop
+        logit = self.spec.decision.rule == "logit"
+        if logit:
+            users, in_feed = seen, np.ones(len(seen), dtype=bool)
             uniforms = self.rng.random(len(seen))
-            return seen, decisions.choose_logit(ingredients, spec.decision, spec.platform, uniforms)
-        # Only followers of last step's changers (touched) have new social proof, and only
-        # last step's changers have a new own state: they are all examined.
-        candidates = self._examined
-        self._examine_all = False
-        act = decisions.threshold_acts(self.pop.theta[candidates], self._proof_act(candidates),
-                                       self._shift(candidates))
-        # Token support needs the campaign in this step's feed (seen is a subset of candidates).
-        like = np.zeros(len(candidates), dtype=bool)
-        share = np.zeros(len(candidates), dtype=bool)
-        at = np.searchsorted(candidates, seen)
-        token = decisions.choose_token_threshold(self._ingredients(seen), spec.decision, spec.platform)
-        like[at] = token.like
-        share[at] = token.share
-        return candidates, decisions.Choice(like & ~act, share & ~act, act)
-
-    def _proof_act(self, idx: np.ndarray) -> np.ndarray:
-        """Social proof towards acting: followees who acted, plus token weight x token supporters.
-
-        A count, or for ``users.threshold_kind: fraction`` a fraction of the
-        user's followees (0 for a user who follows no one; Watts 2002).
-        """
-        spec, social = self.spec, self.pop.social
-        proof = social[idx, ACTED].astype(np.float64) if spec.platform.actions_public else np.zeros(len(idx))
-        if spec.decision.token_weight:
-            proof += spec.decision.token_weight * social[idx, self._token_column]
-        if spec.users.threshold_kind == "fraction":
-            followees = self.graph.n_followees[idx]
-            proof = np.divide(proof, followees, out=np.zeros(len(idx)), where=followees > 0)
-        return proof
-
-    def _shift(self, idx: np.ndarray):
-        """decisions.action_shift for these users (0 when every effect is switched off)."""
-        spec, pop = self.spec, self.pop
-        s, ident, mis = spec.slacktivism, spec.identity, spec.misalignment
-        if not (s.licensing or s.consistency or (ident.share and ident.spillover) or (mis.share and mis.penalty)):
-            return 0.0
-        return decisions.action_shift(
-            pop.liked[idx], pop.shared[idx], pop.in_group[idx], pop.social[idx, IN_GROUP],
-            (pop.aware[idx] & ~pop.aligned[idx]) | pop.misaligned[idx],
-            licensing=s.licensing, consistency=s.consistency, spillover=ident.spillover,
-            penalty=mis.penalty, like_counts_visible=spec.platform.like_counts_visible,
-        )
-
-    def _ingredients(self, idx: np.ndarray) -> decisions.Ingredients:
-        pop, social = self.pop, self.pop.social
-        followees = self.graph.n_followees[idx]
-        acted = social[idx, ACTED] if self.spec.platform.actions_public else 0
-        engaged = (acted + social[idx, self._token_column]).astype(np.float64)
-        proof_token = np.divide(engaged, followees, out=np.zeros(len(idx)), where=followees > 0)
-        shift = self._shift(idx)
+        else:
+            # Only followers of last step's changers (touched) have new social proof, and only
+            # last step's changers have a new own state: those are the users examined.
+            users = self._examined
+            self._examine_all = False
+            self._scratch[seen] = True
+            in_feed = self._scratch[users]
+            self._scratch[seen] = False
+            uniforms = np.empty(0)
+        like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
         popularity = np.log1p(self.current["liked"]) / np.log1p(self.n_users)
-        return decisions.Ingredients(pop.theta[idx], pop.concern[idx], pop.status[idx], self._proof_act(idx),
-                                     proof_token, np.broadcast_to(shift, (len(idx),)), popularity)
+        decisions.choose(users, in_feed, uniforms, logit, pop.theta, pop.concern, pop.status, pop.liked,
+                         pop.shared, pop.in_group, pop.misaligned, pop.aware, pop.aligned, pop.social,
+                         self.graph.n_followees, popularity, self._rules, like, share, act)
+        return users, (like, share, act)
 
     def _apply(self, idx, new_like, new_share, new_act) -> None:
         """Record new likes, shares and actions, and post them to followers."""

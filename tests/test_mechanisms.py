@@ -5,8 +5,8 @@ import pytest
 from scipy import sparse
 
 from model import SlacktivismModel, decisions, feed
-from model.scenario import Scenario
 from model.network import from_edges
+from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
 from model.state import (
     ACTED,
@@ -22,7 +22,6 @@ from model.state import (
 from tests.conftest import scenario, threshold_scenario
 
 PLATFORM = Scenario().platform
-DECISION = Scenario().decision
 
 
 # ---------------------------------------------------------------- exposure
@@ -109,66 +108,84 @@ def test_full_decay_stops_the_campaign_after_the_first_wave():
 # ---------------------------------------------------------------- choice
 
 
+def _rules(**sections):
+    return decisions.rules(scenario(**sections))
+
+
 def test_action_shift_licensing_only_for_public_token_support():
-    liked = np.array([True, True, False, False])
-    shared = np.array([False, False, True, False])
-    args = dict(in_group=np.zeros(4, bool), in_group_followees=np.zeros(4, int), misled=np.zeros(4, bool),
-                licensing=0.4, consistency=0.1, spillover=0.5, penalty=0.3)
-    visible = decisions.action_shift(liked, shared, like_counts_visible=True, **args)
-    hidden = decisions.action_shift(liked, shared, like_counts_visible=False, **args)
-    assert visible == pytest.approx([-0.3, -0.3, -0.3, 0.0])
+    r = _rules(slacktivism={"licensing": 0.4, "consistency": 0.1}, misalignment={"penalty": 0.3})
+    hidden = _rules(slacktivism={"licensing": 0.4, "consistency": 0.1}, misalignment={"penalty": 0.3},
+                    platform={"like_counts_visible": False})
+    cases = [(True, False), (False, True), (False, False)]  # liked, shared
+    visible = [decisions.action_shift(lk, sh, False, 0, False, r) for lk, sh in cases]
+    private = [decisions.action_shift(lk, sh, False, 0, False, hidden) for lk, sh in cases]
+    assert visible == pytest.approx([-0.3, -0.3, 0.0])
     # Kristofferson et al. (2014): private token support (a like no one can see) brings consistency only.
-    assert hidden == pytest.approx([0.1, 0.1, -0.3, 0.0])
+    assert private == pytest.approx([0.1, -0.3, 0.0])
 
 
 def test_action_shift_in_group_spillover_and_misalignment():
-    one = np.array([True])
-    no = np.array([False])
-    common = dict(licensing=0.4, consistency=0.0, spillover=0.5, penalty=0.3, like_counts_visible=True)
-    among = decisions.action_shift(one, no, one, np.array([2]), no, **common)
-    alone = decisions.action_shift(one, no, one, np.array([0]), no, **common)
-    misled = decisions.action_shift(no, no, no, np.array([0]), one, **common)
-    assert among == pytest.approx([0.5])   # Schumann & Klein (2015): identity reverses licensing
-    assert alone == pytest.approx([-0.4])
-    assert misled == pytest.approx([-0.3])
+    r = _rules(slacktivism={"licensing": 0.4}, identity={"share": 0.5, "spillover": 0.5},
+               misalignment={"penalty": 0.3})
+    assert decisions.action_shift(True, False, True, 2, False, r) == pytest.approx(0.5)  # Schumann & Klein
+    assert decisions.action_shift(True, False, True, 0, False, r) == pytest.approx(-0.4)  # no in-group around
+    assert decisions.action_shift(False, False, False, 0, True, r) == pytest.approx(-0.3)
 
 
-def _ingredients(n, **kw):
-    base = dict(theta=np.zeros(n), concern=np.full(n, 0.5), status=np.full(n, 0.2), proof_act=np.zeros(n),
-                proof_token=np.zeros(n), shift=np.zeros(n), popularity=0.0)
-    base.update(kw)
-    return decisions.Ingredients(**base)
+def test_social_proof_count_fraction_and_hidden_actions():
+    count = _rules(users={"threshold_kind": "count"}, decision={"token_weight": 0.5})
+    fraction = _rules(users={"threshold_kind": "fraction"}, decision={"token_weight": 0.5})
+    hidden = _rules(users={"threshold_kind": "count"}, platform={"actions_public": False})
+    assert decisions.social_proof(3, 2, 10, count) == pytest.approx((4.0, 0.5))
+    assert decisions.social_proof(3, 2, 10, fraction) == pytest.approx((0.4, 0.5))
+    assert decisions.social_proof(3, 2, 0, fraction) == pytest.approx((0.0, 0.0))  # follows no one
+    assert decisions.social_proof(3, 2, 10, hidden) == pytest.approx((0.0, 0.2))
+
+
+def test_option_values_follow_their_ingredients():
+    d = Scenario().decision
+    r = _rules()
+    like, share, act = decisions.option_values(0.5, 0.2, 0.25, 0.4, 0.3, -0.1, 0.5, r)
+    base = 0.5 + d.token_proof_weight * 0.3
+    assert like == pytest.approx(base + 0.2 + d.bandwagon * 0.5 - d.cost_like)
+    assert share == pytest.approx(base + 0.2 - d.cost_share)
+    assert act == pytest.approx(0.5 + 0.2 + d.proof_weight * (0.4 - 0.25) - d.cost_act - 0.1)
+    hidden = _rules(platform={"like_counts_visible": False})
+    assert decisions.option_values(0.5, 0.2, 0.25, 0.4, 0.3, -0.1, 0.5, hidden)[0] == pytest.approx(
+        base - d.cost_like)
 
 
 def test_logit_frequencies_match_the_logistic_formula():
     """Three independent binary logits read from one uniform: frequencies and independence."""
-    n = 400_000
-    ing = _ingredients(n)
-    values = decisions.option_values(ing, DECISION, PLATFORM)[:, 0]
-    choice = decisions.choose_logit(ing, DECISION, PLATFORM, np.random.default_rng(0).random(n))
-    p = 1 / (1 + np.exp(-values / DECISION.noise))
-    p_act, p_like, p_share = p[decisions.ACT], p[decisions.LIKE], p[decisions.SHARE]
-    for got, want in [(choice.act.mean(), p_act), (choice.like.mean(), p_like * (1 - p_act)),
-                      (choice.share.mean(), p_share * (1 - p_act)),
-                      ((choice.like & choice.share).mean(), p_like * p_share * (1 - p_act))]:
-        assert got == pytest.approx(want, abs=4 * np.sqrt(want * (1 - want) / n) + 1e-4)
-
-
-def test_option_values_follow_their_ingredients():
-    ing = _ingredients(1, popularity=0.5)
-    v = decisions.option_values(ing, DECISION, PLATFORM)[:, 0]
-    assert v[decisions.LIKE] == pytest.approx(0.5 + 0.2 + DECISION.bandwagon * 0.5 - DECISION.cost_like)
-    assert v[decisions.SHARE] == pytest.approx(0.5 + 0.2 - DECISION.cost_share)
-    hidden = PLATFORM.model_copy(update={"like_counts_visible": False})
-    assert decisions.option_values(ing, DECISION, hidden)[decisions.LIKE, 0] == pytest.approx(
-        0.5 - DECISION.cost_like)
+    values, noise = (0.1, -0.4, -0.9), 0.25
+    u = np.random.default_rng(0).random(40_000)
+    draws = np.array([decisions.logit_decisions(*values, noise, x) for x in u])
+    like, share, act = draws.T
+    p_like, p_share, p_act = (1 / (1 + np.exp(-v / noise)) for v in values)
+    m = len(draws)
+    for got, want in [(act.mean(), p_act), (like.mean(), p_like * (1 - p_act)),
+                      (share.mean(), p_share * (1 - p_act)), ((like & share).mean(), p_like * p_share * (1 - p_act))]:
+        assert got == pytest.approx(want, abs=4 * np.sqrt(want * (1 - want) / m) + 1e-4)
 
 
 def test_threshold_rule_effective_threshold():
-    act = decisions.threshold_acts(np.array([0.5, 0.5, 0.5, 0.0]), np.array([0.5, 0.5, 0.3, 0.0]),
-                                   np.array([0.0, -0.2, 0.4, -5.0]))
-    # 0.5 >= 0.5; licensing raises 0.5 to 0.6; consistency lowers 0.5 to 0.3; an instigator stays at 0.
-    assert act.tolist() == [True, False, True, True]
+    cases = [(0.5, 0.5, 0.0), (0.5, 0.5, -0.2), (0.5, 0.3, 0.4), (0.0, 0.0, -5.0), (-1.0, 0.0, 0.0)]
+    # 0.5 >= 0.5; licensing raises 0.5 to 0.6; consistency lowers 0.5 to 0.3; instigators act regardless.
+    assert [decisions.threshold_act(*c) for c in cases] == [True, False, True, True, True]
+
+
+def test_choose_kernel_threshold_rule_needs_the_feed_for_token_support():
+    pop = Population(np.array([0.0, 9.0, 9.0]), np.full(3, 0.9), np.full(3, 0.9), np.zeros(3, bool),
+                     np.zeros(3, bool))
+    r = _rules(decision={"rule": "threshold", "cost_like": 0.1, "cost_share": 0.1},
+               users={"threshold_kind": "count"})
+    like, share, act = (np.zeros(3, bool) for _ in range(3))
+    decisions.choose(np.arange(3), np.array([True, True, False]), np.empty(0), False, pop.theta, pop.concern,
+                     pop.status, pop.liked, pop.shared, pop.in_group, pop.misaligned, pop.aware, pop.aligned,
+                     pop.social, np.full(3, 5, np.int32), 0.0, r, like, share, act)
+    assert act.tolist() == [True, False, False]       # the instigator acts, and does nothing else
+    assert like.tolist() == [False, True, False]      # only a user with the campaign in its feed
+    assert share.tolist() == [False, True, False]
 
 
 # ---------------------------------------------------------------- spreading
