@@ -47,9 +47,9 @@ def log_miss(p: float) -> float:
     return float(np.log1p(-p)) if p < 1 else -np.inf
 
 
-@numba.njit(cache=True, nogil=True)
-def expose(users, social, miss_share, miss_like, miss_act, uniforms, step, aware, aligned, step_aware, seen):
-    """Who sees the campaign among users whose feed had items.
+@numba.njit(cache=True, parallel=True)
+def expose(users, social, miss_share, miss_like, miss_act, uniforms, step, aware, aligned, step_aware, saw):
+    """Who sees the campaign among users whose feed had items (``saw``, aligned with ``users``).
 
     Each item is seen independently, so a user with ``s`` aligned shares,
     ``l`` likes and ``a`` actions in the feed sees the campaign's own framing
@@ -60,12 +60,8 @@ def expose(users, social, miss_share, miss_like, miss_act, uniforms, step, aware
     ``u < pa pd`` or ``pa <= u < pa + (1 - pa) pd``. Users who see either
     become aware; the aligned framing marks them ``aligned``. Feed items are
     read from the ``FEED_*`` columns of ``social`` (``model.spread``).
-
-    Returns:
-        The number of users written to the front of ``seen``, in order.
     """
-    m = 0
-    for i in range(len(users)):
+    for i in numba.prange(len(users)):
         k = users[i]
         log_aligned = 0.0
         if social[k, FEED_SHARES] > 0:
@@ -78,13 +74,10 @@ def expose(users, social, miss_share, miss_like, miss_act, uniforms, step, aware
         p_aligned = -np.expm1(log_aligned)
         p_distorted = -np.expm1(log_distorted)
         u = uniforms[i]
-        if u < p_aligned:
+        hit_aligned = u < p_aligned
+        saw[i] = hit_aligned or u < p_aligned + (1.0 - p_aligned) * p_distorted
+        if hit_aligned:
             aligned[k] = True
-        elif u >= p_aligned + (1.0 - p_aligned) * p_distorted:
-            continue
-        seen[m] = k
-        m += 1
-        if not aware[k]:
+        if saw[i] and not aware[k]:
             aware[k] = True
             step_aware[k] = step
-    return m

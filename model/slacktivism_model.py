@@ -193,12 +193,11 @@ class SlacktivismModel(mesa.Model):
         active = touched[~pop.acted[touched]]
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
         p_share, p_like, p_act = feed.reach_probabilities(self.spec.platform, multiplier)
-        seen = np.empty(len(active), dtype=np.int64)
-        count = feed.expose(active, pop.social, feed.log_miss(p_share), feed.log_miss(p_like),
-                            feed.log_miss(p_act), self.rng.random(len(active)), t, pop.aware,
-                            pop.aligned, pop.step_aware, seen)
+        saw = np.empty(len(active), dtype=bool)
+        feed.expose(active, pop.social, feed.log_miss(p_share), feed.log_miss(p_like), feed.log_miss(p_act),
+                    self.rng.random(len(active)), t, pop.aware, pop.aligned, pop.step_aware, saw)
         self._examined = examined
-        return touched, seen[:count]
+        return touched, active[saw]
 
     def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, tuple]:
         """The users who choose this step (sorted, none has acted), and their (like, share, act)."""

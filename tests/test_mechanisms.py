@@ -33,10 +33,10 @@ def _expose(feed_items, uniforms, p=(0.5, 0.1, 0.2)):
     social = np.zeros((n, 8), np.int32)
     social[:, FEED_SHARES:] = feed_items
     aware, aligned = np.zeros(n, bool), np.zeros(n, bool)
-    step_aware, seen = np.full(n, -1, np.int32), np.zeros(n, np.int64)
-    count = feed.expose(np.arange(n), social, *[feed.log_miss(q) for q in p], np.asarray(uniforms, float), 3,
-                        aware, aligned, step_aware, seen)
-    return aware, aligned, step_aware, seen[:count]
+    step_aware, saw = np.full(n, -1, np.int32), np.zeros(n, bool)
+    feed.expose(np.arange(n), social, *[feed.log_miss(q) for q in p], np.asarray(uniforms, float), 3,
+                aware, aligned, step_aware, saw)
+    return aware, aligned, step_aware, np.flatnonzero(saw)
 
 
 def test_exposure_is_one_minus_product_of_misses():
