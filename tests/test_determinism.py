@@ -54,13 +54,17 @@ def test_global_random_state_is_not_used():
     assert first == second
 
 
-def test_identical_across_processes():
+def test_identical_across_processes_and_thread_counts():
+    """Different hash seeds and numba thread counts; large enough that the parallel kernels split work."""
     code = ("import json,sys; from model import load_scenario, SlacktivismModel; "
-            "m = SlacktivismModel(load_scenario(sys.argv[1], {'network.n_users': 2000}), rng=9); "
-            "s = m.run(); print(json.dumps([s, m.timeseries().to_dict('list')]))")
+            "m = SlacktivismModel(load_scenario(sys.argv[1], {'network.n_users': 150000, 'platform.feed': "
+            "'engagement'}), rng=9); s = m.run(); "
+            "print(json.dumps([s, m.timeseries().to_dict('list'), int(m.pop.step_acted.sum())]))")
     outputs = [subprocess.run([sys.executable, "-c", code, str(BASELINE)], capture_output=True, text=True,
-                              check=True, cwd=ROOT, env={"PYTHONHASHSEED": str(h), "PATH": "/usr/bin:/bin"}).stdout
-               for h in (1, 2)]
-    assert outputs[0] == outputs[1]
-    here = _run(9)
-    assert json.loads(outputs[0]) == json.loads(json.dumps([here[1], here[0].timeseries().to_dict("list")]))
+                              check=True, cwd=ROOT,
+                              env={"PYTHONHASHSEED": str(h), "NUMBA_NUM_THREADS": str(threads),
+                                   "PATH": "/usr/bin:/bin"}).stdout
+               for h, threads in ((1, 1), (2, 2), (3, 4))]
+    assert outputs[0] == outputs[1] == outputs[2]
+    summary = json.loads(outputs[0])[0]
+    assert summary["aware"] > 100_000  # big enough that posting is split across threads (>= 200k edges a step)
