@@ -144,73 +144,85 @@ class SlacktivismModel(mesa.Model):
     def step(self) -> None:
         """One step: exposure, choice, bookkeeping."""
         t = self.steps
-        pop, spec = self.pop, self.spec
-        before = (self.current["aware"], self.current["liked"], self.current["shared"],
-                  self.current["acted"], self.current["misled"])
+        pop = self.pop
+        before = self._progress()
 
-        touched, seen = self._expose(t)
-        candidates, choice = self._choose(touched, seen)
+        touched = np.flatnonzero(self._touched)
+        self._touched[touched] = False
+        examined = self._examined(touched)
+        count_followees(self.graph, pop.bits, examined, out=pop.social)
+        clear_posts(pop.bits, self._changed)  # last step's posts are now counted in the feeds
+        seen = self._expose(t, touched[~pop.acted[touched]])
+        users, (like, share, act) = self._choose(examined, seen)
 
-        like, share, new_act = choice
-        new_like = like & ~pop.liked[candidates]
-        new_share = share & ~pop.shared[candidates]
-        changed = new_like | new_share | new_act
-        idx = candidates[changed]
+        new_like = like & ~pop.liked[users]
+        new_share = share & ~pop.shared[users]
+        changed = new_like | new_share | act
+        idx = users[changed]
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
-        unprompted = idx[new_act[changed] & ~pop.aware[idx]]
+        unprompted = idx[act[changed] & ~pop.aware[idx]]
         pop.aligned[unprompted] = True
         pop.step_aware[unprompted] = t
         pop.aware[unprompted] = True
-        self._apply(idx, new_like[changed], new_share[changed], new_act[changed])
+        self._apply(idx, new_like[changed], new_share[changed], act[changed])
         self._changed = idx
 
         self._record()
-        after = (self.current["aware"], self.current["liked"], self.current["shared"],
-                 self.current["acted"], self.current["misled"])
-        if after == before or t >= spec.steps:
+        if self._progress() == before or t >= self.spec.steps:
             self.running = False
 
-    def _expose(self, t: int) -> tuple[np.ndarray, np.ndarray]:
-        """Users whose feed had campaign items, and those who saw one (both sorted).
+    def _progress(self) -> tuple:
+        return tuple(self.current[k] for k in ("aware", "liked", "shared", "acted", "misled"))
+
+    def _examined(self, touched: np.ndarray) -> np.ndarray:
+        """Users (sorted, none has acted) whose followee counts are recounted this step.
+
+        Those whose feed had campaign items (``touched``); under the threshold
+        rule also last step's changers, whose own state changed, and at the
+        first step everyone (instigators act unprompted). No one else's social
+        proof or state can have changed, so no one else can change its choice.
+        """
+        if self.spec.decision.rule == "threshold":
+            if self._examine_all:
+                examined = np.arange(self.n_users)
+                self._examine_all = False
+            else:
+                self._scratch[touched] = True
+                self._scratch[self._changed] = True
+                examined = np.flatnonzero(self._scratch)
+                self._scratch[examined] = False
+        else:
+            examined = touched
+        return examined[~self.pop.acted[examined]]
+
+    def _expose(self, t: int, users: np.ndarray) -> np.ndarray:
+        """Those of ``users`` (their feed had items) who saw the campaign, sorted.
 
         Users who have acted take no further part: no random number is drawn
         for them.
         """
         pop = self.pop
-        touched = np.flatnonzero(self._touched)
-        self._touched[touched] = False
-        if self.spec.decision.rule == "threshold":
-            # Last step's changers are examined too: their own state changed.
-            self._scratch[touched] = True
-            self._scratch[self._changed] = True
-            examined = np.arange(self.n_users) if self._examine_all else np.flatnonzero(self._scratch)
-            self._scratch[examined] = False
-        else:
-            examined = touched
-        examined = examined[~pop.acted[examined]]
-        count_followees(self.graph, pop.bits, examined, out=pop.social)
-        clear_posts(pop.bits, self._changed)
-        active = touched[~pop.acted[touched]]
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
         p_share, p_like, p_act = feed.reach_probabilities(self.spec.platform, multiplier)
-        saw = np.empty(len(active), dtype=bool)
-        feed.expose(active, pop.social, feed.log_miss(p_share), feed.log_miss(p_like), feed.log_miss(p_act),
-                    self.rng.random(len(active)), t, pop.aware, pop.aligned, pop.step_aware, saw)
-        self._examined = examined
-        return touched, active[saw]
+        saw = np.empty(len(users), dtype=bool)
+        feed.expose(users, pop.social, feed.log_miss(p_share), feed.log_miss(p_like), feed.log_miss(p_act),
+                    self.rng.random(len(users)), t, pop.aware, pop.aligned, pop.step_aware, saw)
+        return users[saw]
 
-    def _choose(self, touched: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, tuple]:
-        """The users who choose this step (sorted, none has acted), and their (like, share, act)."""
+    def _choose(self, examined: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, tuple]:
+        """The users who choose this step (sorted, none has acted), and their (like, share, act).
+
+        Under the logit rule, the users who saw the campaign; under the
+        threshold rule, every examined user (token support still needs the
+        campaign in the feed).
+        """
         pop = self.pop
         logit = self.spec.decision.rule == "logit"
         if logit:
             users, in_feed = seen, np.ones(len(seen), dtype=bool)
             uniforms = self.rng.random(len(seen))
         else:
-            # Only followers of last step's changers (touched) have new social proof, and only
-            # last step's changers have a new own state: those are the users examined.
-            users = self._examined
-            self._examine_all = False
+            users = examined
             self._scratch[seen] = True
             in_feed = self._scratch[users]
             self._scratch[seen] = False
