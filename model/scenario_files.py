@@ -59,7 +59,7 @@ def load_scenario(path: str | os.PathLike, overrides: Mapping[str, Any] | None =
     data, lines = parse_yaml(text, source)
     data = dict(data)
     for key, value in (overrides or {}).items():
-        _set_dotted(data, key, value, source)
+        set_dotted(data, key, value, source)
     _resolve_paths(data, Path(source).resolve().parent)
     return validate(data, source, lines)
 
@@ -132,7 +132,7 @@ def validate(data: dict, source: str, lines: Mapping[str, int] | None = None) ->
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _first_error(exc, source, lines or {}) from None
+        raise first_error(exc, source, lines or {}) from None
 
 
 def known_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
@@ -167,9 +167,9 @@ def _record_lines(node, prefix: str, lines: dict[str, int]) -> None:
             _record_lines(value_node, key + ".", lines)
 
 
-def _set_dotted(data: dict, key: str, value: Any, source: str) -> None:
+def set_dotted(data: dict, key: str, value: Any, source: str) -> None:
     if key not in known_keys():
-        raise ScenarioError(source, None, key, f"--set names an unknown key{_suggest(key)}")
+        raise ScenarioError(source, None, key, f"--set names an unknown key{suggest_key(key)}")
     parts = key.split(".")
     node = data
     for part in parts[:-1]:
@@ -189,7 +189,7 @@ def _resolve_paths(data: dict, base: Path) -> None:
             network["path"] = str((base / path).resolve())
 
 
-def _suggest(key: str) -> str:
+def suggest_key(key: str) -> str:
     close = difflib.get_close_matches(key, known_keys(), n=1, cutoff=0.6)
     if not close:
         leaf = key.rsplit(".", 1)[-1]
@@ -200,7 +200,7 @@ def _suggest(key: str) -> str:
 _KEY_IN_MESSAGE = re.compile(r"\b([a-z_]+\.[a-z_]+(?:\.[a-z_]+)*)\b")
 
 
-def _first_error(exc: ValidationError, source: str, lines: Mapping[str, int]) -> ScenarioError:
+def first_error(exc: ValidationError, source: str, lines: Mapping[str, int]) -> ScenarioError:
     err = exc.errors(include_url=False)[0]
     # Drop the union tags pydantic puts in the location ("normal", "function-after[...]").
     parts = [str(item) for item in err["loc"] if not _is_tag(item)]
@@ -209,7 +209,7 @@ def _first_error(exc: ValidationError, source: str, lines: Mapping[str, int]) ->
     got = err.get("input")
     kind = err["type"]
     if kind == "extra_forbidden":
-        problem = f"unknown key{_suggest(key)}"
+        problem = f"unknown key{suggest_key(key)}"
     elif kind == "missing":
         problem = "is required"
     elif kind == "union_tag_invalid" or kind == "union_tag_not_found":

@@ -39,6 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("files", nargs="+", help="scenario YAML files")
+
+    sweep = sub.add_parser("sweep", help="run a parameter sweep (resumable: rerun to continue)")
+    sweep.add_argument("file", help="sweep YAML file")
+    sweep.add_argument("--out", type=Path, required=True, help="results directory")
+    sweep.add_argument("--workers", type=_positive, help="local worker processes (default: all cores)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786")
+    sweep.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                       help="progress bar (auto: only on a terminal)")
+
+    report = sub.add_parser("report", help="figures and tables from a sweep's results")
+    report.add_argument("dir", type=Path, help="a sweep's results directory")
     return parser
 
 
@@ -48,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "sweep":
+            return _sweep(args)
+        if args.command == "report":
+            return _report(args)
         return _run(args)
     except KeyboardInterrupt:
         print("slacktivism: interrupted", file=sys.stderr)
@@ -117,6 +132,66 @@ def _run(args) -> int:
     return EXIT_OK
 
 
+def _sweep(args) -> int:
+    from model.scenario_files import ScenarioError
+    from slacktivism.sweep import DaskExecutor, LocalExecutor, default_workers, run_sweep
+    from slacktivism.sweep_spec import load_sweep
+
+    try:
+        sweep = load_sweep(args.file)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    problem = _unwritable(args.out)
+    if problem:
+        print(f"{args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    manifest = args.out / "manifest.json"
+    if manifest.exists():
+        previous = json.loads(manifest.read_text()).get("sweep")
+        if previous != sweep.spec.model_dump(mode="json"):
+            print(f"{args.out}: holds results of a different sweep; use another --out", file=sys.stderr)
+            return EXIT_USAGE
+    if args.scheduler:
+        try:
+            executor = DaskExecutor(args.scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            print(f"--scheduler {args.scheduler}: cannot connect ({_one_line(exc)})", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        executor = LocalExecutor(args.workers or default_workers())
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    command = f"slacktivism sweep {args.file} --out {args.out}"
+    try:
+        counts = run_sweep(sweep, args.out, executor, progress=show)
+    except KeyboardInterrupt:
+        print(f"interrupted: finished runs are saved in {args.out}; rerun `{command}` to resume",
+              file=sys.stderr)
+        return 130
+    print(f"{counts['ran']} runs done ({counts['skipped']} already there), {counts['failed']} failed, "
+          f"{counts['total']} in all: {args.out}")
+    if counts["failed"]:
+        print(f"some runs failed: see the status and error columns of {args.out / 'runs'}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from slacktivism.report import ReportError, write_report
+
+    try:
+        written = write_report(args.dir)
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(written)} files to {args.dir / 'report'}")
+    return EXIT_OK
+
+
+def _one_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def _run_with_progress(model, show: bool) -> dict:
     if not show:
         return model.run()
@@ -153,6 +228,13 @@ def _unwritable(out: Path) -> str | None:
     if not os.access(parent, os.W_OK):
         return "is not writable"
     return None
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
+    return value
 
 
 def _non_negative(text: str) -> int:

@@ -1,0 +1,99 @@
+"""A sweep's results on disk: Parquet parts written as runs complete.
+
+``DIR/runs/`` and ``DIR/timeseries/`` each hold Parquet part files; pandas
+or pyarrow read a directory as one table (``pandas.read_parquet(DIR /
+"runs")``). Every completed run is written at once, as its own part, to a
+temporary name that is then renamed, so a sweep killed at any moment (SIGKILL
+included) loses at most the runs still in flight, and never leaves half a
+file. Finished runs are compacted into larger parts every few hundred runs;
+a crash in the middle of a compaction leaves duplicates that the next open
+removes, so a reader never needs to deduplicate after a resume.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+#: Completed single-run parts are merged into one part every this many runs.
+COMPACT_EVERY = 256
+
+
+class ResultStore:
+    """Append-only Parquet tables ``runs`` and ``timeseries`` under ``root``."""
+
+    def __init__(self, root: Path, schema: pa.Schema):
+        self.root = Path(root)
+        self.schema = schema
+        self.runs_dir = self.root / "runs"
+        self.series_dir = self.root / "timeseries"
+        for folder in (self.runs_dir, self.series_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            for stale in folder.glob(".*.tmp"):
+                stale.unlink()
+        self._repair()
+        self.done: set[str] = self._finished()
+        self._small: list[tuple[Path, Path]] = sorted(
+            (p, self.series_dir / p.name) for p in self.runs_dir.glob("run-*.parquet"))
+
+    def add(self, row: dict, series: pa.Table | None) -> None:
+        """Write one finished run (its summary row and its time series)."""
+        name = f"run-{row['run_id']}.parquet"
+        if series is not None:
+            _atomic_write(series, self.series_dir / name)
+        # The summary row goes last: a run counts as done only once both are on disk.
+        _atomic_write(pa.Table.from_pylist([row], schema=self.schema), self.runs_dir / name)
+        self.done.add(row["run_id"])
+        self._small.append((self.runs_dir / name, self.series_dir / name))
+        if len(self._small) >= COMPACT_EVERY:
+            self.compact()
+
+    def compact(self) -> None:
+        """Merge the single-run parts into one part per table."""
+        if len(self._small) < 2:
+            return
+        part = f"part-{uuid.uuid4().hex[:12]}.parquet"
+        runs = pa.concat_tables([pq.read_table(r) for r, _ in self._small], promote_options="permissive")
+        series_parts = [pq.read_table(s) for _, s in self._small if s.exists()]
+        if series_parts:
+            _atomic_write(pa.concat_tables(series_parts, promote_options="permissive"), self.series_dir / part)
+        _atomic_write(runs, self.runs_dir / part)
+        for r, s in self._small:
+            r.unlink(missing_ok=True)
+            s.unlink(missing_ok=True)
+        self._small = []
+
+    def count_failed(self) -> int:
+        """Runs recorded as failed."""
+        if not any(self.runs_dir.glob("*.parquet")):
+            return 0
+        return pq.read_table(self.runs_dir, columns=["status"]).column("status").to_pylist().count("failed")
+
+    def _finished(self) -> set[str]:
+        if not any(self.runs_dir.glob("*.parquet")):
+            return set()
+        return set(pq.read_table(self.runs_dir, columns=["run_id"]).column("run_id").to_pylist())
+
+    def _repair(self) -> None:
+        """Remove single-run parts already merged into a part (a compaction interrupted midway),
+        and time series whose summary row never made it to disk."""
+        merged: set[str] = set()
+        for part in self.runs_dir.glob("part-*.parquet"):
+            merged |= set(pq.read_table(part, columns=["run_id"]).column("run_id").to_pylist())
+        for single in self.runs_dir.glob("run-*.parquet"):
+            if single.stem.removeprefix("run-") in merged:
+                single.unlink()
+                (self.series_dir / single.name).unlink(missing_ok=True)
+        for series in self.series_dir.glob("run-*.parquet"):
+            if not (self.runs_dir / series.name).exists() and series.stem.removeprefix("run-") not in merged:
+                series.unlink()
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)

@@ -1,0 +1,224 @@
+"""Running a sweep: on a local process pool or a Dask cluster, resumably.
+
+The driver expands the sweep lazily, keeps a bounded number of runs in
+flight, and writes each result as it arrives (:mod:`slacktivism.results`),
+so its memory does not grow with the number of runs. Rerunning the same
+command skips the run ids already on disk. Runs are pure functions of their
+resolved scenario and seed, so the tables do not depend on the executor or
+the number of workers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from slacktivism.results import ResultStore
+from slacktivism.sweep_spec import Run, Sweep
+
+SUMMARY = ("steps_run", "aware", "liked", "shared", "acted", "engaged", "slacktivism_gap", "misled",
+           "conversion", "goal_reached", "goal_step")
+SERIES = ("aware", "liked", "shared", "acted", "engaged", "slacktivism_gap", "misled")
+
+
+def execute(run: Run, record: str) -> tuple[dict, dict | None]:
+    """Run one simulation; never raises (a failure is a row with ``status: failed``).
+
+    Returns the summary row and the time series as columns (or None).
+    """
+    started = time.perf_counter()
+    values = {k: v if isinstance(v, (bool, int, float, str)) or v is None else json.dumps(v)
+              for k, v in run.values.items()}
+    row = {"run_id": run.run_id, "combination": run.combination, **values, "replicate": run.replicate,
+           "seed": run.seed}
+    try:
+        from model import SlacktivismModel
+        from model.scenario import Scenario
+
+        model = SlacktivismModel(Scenario.model_validate(run.scenario))
+        summary = model.run()
+        frame = model.timeseries()
+        if record == "end":
+            frame = frame.iloc[-1:]
+        series = {"run_id": [run.run_id] * len(frame), "combination": [run.combination] * len(frame),
+                  "step": frame["step"].to_numpy(np.int64)}
+        for column in SERIES:
+            series[column] = frame[column].to_numpy(np.int64)
+        row.update(status="ok", error="", **{k: summary[k] for k in SUMMARY})
+    except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
+        message = "".join(traceback.format_exception_only(exc)).strip().splitlines()[-1]
+        row.update(status="failed", error=message[:500], **{k: None for k in SUMMARY})
+        series = None
+    row["wall_s"] = time.perf_counter() - started
+    return row, series
+
+
+def runs_schema(sweep: Sweep) -> pa.Schema:
+    """The ``runs`` table's columns and types (fixed, so parts with failed runs still line up)."""
+    fields = [pa.field("run_id", pa.string()), pa.field("combination", pa.int64())]
+    for key in sweep.keys:
+        fields.append(pa.field(key, _value_type([c.get(key) for c in sweep.combinations])))
+    fields += [pa.field("replicate", pa.int64()), pa.field("seed", pa.int64()), pa.field("status", pa.string()),
+               pa.field("error", pa.string())]
+    fields += [pa.field(k, pa.float64() if k == "conversion" else pa.bool_() if k == "goal_reached"
+                        else pa.int64()) for k in SUMMARY]
+    fields.append(pa.field("wall_s", pa.float64()))
+    return pa.schema(fields)
+
+
+def _value_type(values) -> pa.DataType:
+    present = [v for v in values if v is not None]
+    if all(isinstance(v, bool) for v in present):
+        return pa.bool_()
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pa.int64()
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pa.float64()
+    return pa.string()
+
+
+def _worker_init() -> None:
+    import numba
+
+    numba.set_num_threads(1)  # one process per core; no nested threads
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
+
+
+class LocalExecutor:
+    """A process pool on this machine."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+
+    def submit(self, run: Run, record: str):
+        return self.pool.submit(execute, run, record)
+
+    def wait(self, futures):
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        return done
+
+    def close(self, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class DaskExecutor:
+    """An existing Dask distributed cluster (``dask scheduler`` and ``dask worker`` processes)."""
+
+    def __init__(self, address: str):
+        from dask.distributed import Client
+
+        self.client = Client(address, timeout="20s")
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, run: Run, record: str):
+        return self.client.submit(execute, run, record, key=f"run-{run.run_id}", pure=False)
+
+    def wait(self, futures):
+        from dask.distributed import wait as dask_wait
+
+        return dask_wait(list(futures), return_when="FIRST_COMPLETED").done
+
+    def close(self, cancel: bool = False) -> None:
+        self.client.close()
+
+
+def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> dict:
+    """Run every unfinished run of ``sweep`` into ``out``; return counts.
+
+    Raises:
+        KeyboardInterrupt: after cancelling what is in flight; all finished runs are on disk.
+    """
+    store = ResultStore(out, runs_schema(sweep))
+    manifest = _write_manifest(sweep, out, started=True)
+    todo = (run for run in sweep.runs() if run.run_id not in store.done)
+    total, skipped = sweep.n_runs, len(store.done)
+    done = failed = 0
+    bar = _bar(total, skipped, progress)
+    in_flight: dict = {}
+    limit = 4 * executor.workers
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(in_flight) < limit:
+                run = next(todo, None)
+                if run is None:
+                    exhausted = True
+                    break
+                in_flight[executor.submit(run, sweep.spec.record)] = run
+            if not in_flight:
+                break
+            for future in executor.wait(in_flight):
+                in_flight.pop(future)
+                row, series = future.result()
+                store.add(row, None if series is None else pa.table(series))
+                done += 1
+                failed += row["status"] != "ok"
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(failed=failed)
+    except KeyboardInterrupt:
+        executor.close(cancel=True)
+        store.compact()
+        if bar is not None:
+            bar.close()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    executor.close()
+    store.compact()
+    _write_manifest(sweep, out, started=manifest["started"], finished=True)
+    return {"total": total, "skipped": skipped, "ran": done, "failed": store.count_failed()}
+
+
+def _bar(total: int, initial: int, show: bool):
+    if not show:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="run", file=sys.stderr, dynamic_ncols=True)
+
+
+def _write_manifest(sweep: Sweep, out: Path, *, started, finished: bool = False) -> dict:
+    from slacktivism.outputs import atomic_write, git_commit, package_versions
+
+    path = out / "manifest.json"
+    now = datetime.now(UTC).isoformat()
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    manifest = {
+        "sweep_file": str(sweep.path),
+        "sweep": sweep.spec.model_dump(mode="json"),
+        "base_scenario": sweep.base.model_dump(mode="json"),
+        "varied": sweep.keys,
+        "n_combinations": len(sweep.combinations),
+        "n_runs": sweep.n_runs,
+        "summary_columns": list(SUMMARY),
+        "series_columns": list(SERIES),
+        "packages": package_versions(),
+        "git_commit": git_commit(),
+        "python": sys.version.split()[0],
+        "started": previous.get("started", now) if started is True else started,
+        "finished": now if finished else None,
+        "resumed": previous.get("resumed", 0) + (1 if previous and not finished else 0),
+    }
+    if sweep.sample_matrix is not None:
+        manifest["sample_matrix"] = sweep.sample_matrix.tolist()
+    atomic_write(path, lambda p: Path(p).write_text(json.dumps(manifest, indent=1) + "\n"))
+    return manifest
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+

@@ -1,0 +1,231 @@
+"""Sweep files: read, validate and expand into seeded runs.
+
+A sweep file names a base scenario, fixed ``overrides``, and one way to vary
+it: a full-factorial ``vary`` grid, a ``sample`` (Latin hypercube, Sobol' or
+Morris, drawn with SALib), or an ``explicit`` list of combinations. Each
+(combination, replicate) gets its own seed spawned from the master seed with
+``numpy.random.SeedSequence``, so a run can be replayed alone with
+``slacktivism run BASE --set KEY=VALUE ... --seed SEED``.
+
+Errors are :class:`~model.scenario_files.ScenarioError`, one line each, like
+scenario errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from model.scenario import Scenario
+from model.scenario_files import (
+    ScenarioError,
+    first_error,
+    set_dotted,
+    suggest_key,
+    known_keys,
+    load_scenario,
+    parse_yaml,
+    read_text,
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Sample(_Strict):
+    """A sample of the parameter space, drawn with SALib."""
+
+    method: Literal["lhs", "sobol", "morris"] = Field(description="sampling design")
+    n: int = Field(ge=1, le=1_000_000, description="base sample size (SALib's N)")
+    bounds: dict[str, tuple[float, float]] = Field(
+        min_length=1, strict=False, description="dotted key -> [low, high]"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Sample:
+        for key, (low, high) in self.bounds.items():
+            if not low < high:
+                raise ValueError(f"sample.bounds.{key}: low must be below high (got [{low}, {high}])")
+        return self
+
+
+class SweepFile(_Strict):
+    """The keys of a sweep file."""
+
+    scenario: str = Field(description="the base scenario, relative to the sweep file")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="fixed dotted-key changes")
+    vary: dict[str, list[Any]] | None = Field(None, description="full-factorial grid")
+    sample: Sample | None = Field(None, description="a sampled design")
+    explicit: list[dict[str, Any]] | None = Field(None, min_length=1, description="explicit combinations")
+    replicates: int = Field(1, ge=1, le=100_000, description="seeded runs per combination")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed")
+    record: Literal["every_step", "end"] = Field("every_step", description="time series resolution")
+
+    @model_validator(mode="after")
+    def _one_design(self) -> SweepFile:
+        given = [k for k in ("vary", "sample", "explicit") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of vary, sample or explicit (got {', '.join(given)})")
+        if self.vary is not None and any(len(v) == 0 for v in self.vary.values()):
+            raise ValueError("every vary key needs at least one value")
+        return self
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a sweep: everything a worker needs, and how to replay it."""
+
+    index: int
+    combination: int
+    replicate: int
+    seed: int
+    values: dict[str, Any]
+    scenario: dict
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated, expanded sweep."""
+
+    path: Path
+    spec: SweepFile
+    base: Scenario
+    keys: list[str]
+    combinations: list[dict[str, Any]]
+    sample_matrix: np.ndarray | None
+
+    @property
+    def n_runs(self) -> int:
+        """Combinations times replicates."""
+        return len(self.combinations) * self.spec.replicates
+
+    def runs(self):
+        """Every run, in a fixed order; scenarios are resolved lazily (memory stays flat)."""
+        seeds = np.random.SeedSequence(self.spec.seed).spawn(self.n_runs)
+        base = self.base.model_dump(mode="json")
+        index = 0
+        for c, values in enumerate(self.combinations):
+            resolved = resolve(base, values)
+            digest = _digest(resolved)
+            for r in range(self.spec.replicates):
+                seed = int(seeds[index].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+                run_id = hashlib.sha256(f"{digest}:{r}:{seed}".encode()).hexdigest()[:20]
+                yield Run(index, c, r, seed, values, {**resolved, "seed": seed}, run_id)
+                index += 1
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read, validate and expand a sweep file (every combination is validated before any run)."""
+    source = str(path)
+    data, lines = parse_yaml(read_text(source), source)
+    try:
+        spec = SweepFile.model_validate(data)
+    except ValidationError as exc:
+        raise _sweep_error(exc, source, lines) from None
+    scenario_path = (Path(source).resolve().parent / spec.scenario).resolve()
+    try:
+        base = load_scenario(scenario_path, spec.overrides)
+    except ScenarioError as exc:
+        raise ScenarioError(source, lines.get("scenario") or lines.get("overrides"), "scenario",
+                            str(exc)) from None
+    keys, combinations, matrix = _design(spec, source, lines)
+    base_dict = base.model_dump(mode="json")
+    for values in combinations:
+        try:
+            Scenario.model_validate(resolve(base_dict, values))
+        except ValidationError as exc:
+            err = first_error(exc, source, {})
+            where = lines.get(_design_key(spec))
+            raise ScenarioError(source, where, err.key, f"{err.problem} in combination {values}") from None
+    return Sweep(Path(source), spec, base, keys, combinations, matrix)
+
+
+def resolve(base: dict, values: dict[str, Any]) -> dict:
+    """The base scenario (as a dict) with dotted-key values set."""
+    data = json.loads(json.dumps(base))
+    for key, value in values.items():
+        set_dotted(data, key, value, "sweep")
+    return data
+
+
+def _design(spec: SweepFile, source: str, lines) -> tuple[list[str], list[dict], np.ndarray | None]:
+    if spec.vary is not None:
+        keys = list(spec.vary)
+        _check_keys(keys, source, lines, "vary")
+        combos = [dict(zip(keys, values, strict=True)) for values in itertools.product(*spec.vary.values())]
+        return keys, combos, None
+    if spec.explicit is not None:
+        keys = sorted({k for combo in spec.explicit for k in combo})
+        _check_keys(keys, source, lines, "explicit")
+        return keys, [dict(c) for c in spec.explicit], None
+    if spec.sample is not None:
+        keys = list(spec.sample.bounds)
+        _check_keys(keys, source, lines, "sample.bounds")
+        matrix = draw_sample(spec.sample, spec.seed)
+        integer = [_is_integer_key(k) for k in keys]
+        combos = [{k: (round(float(x)) if integer[i] else float(x)) for i, (k, x) in enumerate(zip(keys, row,
+                                                                                               strict=True))}
+                  for row in matrix]
+        return keys, combos, matrix
+    return [], [{}], None
+
+
+def salib_problem(sample: Sample) -> dict:
+    """SALib's problem dictionary for a sample."""
+    return {"num_vars": len(sample.bounds), "names": list(sample.bounds),
+            "bounds": [list(b) for b in sample.bounds.values()]}
+
+
+def draw_sample(sample: Sample, seed: int) -> np.ndarray:
+    """The design matrix, one row per combination, from SALib with the master seed."""
+    from SALib.sample import latin, morris, sobol
+
+    problem = salib_problem(sample)
+    if sample.method == "lhs":
+        return latin.sample(problem, sample.n, seed=seed)
+    if sample.method == "sobol":
+        return sobol.sample(problem, sample.n, calc_second_order=False, seed=seed)
+    return morris.sample(problem, sample.n, seed=seed)
+
+
+def _check_keys(keys, source, lines, section) -> None:
+    for key in keys:
+        if key not in known_keys() or key in ("name", "description", "seed"):
+            raise ScenarioError(source, lines.get(f"{section}.{key}") or lines.get(section), key,
+                                f"not a scenario key that can vary{suggest_key(key)}")
+
+
+def _is_integer_key(key: str) -> bool:
+    model: type[BaseModel] = Scenario
+    *sections, leaf = key.split(".")
+    for section in sections:
+        model = model.model_fields[section].annotation
+    annotation = model.model_fields[leaf].annotation
+    return annotation is int or str(annotation) == "int | None"
+
+
+def _design_key(spec: SweepFile) -> str:
+    return next((k for k in ("vary", "sample", "explicit") if getattr(spec, k) is not None), "scenario")
+
+
+def _digest(data: dict) -> str:
+    return hashlib.sha256(json.dumps({k: v for k, v in data.items() if k != "seed"}, sort_keys=True,
+                                     separators=(",", ":")).encode()).hexdigest()
+
+
+def _sweep_error(exc: ValidationError, source: str, lines) -> ScenarioError:
+    err = first_error(exc, source, lines)
+    if err.problem.startswith("unknown key"):
+        close = [k for k in SweepFile.model_fields if k.startswith(err.key[:3])]
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return ScenarioError(source, err.line, err.key, f"unknown sweep key{hint}")
+    return err
