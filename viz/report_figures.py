@@ -1,0 +1,116 @@
+"""Figures of a sweep report (``slacktivism report``): matplotlib only, no file reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from viz.figures import STATE_COLOURS, UserState  # noqa: E402
+
+SERIES_COLOURS = {"aware": STATE_COLOURS[UserState.AWARE], "liked": STATE_COLOURS[UserState.LIKED],
+                  "shared": STATE_COLOURS[UserState.SHARED], "acted": STATE_COLOURS[UserState.ACTED]}
+
+
+def save(fig: Figure, stem: Path) -> list[Path]:
+    """Save as PNG and SVG."""
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    fig.savefig(paths[0], dpi=110)
+    fig.savefig(paths[1])
+    return paths
+
+
+def _label(row, keys) -> str:
+    return ", ".join(f"{k.split('.')[-1]}={_short(row[k])}" for k in keys) or "all runs"
+
+
+def _short(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def outcomes_figure(table, keys, outcomes) -> Figure:
+    """Mean and 95% interval of each outcome against the first varied key (one line per other combination)."""
+    cols = min(3, len(outcomes))
+    rows = int(np.ceil(len(outcomes) / cols))
+    fig = Figure(figsize=(4.2 * cols, 3.2 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    x_key = keys[0] if keys else None
+    groups = table.groupby([k for k in keys[1:]], sort=True) if len(keys) > 1 else [((), table)]
+    for ax, outcome in zip(axes, outcomes, strict=False):
+        for name, group in groups:
+            group = group.sort_values(x_key) if x_key else group
+            x = group[x_key].astype(str) if x_key and group[x_key].dtype == object else (
+                group[x_key] if x_key else np.zeros(len(group)))
+            mean = group[f"{outcome}_mean"]
+            err = np.vstack([mean - group[f"{outcome}_ci_low"], group[f"{outcome}_ci_high"] - mean])
+            label = ", ".join(_short(v) for v in (name if isinstance(name, tuple) else (name,))) or None
+            ax.errorbar(x, mean, yerr=err, marker="o", capsize=3, label=label)
+        ax.set_title(outcome)
+        ax.set_xlabel(x_key or "")
+        ax.grid(alpha=0.3)
+    if len(keys) > 1:
+        axes[len(outcomes) - 1].legend(title=", ".join(k.split(".")[-1] for k in keys[1:]), fontsize=7, frameon=False)
+    fig.suptitle("Outcomes: mean and 95% confidence interval over replicates")
+    return fig
+
+
+def timeseries_figure(bands, table, keys, max_panels: int = 12) -> Figure:
+    """Per combination, the mean and 95% band of reach, likes, shares and actions over steps."""
+    combos = sorted(bands["combination"].unique())[:max_panels]
+    cols = min(4, len(combos))
+    rows = int(np.ceil(len(combos) / cols))
+    fig = Figure(figsize=(3.6 * cols, 2.8 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharey=True)).ravel()
+    labels = {r["combination"]: _label(r, keys) for _, r in table.iterrows()}
+    for ax, combo in zip(axes, combos, strict=False):
+        part = bands[bands["combination"] == combo]
+        for column, colour in SERIES_COLOURS.items():
+            ax.plot(part["step"], part[f"{column}_mean"], color=colour, label=column)
+            ax.fill_between(part["step"], part[f"{column}_low"], part[f"{column}_high"], color=colour, alpha=0.25)
+        ax.set_title(labels.get(combo, str(combo)), fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(combos):]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=7, frameon=False)
+    fig.suptitle("Over time: mean and 95% band over replicates")
+    return fig
+
+
+def heatmap_figure(table, x_key, y_key, outcome) -> Figure:
+    """Mean of an outcome over two varied keys (averaged over any others)."""
+    grid = table.pivot_table(index=y_key, columns=x_key, values=f"{outcome}_mean", aggfunc="mean")
+    fig = Figure(figsize=(5.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(grid.shape[1]), [_short(v) for v in grid.columns], rotation=45, fontsize=8)
+    ax.set_yticks(range(grid.shape[0]), [_short(v) for v in grid.index], fontsize=8)
+    ax.set_xlabel(x_key)
+    ax.set_ylabel(y_key)
+    for (i, j), value in np.ndenumerate(grid.to_numpy()):
+        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7, color="white")
+    fig.colorbar(image, ax=ax, label=f"mean {outcome}")
+    return fig
+
+
+def sensitivity_figure(indices, method) -> Figure:
+    """Sensitivity indices with 95% intervals, one panel per outcome."""
+    outcomes = list(dict.fromkeys(indices["outcome"]))
+    fig = Figure(figsize=(5 * len(outcomes), 3.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(outcomes)))
+    for ax, outcome in zip(axes, outcomes, strict=True):
+        part = indices[indices["outcome"] == outcome]
+        y = np.arange(len(part))
+        if method == "sobol":
+            ax.barh(y - 0.2, part["S1"], 0.4, xerr=part["S1_conf"], label="first order S1", capsize=3)
+            ax.barh(y + 0.2, part["ST"], 0.4, xerr=part["ST_conf"], label="total ST", capsize=3)
+        else:
+            ax.barh(y, part["mu_star"], 0.6, xerr=part["mu_star_conf"], label="mu*", capsize=3)
+        ax.set_yticks(y, part["key"], fontsize=8)
+        ax.set_title(f"what drives {outcome}")
+        ax.grid(alpha=0.3, axis="x")
+        ax.legend(fontsize=7, frameon=False)
+    return fig
