@@ -168,6 +168,7 @@ def _record_lines(node, prefix: str, lines: dict[str, int]) -> None:
 
 
 def set_dotted(data: dict, key: str, value: Any, source: str) -> None:
+    """Set a dotted key in a raw scenario mapping (unknown keys are refused with a suggestion)."""
     if key not in known_keys():
         raise ScenarioError(source, None, key, f"--set names an unknown key{suggest_key(key)}")
     parts = key.split(".")
@@ -190,6 +191,7 @@ def _resolve_paths(data: dict, base: Path) -> None:
 
 
 def suggest_key(key: str) -> str:
+    """"; did you mean KEY?" for the closest known key, or ""."""
     close = difflib.get_close_matches(key, known_keys(), n=1, cutoff=0.6)
     if not close:
         leaf = key.rsplit(".", 1)[-1]
@@ -201,6 +203,7 @@ _KEY_IN_MESSAGE = re.compile(r"\b([a-z_]+\.[a-z_]+(?:\.[a-z_]+)*)\b")
 
 
 def first_error(exc: ValidationError, source: str, lines: Mapping[str, int]) -> ScenarioError:
+    """The first validation error as a one-line :class:`ScenarioError` with file, line and key."""
     err = exc.errors(include_url=False)[0]
     # Drop the union tags pydantic puts in the location ("normal", "function-after[...]").
     parts = [str(item) for item in err["loc"] if not _is_tag(item)]

@@ -61,7 +61,8 @@ class SlacktivismModel(mesa.Model):
         self.graph = graph if graph is not None else self._build_graph()
         n = self.n_users = self.graph.n_users
         net = scenario.network
-        if net.kind == "edgelist" and "n_users" in net.model_fields_set and net.n_users != n:
+        if net.kind == "edgelist" and net.n_users is not None and "n_users" in net.model_fields_set \
+                and net.n_users != n:
             raise ValueError(f"network.n_users is {net.n_users} but the edge list has {n} users")
 
         u = scenario.users

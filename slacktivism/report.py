@@ -54,11 +54,13 @@ def write_report(root: Path) -> list[Path]:
 
     table = outcome_table(ok, keys)
     written.append(_csv(table, out / "outcomes.csv"))
-    written += figs.save(figs.outcomes_figure(table, keys, OUTCOMES), out / "outcomes")
+    sampled = manifest["sweep"].get("sample") is not None
+    figure = figs.scatter_figure(table, keys) if sampled else figs.outcomes_figure(table, keys, OUTCOMES)
+    written += figs.save(figure, out / "outcomes")
     bands = series_bands(root / "timeseries")
     if bands is not None:
         written += figs.save(figs.timeseries_figure(bands, table, keys), out / "timeseries")
-    if len(keys) >= 2:
+    if len(keys) >= 2 and not sampled:
         for outcome in ("acted", "liked"):
             written += figs.save(figs.heatmap_figure(table, keys[0], keys[1], outcome), out / f"heatmap_{outcome}")
     method = (manifest["sweep"].get("sample") or {}).get("method")

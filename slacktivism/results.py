@@ -79,8 +79,12 @@ class ResultStore:
         return set(pq.read_table(self.runs_dir, columns=["run_id"]).column("run_id").to_pylist())
 
     def _repair(self) -> None:
-        """Remove single-run parts already merged into a part (a compaction interrupted midway),
-        and time series whose summary row never made it to disk."""
+        """Clean up after a crash.
+
+        Removes single-run parts already merged into a part (a compaction
+        interrupted midway), and time series whose summary row never made it
+        to disk.
+        """
         merged: set[str] = set()
         for part in self.runs_dir.glob("part-*.parquet"):
             merged |= set(pq.read_table(part, columns=["run_id"]).column("run_id").to_pylist())

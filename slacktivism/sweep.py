@@ -11,6 +11,7 @@ the number of workers.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -99,16 +100,23 @@ class LocalExecutor:
 
     def __init__(self, workers: int):
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+        # forkserver: workers fork from a clean single-threaded server, never from the driver
+        # (forking a process with threads can deadlock); the model is imported once, there.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["slacktivism.sweep"])
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
 
     def submit(self, run: Run, record: str):
+        """Start a run; return its future."""
         return self.pool.submit(execute, run, record)
 
     def wait(self, futures):
+        """The futures that are done (at least one)."""
         done, _ = wait(futures, return_when=FIRST_COMPLETED)
         return done
 
     def close(self, cancel: bool = False) -> None:
+        """Shut the pool down; with ``cancel``, drop what has not started."""
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
@@ -116,20 +124,34 @@ class DaskExecutor:
     """An existing Dask distributed cluster (``dask scheduler`` and ``dask worker`` processes)."""
 
     def __init__(self, address: str):
+        import socket
+        from urllib.parse import urlparse
+
         from dask.distributed import Client
 
-        self.client = Client(address, timeout="20s")
+        url = urlparse(address if "://" in address else f"tcp://{address}")
+        if not url.hostname or not url.port:
+            raise ValueError("expected tcp://HOST:PORT")
+        # Fail at once on a refused connection, rather than after the client's retries.
+        with socket.create_connection((url.hostname, url.port), timeout=10):
+            pass
+        self.client = Client(address, timeout="30s")
         self.workers = max(1, sum(self.client.nthreads().values()))
 
     def submit(self, run: Run, record: str):
+        """Start a run on the cluster; return its future."""
         return self.client.submit(execute, run, record, key=f"run-{run.run_id}", pure=False)
 
     def wait(self, futures):
+        """The futures that are done (at least one)."""
         from dask.distributed import wait as dask_wait
 
         return dask_wait(list(futures), return_when="FIRST_COMPLETED").done
 
     def close(self, cancel: bool = False) -> None:
+        """Disconnect; with ``cancel``, cancel what is still in flight."""
+        if cancel:
+            self.client.cancel(list(self.client.futures.values()) if hasattr(self.client, "futures") else [])
         self.client.close()
 
 

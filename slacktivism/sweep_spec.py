@@ -27,12 +27,12 @@ from model.scenario import Scenario
 from model.scenario_files import (
     ScenarioError,
     first_error,
-    set_dotted,
-    suggest_key,
     known_keys,
     load_scenario,
     parse_yaml,
     read_text,
+    set_dotted,
+    suggest_key,
 )
 
 
@@ -45,13 +45,14 @@ class Sample(_Strict):
 
     method: Literal["lhs", "sobol", "morris"] = Field(description="sampling design")
     n: int = Field(ge=1, le=1_000_000, description="base sample size (SALib's N)")
-    bounds: dict[str, tuple[float, float]] = Field(
-        min_length=1, strict=False, description="dotted key -> [low, high]"
-    )
+    bounds: dict[str, list[float]] = Field(min_length=1, description="dotted key -> [low, high]")
 
     @model_validator(mode="after")
     def _ordered(self) -> Sample:
-        for key, (low, high) in self.bounds.items():
+        for key, pair in self.bounds.items():
+            if len(pair) != 2:
+                raise ValueError(f"sample.bounds.{key}: needs [low, high] (got {pair})")
+            low, high = pair
             if not low < high:
                 raise ValueError(f"sample.bounds.{key}: low must be below high (got [{low}, {high}])")
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib
@@ -29,7 +30,27 @@ def _label(row, keys) -> str:
 
 
 def _short(value) -> str:
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, str) and value.startswith("{"):  # a mapping value, e.g. a distribution
+        try:
+            return " ".join(str(v) for v in json.loads(value).values())
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _order(values):
+    """Numbers by value; mappings by their contents; everything else as given."""
+    def key(v):
+        if isinstance(v, str) and v.startswith("{"):
+            try:
+                return (1, tuple((0, x, "") if isinstance(x, (int, float)) else (1, 0, str(x))
+                                 for x in json.loads(v).values()))
+            except ValueError:
+                return (2, v)
+        return (0, v) if isinstance(v, (int, float)) else (2, str(v))
+    return sorted(values, key=key)
 
 
 def outcomes_figure(table, keys, outcomes) -> Figure:
@@ -58,6 +79,22 @@ def outcomes_figure(table, keys, outcomes) -> Figure:
     return fig
 
 
+def scatter_figure(table, keys, outcomes=("acted", "liked")) -> Figure:
+    """For sampled designs: each outcome's mean against each sampled key, one point per sample."""
+    fig = Figure(figsize=(3.2 * len(keys), 2.8 * len(outcomes)), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(outcomes), len(keys), squeeze=False))
+    for r, outcome in enumerate(outcomes):
+        for c, key in enumerate(keys):
+            ax = axes[r, c]
+            ax.scatter(table[key], table[f"{outcome}_mean"], s=6, alpha=0.6,
+                       color=SERIES_COLOURS.get(outcome, "C0"))
+            ax.set_xlabel(key, fontsize=8)
+            ax.grid(alpha=0.3)
+        axes[r, 0].set_ylabel(f"mean {outcome}")
+    fig.suptitle("Outcomes over the sampled design (one point per sample)")
+    return fig
+
+
 def timeseries_figure(bands, table, keys, max_panels: int = 12) -> Figure:
     """Per combination, the mean and 95% band of reach, likes, shares and actions over steps."""
     combos = sorted(bands["combination"].unique())[:max_panels]
@@ -83,6 +120,7 @@ def timeseries_figure(bands, table, keys, max_panels: int = 12) -> Figure:
 def heatmap_figure(table, x_key, y_key, outcome) -> Figure:
     """Mean of an outcome over two varied keys (averaged over any others)."""
     grid = table.pivot_table(index=y_key, columns=x_key, values=f"{outcome}_mean", aggfunc="mean")
+    grid = grid.reindex(index=_order(grid.index), columns=_order(grid.columns))
     fig = Figure(figsize=(5.5, 4.2), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
@@ -91,7 +129,8 @@ def heatmap_figure(table, x_key, y_key, outcome) -> Figure:
     ax.set_xlabel(x_key)
     ax.set_ylabel(y_key)
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
-        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7, color="white")
+        text = f"{value:.0f}" if abs(value) >= 10 else f"{value:.2g}"
+        ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white")
     fig.colorbar(image, ax=ax, label=f"mean {outcome}")
     return fig
 

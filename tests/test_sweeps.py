@@ -1,0 +1,312 @@
+"""Sweeps: expansion and seeding, resumable results, executors, failures, reports."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from model import SlacktivismModel, load_scenario
+from model.scenario_files import ScenarioError
+from slacktivism.cli import main
+from slacktivism.sweep_spec import load_sweep
+from tests.conftest import ROOT, SCENARIOS
+
+BIN = Path(sys.executable).parent
+SWEEPS = sorted((SCENARIOS / "sweeps").glob("*.yaml"))
+
+
+def _sweep_file(tmp_path, **spec) -> Path:
+    spec.setdefault("scenario", str(SCENARIOS / "baseline.yaml"))
+    spec.setdefault("overrides", {"network.n_users": 300})
+    spec.setdefault("seed", 11)
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return path
+
+
+def _tables(out: Path):
+    runs = pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
+    series = pd.read_parquet(out / "timeseries").sort_values(["run_id", "step"]).reset_index(drop=True)
+    return runs.drop(columns="wall_s"), series
+
+
+GRID = dict(vary={"slacktivism.licensing": [0.0, 0.5], "platform.feed": ["chronological", "engagement"]},
+            replicates=3)
+
+
+def test_grid_expansion_and_seeds_from_a_seed_sequence(tmp_path):
+    sweep = load_sweep(_sweep_file(tmp_path, **GRID))
+    runs = list(sweep.runs())
+    assert sweep.n_runs == len(runs) == 12 and len(sweep.combinations) == 4
+    expected = [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+                for s in np.random.SeedSequence(11).spawn(12)]
+    assert [r.seed for r in runs] == expected
+    assert len({r.run_id for r in runs}) == 12
+    assert {(r.values["slacktivism.licensing"], r.values["platform.feed"]) for r in runs} == {
+        (0.0, "chronological"), (0.0, "engagement"), (0.5, "chronological"), (0.5, "engagement")}
+
+
+def test_a_row_replays_alone_with_slacktivism_run(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["sweep", str(_sweep_file(tmp_path, **GRID)), "--out", str(out), "--workers", "1"]) == 0
+    row = pd.read_parquet(out / "runs").iloc[5]
+    capsys.readouterr()
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--json", "--set", "network.n_users=300",
+                 "--set", f"slacktivism.licensing={row['slacktivism.licensing']}",
+                 "--set", f"platform.feed={row['platform.feed']}", "--seed", str(row["seed"])]) == 0
+    replay = json.loads(capsys.readouterr().out)
+    assert (replay["acted"], replay["liked"], replay["aware"]) == (row["acted"], row["liked"], row["aware"])
+
+
+def test_sample_designs_come_from_salib(tmp_path):
+    from SALib.sample import latin, sobol
+
+    bounds = {"slacktivism.licensing": [0.0, 1.0], "network.mean_degree": [2, 12], "seeding.count": [1, 20]}
+    problem = {"num_vars": 3, "names": list(bounds), "bounds": list(bounds.values())}
+    lhs = load_sweep(_sweep_file(tmp_path, sample={"method": "lhs", "n": 16, "bounds": bounds}))
+    assert np.allclose(lhs.sample_matrix, latin.sample(problem, 16, seed=11))
+    assert all(isinstance(c["seeding.count"], int) for c in lhs.combinations)  # integer keys are rounded
+    sob = load_sweep(_sweep_file(tmp_path, sample={"method": "sobol", "n": 8, "bounds": bounds}))
+    assert len(sob.combinations) == 8 * (3 + 2)  # Saltelli: N (D + 2) without second order
+    assert np.allclose(sob.sample_matrix, sobol.sample(problem, 8, calc_second_order=False, seed=11))
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    (dict(vary={"slacktivism.licencing": [0.1]}), "did you mean slacktivism.licensing?"),
+    (dict(vary={"slacktivism.licensing": [2.0]}), "slacktivism.licensing: input should be less than or equal"),
+    (dict(varry={"steps": [1]}), "unknown sweep key; did you mean vary?"),
+    (dict(vary={"steps": [1]}, explicit=[{"steps": 2}]), "give one of vary, sample or explicit"),
+    (dict(replicates=0), "replicates: input should be greater than or equal to 1"),
+    (dict(scenario="nowhere.yaml"), "no such file"),
+    (dict(sample={"method": "sobol", "n": 4, "bounds": {"steps": [5, 1]}}), "low must be below high"),
+])
+def test_bad_sweep_files_give_one_line_and_exit_2(tmp_path, capsys, spec, message):
+    path = _sweep_file(tmp_path, **spec)
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(str(path)) and message in err
+    assert not (tmp_path / "out" / "runs").exists()
+
+
+def test_workers_and_resume_give_identical_tables(tmp_path):
+    path = _sweep_file(tmp_path, **GRID)
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["sweep", str(path), "--out", str(one), "--workers", "1"]) == 0
+    assert main(["sweep", str(path), "--out", str(two), "--workers", "2"]) == 0
+    for a, b in zip(_tables(one), _tables(two), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    # Rerunning a finished sweep runs nothing and duplicates nothing.
+    assert main(["sweep", str(path), "--out", str(two), "--workers", "2"]) == 0
+    assert len(pd.read_parquet(two / "runs")) == 12
+    manifest = json.loads((two / "manifest.json").read_text())
+    assert manifest["n_runs"] == 12 and manifest["finished"] and manifest["packages"]["mesa"].startswith("3.5")
+    assert manifest["base_scenario"]["network"]["n_users"] == 300
+
+
+def _spawn_sweep(path, out, *extra):
+    return subprocess.Popen([str(BIN / "slacktivism"), "sweep", str(path), "--out", str(out), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def _wait_for_runs(out: Path, at_least: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(list((out / "runs").glob("*.parquet"))) >= at_least:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the sweep wrote nothing")
+
+
+@pytest.mark.slow
+def test_sigkill_loses_only_runs_in_flight_and_resume_completes_it(tmp_path):
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.3, 0.6, 0.9]}, replicates=15,
+                       overrides={"network.n_users": 3000})
+    reference, killed = tmp_path / "reference", tmp_path / "killed"
+    assert main(["sweep", str(path), "--out", str(reference), "--workers", "2"]) == 0
+    process = _spawn_sweep(path, killed, "--workers", "2")
+    _wait_for_runs(killed, 5)
+    process.kill()  # SIGKILL: no chance to clean up
+    process.wait()
+    subprocess.run(["pkill", "-9", "-f", f"--out {killed}"], check=False)  # its pool's workers too
+    saved = len(pd.read_parquet(killed / "runs"))
+    assert 5 <= saved < 60
+    assert main(["sweep", str(path), "--out", str(killed), "--workers", "2"]) == 0
+    for a, b in zip(_tables(reference), _tables(killed), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.5]}, replicates=40,
+                       overrides={"network.n_users": 3000})
+    out = tmp_path / "out"
+    process = _spawn_sweep(path, out, "--workers", "2")
+    _wait_for_runs(out, 3)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err and "rerun" in err and str(out) in err
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    assert len(pd.read_parquet(out / "runs")) == 80
+
+
+def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
+    # The edge list's size is known only when it is read: seeding user 5000 fails at run time.
+    facebook = str(SCENARIOS / "data" / "ego-facebook.txt")
+    path = _sweep_file(tmp_path, overrides={"seeding.strategy": "explicit", "seeding.users": [0],
+                                            "network.kind": "edgelist", "network.path": facebook,
+                                            "network.n_users": None},
+                       explicit=[{"seeding.users": [4000]}, {"seeding.users": [5000]}], replicates=2)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 1
+    assert "failed" in capsys.readouterr().err
+    runs = pd.read_parquet(out / "runs")
+    assert sorted(runs["status"]) == ["failed", "failed", "ok", "ok"]
+    failed = runs[runs["status"] == "failed"]
+    assert failed["error"].str.contains("seeding.users names user 5000").all()
+    assert failed["acted"].isna().all()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_local_results(tmp_path):
+    """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    try:
+        from dask.distributed import Client
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        for _ in range(2):
+            procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
+                                           "--no-dashboard", "--host", "127.0.0.1"], cwd=ROOT,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        path = _sweep_file(tmp_path, **GRID)
+        local, cluster = tmp_path / "local", tmp_path / "cluster"
+        assert main(["sweep", str(path), "--out", str(local), "--workers", "2"]) == 0
+        assert main(["sweep", str(path), "--out", str(cluster), "--scheduler", address]) == 0
+        for a, b in zip(_tables(local), _tables(cluster), strict=True):
+            pd.testing.assert_frame_equal(a, b)
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path, capsys):
+    path = _sweep_file(tmp_path, **GRID)
+    code = main(["sweep", str(path), "--out", str(tmp_path / "o"), "--scheduler", f"tcp://127.0.0.1:{_free_port()}"])
+    assert code == 2 and "cannot connect" in capsys.readouterr().err
+
+
+def test_results_of_another_sweep_are_not_mixed(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["sweep", str(_sweep_file(tmp_path, **GRID)), "--out", str(out), "--workers", "1"]) == 0
+    other = _sweep_file(tmp_path, vary={"steps": [3]})
+    assert main(["sweep", str(other), "--out", str(out)]) == 2
+    assert "different sweep" in capsys.readouterr().err
+
+
+def test_report_means_intervals_and_behaviorspace(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["sweep", str(_sweep_file(tmp_path, **GRID)), "--out", str(out), "--workers", "2"]) == 0
+    assert main(["report", str(out)]) == 0
+    report = out / "report"
+    for name in ("outcomes.png", "outcomes.svg", "timeseries.png", "heatmap_acted.png", "heatmap_liked.svg"):
+        assert (report / name).stat().st_size > 1000, name
+    table = pd.read_csv(report / "outcomes.csv")
+    runs = pd.read_parquet(out / "runs")
+    group = runs[runs["combination"] == 0]["acted"].to_numpy(float)
+    from scipy import stats
+
+    half = stats.t.ppf(0.975, len(group) - 1) * group.std(ddof=1) / np.sqrt(len(group))
+    row = table[table["combination"] == 0].iloc[0]
+    assert row["acted_mean"] == pytest.approx(group.mean())
+    assert row["acted_ci_high"] - row["acted_mean"] == pytest.approx(half)
+    lines = (report / "behaviorspace.csv").read_text().splitlines()
+    assert lines[0].startswith('"BehaviorSpace results')
+    header = lines[6].split(",")
+    assert header[0] == '"[run number]"' and '"[step]"' in header and '"acted"' in header
+    series_rows = len(pd.read_parquet(out / "timeseries"))
+    assert len(lines) - 7 == series_rows
+
+
+def test_sensitivity_indices_for_a_sobol_sweep(tmp_path):
+    """Granovetter on a complete graph of 50 with threshold 10: acted = 50 if seeds >= 10 else seeds,
+    whatever the random seed. A key with no effect (the engagement boost of a chronological feed) must
+    get total-order index 0, and the seed count carries it all."""
+    bounds = {"seeding.count": [0, 20], "platform.engagement_boost": [0.0, 2.0]}
+    path = _sweep_file(tmp_path, scenario=str(SCENARIOS / "granovetter.yaml"),
+                       overrides={"network.n_users": 50, "seeding.strategy": "random",
+                                  "users.threshold": {"dist": "constant", "value": 10}},
+                       sample={"method": "sobol", "n": 32, "bounds": bounds}, replicates=1)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    runs = pd.read_parquet(out / "runs")
+    assert (runs["acted"] == np.where(runs["seeding.count"] >= 10, 50, runs["seeding.count"])).all()
+    assert main(["report", str(out)]) == 0
+    indices = pd.read_csv(out / "report" / "sensitivity.csv")
+    acted = indices[indices["outcome"] == "acted"].set_index("key")
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(acted.columns)
+    assert acted.loc["platform.engagement_boost", "ST"] == pytest.approx(0.0, abs=1e-12)
+    assert acted.loc["seeding.count", "ST"] == pytest.approx(1.0, abs=0.15)
+    assert (out / "report" / "sensitivity.png").exists()
+
+
+@pytest.mark.parametrize("path", SWEEPS, ids=[p.stem for p in SWEEPS])
+def test_shipped_sweeps_run_small(tmp_path, path):
+    spec = yaml.safe_load(path.read_text())
+    spec["scenario"] = str((path.parent / spec["scenario"]).resolve())
+    spec["overrides"] = {**spec.get("overrides", {}), "network.n_users": 200}
+    spec["replicates"] = 2
+    if "sample" in spec:
+        spec["sample"]["n"] = 4
+    small = tmp_path / path.name
+    small.write_text(yaml.safe_dump(spec, sort_keys=False))
+    out = tmp_path / "out"
+    assert main(["sweep", str(small), "--out", str(out), "--workers", "2"]) == 0
+    assert main(["report", str(out)]) == 0
+    runs = pd.read_parquet(out / "runs")
+    assert (runs["status"] == "ok").all() and len(runs) == load_sweep(small).n_runs
+
+
+def test_load_scenario_and_sweep_agree_on_the_resolved_scenario(tmp_path):
+    sweep = load_sweep(_sweep_file(tmp_path, vary={"network.n_users": [250]}))
+    run = next(sweep.runs())
+    model = SlacktivismModel(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 250}), rng=run.seed)
+    from model.scenario import Scenario
+
+    assert SlacktivismModel(Scenario.model_validate(run.scenario)).run() == {**model.run(), "seed": run.seed}
+
+
+def test_scenario_errors_inside_sweeps_are_scenario_errors(tmp_path):
+    with pytest.raises(ScenarioError):
+        load_sweep(_sweep_file(tmp_path, overrides={"network.n_users": -1}))
