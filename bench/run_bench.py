@@ -168,8 +168,13 @@ def main() -> int:
         print(json.dumps(big[-1]), flush=True)
     text = table(plain, big)
     print(text)
+    import sweep_bench
+
+    sweeps = sweep_bench.table(sweep_bench.measure())
+    print(sweeps)
     if args.readme:
         replace_block(args.readme, "bench", text)
+        replace_block(args.readme, "sweep-bench", sweeps)
     return 0
 
 

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 #: Completed single-run parts are merged into one part every this many runs.
@@ -42,11 +43,12 @@ class ResultStore:
 
     def add(self, row: dict, series: pa.Table | None) -> None:
         """Write one finished run (its summary row and its time series)."""
+        write_run(self.root, row, series, self.schema)
+        self.written(row)
+
+    def written(self, row: dict) -> None:
+        """Take note of a run whose files a worker wrote (:func:`write_run`)."""
         name = f"run-{row['run_id']}.parquet"
-        if series is not None:
-            _atomic_write(series, self.series_dir / name)
-        # The summary row goes last: a run counts as done only once both are on disk.
-        _atomic_write(pa.Table.from_pylist([row], schema=self.schema), self.runs_dir / name)
         self.done.add(row["run_id"])
         self._small.append((self.runs_dir / name, self.series_dir / name))
         if len(self._small) >= COMPACT_EVERY:
@@ -57,10 +59,10 @@ class ResultStore:
         if len(self._small) < 2:
             return
         part = f"part-{uuid.uuid4().hex[:12]}.parquet"
-        runs = pa.concat_tables([pq.read_table(r) for r, _ in self._small], promote_options="permissive")
-        series_parts = [pq.read_table(s) for _, s in self._small if s.exists()]
-        if series_parts:
-            _atomic_write(pa.concat_tables(series_parts, promote_options="permissive"), self.series_dir / part)
+        runs = ds.dataset([str(r) for r, _ in self._small], schema=self.schema, format="parquet").to_table()
+        series_files = [str(s) for _, s in self._small if s.exists()]
+        if series_files:
+            _atomic_write(ds.dataset(series_files, format="parquet").to_table(), self.series_dir / part)
         _atomic_write(runs, self.runs_dir / part)
         for r, s in self._small:
             r.unlink(missing_ok=True)
@@ -95,6 +97,15 @@ class ResultStore:
         for series in self.series_dir.glob("run-*.parquet"):
             if not (self.runs_dir / series.name).exists() and series.stem.removeprefix("run-") not in merged:
                 series.unlink()
+
+
+def write_run(root: Path, row: dict, series: pa.Table | None, schema: pa.Schema) -> None:
+    """Write one run's parts under ``root``; callable in a worker process on the same machine."""
+    name = f"run-{row['run_id']}.parquet"
+    if series is not None:
+        _atomic_write(series, Path(root) / "timeseries" / name)
+    # The summary row goes last: a run counts as done only once both are on disk.
+    _atomic_write(pa.Table.from_pylist([row], schema=schema), Path(root) / "runs" / name)
 
 
 def _atomic_write(table: pa.Table, path: Path) -> None:

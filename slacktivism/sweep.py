@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from slacktivism.results import ResultStore
+from slacktivism.results import ResultStore, write_run
 from slacktivism.sweep_spec import Run, Sweep
 
 SUMMARY = ("steps_run", "aware", "liked", "shared", "acted", "engaged", "slacktivism_gap", "misled",
@@ -32,10 +32,13 @@ SUMMARY = ("steps_run", "aware", "liked", "shared", "acted", "engaged", "slackti
 SERIES = ("aware", "liked", "shared", "acted", "engaged", "slacktivism_gap", "misled")
 
 
-def execute(run: Run, record: str) -> tuple[dict, dict | None]:
+def execute(run: Run, record: str, out: Path | None = None, schema: pa.Schema | None = None):
     """Run one simulation; never raises (a failure is a row with ``status: failed``).
 
-    Returns the summary row and the time series as columns (or None).
+    Returns the summary row and the time series as columns (or None). With
+    ``out``, the worker writes both to the results directory itself and
+    returns the time series as None (local workers share the driver's disk,
+    which keeps the driver's work per run small).
     """
     started = time.perf_counter()
     values = {k: v if isinstance(v, (bool, int, float, str)) or v is None else json.dumps(v)
@@ -61,6 +64,9 @@ def execute(run: Run, record: str) -> tuple[dict, dict | None]:
         row.update(status="failed", error=message[:500], **{k: None for k in SUMMARY})
         series = None
     row["wall_s"] = time.perf_counter() - started
+    if out is not None:
+        write_run(out, row, None if series is None else pa.table(series), schema)
+        return row, None
     return row, series
 
 
@@ -88,40 +94,74 @@ def _value_type(values) -> pa.DataType:
     return pa.string()
 
 
-def _worker_init() -> None:
+_TARGET: dict = {}
+
+
+def _worker_init(out: Path | None, schema: pa.Schema | None) -> None:
     import numba
 
     numba.set_num_threads(1)  # one process per core; no nested threads
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
+    _TARGET.update(out=out, schema=schema)
+
+
+def _ready() -> bool:
+    time.sleep(0.05)  # long enough that each warm-up task lands on its own worker
+    return True
+
+
+def _execute_and_write(run: Run, record: str):
+    """Run in a local worker, which writes the results itself (set up by :func:`_worker_init`)."""
+    return execute(run, record, _TARGET["out"], _TARGET["schema"])
 
 
 class LocalExecutor:
     """A process pool on this machine."""
 
+    writes_results = True
+
     def __init__(self, workers: int):
         self.workers = workers
+        self.pool = None
+
+    def start(self, out: Path | None, schema: pa.Schema | None) -> None:
+        """Start the workers (once); they write results under ``out`` themselves."""
+        if self.pool is not None:
+            return
         # forkserver: workers fork from a clean single-threaded server, never from the driver
         # (forking a process with threads can deadlock); the model is imported once, there.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["slacktivism.sweep"])
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_init,
+                                        initargs=(out, schema))
 
     def submit(self, run: Run, record: str):
         """Start a run; return its future."""
-        return self.pool.submit(execute, run, record)
+        return self.pool.submit(_execute_and_write, run, record)
+
+    def warm_up(self) -> None:
+        """Start every worker process now (they otherwise start with the first runs)."""
+        for future in [self.pool.submit(_ready) for _ in range(self.workers)]:
+            future.result()
 
     def wait(self, futures):
         """The futures that are done (at least one)."""
         done, _ = wait(futures, return_when=FIRST_COMPLETED)
         return done
 
-    def close(self, cancel: bool = False) -> None:
-        """Shut the pool down; with ``cancel``, drop what has not started."""
-        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+    def cancel(self, futures) -> None:
+        """Drop what has not started and stop without waiting."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Shut the pool down."""
+        self.pool.shutdown()
 
 
 class DaskExecutor:
     """An existing Dask distributed cluster (``dask scheduler`` and ``dask worker`` processes)."""
+
+    writes_results = False
 
     def __init__(self, address: str):
         import socket
@@ -138,6 +178,9 @@ class DaskExecutor:
         self.client = Client(address, timeout="30s")
         self.workers = max(1, sum(self.client.nthreads().values()))
 
+    def start(self, out: Path | None, schema: pa.Schema | None) -> None:
+        """Nothing to start: the cluster is running; results travel back to the driver."""
+
     def submit(self, run: Run, record: str):
         """Start a run on the cluster; return its future."""
         return self.client.submit(execute, run, record, key=f"run-{run.run_id}", pure=False)
@@ -148,10 +191,13 @@ class DaskExecutor:
 
         return dask_wait(list(futures), return_when="FIRST_COMPLETED").done
 
-    def close(self, cancel: bool = False) -> None:
-        """Disconnect; with ``cancel``, cancel what is still in flight."""
-        if cancel:
-            self.client.cancel(list(self.client.futures.values()) if hasattr(self.client, "futures") else [])
+    def cancel(self, futures) -> None:
+        """Cancel the runs in flight and disconnect."""
+        self.client.cancel(list(futures))
+        self.client.close()
+
+    def close(self) -> None:
+        """Disconnect."""
         self.client.close()
 
 
@@ -161,14 +207,16 @@ def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> d
     Raises:
         KeyboardInterrupt: after cancelling what is in flight; all finished runs are on disk.
     """
-    store = ResultStore(out, runs_schema(sweep))
+    schema = runs_schema(sweep)
+    store = ResultStore(out, schema)
+    executor.start(Path(out).resolve(), schema)
     manifest = _write_manifest(sweep, out, started=True)
     todo = (run for run in sweep.runs() if run.run_id not in store.done)
     total, skipped = sweep.n_runs, len(store.done)
     done = failed = 0
     bar = _bar(total, skipped, progress)
     in_flight: dict = {}
-    limit = 4 * executor.workers
+    limit = 16 * executor.workers  # enough queued work to keep workers busy while the driver compacts
     exhausted = False
     try:
         while True:
@@ -183,14 +231,17 @@ def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> d
             for future in executor.wait(in_flight):
                 in_flight.pop(future)
                 row, series = future.result()
-                store.add(row, None if series is None else pa.table(series))
+                if executor.writes_results:
+                    store.written(row)
+                else:
+                    store.add(row, None if series is None else pa.table(series))
                 done += 1
                 failed += row["status"] != "ok"
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix(failed=failed)
     except KeyboardInterrupt:
-        executor.close(cancel=True)
+        executor.cancel(list(in_flight))
         store.compact()
         if bar is not None:
             bar.close()
