@@ -7,7 +7,8 @@ Writes into ``DIR/report/``:
 * ``outcomes.png/.svg``: those means and intervals against each varied key;
 * ``timeseries.png/.svg``: bands (mean and 95% interval over replicates) of
   reach, likes, shares and actions per step, per combination;
-* ``heatmap_<outcome>.png/.svg``: the mean over two varied keys;
+* ``heatmap_<outcome>.png/.svg``: the mean of actions, likes and reach over
+  the first two varied keys;
 * ``sensitivity.csv`` and ``sensitivity.png/.svg`` for ``sobol`` and
   ``morris`` sweeps (SALib's analyze functions, with confidence intervals);
 * ``behaviorspace.csv``: the runs in NetLogo BehaviorSpace "table" layout.
@@ -61,7 +62,7 @@ def write_report(root: Path) -> list[Path]:
     if bands is not None:
         written += figs.save(figs.timeseries_figure(bands, table, keys), out / "timeseries")
     if len(keys) >= 2 and not sampled:
-        for outcome in ("acted", "liked"):
+        for outcome in ("acted", "liked", "aware"):
             written += figs.save(figs.heatmap_figure(table, keys[0], keys[1], outcome), out / f"heatmap_{outcome}")
     method = (manifest["sweep"].get("sample") or {}).get("method")
     if method in ("sobol", "morris"):
