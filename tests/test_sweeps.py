@@ -310,3 +310,26 @@ def test_load_scenario_and_sweep_agree_on_the_resolved_scenario(tmp_path):
 def test_scenario_errors_inside_sweeps_are_scenario_errors(tmp_path):
     with pytest.raises(ScenarioError):
         load_sweep(_sweep_file(tmp_path, overrides={"network.n_users": -1}))
+
+
+def test_morris_and_lhs_reports(tmp_path):
+    """Morris: a key with no effect gets mu* = 0; LHS: a scatter of outcomes over the sample."""
+    bounds = {"seeding.count": [0, 20], "platform.engagement_boost": [0.0, 2.0]}
+    overrides = {"network.n_users": 50, "seeding.strategy": "random",
+                 "users.threshold": {"dist": "constant", "value": 10}}
+    for method, n in (("morris", 6), ("lhs", 12)):
+        path = _sweep_file(tmp_path, scenario=str(SCENARIOS / "granovetter.yaml"), overrides=overrides,
+                           sample={"method": method, "n": n, "bounds": bounds})
+        out = tmp_path / method
+        assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+        assert main(["report", str(out)]) == 0
+        assert (out / "report" / "outcomes.png").exists()
+        if method == "morris":
+            indices = pd.read_csv(out / "report" / "sensitivity.csv").set_index(["outcome", "key"])
+            assert indices.loc[("acted", "platform.engagement_boost"), "mu_star"] == pytest.approx(0.0, abs=1e-12)
+            assert indices.loc[("acted", "seeding.count"), "mu_star"] > 5
+
+
+def test_report_of_a_directory_that_is_not_a_sweep(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    assert "not a sweep results directory" in capsys.readouterr().err
