@@ -272,6 +272,9 @@ class Scenario(_Frozen):
 
     name: str = Field("unnamed", min_length=1, max_length=200, description="short name")
     description: str = Field("", max_length=20_000, description="what to watch for")
+    description_id: str = Field("", max_length=20_000, description="the description in Bahasa Indonesia")
+    things_to_try: tuple[str, ...] = Field((), strict=False, description="suggestions for the classroom")
+    things_to_try_id: tuple[str, ...] = Field((), strict=False, description="the suggestions in Bahasa Indonesia")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="master random seed")
     steps: int = Field(100, ge=0, le=1_000_000, description="maximum number of steps")
     network: Network = Field(default_factory=Network)

@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="figures and tables from a sweep's results")
     report.add_argument("dir", type=Path, help="a sweep's results directory")
+
+    app = sub.add_parser("app", help="the classroom web app (Solara), offline")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    app.add_argument("--port", type=_non_negative, default=8765, help="port (default 8765)")
     return parser
 
 
@@ -63,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sweep(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "app":
+            return _app(args)
         return _run(args)
     except KeyboardInterrupt:
         print("slacktivism: interrupted", file=sys.stderr)
@@ -186,6 +192,22 @@ def _report(args) -> int:
         return EXIT_USAGE
     print(f"wrote {len(written)} files to {args.dir / 'report'}")
     return EXIT_OK
+
+
+def _app(args) -> int:
+    """Serve viz/app.py with Solara; its front-end files come from solara-assets (no internet)."""
+    import os
+    import subprocess
+
+    app = Path(__file__).resolve().parent.parent / "viz" / "app.py"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    print(f"slacktivism app: http://{args.host}:{args.port}", file=sys.stderr)
+    command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host, "--port", str(args.port),
+               "--production", "--no-open", "--no-check-version"]
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 def _one_line(exc: Exception) -> str:
