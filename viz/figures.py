@@ -82,7 +82,9 @@ def compare_figure(frames, *, goal_actions: int, n_users: int, titles=("What the
     impact.axhline(goal_actions, color="black", ls=":", lw=1, label=f"{labels['goal']} ({goal_actions})")
     vanity.set_ylim(0, max(1, n_users) * 1.02)
     impact.set_ylim(0, max(top, 1) * 1.15)
+    last = max((int(frame["step"].max()) if len(frame) else 0) for frame, _ in frames)
     for ax, title, where in ((vanity, titles[0], "upper left"), (impact, titles[1], "lower right")):
+        ax.set_xlim(0, max(last, 10))
         ax.set_title(title)
         ax.set_xlabel("step")
         ax.grid(alpha=0.3)

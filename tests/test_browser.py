@@ -1,0 +1,138 @@
+"""The classroom app in a real browser: Debian's Chromium driven by Playwright, no internet.
+
+`make test` (and so CI) installs Chromium first; the app is served by
+`slacktivism app` on 127.0.0.1, and every request the page makes must stay
+on that address (the front-end files come from solara-assets, not a CDN).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+    port = _free_port()
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise AssertionError("the app did not start") from None
+            time.sleep(0.3)
+    yield url
+    os.killpg(process.pid, 15)
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def page(app_url, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        requests, failures = [], []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("requestfailed", lambda r: failures.append(r.url))
+        page.goto(app_url)
+        page.locator(".step-counter").wait_for(timeout=60_000)
+        page.locator("svg.network-view circle").first.wait_for(timeout=60_000)
+        page.requests, page.failures = requests, failures
+        yield page
+        page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
+        browser.close()
+
+
+def _counter(page) -> int:
+    return int(page.locator(".step-counter").inner_text().split()[1])
+
+
+def _wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.1)
+
+
+def test_page_loads_with_its_assets_and_no_internet(page, app_url):
+    assert page.requests, "no request recorded"
+    outside = [u for u in page.requests if not u.startswith(app_url.rstrip("/")) and not u.startswith(("data:", "blob:"))]
+    assert outside == []
+    assert page.failures == []
+    assert page.locator("svg.network-view circle").count() > 100
+    assert _counter(page) == 0
+
+
+def test_step_play_pause(page):
+    page.get_by_role("button", name="Step", exact=True).click()
+    _wait_for(lambda: _counter(page) == 1)
+    page.get_by_role("button", name="Play").click()
+    _wait_for(lambda: _counter(page) >= 4)
+    page.get_by_role("button", name="Pause").click()
+    time.sleep(1.0)
+    paused = _counter(page)
+    time.sleep(1.5)
+    assert _counter(page) == paused
+
+
+def test_changing_a_control_and_reset_rebuilds_the_model(page):
+    page.get_by_role("button", name="Step", exact=True).click()
+    _wait_for(lambda: _counter(page) == 1)
+    users = page.get_by_label("Number of users")
+    users.fill("300")
+    users.press("Enter")
+    page.get_by_role("button", name="Reset").click()
+    _wait_for(lambda: _counter(page) == 0 and page.locator("svg.network-view circle").count() == 300)
+
+
+def test_language_switch_changes_the_labels(page):
+    page.get_by_role("button", name="id", exact=True).click()
+    page.get_by_role("button", name="Langkah").wait_for(timeout=10_000)
+    assert page.get_by_role("button", name="Step", exact=True).count() == 0
+    assert page.locator(".step-counter").inner_text().startswith("Langkah")
+
+
+def test_side_by_side_shows_two_runs(page, tmp_path):
+    page.get_by_text("Compare two worlds (A and B)").click()
+    page.get_by_role("button", name="Reset").click()
+    _wait_for(lambda: page.locator("svg.network-view").count() == 2)
+    page.get_by_role("button", name="Play").click()
+    _wait_for(lambda: _counter(page) >= 5)
+    page.get_by_role("button", name="Pause").click()
+    assert page.locator(".difference").inner_text().startswith("B reached")
+    assert page.locator(".scoreboard").count() == 2
+    page.screenshot(path=str(tmp_path / "side_by_side.png"), full_page=True)
+    assert (tmp_path / "side_by_side.png").stat().st_size > 20_000
