@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test lint bench docs setup clean
+.PHONY: run test lint bench docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (pyenv: .python-version selects 3.12)"; exit 1; }
@@ -24,11 +24,21 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check model viz slacktivism tests bench
 
-test: $(STAMP) lint
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "the browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi
+
+test: $(STAMP) $(CHROMIUM) lint
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --readme README.md
+
+app: $(STAMP)
+	$(BIN)/slacktivism app
 
 docs: $(STAMP)
 	$(BIN)/python -m slacktivism.readme README.md

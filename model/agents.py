@@ -9,6 +9,7 @@ never on the hot path (the model steps the arrays, not the agents).
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from model.state import ACTED, TOKEN, UserState
 
@@ -23,7 +24,7 @@ class UserAgent(mesa.Agent):
     @property
     def state(self) -> UserState:
         """How far along the participation funnel the user is."""
-        return UserState[_state_name(self.model.pop, self.index).upper()]
+        return UserState(int(self.model.pop.codes()[self.index]))
 
     def attributes(self) -> dict:
         """Everything known about the user, as plain Python values."""
@@ -32,42 +33,35 @@ class UserAgent(mesa.Agent):
 
 def user_record(model, i: int) -> dict:
     """A user's attributes, counters and the reasons behind its state."""
+    return user_records(model, [i])[0]
+
+
+def user_records(model, users) -> list[dict]:
+    """:func:`user_record` for many users at once (one pass over their followees)."""
     pop, graph = model.pop, model.graph
-    n_followees = int(graph.n_followees[i])
-    counts = model.followee_counts(i)[0]
-    acted = int(counts[ACTED])
-    record = {
-        "user": i,
-        "state": _state_name(pop, i),
-        "threshold": float(pop.theta[i]),
-        "concern": float(pop.concern[i]),
-        "status_motive": float(pop.status[i]),
-        "in_group": bool(pop.in_group[i]),
-        "misaligned": bool(pop.misaligned[i]),
-        "followers": int(graph.n_followers[i]),
-        "followees": n_followees,
-        "followees_acted": acted,
-        "followees_token": int(counts[TOKEN]),
-        "step_aware": int(pop.step_aware[i]),
-        "step_acted": int(pop.step_acted[i]),
-        "misled": bool(pop.aware[i] and not pop.aligned[i]),
+    users = np.asarray(users, dtype=np.int64)
+    counts = model.followee_counts(users)
+    codes = pop.codes()[users]
+    columns = {
+        "threshold": pop.theta[users], "concern": pop.concern[users], "status_motive": pop.status[users],
+        "in_group": pop.in_group[users], "misaligned": pop.misaligned[users],
+        "followers": graph.n_followers[users], "followees": graph.n_followees[users],
+        "followees_acted": counts[:, ACTED], "followees_token": counts[:, TOKEN],
+        "step_aware": pop.step_aware[users], "step_acted": pop.step_acted[users],
+        "misled": pop.aware[users] & ~pop.aligned[users],
     }
-    record["why"] = _explain(model, i, record)
-    return record
-
-
-def _state_name(pop, i: int) -> str:
-    if pop.acted[i]:
-        return "acted"
-    if pop.shared[i]:
-        return "shared"
-    if pop.liked[i]:
-        return "liked"
-    return "aware" if pop.aware[i] else "unaware"
-
-
-def _explain(model, i: int, r: dict) -> str:
     kind = model.spec.users.threshold_kind
+    records = []
+    for k, user in enumerate(users.tolist()):
+        record = {"user": user, "state": UserState(int(codes[k])).name.lower()}
+        record.update({name: values[k].item() for name, values in columns.items()})
+        record["why"] = explain(record, kind)
+        records.append(record)
+    return records
+
+
+def explain(r: dict, kind: str) -> str:
+    """Why a user is where it is, in one line, from its record."""
     proof = r["followees_acted"] / r["followees"] if kind == "fraction" and r["followees"] else r["followees_acted"]
     proof_text = f"{proof:.2f} of followees acted" if kind == "fraction" else f"{proof} followees acted"
     if r["step_acted"] == 0:

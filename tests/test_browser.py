@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from model.state import UserState
 from tests.conftest import ROOT
+from viz.figures import STATE_COLOURS
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -89,7 +91,8 @@ def _wait_for(condition, timeout=30.0):
 
 def test_page_loads_with_its_assets_and_no_internet(page, app_url):
     assert page.requests, "no request recorded"
-    outside = [u for u in page.requests if not u.startswith(app_url.rstrip("/")) and not u.startswith(("data:", "blob:"))]
+    local = (app_url.rstrip("/"), "data:", "blob:")
+    outside = [u for u in page.requests if not u.startswith(local)]
     assert outside == []
     assert page.failures == []
     assert page.locator("svg.network-view circle").count() > 100
@@ -97,8 +100,13 @@ def test_page_loads_with_its_assets_and_no_internet(page, app_url):
 
 
 def test_step_play_pause(page):
+    board = page.locator(".scoreboard").inner_text()
+    liked = f'circle[fill="{STATE_COLOURS[UserState.LIKED]}"]'
+    assert page.locator(liked).count() == 0
     page.get_by_role("button", name="Step", exact=True).click()
     _wait_for(lambda: _counter(page) == 1)
+    # The scoreboard and the network follow the model.
+    _wait_for(lambda: page.locator(".scoreboard").inner_text() != board and page.locator(liked).count() > 0)
     page.get_by_role("button", name="Play").click()
     _wait_for(lambda: _counter(page) >= 4)
     page.get_by_role("button", name="Pause").click()

@@ -21,8 +21,8 @@ import solara.server.settings  # noqa: E402
 
 from model import ScenarioError, load_scenario  # noqa: E402
 from model.scenario import Scenario  # noqa: E402
-from viz.figures import compare_figure  # noqa: E402
 from viz.i18n import LANGUAGES, difference, t  # noqa: E402
+from viz.live_chart import chart_svg  # noqa: E402
 from viz.world import MAX_VIEW, World  # noqa: E402
 
 solara.server.settings.telemetry.mixpanel_enable = False
@@ -112,8 +112,8 @@ def TEXT_PARAMS(lang: str) -> dict:  # noqa: N802 - reads like the table it is
 
 
 @solara.component
-def Scoreboard(world: World, lang: str, title: str):
-    """What the platform shows beside what actually happened."""
+def Scoreboard(world: World, lang: str, title: str, step: int):
+    """What the platform shows beside what actually happened (``step`` re-renders it each step)."""
     c = world.model.current
     goal = world.scenario.campaign.goal_actions
     summary = world.model.summary()
@@ -133,8 +133,8 @@ def Scoreboard(world: World, lang: str, title: str):
 
 
 @solara.component
-def NetworkView(world: World, lang: str, title: str):
-    """The network, coloured by state, with hover explanations."""
+def NetworkView(world: World, lang: str, title: str, step: int):
+    """The network, coloured by state, with hover explanations (``step`` re-renders it each step)."""
     with solara.Card(title):
         if world.model.n_users > MAX_VIEW:
             solara.Text(t(lang, "sampled", shown=f"{MAX_VIEW:,}", total=f"{world.model.n_users:,}"))
@@ -253,21 +253,19 @@ def Page():
                 worlds_shown = [(a, t(lang.value, "world_a"))] + ([(b, t(lang.value, "world_b"))] if b else [])
                 with solara.Row():
                     for world, title in worlds_shown:
-                        Scoreboard(world, lang.value, title)
+                        Scoreboard(world, lang.value, title, world.steps)
                 if b is not None:
                     solara.Text(difference(lang.value, a.model.summary(), b.model.summary()), classes=["difference"],
                                 style={"font-size": "1.3em", "color": "#08519c"})
                 frames = [(w.series(), title) for w, title in worlds_shown]
-                solara.FigureMatplotlib(compare_figure(frames, goal_actions=a.scenario.campaign.goal_actions,
-                                                       n_users=max(w.model.n_users for w, _ in worlds_shown),
-                                                       titles=(t(lang.value, "vanity"), t(lang.value, "impact")),
-                                                       labels={"aware": t(lang.value, "reached"),
-                                                               "liked": t(lang.value, "likes"),
-                                                               "shared": t(lang.value, "shares"),
-                                                               "acted": t(lang.value, "actions"),
-                                                               "goal": t(lang.value, "goal")}),
-                                        format="png")
+                labels = {"aware": t(lang.value, "reached"), "liked": t(lang.value, "likes"),
+                          "shared": t(lang.value, "shares"), "acted": t(lang.value, "actions"),
+                          "goal": t(lang.value, "goal")}
+                solara.HTML(tag="div", classes=["chart"], unsafe_innerHTML=chart_svg(
+                    frames, goal_actions=a.scenario.campaign.goal_actions,
+                    n_users=max(w.model.n_users for w, _ in worlds_shown),
+                    titles=(t(lang.value, "vanity"), t(lang.value, "impact")), labels=labels))
                 with solara.Row():
                     for world, title in worlds_shown:
-                        NetworkView(world, lang.value, f"{t(lang.value, 'network')}: {title}")
+                        NetworkView(world, lang.value, f"{t(lang.value, 'network')}: {title}", world.steps)
                 solara.Text(t(lang.value, "legend"))

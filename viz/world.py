@@ -15,7 +15,7 @@ from html import escape
 import numpy as np
 
 from model import SlacktivismModel
-from model.agents import user_record
+from model.agents import user_records
 from model.scenario import Scenario
 from model.state import UserState
 from viz.figures import STATE_COLOURS
@@ -55,18 +55,16 @@ class World:
         """The per-step counts so far."""
         return self.model.timeseries()
 
-    def svg(self, width: int = 560, height: int = 420, tooltip=None) -> str:
+    def svg(self, width: int = 560, height: int = 420) -> str:
         """The network view as SVG: users coloured by state, misaligned sharers ringed.
 
-        Args:
-            tooltip: ``f(user_index) -> str`` for each user's hover text; by
-                default the user's record and its reasons.
+        Each user's tooltip is its record and the reason for its state.
         """
         codes = self.model.pop.codes()[self.view]
         misaligned = self.model.pop.misaligned[self.view]
         x = 8 + self.positions[:, 0] * (width - 16)
         y = 8 + self.positions[:, 1] * (height - 16)
-        tooltip = tooltip or (lambda i: describe(self.model, i))
+        tips = [describe(r) for r in user_records(self.model, self.view)]
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
                  f'viewBox="0 0 {width} {height}" class="network-view" style="background:#fff">']
         if len(self.edges):
@@ -77,16 +75,15 @@ class World:
         for k in np.argsort(codes, kind="stable"):
             colour = STATE_COLOURS[UserState(int(codes[k]))]
             ring = ' stroke="#6a3d9a" stroke-width="1.5"' if misaligned[k] else ""
-            user = int(self.view[k])
             parts.append(f'<circle cx="{x[k]:.1f}" cy="{y[k]:.1f}" r="{radius}" fill="{colour}"{ring} '
-                         f'data-user="{user}"><title>{escape(tooltip(user))}</title></circle>')
+                         f'data-user="{int(self.view[k])}"><title>{escape(tips[k])}</title></circle>')
         parts.append("</svg>")
         return "".join(parts)
 
 
-def describe(model, user: int) -> str:
-    """One user's hover text: state, attributes and why."""
-    r = user_record(model, user)
+def describe(r: dict) -> str:
+    """One user's hover text, from its record: state, attributes and why."""
+    user = r["user"]
     flags = (" · in-group" if r["in_group"] else "") + (" · misaligned sharer" if r["misaligned"] else "")
     return (f"user {user}: {r['state']}{flags}\n"
             f"threshold {r['threshold']:.2f}, concern {r['concern']:.2f}, status motive {r['status_motive']:.2f}\n"

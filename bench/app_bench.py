@@ -1,0 +1,112 @@
+"""App speed (part of `make bench`): a step plus its redraw, at 2,000 and 100,000 users.
+
+1. Server side, in-process (solara.render): the time from pressing Step to the
+   re-rendered page (model step, scoreboard, chart PNG, network SVG).
+2. In a real browser (Debian's Chromium through Playwright, if installed):
+   the time from clicking Step to the new step number on screen.
+Targets: <= 200 ms at 2,000 users; the page stays responsive at 100,000 users
+through the sampled view.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _page_with_users(n: int):
+    import ipyvuetify as v
+    import solara
+
+    from viz.app import Page
+
+    _, rc = solara.render(Page(), handle_error=False)
+    users = rc.find(v.TextField, label="Number of users").widget
+    users.v_model = str(n)
+    users.fire_event("focusout", None)
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    return rc
+
+
+def server_ms(n: int, clicks: int = 10) -> float:
+    import ipyvuetify as v
+
+    rc = _page_with_users(n)
+    step = rc.find(v.Btn, children=["Step"]).widget
+    step.click()  # warm up
+    times = []
+    for _ in range(clicks):
+        start = time.perf_counter()
+        step.click()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)) * 1000
+
+
+def browser_ms(n: int, clicks: int = 8) -> float | None:
+    if not os.path.exists("/usr/bin/chromium"):
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)],
+                           cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.goto(url)
+            page.locator("svg.network-view circle").first.wait_for(timeout=60_000)
+            users = page.get_by_label("Number of users")
+            users.fill(str(n))
+            users.press("Enter")
+            page.get_by_role("button", name="Reset").click()
+            page.wait_for_function("document.querySelector('.step-counter').innerText.trim() === 'Step 0'")
+            times = []
+            for i in range(1, clicks + 1):
+                start = time.perf_counter()
+                page.get_by_role("button", name="Step", exact=True).click()
+                page.wait_for_function(f"document.querySelector('.step-counter').innerText.startsWith('Step {i}')",
+                                       timeout=60_000)
+                times.append(time.perf_counter() - start)
+            browser.close()
+        return float(np.median(times)) * 1000
+    finally:
+        os.killpg(app.pid, 15)
+        app.wait(timeout=30)
+
+
+def table() -> str:
+    rows = ["| measurement | 2,000 users | 100,000 users (sampled view of 2,000) | target |", "|---|---|---|---|"]
+    server = {n: server_ms(n) for n in (2000, 100_000)}
+    browser = {n: browser_ms(n) for n in (2000, 100_000)}
+    rows.append(f"| Step pressed to page re-rendered, server side (median of 10) | {server[2000]:.0f} ms | "
+                f"{server[100_000]:.0f} ms | <= 200 ms at 2,000 |")
+    if browser[2000] is not None:
+        rows.append(f"| Step clicked to new step on screen, Chromium (median of 8) | {browser[2000]:.0f} ms | "
+                    f"{browser[100_000]:.0f} ms | <= 200 ms at 2,000 |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(table())
