@@ -53,6 +53,23 @@ def server_ms(n: int, clicks: int = 10) -> float:
     return float(np.median(times)) * 1000
 
 
+#: Measured inside the page: from the click on Step to the first paint after the new step number
+#: (and the redrawn network, sent in the same update) is in the DOM.
+CLICK_TO_PAINT = """async (i) => {
+  const button = [...document.querySelectorAll('button.step')][0];
+  const start = performance.now();
+  button.click();
+  await new Promise(resolve => {
+    const done = () => document.querySelector('.step-counter').innerText.startsWith('Step ' + i);
+    if (done()) return resolve();
+    const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); resolve(); } });
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  });
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return performance.now() - start;
+}"""
+
+
 def browser_ms(n: int, clicks: int = 8) -> float | None:
     if not os.path.exists("/usr/bin/chromium"):
         return None
@@ -82,15 +99,9 @@ def browser_ms(n: int, clicks: int = 8) -> float | None:
             users.press("Enter")
             page.get_by_role("button", name="Reset").click()
             page.wait_for_function("document.querySelector('.step-counter').innerText.trim() === 'Step 0'")
-            times = []
-            for i in range(1, clicks + 1):
-                start = time.perf_counter()
-                page.get_by_role("button", name="Step", exact=True).click()
-                page.wait_for_function(f"document.querySelector('.step-counter').innerText.startsWith('Step {i}')",
-                                       timeout=60_000)
-                times.append(time.perf_counter() - start)
+            times = [page.evaluate(CLICK_TO_PAINT, i) for i in range(1, clicks + 1)]
             browser.close()
-        return float(np.median(times)) * 1000
+        return float(np.median(times))
     finally:
         os.killpg(app.pid, 15)
         app.wait(timeout=30)
@@ -103,7 +114,7 @@ def table() -> str:
     rows.append(f"| Step pressed to page re-rendered, server side (median of 10) | {server[2000]:.0f} ms | "
                 f"{server[100_000]:.0f} ms | <= 200 ms at 2,000 |")
     if browser[2000] is not None:
-        rows.append(f"| Step clicked to new step on screen, Chromium (median of 8) | {browser[2000]:.0f} ms | "
+        rows.append(f"| Step clicked to the new step painted, in Chromium (median of 8) | {browser[2000]:.0f} ms | "
                     f"{browser[100_000]:.0f} ms | <= 200 ms at 2,000 |")
     return "\n".join(rows)
 

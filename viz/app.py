@@ -23,7 +23,7 @@ from model import ScenarioError, load_scenario  # noqa: E402
 from model.scenario import Scenario  # noqa: E402
 from viz.i18n import LANGUAGES, difference, t  # noqa: E402
 from viz.live_chart import chart_svg  # noqa: E402
-from viz.world import MAX_VIEW, World  # noqa: E402
+from viz.world import HEIGHT, MAX_VIEW, WIDTH, World  # noqa: E402
 
 solara.server.settings.telemetry.mixpanel_enable = False
 
@@ -133,12 +133,21 @@ def Scoreboard(world: World, lang: str, title: str, step: int):
 
 
 @solara.component
+def Edges(world: World):
+    """The network's ties: drawn once per world, not per step."""
+    solara.HTML(tag="div", unsafe_innerHTML=world.edges_svg(), style="position:absolute;left:0;top:0")
+
+
+@solara.component
 def NetworkView(world: World, lang: str, title: str, step: int):
     """The network, coloured by state, with hover explanations (``step`` re-renders it each step)."""
     with solara.Card(title):
         if world.model.n_users > MAX_VIEW:
             solara.Text(t(lang, "sampled", shown=f"{MAX_VIEW:,}", total=f"{world.model.n_users:,}"))
-        solara.HTML(tag="div", unsafe_innerHTML=world.svg(), classes=["network"])
+        with solara.Div(style=f"position:relative;width:{WIDTH}px;height:{HEIGHT}px"):
+            Edges(world)
+            solara.HTML(tag="div", unsafe_innerHTML=world.svg(), classes=["network"],
+                        style="position:absolute;left:0;top:0")
 
 
 @solara.component

@@ -25,6 +25,8 @@ from viz.layout import layout, undirected_edges
 MAX_VIEW = 2000
 #: Edges drawn in the network view, at most.
 MAX_EDGES = 4000
+#: Size of the network view, in pixels.
+WIDTH, HEIGHT = 560, 420
 
 
 class World:
@@ -55,39 +57,45 @@ class World:
         """The per-step counts so far."""
         return self.model.timeseries()
 
-    def svg(self, width: int = 560, height: int = 420) -> str:
-        """The network view as SVG: users coloured by state, misaligned sharers ringed.
+    def svg(self, width: int = WIDTH, height: int = HEIGHT) -> str:
+        """The users as SVG circles, coloured by state, misaligned sharers ringed.
 
-        Each user's tooltip is its record and the reason for its state.
+        Each user's tooltip is its record and the reason for its state. The
+        edges are a separate, static layer (:meth:`edges_svg`) drawn under it,
+        so a step sends only the users.
         """
         codes = self.model.pop.codes()[self.view]
         misaligned = self.model.pop.misaligned[self.view]
-        x = 8 + self.positions[:, 0] * (width - 16)
-        y = 8 + self.positions[:, 1] * (height - 16)
+        x, y = self._xy(width, height)
         tips = [describe(r) for r in user_records(self.model, self.view)]
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-                 f'viewBox="0 0 {width} {height}" class="network-view" style="background:#fff">']
-        if len(self.edges):
-            lines = "".join(f"M{x[a]:.1f} {y[a]:.1f}L{x[b]:.1f} {y[b]:.1f}" for a, b in self.edges)
-            parts.append(f'<path d="{lines}" stroke="#bbb" stroke-width="0.3" fill="none"/>')
+                 f'viewBox="0 0 {width} {height}" class="network-view">']
         radius = 2.5 if len(self.view) > 800 else 4
         # Draw the furthest-along users last, so actions stay visible.
         for k in np.argsort(codes, kind="stable"):
             colour = STATE_COLOURS[UserState(int(codes[k]))]
             ring = ' stroke="#6a3d9a" stroke-width="1.5"' if misaligned[k] else ""
-            parts.append(f'<circle cx="{x[k]:.1f}" cy="{y[k]:.1f}" r="{radius}" fill="{colour}"{ring} '
+            parts.append(f'<circle cx="{x[k]:.0f}" cy="{y[k]:.0f}" r="{radius}" fill="{colour}"{ring} '
                          f'data-user="{int(self.view[k])}"><title>{escape(tips[k])}</title></circle>')
         parts.append("</svg>")
         return "".join(parts)
 
+    def edges_svg(self, width: int = WIDTH, height: int = HEIGHT) -> str:
+        """The follower ties among the users shown, as one SVG path (it never changes)."""
+        x, y = self._xy(width, height)
+        lines = "".join(f"M{x[a]:.1f} {y[a]:.1f}L{x[b]:.1f} {y[b]:.1f}" for a, b in self.edges)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="network-edges" '
+                f'style="background:#fff"><path d="{lines}" stroke="#bbb" stroke-width="0.3" fill="none"/></svg>')
+
+    def _xy(self, width: int, height: int):
+        return 8 + self.positions[:, 0] * (width - 16), 8 + self.positions[:, 1] * (height - 16)
+
 
 def describe(r: dict) -> str:
-    """One user's hover text, from its record: state, attributes and why."""
-    user = r["user"]
+    """One user's hover text, from its record: state, why, and attributes."""
     flags = (" · in-group" if r["in_group"] else "") + (" · misaligned sharer" if r["misaligned"] else "")
-    return (f"user {user}: {r['state']}{flags}\n"
-            f"threshold {r['threshold']:.2f}, concern {r['concern']:.2f}, status motive {r['status_motive']:.2f}\n"
-            f"{r['followers']} followers, follows {r['followees']}\n{r['why']}")
+    return (f"user {r['user']}: {r['state']}{flags}\n{r['why']}\n"
+            f"concern {r['concern']:.2f} · status {r['status_motive']:.2f} · {r['followers']} followers")
 
 
 #: Views already laid out, by (scenario digest, seed): shared read-only by all sessions.
