@@ -172,9 +172,14 @@ def main() -> int:
 
     sweeps = sweep_bench.table(sweep_bench.measure())
     print(sweeps)
+    import app_bench
+
+    app = app_bench.table()
+    print(app)
     if args.readme:
         replace_block(args.readme, "bench", text)
         replace_block(args.readme, "sweep-bench", sweeps)
+        replace_block(args.readme, "app-bench", app)
     return 0
 
 

@@ -91,12 +91,23 @@ def test_every_text_exists_in_both_languages():
         assert s.description_id and len(s.things_to_try) == len(s.things_to_try_id) >= 1, name
 
 
+def test_world_b_differs_from_a_by_default():
+    from viz.app import contrast
+
+    assert contrast("slacktivism.licensing", 0.6) == 0 and contrast("slacktivism.licensing", 0.0) == 1
+    assert contrast("platform.feed", "chronological") == "engagement"
+    assert contrast("platform.like_counts_visible", True) is False
+    assert contrast("network.n_users", 2000) == 4000
+
+
 def test_difference_in_words():
     a = {"aware": 1000, "acted": 100}
     assert i18n.difference("en", a, {"aware": 2300, "acted": 60}) == \
         "B reached 2.3x more people and got 40% fewer actions."
     assert i18n.difference("id", a, {"aware": 1000, "acted": 100}) == \
         "B menjangkau sama banyak orang dan mendapat sama banyak aksi."
+    assert i18n.difference("en", a, {"aware": 1040, "acted": 130}) == \
+        "B reached 4% more people and got 30% more actions."
 
 
 def test_layout_is_computed_once_per_network():
@@ -134,10 +145,31 @@ def test_scoreboard_and_charts_render_with_two_worlds(lang):
     if lang == "id":
         _indonesian(rc)
     label = i18n.t(lang, "compare")
-    rc.find(v.Switch, label=label).widget.v_model = True
+    rc.find(v.Checkbox, label=label).widget.v_model = True
     _button(rc, i18n.t(lang, "reset")).click()
     _button(rc, i18n.t(lang, "step")).click()
     cards = [c for c in rc.find(v.Card).widgets if "scoreboard" in (c.class_ or "")]
     assert len(cards) == 2
     words = rc.find(v.Html, class_="difference").widget.children[0]
     assert words.startswith(i18n.t(lang, "difference", reach="", acts="")[:8])
+
+
+def test_telemetry_is_off_and_assets_are_local():
+    import importlib.metadata as md
+
+    import solara.server.settings as settings
+
+    assert settings.telemetry.mixpanel_enable is False
+    assert md.version("solara-assets") == md.version("solara")  # the front end is served offline
+
+
+def test_mesa_solaraviz_works_with_this_solara():
+    """Mesa 3.5's own visualisation renders our model with the pinned Solara."""
+    from mesa.visualization import SolaraViz, make_plot_component
+
+    from model import SlacktivismModel
+
+    model = SlacktivismModel(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 300}))
+    page = SolaraViz(model, components=[make_plot_component(["acted", "liked"])], name="slacktivism")
+    box, rc = solara.render(page, handle_error=False)
+    assert rc.find().widgets

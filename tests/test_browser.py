@@ -134,7 +134,7 @@ def test_language_switch_changes_the_labels(page):
 
 
 def test_side_by_side_shows_two_runs(page, tmp_path):
-    page.get_by_text("Compare two worlds (A and B)").click()
+    page.locator("label", has_text="Compare two worlds (A and B)").click()
     page.get_by_role("button", name="Reset").click()
     _wait_for(lambda: page.locator("svg.network-view").count() == 2)
     page.get_by_role("button", name="Play").click()

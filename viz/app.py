@@ -67,12 +67,19 @@ def build(name: str, overrides: dict, seed: int, b_change: tuple | None) -> tupl
     return a, b
 
 
-def current(world: World, key: str):
-    """A key's value in a world's scenario."""
-    value = world.scenario
-    for part in key.split("."):
-        value = getattr(value, part)
-    return value
+def contrast(key: str, value):
+    """A value for World B that differs from A's: the other end of a range, the other choice."""
+    annotation = field_of(key).annotation
+    if annotation is bool:
+        return not value
+    if get_origin(annotation) is Literal:
+        options = list(get_args(annotation))
+        return options[(options.index(value) + 1) % len(options)]
+    low, high = bounds(key)
+    if annotation is float and low is not None and high is not None:
+        top = min(high, 1.0) if high > 1 else high
+        return low if value > (low + top) / 2 else top
+    return value * 2
 
 
 @solara.component
@@ -93,7 +100,7 @@ def Control(key: str, value, on_value, lang: str, error, path: Path, overrides: 
 
     annotation = field_of(key).annotation
     if annotation is bool:
-        solara.Switch(label=label, value=bool(value), on_value=accept)
+        solara.Checkbox(label=label, value=bool(value), on_value=accept)
     elif get_origin(annotation) is Literal:
         solara.Select(label=label, value=value, values=list(get_args(annotation)), on_value=accept)
     elif annotation is float:
@@ -172,7 +179,7 @@ def Page():
     def b_change():
         if not compare.value:
             return None
-        value = b_value.value if b_value.value is not None else current_value(b_key.value)
+        value = b_value.value if b_value.value is not None else contrast(b_key.value, current_value(b_key.value))
         return (b_key.value, value)
 
     def current_value(key):
@@ -246,11 +253,12 @@ def Page():
                 for key in CONTROLS:
                     Control(key, current_value(key), lambda v, k=key: overrides.set({**overrides.value, k: v}),
                             lang.value, error, path, overrides.value)
-                solara.Switch(label=t(lang.value, "compare"), value=compare.value, on_value=compare.set)
+                solara.Checkbox(label=t(lang.value, "compare"), value=compare.value, on_value=compare.set)
                 if compare.value:
                     solara.Select(label=t(lang.value, "b_changes"), value=b_key.value, values=list(CONTROLS),
                                   on_value=lambda v: (b_key.set(v), b_value.set(None)))
-                    Control(b_key.value, b_value.value if b_value.value is not None else current_value(b_key.value),
+                    Control(b_key.value, b_value.value if b_value.value is not None
+                            else contrast(b_key.value, current_value(b_key.value)),
                             b_value.set, lang.value, error, path, overrides.value, prefix="B: ")
                 if error.value:
                     solara.Text(error.value, classes=["bad-value"], style={"color": "#b00020", "font-weight": "bold"})

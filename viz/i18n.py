@@ -45,6 +45,7 @@ TEXT = {
         "impact": "What the campaign achieved",
         "bad_value": "Not accepted: {problem}",
         "more": "{x:.1f}x more",
+        "more_pct": "{p:.0f}% more",
         "fewer": "{p:.0f}% fewer",
         "as_many": "as many",
         "difference": "B reached {reach} people and got {acts} actions.",
@@ -96,6 +97,7 @@ TEXT = {
         "impact": "Yang dicapai kampanye",
         "bad_value": "Tidak diterima: {problem}",
         "more": "{x:.1f}x lebih banyak",
+        "more_pct": "{p:.0f}% lebih banyak",
         "fewer": "{p:.0f}% lebih sedikit",
         "as_many": "sama banyak",
         "difference": "B menjangkau {reach} orang dan mendapat {acts} aksi.",
@@ -121,13 +123,15 @@ def t(lang: str, key: str, **values) -> str:
 
 
 def ratio_words(lang: str, b: float, a: float) -> str:
-    """"2.3x more", "40% fewer" or "as many": B against A."""
-    if a == b:
+    """"2.3x more", "4% more", "40% fewer" or "as many": B against A."""
+    if a == b or (a > 0 and round(100 * abs(b - a) / a) == 0):
         return t(lang, "as_many")
     if a == 0:
-        return t(lang, "more", x=float("inf")) if b > 0 else t(lang, "as_many")
-    if b > a:
+        return t(lang, "more", x=float("inf"))
+    if b >= 1.5 * a:
         return t(lang, "more", x=b / a)
+    if b > a:
+        return t(lang, "more_pct", p=100 * (b / a - 1))
     return t(lang, "fewer", p=100 * (1 - b / a))
 
 
