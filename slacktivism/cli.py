@@ -117,8 +117,7 @@ def _run(args) -> int:
     except (EdgeListError, ValueError) as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    summary = _run_with_progress(model, show)
+    summary = _run_with_progress(model, _show_progress(args))
 
     if args.out is not None:
         from slacktivism.outputs import write_run
@@ -166,10 +165,9 @@ def _sweep(args) -> int:
             return EXIT_USAGE
     else:
         executor = LocalExecutor(args.workers or default_workers())
-    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     command = f"slacktivism sweep {args.file} --out {args.out}"
     try:
-        counts = run_sweep(sweep, args.out, executor, progress=show)
+        counts = run_sweep(sweep, args.out, executor, progress=_show_progress(args))
     except KeyboardInterrupt:
         print(f"interrupted: finished runs are saved in {args.out}; rerun `{command}` to resume",
               file=sys.stderr)
@@ -212,6 +210,10 @@ def _app(args) -> int:
 
 def _one_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _show_progress(args) -> bool:
+    return args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
 
 
 def _run_with_progress(model, show: bool) -> dict:

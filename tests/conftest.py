@@ -46,3 +46,30 @@ def dense_followee_matrix(graph) -> np.ndarray:
     for j in range(n):
         a[graph.followers_of(j), j] = 1
     return a
+
+
+def run_in_terminal(cmd: list[str], cwd=ROOT, timeout: float = 120) -> tuple[int, str]:
+    """Run a command with a real pseudo-terminal (80x24) as stdin, stdout and stderr."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(cmd, stdin=terminal, stdout=terminal, stderr=terminal, cwd=cwd)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            data = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the process has ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    code = process.wait(timeout=timeout)
+    os.close(controller)
+    return code, b"".join(chunks).decode(errors="replace")

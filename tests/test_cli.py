@@ -1,20 +1,16 @@
 """The command line: each flag reaches the core; outputs are complete and readable."""
 
-import fcntl
 import json
 import os
-import pty
-import struct
 import subprocess
 import sys
-import termios
 
 import pandas as pd
 import pytest
 from PIL import Image
 
 from slacktivism.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_in_terminal
 
 BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 SMALL = ["--set", "network.n_users=1500"]
@@ -93,22 +89,8 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     cmd = [sys.executable, "-m", "slacktivism", "run", BASELINE, *SMALL]
     piped = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
     assert piped.stderr == ""
-    controller, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    process = subprocess.Popen(cmd, stdin=terminal, stdout=terminal, stderr=terminal, cwd=ROOT)
-    os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            data = os.read(controller, 4096)
-        except OSError:  # the terminal closed: the process has ended
-            break
-        if not data:
-            break
-        chunks.append(data)
-    assert process.wait(timeout=60) == 0
-    os.close(controller)
-    text = b"".join(chunks).decode(errors="replace")
+    code, text = run_in_terminal(cmd)
+    assert code == 0
     assert "/60" in text and "step" in text  # tqdm's "k/60 [..., step/s]"
 
 

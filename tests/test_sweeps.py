@@ -18,7 +18,7 @@ from model import SlacktivismModel, load_scenario
 from model.scenario_files import ScenarioError
 from slacktivism.cli import main
 from slacktivism.sweep_spec import load_sweep
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, run_in_terminal
 
 BIN = Path(sys.executable).parent
 SWEEPS = sorted((SCENARIOS / "sweeps").glob("*.yaml"))
@@ -333,3 +333,11 @@ def test_morris_and_lhs_reports(tmp_path):
 def test_report_of_a_directory_that_is_not_a_sweep(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "not a sweep results directory" in capsys.readouterr().err
+
+
+def test_progress_bar_shows_runs_eta_and_failures_on_a_terminal(tmp_path):
+    path = _sweep_file(tmp_path, **GRID)
+    code, text = run_in_terminal([str(BIN / "slacktivism"), "sweep", str(path), "--out", str(tmp_path / "o"),
+                                  "--workers", "2"])
+    assert code == 0
+    assert "12/12" in text and "run" in text and "failed=0" in text and "<" in text  # tqdm: done/total [elapsed<eta]
