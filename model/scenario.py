@@ -310,6 +310,15 @@ class Scenario(_Frozen):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+def field_info(key: str):
+    """The pydantic field declaring a dotted key (``"network.n_users"``)."""
+    model: type[BaseModel] = Scenario
+    *sections, leaf = key.split(".")
+    for section in sections:
+        model = model.model_fields[section].annotation
+    return model.model_fields[leaf]
+
+
 def parameter_table() -> list[tuple[str, str, str, str]]:
     """Rows ``(dotted key, allowed values, default, description)`` of every leaf key.
 

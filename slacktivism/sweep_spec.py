@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.scenario import Scenario
+from model.scenario import Scenario, field_info
 from model.scenario_files import (
     ScenarioError,
     first_error,
@@ -206,11 +206,7 @@ def _check_keys(keys, source, lines, section) -> None:
 
 
 def _is_integer_key(key: str) -> bool:
-    model: type[BaseModel] = Scenario
-    *sections, leaf = key.split(".")
-    for section in sections:
-        model = model.model_fields[section].annotation
-    annotation = model.model_fields[leaf].annotation
+    annotation = field_info(key).annotation
     return annotation is int or str(annotation) == "int | None"
 
 

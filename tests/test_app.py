@@ -97,7 +97,8 @@ def test_world_b_differs_from_a_by_default():
     assert contrast("slacktivism.licensing", 0.6) == 0 and contrast("slacktivism.licensing", 0.0) == 1
     assert contrast("platform.feed", "chronological") == "engagement"
     assert contrast("platform.like_counts_visible", True) is False
-    assert contrast("network.n_users", 2000) == 4000
+    assert contrast("network.n_users", 2000) == 1000
+    assert contrast("decision.cost_act", 1.5) == 0.75
 
 
 def test_difference_in_words():

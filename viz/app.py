@@ -20,8 +20,8 @@ import solara.lab  # noqa: E402
 import solara.server.settings  # noqa: E402
 
 from model import ScenarioError, load_scenario  # noqa: E402
-from model.scenario import Scenario  # noqa: E402
-from viz.i18n import LANGUAGES, difference, t  # noqa: E402
+from model.scenario import field_info  # noqa: E402
+from viz.i18n import LANGUAGES, TEXT, difference, t  # noqa: E402
 from viz.live_chart import chart_svg  # noqa: E402
 from viz.world import HEIGHT, MAX_VIEW, WIDTH, World  # noqa: E402
 
@@ -41,19 +41,10 @@ def scenario_names() -> list[str]:
     return sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
 
 
-def field_of(key: str):
-    """The pydantic field behind a dotted key."""
-    model = Scenario
-    *sections, leaf = key.split(".")
-    for section in sections:
-        model = model.model_fields[section].annotation
-    return model.model_fields[leaf]
-
-
 def bounds(key: str) -> tuple[float | None, float | None]:
     """The (ge, le) range the scenario declares for a numeric key."""
     low = high = None
-    for meta in field_of(key).metadata:
+    for meta in field_info(key).metadata:
         low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
         high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
     return low, high
@@ -69,23 +60,22 @@ def build(name: str, overrides: dict, seed: int, b_change: tuple | None) -> tupl
 
 def contrast(key: str, value):
     """A value for World B that differs from A's: the other end of a range, the other choice."""
-    annotation = field_of(key).annotation
+    annotation = field_info(key).annotation
     if annotation is bool:
         return not value
     if get_origin(annotation) is Literal:
         options = list(get_args(annotation))
         return options[(options.index(value) + 1) % len(options)]
     low, high = bounds(key)
-    if annotation is float and low is not None and high is not None:
-        top = min(high, 1.0) if high > 1 else high
-        return low if value > (low + top) / 2 else top
-    return value * 2
+    if annotation is float and low is not None and high is not None and high <= 1:
+        return low if value > (low + high) / 2 else high
+    return value / 2 if value > 1 else value * 2
 
 
 @solara.component
 def Control(key: str, value, on_value, lang: str, error, path: Path, overrides: dict, prefix: str = ""):
     """One parameter control; a value the scenario refuses is reported, never applied."""
-    label = prefix + TEXT_PARAMS(lang).get(key, key)
+    label = prefix + TEXT[lang]["params"].get(key, key)
 
     def accept(new):
         try:
@@ -98,7 +88,7 @@ def Control(key: str, value, on_value, lang: str, error, path: Path, overrides: 
         error.set("")
         on_value(new)
 
-    annotation = field_of(key).annotation
+    annotation = field_info(key).annotation
     if annotation is bool:
         solara.Checkbox(label=label, value=bool(value), on_value=accept)
     elif get_origin(annotation) is Literal:
@@ -109,13 +99,6 @@ def Control(key: str, value, on_value, lang: str, error, path: Path, overrides: 
                            step=0.05, on_value=accept, thumb_label="always")
     else:
         solara.InputInt(label=label, value=int(value), on_value=accept, continuous_update=False)
-
-
-def TEXT_PARAMS(lang: str) -> dict:  # noqa: N802 - reads like the table it is
-    """Parameter labels in ``lang``."""
-    from viz.i18n import TEXT
-
-    return TEXT[lang]["params"]
 
 
 @solara.component
