@@ -93,9 +93,9 @@ def test_page_loads_with_its_assets_and_no_internet(page, app_url):
     assert page.requests, "no request recorded"
     local = (app_url.rstrip("/"), "data:", "blob:")
     outside = [u for u in page.requests if not u.startswith(local)]
-    assert outside == []
-    assert page.failures == []
-    assert page.locator("svg.network-view circle").count() > 100
+    assert outside == [], outside
+    assert page.failures == [], page.failures
+    _wait_for(lambda: page.locator("svg.network-view circle").count() == 2000)
     assert _counter(page) == 0
 
 
@@ -129,8 +129,8 @@ def test_changing_a_control_and_reset_rebuilds_the_model(page):
 def test_language_switch_changes_the_labels(page):
     page.get_by_role("button", name="id", exact=True).click()
     page.get_by_role("button", name="Langkah").wait_for(timeout=10_000)
+    _wait_for(lambda: page.locator(".step-counter").inner_text().startswith("Langkah"))
     assert page.get_by_role("button", name="Step", exact=True).count() == 0
-    assert page.locator(".step-counter").inner_text().startswith("Langkah")
 
 
 def test_side_by_side_shows_two_runs(page, tmp_path):
@@ -140,7 +140,7 @@ def test_side_by_side_shows_two_runs(page, tmp_path):
     page.get_by_role("button", name="Play").click()
     _wait_for(lambda: _counter(page) >= 5)
     page.get_by_role("button", name="Pause").click()
+    _wait_for(lambda: page.locator(".difference").count() == 1 and page.locator(".scoreboard").count() == 2)
     assert page.locator(".difference").inner_text().startswith("B reached")
-    assert page.locator(".scoreboard").count() == 2
     page.screenshot(path=str(tmp_path / "side_by_side.png"), full_page=True)
     assert (tmp_path / "side_by_side.png").stat().st_size > 20_000
