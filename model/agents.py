@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.state import ACTED, TOKEN, UserState
+from model.state import Flag, UserState
 
 
 class UserAgent(mesa.Agent):
@@ -46,7 +46,7 @@ def user_records(model, users) -> list[dict]:
         "threshold": pop.theta[users], "concern": pop.concern[users], "status_motive": pop.status[users],
         "in_group": pop.in_group[users], "misaligned": pop.misaligned[users],
         "followers": graph.n_followers[users], "followees": graph.n_followees[users],
-        "followees_acted": counts[:, ACTED], "followees_token": counts[:, TOKEN],
+        "followees_acted": counts[:, Flag.ACTED], "followees_token": counts[:, Flag.TOKEN],
         "step_aware": pop.step_aware[users], "step_acted": pop.step_acted[users],
         "misled": pop.aware[users] & ~pop.aligned[users],
     }

@@ -15,36 +15,58 @@ Kristofferson, White & Peloza 2014), social proof from followees (Centola
 2010), and the effect of a user's own earlier token support on acting
 (:func:`action_shift`).
 
-The formulas are scalar functions compiled with numba, and the two choice
-kernels apply them to every choosing user in parallel; tests call the same
-functions. The scenario's parameters reach them as one float vector
-(:func:`rules`).
+The formulas are scalar functions compiled with numba, and one choice
+kernel (:func:`choose`) applies them to every choosing user in parallel;
+tests call the same functions. The scenario's parameters reach them as one
+:class:`Rules` record.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
-from model.state import ACTED, IN_GROUP, SHARER, TOKEN
+from model.randomness import uniform
+from model.state import Flag
 
-# Positions in the rules vector.
-(TOKEN_PROOF_WEIGHT, PROOF_WEIGHT, BANDWAGON, COST_LIKE, COST_SHARE, COST_ACT, NOISE, TOKEN_WEIGHT,
- LICENSING, CONSISTENCY, SPILLOVER, PENALTY, LIKES_VISIBLE, ACTIONS_PUBLIC, FRACTION) = range(15)
+_ACTED, _TOKEN, _SHARER, _IN_GROUP = int(Flag.ACTED), int(Flag.TOKEN), int(Flag.SHARER), int(Flag.IN_GROUP)
 
 
-def rules(scenario) -> np.ndarray:
-    """The scenario's decision parameters as the float vector the kernels read."""
-    d, p = scenario.decision, scenario.platform
-    r = np.zeros(15)
-    r[TOKEN_PROOF_WEIGHT], r[PROOF_WEIGHT], r[BANDWAGON] = d.token_proof_weight, d.proof_weight, d.bandwagon
-    r[COST_LIKE], r[COST_SHARE], r[COST_ACT] = d.cost_like, d.cost_share, d.cost_act
-    r[NOISE], r[TOKEN_WEIGHT] = d.noise, d.token_weight
-    r[LICENSING], r[CONSISTENCY] = scenario.slacktivism.licensing, scenario.slacktivism.consistency
-    r[SPILLOVER], r[PENALTY] = scenario.identity.spillover, scenario.misalignment.penalty
-    r[LIKES_VISIBLE], r[ACTIONS_PUBLIC] = p.like_counts_visible, p.actions_public
-    r[FRACTION] = scenario.users.threshold_kind == "fraction"
-    return r
+class Rules(NamedTuple):
+    """The scenario's decision parameters, as the kernels read them (numba compiles NamedTuples)."""
+
+    token_proof_weight: float
+    proof_weight: float
+    bandwagon: float
+    cost_like: float
+    cost_share: float
+    cost_act: float
+    noise: float
+    token_weight: float
+    licensing: float
+    consistency: float
+    spillover: float
+    penalty: float
+    likes_visible: bool
+    actions_public: bool
+    fraction: bool
+    logit: bool
+
+    @classmethod
+    def of(cls, scenario) -> Rules:
+        """The rules of a validated :class:`~model.scenario.Scenario`."""
+        d, p = scenario.decision, scenario.platform
+        return cls(
+            token_proof_weight=float(d.token_proof_weight), proof_weight=float(d.proof_weight),
+            bandwagon=float(d.bandwagon), cost_like=float(d.cost_like), cost_share=float(d.cost_share),
+            cost_act=float(d.cost_act), noise=float(d.noise), token_weight=float(d.token_weight),
+            licensing=float(scenario.slacktivism.licensing), consistency=float(scenario.slacktivism.consistency),
+            spillover=float(scenario.identity.spillover), penalty=float(scenario.misalignment.penalty),
+            likes_visible=bool(p.like_counts_visible), actions_public=bool(p.actions_public),
+            fraction=scenario.users.threshold_kind == "fraction", logit=d.rule == "logit",
+        )
 
 
 @numba.njit(cache=True, inline="always")
@@ -59,21 +81,23 @@ def action_shift(liked, shared, in_group, in_group_followees, misled, r):
       Schumann & Klein 2015). A share is public; a like is public only where
       like counts are visible.
     * Collective identity: token support given by an in-group member among an
-      identifiable in-group (an in-group followee engaged too) spills over by
-      ``identity.spillover`` instead of licensing (Schumann & Klein 2015).
+      identifiable in-group (an in-group followee engaged too) raises it by
+      ``identity.spillover`` (Schumann & Klein 2015 discuss the role of group
+      identity; the boost among an identifiable in-group is this model's
+      assumption). At 0 an in-group member is like anyone else.
     * Misalignment: users reached only through distorted shares, or who
       distort the message themselves, lose ``misalignment.penalty`` (the seed
       essay).
     """
     shift = 0.0
     if liked or shared:
-        shift += r[CONSISTENCY]
+        shift += r.consistency
+        if shared or (liked and r.likes_visible):
+            shift -= r.licensing
         if in_group and in_group_followees > 0:
-            shift += r[SPILLOVER]
-        elif shared or (liked and r[LIKES_VISIBLE] > 0):
-            shift -= r[LICENSING]
+            shift += r.spillover
     if misled:
-        shift -= r[PENALTY]
+        shift -= r.penalty
     return shift
 
 
@@ -87,14 +111,14 @@ def social_proof(acted_followees, token_followees, n_followees, r):
     (0 for a user who follows no one; Watts 2002). Token support: the fraction
     of followees who engaged at all.
     """
-    acted = acted_followees if r[ACTIONS_PUBLIC] > 0 else 0
-    proof_act = acted + r[TOKEN_WEIGHT] * token_followees
+    acted = acted_followees if r.actions_public else 0
+    proof_act = acted + r.token_weight * token_followees
     proof_token = 0.0
     if n_followees > 0:
         proof_token = (acted + token_followees) / n_followees
-        if r[FRACTION] > 0:
+        if r.fraction:
             proof_act = proof_act / n_followees
-    elif r[FRACTION] > 0:
+    elif r.fraction:
         proof_act = 0.0
     return proof_act, proof_token
 
@@ -109,10 +133,10 @@ def option_values(concern, status, theta, proof_act, proof_token, shift, popular
     ``popularity`` is the like count, log-scaled to [0, 1]). Acting is
     weighed by how far social proof exceeds the threshold.
     """
-    base = concern + r[TOKEN_PROOF_WEIGHT] * proof_token
-    like = base + (status + r[BANDWAGON] * popularity) * r[LIKES_VISIBLE] - r[COST_LIKE]
-    share = base + status - r[COST_SHARE]
-    act = concern + status * r[ACTIONS_PUBLIC] + r[PROOF_WEIGHT] * (proof_act - theta) - r[COST_ACT] + shift
+    base = concern + r.token_proof_weight * proof_token
+    like = base + (status + r.bandwagon * popularity) * r.likes_visible - r.cost_like
+    share = base + status - r.cost_share
+    act = concern + status * r.actions_public + r.proof_weight * (proof_act - theta) - r.cost_act + shift
     return like, share, act
 
 
@@ -162,29 +186,34 @@ def threshold_act(theta, proof_act, shift):
 
 
 @numba.njit(cache=True, parallel=True)
-def choose(users, in_feed, uniforms, logit, theta, concern, status, liked, shared, in_group, misaligned,
-           aware, aligned, social, n_followees, popularity, r, like, share, act):
+def choose(users, in_feed, pop, n_followees, popularity, r, key, step, like, share, act):
     """Every choosing user's choice, written to ``like``, ``share``, ``act`` (aligned with ``users``).
 
     Args:
         users: the users who choose (none has acted).
         in_feed: whether each saw the campaign this step; token support needs it.
-        uniforms: one per user (the logit rule; unused by the threshold rule).
-        logit: the logit rule if true, else the threshold rule.
-        theta .. aligned: ``Population`` arrays; ``social`` its followee counts.
+        pop: the :class:`~model.state.Population`, with its followee counts.
+        n_followees: accounts each user follows.
         popularity: the campaign's like count, log-scaled to [0, 1].
-        r: :func:`rules`.
+        r: the :class:`Rules`.
+        key, step: the logit rule reads user ``i``'s uniform
+            ``uniform(key, i, step)`` (``model.randomness``), so a user's
+            luck at a step is the same in every run with the same seed.
     """
-    token_column = TOKEN if r[LIKES_VISIBLE] > 0 else SHARER  # hidden likes are no social proof
+    token_column = _TOKEN if r.likes_visible else _SHARER  # hidden likes are no social proof
+    # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
+    theta, concern, status, social = pop.theta, pop.concern, pop.status, pop.social
+    liked, shared, in_group, misaligned, aware, aligned = (pop.liked, pop.shared, pop.in_group, pop.misaligned,
+                                                           pop.aware, pop.aligned)
     for q in numba.prange(len(users)):
         i = users[q]
         misled = (aware[i] and not aligned[i]) or misaligned[i]
-        shift = action_shift(liked[i], shared[i], in_group[i], social[i, IN_GROUP], misled, r)
-        proof_act, proof_token = social_proof(social[i, ACTED], social[i, token_column], n_followees[i], r)
+        shift = action_shift(liked[i], shared[i], in_group[i], social[i, _IN_GROUP], misled, r)
+        proof_act, proof_token = social_proof(social[i, _ACTED], social[i, token_column], n_followees[i], r)
         v_like, v_share, v_act = option_values(concern[i], status[i], theta[i], proof_act, proof_token, shift,
                                                popularity, r)
-        if logit:
-            like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r[NOISE], uniforms[q])
+        if r.logit:
+            like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r.noise, uniform(key, i, step))
         else:
             act[q] = threshold_act(theta[i], proof_act, shift)
             like[q] = in_feed[q] and not act[q] and v_like > 0

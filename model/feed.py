@@ -10,10 +10,16 @@ as petition momentum decays within hours (Yasseri, Hale & Margetts 2017).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
-from model.state import FEED_ACTS, FEED_DISTORTED, FEED_LIKES, FEED_SHARES
+from model.randomness import uniform
+from model.state import Flag
+
+_POSTED_ALIGNED, _POSTED_DISTORTED, _POSTED_LIKE, _POSTED_ACT = (
+    int(Flag.POSTED_ALIGNED), int(Flag.POSTED_DISTORTED), int(Flag.POSTED_LIKE), int(Flag.POSTED_ACT))
 
 
 def visibility(feed: str, engagement_boost: float, engagement: int, n_users: int) -> float:
@@ -34,12 +40,23 @@ def novelty(attention_decay: float, age: int) -> float:
     return (1.0 - attention_decay) ** age
 
 
-def reach_probabilities(platform, multiplier: float) -> tuple[float, float, float]:
+class Reach(NamedTuple):
+    """This step's chance that one post of each kind reaches a follower's feed, and its log-miss."""
+
+    p_share: float
+    p_like: float
+    p_act: float
+    miss_share: float
+    miss_like: float
+    miss_act: float
+
+
+def reach(platform, multiplier: float) -> Reach:
     """Chances that one share, like or action post reaches a follower's feed."""
     p_share = min(1.0, platform.share_reach * multiplier)
     p_like = min(1.0, platform.like_reach * multiplier) if platform.show_friend_likes else 0.0
     p_act = min(1.0, platform.action_reach * multiplier) if platform.actions_public else 0.0
-    return p_share, p_like, p_act
+    return Reach(p_share, p_like, p_act, log_miss(p_share), log_miss(p_like), log_miss(p_act))
 
 
 def log_miss(p: float) -> float:
@@ -47,37 +64,49 @@ def log_miss(p: float) -> float:
     return float(np.log1p(-p)) if p < 1 else -np.inf
 
 
-@numba.njit(cache=True, parallel=True)
-def expose(users, social, miss_share, miss_like, miss_act, uniforms, step, aware, aligned, step_aware, saw):
-    """Who sees the campaign among users whose feed had items (``saw``, aligned with ``users``).
+@numba.njit(cache=True, inline="always")
+def what_was_seen(counts, r, u):
+    """(saw the campaign, saw its own framing) for a user with feed-item ``counts`` and uniform ``u``.
 
     Each item is seen independently, so a user with ``s`` aligned shares,
     ``l`` likes and ``a`` actions in the feed sees the campaign's own framing
-    with chance ``pa = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a`` and a distorted
-    framing (``d`` distorted shares) with chance ``pd = 1 - (1-p_s)^d``, the
-    two independently; ``miss_*`` are the ``log(1 - p)``. One uniform ``u``
-    per user decides both: aligned iff ``u < pa``; distorted iff
-    ``u < pa pd`` or ``pa <= u < pa + (1 - pa) pd``. Users who see either
-    become aware; the aligned framing marks them ``aligned``. Feed items are
-    read from the ``FEED_*`` columns of ``social`` (``model.spread``).
+    with chance ``pa = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a``, and anything at
+    all (``d`` distorted shares too) with chance
+    ``p = 1 - (1-p_s)^(s+d) (1-p_l)^l (1-p_a)^a``. One uniform decides both:
+    aligned iff ``u < pa``, seen iff ``u < p``. Since ``p`` is computed from
+    the total count of shares, turning an aligned share into a distorted one
+    never changes who sees the campaign (only which framing), to the last bit.
     """
+    shares = counts[_POSTED_ALIGNED]
+    distorted = counts[_POSTED_DISTORTED]
+    log_rest = 0.0
+    if counts[_POSTED_LIKE] > 0:
+        log_rest += counts[_POSTED_LIKE] * r.miss_like
+    if counts[_POSTED_ACT] > 0:
+        log_rest += counts[_POSTED_ACT] * r.miss_act
+    log_aligned = log_rest + shares * r.miss_share if shares > 0 else log_rest
+    log_any = log_rest + (shares + distorted) * r.miss_share if shares + distorted > 0 else log_rest
+    return u < -np.expm1(log_any), u < -np.expm1(log_aligned)
+
+
+@numba.njit(cache=True, parallel=True)
+def expose(users, pop, r, key, step, saw):
+    """Who sees the campaign among users whose feed had items (``saw``, aligned with ``users``).
+
+    Users who see either framing become aware; the campaign's own framing
+    marks them ``aligned`` (:func:`what_was_seen`). The uniform of user ``k``
+    at step ``t`` is ``uniform(key, k, t)`` (``model.randomness``). Feed
+    items are read from the ``POSTED_*`` columns of ``pop.social``
+    (``model.spread``).
+    """
+    # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
+    social, aligned, aware, step_aware = pop.social, pop.aligned, pop.aware, pop.step_aware
     for i in numba.prange(len(users)):
         k = users[i]
-        log_aligned = 0.0
-        if social[k, FEED_SHARES] > 0:
-            log_aligned += social[k, FEED_SHARES] * miss_share
-        if social[k, FEED_LIKES] > 0:
-            log_aligned += social[k, FEED_LIKES] * miss_like
-        if social[k, FEED_ACTS] > 0:
-            log_aligned += social[k, FEED_ACTS] * miss_act
-        log_distorted = social[k, FEED_DISTORTED] * miss_share if social[k, FEED_DISTORTED] > 0 else 0.0
-        p_aligned = -np.expm1(log_aligned)
-        p_distorted = -np.expm1(log_distorted)
-        u = uniforms[i]
-        hit_aligned = u < p_aligned
-        saw[i] = hit_aligned or u < p_aligned + (1.0 - p_aligned) * p_distorted
-        if hit_aligned:
+        seen, own = what_was_seen(social[k], r, uniform(key, k, step))
+        saw[i] = seen
+        if own:
             aligned[k] = True
-        if saw[i] and not aware[k]:
+        if seen and not aware[k]:
             aware[k] = True
             step_aware[k] = step

@@ -14,8 +14,11 @@ Each step has three parts (ODD: ``model/ODD.md``):
    (:mod:`model.spread`), and the campaign's counts and goal are recorded.
 
 All state lives in NumPy arrays (:class:`model.state.Population`); Mesa
-provides ``rng``, ``steps``, ``running`` and the DataCollector, and optional
-:class:`model.agents.UserAgent` views for inspection.
+provides ``steps``, ``running`` and the DataCollector, and optional
+:class:`model.agents.UserAgent` views for inspection. Every random number
+comes from ``model.randomness``: a function of the seed, its purpose and
+(for per-user draws) the user and step, so two runs with the same seed share
+their network, users, seeds and luck wherever their settings allow.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model import decisions, feed, metrics, users
+from model import decisions, feed, metrics, recruitment, users
 from model.agents import UserAgent
 from model.network import FollowerGraph, generate
+from model.randomness import Purpose, generator, seed_from, stream_key
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
 from model.state import Population
@@ -45,19 +49,22 @@ class SlacktivismModel(mesa.Model):
     Args:
         scenario: a validated :class:`~model.scenario.Scenario`
             (``model.load_scenario``).
-        rng: seed or ``numpy.random.Generator``; wins over ``scenario.seed``.
+        rng: integer seed, or a ``numpy.random.Generator`` to draw one from;
+            wins over ``scenario.seed``.
         agents: create one :class:`~model.agents.UserAgent` view per user
             (for inspection and the app; off by default, never on the hot path).
         graph: a prebuilt :class:`~model.network.FollowerGraph`; by default
-            the network is generated from the model's ``rng`` (or read, for
-            ``network.kind: edgelist``).
+            the network is generated from the seed's network stream (or read,
+            for ``network.kind: edgelist``).
     """
 
     def __init__(self, scenario: Scenario, rng: Any = None, *, agents: bool = False,
                  graph: FollowerGraph | None = None):
-        super().__init__(rng=scenario.seed if rng is None else rng)
+        seed = seed_from(scenario.seed if rng is None else rng)
+        super().__init__(rng=seed)
         self.spec = scenario
-        self.seed = _seed_of(scenario.seed if rng is None else rng)
+        self.seed = seed
+        self._keys = {p: stream_key(seed, p) for p in (Purpose.EXPOSURE, Purpose.CHOICE, Purpose.ATTRIBUTION)}
         self.graph = graph if graph is not None else self._build_graph()
         n = self.n_users = self.graph.n_users
         net = scenario.network
@@ -66,15 +73,16 @@ class SlacktivismModel(mesa.Model):
             raise ValueError(f"network.n_users is {net.n_users} but the edge list has {n} users")
 
         u = scenario.users
-        self.pop = Population(
-            theta=users.draw(u.threshold, n, self.rng),
-            concern=np.clip(users.draw(u.concern, n, self.rng), 0.0, 1.0),
-            status=np.clip(users.draw(u.status_motive, n, self.rng), 0.0, 1.0),
-            in_group=users.draw_fraction(scenario.identity.share, n, self.rng),
-            misaligned=users.draw_fraction(scenario.misalignment.share, n, self.rng),
+        self.pop = Population.start(
+            theta=users.draw(u.threshold, n, generator(seed, Purpose.THRESHOLD)),
+            concern=np.clip(users.draw(u.concern, n, generator(seed, Purpose.CONCERN)), 0.0, 1.0),
+            status=np.clip(users.draw(u.status_motive, n, generator(seed, Purpose.STATUS_MOTIVE)), 0.0, 1.0),
+            in_group=users.draw_fraction(scenario.identity.share, n, generator(seed, Purpose.IN_GROUP)),
+            misaligned=users.draw_fraction(scenario.misalignment.share, n, generator(seed, Purpose.MISALIGNED)),
         )
         self._touched = np.zeros(n, dtype=bool)
-        self._rules = decisions.rules(scenario)
+        self._rules = decisions.Rules.of(scenario)
+        self._forest: tuple[int, recruitment.Forest] | None = None
         self._scratch = np.zeros(n, dtype=bool)
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
@@ -102,16 +110,19 @@ class SlacktivismModel(mesa.Model):
             from model.edgelist import read_edgelist
 
             return read_edgelist(net.path, directed=net.directed)
-        return generate(net.kind, net.n_users, net.mean_degree, net.rewire_prob, net.directed, self.rng)
+        return generate(net.kind, net.n_users, net.mean_degree, net.rewire_prob, net.directed,
+                        generator(self.seed, Purpose.NETWORK))
 
     def _choose_seeds(self) -> np.ndarray:
         """Seed users by ``seeding.strategy``.
 
         ``hubs`` are the most-followed users (influencers), ``periphery`` the
         least-followed users who have any follower (Barbera et al. 2015's
-        critical periphery); ties are broken at random.
+        critical periphery); ties are broken at random, from the seeding
+        stream.
         """
         s, n = self.spec.seeding, self.n_users
+        rng = generator(self.seed, Purpose.SEEDING)
         count = min(s.count, n)
         if s.strategy == "none" or (count == 0 and s.strategy != "explicit"):
             return np.empty(0, dtype=np.int64)
@@ -121,9 +132,9 @@ class SlacktivismModel(mesa.Model):
                 raise ValueError(f"seeding.users names user {seeds.max()} but users are 0..{n - 1}")
             return np.sort(np.unique(seeds))
         if s.strategy == "random":
-            return np.sort(self.rng.choice(n, size=count, replace=False))
+            return np.sort(rng.choice(n, size=count, replace=False))
         followers = self.graph.n_followers
-        tie_break = self.rng.random(n)
+        tie_break = rng.random(n)
         if s.strategy == "hubs":
             order = np.lexsort((tie_break, -followers))
         else:
@@ -143,7 +154,7 @@ class SlacktivismModel(mesa.Model):
     # ------------------------------------------------------------------ step
 
     def step(self) -> None:
-        """One step: exposure, choice, bookkeeping."""
+        """One step: exposure, choice, attribution, bookkeeping."""
         t = self.steps
         pop = self.pop
         before = self._progress()
@@ -152,14 +163,19 @@ class SlacktivismModel(mesa.Model):
         self._touched[touched] = False
         examined = self._examined(touched)
         count_followees(self.graph, pop.bits, examined, out=pop.social)
-        clear_posts(pop.bits, self._changed)  # last step's posts are now counted in the feeds
-        seen = self._expose(t, touched[~pop.acted[touched]])
-        users, (like, share, act) = self._choose(examined, seen)
+        reach = self._reach(t)
+        seen = self._expose(t, touched[~pop.acted[touched]], reach)
+        users, (like, share, act) = self._choose(examined, seen, t)
 
         new_like = like & ~pop.liked[users]
         new_share = share & ~pop.shared[users]
         changed = new_like | new_share | act
         idx = users[changed]
+        first = idx[~(pop.liked[idx] | pop.shared[idx])]  # none has acted: this is their first engagement
+        if len(first):
+            recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, reach,
+                                  self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t)
+        clear_posts(pop.bits, self._changed)  # last step's posts have been seen and attributed
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
         unprompted = idx[act[changed] & ~pop.aware[idx]]
         pop.aligned[unprompted] = True
@@ -196,21 +212,18 @@ class SlacktivismModel(mesa.Model):
             examined = touched
         return examined[~self.pop.acted[examined]]
 
-    def _expose(self, t: int, users: np.ndarray) -> np.ndarray:
-        """Those of ``users`` (their feed had items) who saw the campaign, sorted.
-
-        Users who have acted take no further part: no random number is drawn
-        for them.
-        """
-        pop = self.pop
+    def _reach(self, t: int) -> feed.Reach:
+        """This step's chance that a post of each kind reaches a follower's feed."""
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
-        p_share, p_like, p_act = feed.reach_probabilities(self.spec.platform, multiplier)
+        return feed.reach(self.spec.platform, multiplier)
+
+    def _expose(self, t: int, users: np.ndarray, reach: feed.Reach) -> np.ndarray:
+        """Those of ``users`` (their feed had items) who saw the campaign, sorted."""
         saw = np.empty(len(users), dtype=bool)
-        feed.expose(users, pop.social, feed.log_miss(p_share), feed.log_miss(p_like), feed.log_miss(p_act),
-                    self.rng.random(len(users)), t, pop.aware, pop.aligned, pop.step_aware, saw)
+        feed.expose(users, self.pop, reach, self._keys[Purpose.EXPOSURE], t, saw)
         return users[saw]
 
-    def _choose(self, examined: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, tuple]:
+    def _choose(self, examined: np.ndarray, seen: np.ndarray, t: int) -> tuple[np.ndarray, tuple]:
         """The users who choose this step (sorted, none has acted), and their (like, share, act).
 
         Under the logit rule, the users who saw the campaign; under the
@@ -218,21 +231,17 @@ class SlacktivismModel(mesa.Model):
         campaign in the feed).
         """
         pop = self.pop
-        logit = self.spec.decision.rule == "logit"
-        if logit:
+        if self._rules.logit:
             users, in_feed = seen, np.ones(len(seen), dtype=bool)
-            uniforms = self.rng.random(len(seen))
         else:
             users = examined
             self._scratch[seen] = True
             in_feed = self._scratch[users]
             self._scratch[seen] = False
-            uniforms = np.empty(0)
         like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
         popularity = np.log1p(self.current["liked"]) / np.log1p(self.n_users)
-        decisions.choose(users, in_feed, uniforms, logit, pop.theta, pop.concern, pop.status, pop.liked,
-                         pop.shared, pop.in_group, pop.misaligned, pop.aware, pop.aligned, pop.social,
-                         self.graph.n_followees, popularity, self._rules, like, share, act)
+        decisions.choose(users, in_feed, pop, self.graph.n_followees, popularity, self._rules,
+                         self._keys[Purpose.CHOICE], t, like, share, act)
         return users, (like, share, act)
 
     def _apply(self, idx, new_like, new_share, new_act) -> None:
@@ -268,9 +277,19 @@ class SlacktivismModel(mesa.Model):
         return self.summary()
 
     def summary(self) -> dict:
-        """The run's outcome: the same dict ``slacktivism run --json`` prints."""
+        """The run's outcome: the same dict ``slacktivism run --json`` prints.
+
+        Its outcome keys are :data:`model.metrics.SUMMARY`.
+        """
         c = self.current
         goal = self.spec.campaign.goal_actions
+        pop = self.pop
+        f = self.recruitment()
+        engaged = pop.engaged()
+        n_engaged = int(np.count_nonzero(engaged))
+        recruiters = int(np.count_nonzero(f.recruits > 0))
+        generations = f.generation[engaged]
+        misled = pop.aware & ~pop.aligned
         return {
             "scenario": self.spec.name,
             "seed": self.seed,
@@ -288,14 +307,56 @@ class SlacktivismModel(mesa.Model):
             "goal_reached": metrics.goal_reached(c["acted"], goal),
             "goal_step": self.goal_step,
             "n_seeds": int(len(self.seeds)),
+            "recruiters": recruiters,
+            "recruited_none_share": 1.0 - recruiters / n_engaged if n_engaged else 0.0,
+            "max_generation": int(generations.max()) if n_engaged else 0,
+            "mean_generation": float(generations.mean()) if n_engaged else 0.0,
+            "largest_tree": int(f.tree_size.max()) if len(f.tree_size) else 0,
+            "structural_virality": float(f.structural_virality),
+            "token_then_act": int(np.count_nonzero(metrics.token_before_act(pop))),
+            "acted_in_group": int(np.count_nonzero(pop.acted & pop.in_group)),
+            "acted_misaligned": int(np.count_nonzero(pop.acted & pop.misaligned)),
+            "acted_misled": int(np.count_nonzero(pop.acted & misled)),
         }
+
+    def recruitment(self) -> recruitment.Forest:
+        """The recruitment forest as it stands (:func:`model.recruitment.forest`), cached per step."""
+        if self._forest is None or self._forest[0] != self.steps:
+            self._forest = (self.steps, recruitment.forest(self.pop.recruiter, self.pop.first_engaged()))
+        return self._forest[1]
+
+    def user_table(self):
+        """One row per user: attributes, the steps of each part of its path, and who recruited it.
+
+        Columns: ``user``; ``threshold``, ``concern``, ``status_motive``,
+        ``in_group``, ``misaligned``; ``seed`` (a seed user); ``step_aware``,
+        ``step_liked``, ``step_shared``, ``step_acted`` (-1 if never);
+        ``aligned`` (saw the campaign's own framing), ``misled`` (aware, only
+        ever saw a distorted framing); ``recruiter`` (-1 if none),
+        ``generation`` (-1 if never engaged), ``recruits``;
+        ``token_before_act`` (liked or shared at a step before acting).
+        """
+        import pandas as pd
+
+        pop, f = self.pop, self.recruitment()
+        seed = np.zeros(self.n_users, dtype=bool)
+        seed[self.seeds] = True
+        return pd.DataFrame({
+            "user": np.arange(self.n_users, dtype=np.int64),
+            "threshold": pop.theta, "concern": pop.concern, "status_motive": pop.status,
+            "in_group": pop.in_group, "misaligned": pop.misaligned, "seed": seed,
+            "step_aware": pop.step_aware, "step_liked": pop.step_liked, "step_shared": pop.step_shared,
+            "step_acted": pop.step_acted, "aligned": pop.aligned, "misled": pop.aware & ~pop.aligned,
+            "recruiter": pop.recruiter, "generation": f.generation, "recruits": f.recruits,
+            "token_before_act": metrics.token_before_act(pop),
+        }, copy=False)
 
     def timeseries(self):
         """The per-step series as a pandas DataFrame (one row per step, from step 0)."""
         return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
 
     def followee_counts(self, users) -> np.ndarray:
-        """Current counters for ``users``, one row each (columns: ``model.state.ACTED`` ...).
+        """Current counters for ``users``, one row each (columns: ``model.state.Flag``).
 
         Counts followees who acted, gave token support, shared, or engaged
         from the in-group, and the feed items waiting for the next step.
@@ -305,9 +366,3 @@ class SlacktivismModel(mesa.Model):
     def user_states(self) -> np.ndarray:
         """Each user's :class:`~model.state.UserState` code."""
         return self.pop.codes()
-
-
-def _seed_of(rng: Any) -> int | None:
-    if isinstance(rng, (int, np.integer)):
-        return int(rng)
-    return None

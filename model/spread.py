@@ -25,22 +25,16 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from model.state import (
-    ACTED,
-    FEED_ACTS,
-    FEED_DISTORTED,
-    FEED_LIKES,
-    FEED_SHARES,
-    IN_GROUP,
-    SHARER,
-    TOKEN,
-)
+from model.state import N_COUNTS, STATE_BITS, Flag
 
-# Population.bits: what a user is ...
-ACTED_BIT, TOKEN_BIT, SHARER_BIT, IN_GROUP_BIT = 1, 2, 4, 8
-# ... and what it posted in the last step.
-POSTED_ALIGNED, POSTED_DISTORTED, POSTED_LIKE, POSTED_ACT = 16, 32, 64, 128
-STATE_BITS = ACTED_BIT | TOKEN_BIT | SHARER_BIT | IN_GROUP_BIT
+# Masks and columns as plain integers, which numba folds into the loops.
+ACTED_BIT, TOKEN_BIT, SHARER_BIT, IN_GROUP_BIT = (Flag.ACTED.mask, Flag.TOKEN.mask, Flag.SHARER.mask,
+                                                  Flag.IN_GROUP.mask)
+POSTED_ALIGNED, POSTED_DISTORTED, POSTED_LIKE, POSTED_ACT = (Flag.POSTED_ALIGNED.mask, Flag.POSTED_DISTORTED.mask,
+                                                              Flag.POSTED_LIKE.mask, Flag.POSTED_ACT.mask)
+
+(_ACTED, _TOKEN, _SHARER, _IN_GROUP, _POSTED_ALIGNED, _POSTED_DISTORTED, _POSTED_LIKE,
+ _POSTED_ACT) = (int(f) for f in Flag)
 
 #: Below this many followers to mark, a step marks them on one thread.
 PARALLEL_MIN_EDGES = 200_000
@@ -53,12 +47,11 @@ def post(graph, posters, new_like, new_share, new_act, step, pop, touched) -> No
         graph: the :class:`~model.network.FollowerGraph`.
         posters: users who did something new this step (``new_like``,
             ``new_share``, ``new_act`` aligned with it).
-        step: the current step, recorded in ``pop.step_acted``.
+        step: the current step, recorded in ``pop.step_liked``, ``step_shared``, ``step_acted``.
         pop: the :class:`~model.state.Population`, updated in place.
         touched: set for every follower of a poster.
     """
-    _record(posters, new_like, new_share, new_act, step, pop.liked, pop.shared, pop.acted, pop.step_acted,
-            pop.misaligned, pop.in_group, pop.bits)
+    _record(posters, new_like, new_share, new_act, step, pop)
     edges = int((graph.indptr[posters + 1] - graph.indptr[posters]).sum()) if len(posters) else 0
     threads = numba.get_num_threads() if edges >= PARALLEL_MIN_EDGES else 1
     if threads > 1:
@@ -69,24 +62,28 @@ def post(graph, posters, new_like, new_share, new_act, step, pop, touched) -> No
 
 def clear_posts(bits: np.ndarray, users: np.ndarray) -> None:
     """Forget what these users posted (their posts have been delivered)."""
-    bits[users] &= STATE_BITS
+    bits[users] &= np.uint8(STATE_BITS)
 
 
 @numba.njit(cache=True, nogil=True)
-def _record(posters, new_like, new_share, new_act, step, liked, shared, acted, step_acted, misaligned,
-            in_group, bits):
+def _record(posters, new_like, new_share, new_act, step, pop):
+    liked, shared, acted = pop.liked, pop.shared, pop.acted
     for p in range(len(posters)):
         j = posters[p]
         b = 0
         if new_like[p]:
+            if not liked[j]:
+                pop.step_liked[j] = step
             liked[j] = True
             b |= POSTED_LIKE
         if new_share[p]:
+            if not shared[j]:
+                pop.step_shared[j] = step
             shared[j] = True
-            b |= POSTED_DISTORTED if misaligned[j] else POSTED_ALIGNED
+            b |= POSTED_DISTORTED if pop.misaligned[j] else POSTED_ALIGNED
         if new_act[p]:
             acted[j] = True
-            step_acted[j] = step
+            pop.step_acted[j] = step
             b |= POSTED_ACT
         if acted[j]:
             b |= ACTED_BIT
@@ -94,9 +91,9 @@ def _record(posters, new_like, new_share, new_act, step, liked, shared, acted, s
             b |= TOKEN_BIT
             if shared[j]:
                 b |= SHARER_BIT
-        if in_group[j] and (liked[j] or shared[j] or acted[j]):
+        if pop.in_group[j] and (liked[j] or shared[j] or acted[j]):
             b |= IN_GROUP_BIT
-        bits[j] = b
+        pop.bits[j] = b
 
 
 @numba.njit(cache=True, nogil=True)
@@ -117,7 +114,7 @@ def _mark_parallel(indptr, followers, posters, touched, threads):
 
 
 def count_followees(graph, bits: np.ndarray, users: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Count, for each of ``users``, its followees' bits into eight counters.
+    """Count, for each of ``users``, its followees' bits into one counter per :class:`~model.state.Flag`.
 
     Args:
         graph: the :class:`~model.network.FollowerGraph`.
@@ -127,7 +124,7 @@ def count_followees(graph, bits: np.ndarray, users: np.ndarray, out: np.ndarray 
             a new ``(len(users), 8)`` array, one row per user in order.
     """
     if out is None:
-        out = np.zeros((len(users), 8), dtype=np.int32)
+        out = np.zeros((len(users), N_COUNTS), dtype=np.int32)
         rows = np.arange(len(users))
     else:
         rows = users
@@ -144,20 +141,20 @@ def _count(followee_indptr, followees, bits, users, social, rows):
             b = bits[followees[e]]
             if b == 0:
                 continue
-            acted += b & ACTED_BIT
-            token += (b & TOKEN_BIT) >> 1
-            sharer += (b & SHARER_BIT) >> 2
-            group += (b & IN_GROUP_BIT) >> 3
-            shares += (b & POSTED_ALIGNED) >> 4
-            distorted += (b & POSTED_DISTORTED) >> 5
-            likes += (b & POSTED_LIKE) >> 6
-            acts += (b & POSTED_ACT) >> 7
+            acted += (b >> _ACTED) & 1
+            token += (b >> _TOKEN) & 1
+            sharer += (b >> _SHARER) & 1
+            group += (b >> _IN_GROUP) & 1
+            shares += (b >> _POSTED_ALIGNED) & 1
+            distorted += (b >> _POSTED_DISTORTED) & 1
+            likes += (b >> _POSTED_LIKE) & 1
+            acts += (b >> _POSTED_ACT) & 1
         r = rows[q]
-        social[r, ACTED] = acted
-        social[r, TOKEN] = token
-        social[r, SHARER] = sharer
-        social[r, IN_GROUP] = group
-        social[r, FEED_SHARES] = shares
-        social[r, FEED_DISTORTED] = distorted
-        social[r, FEED_LIKES] = likes
-        social[r, FEED_ACTS] = acts
+        social[r, _ACTED] = acted
+        social[r, _TOKEN] = token
+        social[r, _SHARER] = sharer
+        social[r, _IN_GROUP] = group
+        social[r, _POSTED_ALIGNED] = shares
+        social[r, _POSTED_DISTORTED] = distorted
+        social[r, _POSTED_LIKE] = likes
+        social[r, _POSTED_ACT] = acts

@@ -1,19 +1,55 @@
 """The users' state: one NumPy array per attribute, one row per user.
 
 Users are rows, never Python objects, so a step over a million users is a
-handful of vectorised operations (STYLE habit 7). ``UserState`` codes name the
-furthest a user has gone, for display: colours live in ``viz/``.
+handful of compiled loops over arrays. The arrays travel together as one
+:class:`Population` record, which the numba kernels take as it is.
+
+:class:`Flag` is the one list of what a user's state byte records; the bit
+masks and the columns of the followee counters both derive from it.
+``UserState`` codes name the furthest a user has gone, for display (colours
+live in ``viz/``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 
-# Columns of Population.social.
-ACTED, TOKEN, SHARER, IN_GROUP, FEED_SHARES, FEED_DISTORTED, FEED_LIKES, FEED_ACTS = range(8)
+
+class Flag(IntEnum):
+    """Bits of a user's state byte, and the columns of ``Population.social`` that count them.
+
+    The first four say what a user *is* (acted; gave token support and has
+    not acted; shared and has not acted; an in-group member who engaged);
+    the last four what it *posted* in the last step (an aligned share, a
+    distorted share, a like, an action). Counting followees' bits gives, per
+    user, how many followees are each of the first and how many feed items of
+    each of the last.
+    """
+
+    ACTED = 0
+    TOKEN = 1
+    SHARER = 2
+    IN_GROUP = 3
+    POSTED_ALIGNED = 4
+    POSTED_DISTORTED = 5
+    POSTED_LIKE = 6
+    POSTED_ACT = 7
+
+    @property
+    def mask(self) -> int:
+        """The flag's bit in the state byte."""
+        return 1 << self.value
+
+
+#: Bits that say what a user is (kept from step to step); the others are last step's posts.
+STATE_BITS = Flag.ACTED.mask | Flag.TOKEN.mask | Flag.SHARER.mask | Flag.IN_GROUP.mask
+#: Any post in the last step.
+POSTED_BITS = 0xFF ^ STATE_BITS
+#: Number of counters per user (one per flag).
+N_COUNTS = len(Flag)
 
 
 class UserState(IntEnum):
@@ -26,9 +62,8 @@ class UserState(IntEnum):
     ACTED = 4
 
 
-@dataclass
-class Population:
-    """Per-user arrays. Booleans are "ever did it"; counters count followees.
+class Population(NamedTuple):
+    """Per-user arrays. Booleans are "ever did it"; steps are -1 for "never".
 
     Attributes:
         theta: action threshold (Granovetter 1978; Watts 2002).
@@ -39,16 +74,13 @@ class Population:
         aware, liked, shared, acted: what the user has ever done.
         aligned: the user has seen the campaign's own framing (not only
             distorted shares).
-        bits: one byte per user, what it is and what it posted last step
-            (``model.spread``).
-        social: eight counters per user, recounted from its followees' bits
-            each step it is examined: columns ``ACTED .. IN_GROUP`` count
-            followees (who acted; who liked or shared but have not acted; who
-            shared but have not acted; in-group followees who engaged),
-            columns ``FEED_SHARES .. FEED_ACTS`` the items in its feed
-            (aligned shares, distorted shares, likes, actions).
-        step_aware, step_acted: step at which the user became aware / acted
-            (-1 if never).
+        bits: one state byte per user (:class:`Flag`).
+        social: one counter per :class:`Flag` per user, recounted from its
+            followees' bits each step it is examined (``model.spread``).
+        step_aware, step_liked, step_shared, step_acted: the step at which
+            the user became aware, liked, shared, acted.
+        recruiter: the followee whose post brought the user in, at the step
+            it first engaged (-1: none; ``model.recruitment``).
     """
 
     theta: np.ndarray
@@ -56,16 +88,45 @@ class Population:
     status: np.ndarray
     in_group: np.ndarray
     misaligned: np.ndarray
-    n: int = field(init=False)
+    aware: np.ndarray
+    liked: np.ndarray
+    shared: np.ndarray
+    acted: np.ndarray
+    aligned: np.ndarray
+    bits: np.ndarray
+    social: np.ndarray
+    step_aware: np.ndarray
+    step_liked: np.ndarray
+    step_shared: np.ndarray
+    step_acted: np.ndarray
+    recruiter: np.ndarray
 
-    def __post_init__(self) -> None:
-        n = self.n = len(self.theta)
-        for name in ("aware", "liked", "shared", "acted", "aligned"):
-            setattr(self, name, np.zeros(n, dtype=bool))
-        self.bits = np.zeros(n, dtype=np.uint8)
-        self.social = np.zeros((n, 8), dtype=np.int32)
-        self.step_aware = np.full(n, -1, dtype=np.int32)
-        self.step_acted = np.full(n, -1, dtype=np.int32)
+    @classmethod
+    def start(cls, theta, concern, status, in_group, misaligned) -> Population:
+        """A population with these attributes, before the campaign."""
+        n = len(theta)
+        flags = [np.zeros(n, dtype=bool) for _ in range(5)]
+        steps = [np.full(n, -1, dtype=np.int32) for _ in range(5)]
+        return cls(theta, concern, status, in_group, misaligned, *flags, np.zeros(n, dtype=np.uint8),
+                   np.zeros((n, N_COUNTS), dtype=np.int32), *steps)
+
+    @property
+    def n(self) -> int:
+        """Number of users."""
+        return len(self.theta)
+
+    def engaged(self) -> np.ndarray:
+        """Users who liked, shared or acted."""
+        return self.liked | self.shared | self.acted
+
+    def first_engaged(self) -> np.ndarray:
+        """The step of each user's first like, share or action (-1 if never)."""
+        never = np.iinfo(np.int32).max
+        first = np.full(self.n, never, dtype=np.int32)
+        for steps in (self.step_liked, self.step_shared, self.step_acted):
+            np.minimum(first, np.where(steps >= 0, steps, never), out=first)
+        first[first == never] = -1
+        return first
 
     def codes(self) -> np.ndarray:
         """Each user's :class:`UserState` as a uint8 array."""

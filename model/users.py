@@ -2,8 +2,10 @@
 
 Thresholds follow Granovetter (1978): each user acts once enough others have.
 Concern and the status motive (the wish to be seen supporting; Kristofferson,
-White & Peloza 2014) feed the random-utility choice. All draws use the
-model's ``rng``, in a fixed order, so a seed fixes every user.
+White & Peloza 2014) feed the random-utility choice. Each attribute is drawn
+from its own stream (``model.randomness``), so changing how one attribute is
+distributed leaves every other attribute, the network and the seed users as
+they were.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ def draw(dist, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def draw_fraction(fraction: float, n: int, rng: np.random.Generator) -> np.ndarray:
-    """A boolean attribute held by each user independently with probability ``fraction``."""
-    if fraction <= 0:
-        return np.zeros(n, dtype=bool)
+    """A boolean attribute held by each user independently with probability ``fraction``.
+
+    Each user's uniform is compared with ``fraction``, so raising the
+    fraction only adds holders (the holders at a lower fraction keep it).
+    """
     return rng.random(n) < fraction

@@ -8,18 +8,13 @@ from model import SlacktivismModel, decisions, feed
 from model.network import from_edges
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
-from model.state import (
-    ACTED,
-    FEED_ACTS,
-    FEED_DISTORTED,
-    FEED_LIKES,
-    FEED_SHARES,
-    IN_GROUP,
-    SHARER,
-    TOKEN,
-    Population,
-)
+from model.randomness import Purpose, stream_key, uniforms
+from model.state import N_COUNTS, Flag, Population
 from tests.conftest import scenario, threshold_scenario
+
+ACTED, TOKEN, SHARER, IN_GROUP = Flag.ACTED, Flag.TOKEN, Flag.SHARER, Flag.IN_GROUP
+FEED_SHARES, FEED_DISTORTED, FEED_LIKES, FEED_ACTS = (Flag.POSTED_ALIGNED, Flag.POSTED_DISTORTED, Flag.POSTED_LIKE,
+                                                      Flag.POSTED_ACT)
 
 PLATFORM = Scenario().platform
 
@@ -27,53 +22,73 @@ PLATFORM = Scenario().platform
 # ---------------------------------------------------------------- exposure
 
 
-def _expose(feed_items, uniforms, p=(0.5, 0.1, 0.2)):
-    """Run the exposure kernel on users with given feed items (shares, distorted, likes, acts)."""
+def _population(n, theta=None, concern=None, status=None, in_group=None, misaligned=None):
+    zeros = np.zeros(n)
+    return Population.start(zeros if theta is None else theta, zeros if concern is None else concern,
+                            zeros if status is None else status,
+                            np.zeros(n, bool) if in_group is None else in_group,
+                            np.zeros(n, bool) if misaligned is None else misaligned)
+
+
+def _reach(p=(0.5, 0.1, 0.2)):
+    return feed.Reach(*p, *(feed.log_miss(q) for q in p))
+
+
+def _expose(feed_items, p=(0.5, 0.1, 0.2), seed=0, step=3):
+    """Run the exposure kernel on users with given feed items (shares, distorted, likes, acts).
+
+    Returns what it set and the users' uniforms (the exposure stream at ``step``).
+    """
     n = len(feed_items)
-    social = np.zeros((n, 8), np.int32)
-    social[:, FEED_SHARES:] = feed_items
-    aware, aligned = np.zeros(n, bool), np.zeros(n, bool)
-    step_aware, saw = np.full(n, -1, np.int32), np.zeros(n, bool)
-    feed.expose(np.arange(n), social, *[feed.log_miss(q) for q in p], np.asarray(uniforms, float), 3,
-                aware, aligned, step_aware, saw)
-    return aware, aligned, step_aware, np.flatnonzero(saw)
+    pop = _population(n)
+    pop.social[:, FEED_SHARES:] = feed_items
+    saw = np.zeros(n, bool)
+    key = stream_key(seed, Purpose.EXPOSURE)
+    feed.expose(np.arange(n), pop, _reach(p), key, step, saw)
+    return pop.aware, pop.aligned, pop.step_aware, np.flatnonzero(saw), uniforms(key, np.arange(n), step)
 
 
 def test_exposure_is_one_minus_product_of_misses():
-    """P(aligned) = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a, exactly at the uniform's boundary."""
-    items = [(0, 0, 0, 0), (1, 0, 0, 0), (2, 0, 0, 0), (1, 0, 2, 1)]
-    p_aligned = np.array([0.0, 0.5, 0.75, 1 - 0.5 * 0.9 ** 2 * 0.8])
-    eps = 1e-9
-    aware, aligned, step_aware, seen = _expose(items, np.maximum(p_aligned - eps, 0.0))
-    assert aligned.tolist() == [False, True, True, True]
-    assert seen.tolist() == [1, 2, 3] and step_aware.tolist() == [-1, 3, 3, 3]
-    aware, aligned, _, seen = _expose(items, p_aligned + eps)
-    assert not aware.any() and not aligned.any() and len(seen) == 0
+    """P(aligned) = 1 - (1-p_s)^s (1-p_l)^l (1-p_a)^a; each user sees it iff its uniform is below."""
+    items = np.array([(0, 0, 0, 0), (1, 0, 0, 0), (2, 0, 0, 0), (1, 0, 2, 1)] * 500)
+    aware, aligned, step_aware, seen, u = _expose(items)
+    p_aligned = np.tile([0.0, 0.5, 0.75, 1 - 0.5 * 0.9 ** 2 * 0.8], 500)
+    assert np.array_equal(aligned, u < p_aligned) and np.array_equal(aware, aligned)
+    assert np.array_equal(seen, np.flatnonzero(aware)) and set(step_aware[aware]) == {3}
+    assert (step_aware[~aware] == -1).all()
 
 
-def test_aligned_and_distorted_exposure_are_independent():
-    """Over many users, P(aligned) = pa, P(distorted) = pd and P(both) = pa pd (one uniform each)."""
+def test_aligned_and_distorted_exposure():
+    """Over many users, P(aligned) = pa and P(seen) = 1 - (1 - pa)(1 - pd)."""
     n = 400_000
     items = np.tile([2, 3, 0, 0], (n, 1))  # pa = 1 - 0.5^2, pd = 1 - 0.5^3
-    uniforms = np.random.default_rng(0).random(n)
-    aware, aligned, _, seen = _expose(items, uniforms)
+    aware, aligned, _, seen, _ = _expose(items)
     pa, pd = 0.75, 0.875
     tol = 4 * np.sqrt(0.25 / n)
     assert aligned.mean() == pytest.approx(pa, abs=tol)
     assert aware.mean() == pytest.approx(1 - (1 - pa) * (1 - pd), abs=tol)
-    # Users who saw a distorted framing: seen and not aligned, plus aligned ones with u < pa pd.
-    distorted = (aware & ~aligned) | (uniforms < pa * pd)
-    assert distorted.mean() == pytest.approx(pd, abs=tol)
-    assert (distorted & aligned).mean() == pytest.approx(pa * pd, abs=tol)
+    assert not (aligned & ~aware).any()
+
+
+def test_distorting_a_share_changes_the_framing_seen_not_who_sees():
+    """Common random numbers: turning aligned shares into distorted ones keeps the seen set to the bit."""
+    n = 50_000
+    rng = np.random.default_rng(1)
+    shares, likes, acts = rng.integers(0, 4, n), rng.integers(0, 3, n), rng.integers(0, 2, n)
+    distorted = rng.integers(0, shares + 1)
+    honest = _expose(np.column_stack([shares, np.zeros(n, int), likes, acts]))
+    mixed = _expose(np.column_stack([shares - distorted, distorted, likes, acts]))
+    assert np.array_equal(honest[0], mixed[0]) and np.array_equal(honest[3], mixed[3])
+    assert mixed[1].sum() < honest[1].sum()  # fewer saw the campaign's own framing
 
 
 def test_only_distorted_shares_leave_a_user_misled():
-    aware, aligned, _, _ = _expose([(0, 2, 0, 0)], [0.5])
-    assert aware.tolist() == [True] and aligned.tolist() == [False]
+    aware, aligned, _, _, _ = _expose([(0, 2, 0, 0)] * 50)
+    assert aware.sum() > 30 and not aligned.any()
 
 
 def test_certain_reach_with_no_items_is_zero_not_nan():
-    aware, _, _, _ = _expose([(0, 0, 0, 0), (1, 0, 0, 0)], [0.0, 0.999], p=(1.0, 1.0, 1.0))
+    aware, _, _, _, _ = _expose([(0, 0, 0, 0), (1, 0, 0, 0)], p=(1.0, 1.0, 1.0))
     assert aware.tolist() == [False, True]
 
 
@@ -91,8 +106,8 @@ def test_attention_decays_geometrically():
 
 def test_platform_switches_remove_channels():
     hidden = PLATFORM.model_copy(update={"show_friend_likes": False, "actions_public": False})
-    assert feed.reach_probabilities(hidden, 1.0) == (PLATFORM.share_reach, 0.0, 0.0)
-    assert feed.reach_probabilities(PLATFORM, 100.0) == (1.0, 1.0, 1.0)
+    assert feed.reach(hidden, 1.0)[:3] == (PLATFORM.share_reach, 0.0, 0.0)
+    assert feed.reach(PLATFORM, 100.0)[:3] == (1.0, 1.0, 1.0)
 
 
 def test_full_decay_stops_the_campaign_after_the_first_wave():
@@ -109,7 +124,7 @@ def test_full_decay_stops_the_campaign_after_the_first_wave():
 
 
 def _rules(**sections):
-    return decisions.rules(scenario(**sections))
+    return decisions.Rules.of(scenario(**sections))
 
 
 def test_action_shift_licensing_only_for_public_token_support():
@@ -127,9 +142,13 @@ def test_action_shift_licensing_only_for_public_token_support():
 def test_action_shift_in_group_spillover_and_misalignment():
     r = _rules(slacktivism={"licensing": 0.4}, identity={"share": 0.5, "spillover": 0.5},
                misalignment={"penalty": 0.3})
-    assert decisions.action_shift(True, False, True, 2, False, r) == pytest.approx(0.5)  # Schumann & Klein
+    assert decisions.action_shift(True, False, True, 2, False, r) == pytest.approx(0.1)  # licensing + spillover
     assert decisions.action_shift(True, False, True, 0, False, r) == pytest.approx(-0.4)  # no in-group around
     assert decisions.action_shift(False, False, False, 0, True, r) == pytest.approx(-0.3)
+    off = _rules(slacktivism={"licensing": 0.4}, identity={"share": 0.5, "spillover": 0.0})
+    # At spillover 0 an in-group member is exactly like anyone else.
+    assert decisions.action_shift(True, False, True, 2, False, off) == decisions.action_shift(
+        True, False, False, 0, False, off)
 
 
 def test_social_proof_count_fraction_and_hidden_actions():
@@ -175,14 +194,12 @@ def test_threshold_rule_effective_threshold():
 
 
 def test_choose_kernel_threshold_rule_needs_the_feed_for_token_support():
-    pop = Population(np.array([0.0, 9.0, 9.0]), np.full(3, 0.9), np.full(3, 0.9), np.zeros(3, bool),
-                     np.zeros(3, bool))
+    pop = _population(3, theta=np.array([0.0, 9.0, 9.0]), concern=np.full(3, 0.9), status=np.full(3, 0.9))
     r = _rules(decision={"rule": "threshold", "cost_like": 0.1, "cost_share": 0.1},
                users={"threshold_kind": "count"})
     like, share, act = (np.zeros(3, bool) for _ in range(3))
-    decisions.choose(np.arange(3), np.array([True, True, False]), np.empty(0), False, pop.theta, pop.concern,
-                     pop.status, pop.liked, pop.shared, pop.in_group, pop.misaligned, pop.aware, pop.aligned,
-                     pop.social, np.full(3, 5, np.int32), 0.0, r, like, share, act)
+    decisions.choose(np.arange(3), np.array([True, True, False]), pop, np.full(3, 5, np.int32), 0.0, r,
+                     stream_key(0, Purpose.CHOICE), 1, like, share, act)
     assert act.tolist() == [True, False, False]       # the instigator acts, and does nothing else
     assert like.tolist() == [False, True, False]      # only a user with the campaign in its feed
     assert share.tolist() == [False, True, False]
@@ -200,7 +217,8 @@ def test_counters_equal_a_sparse_product():
     a = sparse.csr_matrix((np.ones(len(g.followers)), g.followers,
                            g.indptr), shape=(n, n)).T.tocsr()  # a[i, j] = i follows j
     assert np.array_equal(np.asarray(a.sum(axis=1)).ravel(), g.n_followees)
-    pop = Population(np.zeros(n), np.zeros(n), np.zeros(n), rng.random(n) < 0.5, rng.random(n) < 0.3)
+    pop = _population(n, in_group=rng.random(n) < 0.5, misaligned=rng.random(n) < 0.3)
+    assert pop.social.shape == (n, N_COUNTS)
     # Some users already liked or shared in an earlier step.
     earlier = np.sort(rng.choice(n, 60, replace=False))
     touched = np.zeros(n, bool)
@@ -233,6 +251,8 @@ def test_counters_equal_a_sparse_product():
     assert np.array_equal(counts[:, FEED_DISTORTED], product(now(share) & pop.misaligned))
     assert np.array_equal(touched, product(now(np.ones(80, bool))) > 0)
     assert (pop.step_acted[now(act)] == 4).all() and np.array_equal(pop.acted, now(act))
+    assert (pop.step_liked[new_like] == 4).all() and (pop.step_shared[new_share] == 4).all()
+    assert (pop.step_liked[pop.liked & ~new_like] == 3).all() and (pop.step_liked[~pop.liked] == -1).all()
     assert new_like.sum() <= like.sum() and new_share.sum() <= share.sum()
     # Once delivered, posts are forgotten but the state stays.
     clear_posts(pop.bits, posters)
@@ -294,6 +314,6 @@ def test_collective_identity_recovers_action_lost_to_licensing():
     base = dict(network={"kind": "barabasi_albert", "n_users": 3000}, seeding={"count": 10},
                 slacktivism={"licensing": 0.8})
     alone = np.mean([SlacktivismModel(scenario(**base), rng=s).run()["acted"] for s in range(8)])
-    group = np.mean([SlacktivismModel(scenario(**base, identity={"share": 0.6, "spillover": 0.5}), rng=s)
+    group = np.mean([SlacktivismModel(scenario(**base, identity={"share": 0.6, "spillover": 1.0}), rng=s)
                      .run()["acted"] for s in range(8)])
-    assert group > 1.2 * alone
+    assert group > 1.2 * alone, (alone, group)

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import SlacktivismModel
-from model.state import ACTED, FEED_ACTS, IN_GROUP, SHARER, TOKEN
+from model.state import Flag
 from tests.conftest import dense_followee_matrix, scenario
 
 scenarios = st.fixed_dictionaries({
@@ -52,13 +52,13 @@ def test_invariants(sections, seed):
         assert not (pop.acted & ~pop.aware).any()
         assert not ((pop.liked | pop.shared) & ~pop.aware).any()
         counts = model.followee_counts(np.arange(n))
-        assert np.array_equal(counts[:, ACTED], a @ pop.acted)
-        assert np.array_equal(counts[:, TOKEN], a @ ((pop.liked | pop.shared) & ~pop.acted))
-        assert np.array_equal(counts[:, SHARER], a @ (pop.shared & ~pop.acted))
-        assert np.array_equal(counts[:, IN_GROUP], a @ (pop.in_group & (pop.liked | pop.shared | pop.acted)))
+        assert np.array_equal(counts[:, Flag.ACTED], a @ pop.acted)
+        assert np.array_equal(counts[:, Flag.TOKEN], a @ ((pop.liked | pop.shared) & ~pop.acted))
+        assert np.array_equal(counts[:, Flag.SHARER], a @ (pop.shared & ~pop.acted))
+        assert np.array_equal(counts[:, Flag.IN_GROUP], a @ (pop.in_group & (pop.liked | pop.shared | pop.acted)))
         # The feed holds exactly this step's new actions (pending delivery at the next step).
         new_acts = pop.step_acted == model.steps
-        assert np.array_equal(counts[:, FEED_ACTS], a @ new_acts)
+        assert np.array_equal(counts[:, Flag.POSTED_ACT], a @ new_acts)
         counts = {k: model.current[k] for k in ("aware", "liked", "shared", "acted", "engaged")}
         assert all(0 <= c <= n for c in counts.values())
         if previous is not None:

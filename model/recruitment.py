@@ -1,0 +1,182 @@
+"""Who recruited whom: each user's arrival attributed to a followee, and the trees it makes.
+
+Facebook Causes recorded who invited each member, and from those records
+Lewis, Gray & Meierhenrich (2014) found that 72% of the Save Darfur Cause's
+members recruited no one. Goel, Anderson, Hofman & Watts (2016) measured
+the shape of diffusion trees by their *structural virality*, the mean
+distance between pairs of nodes in a tree. This module keeps the same
+record for the model:
+
+* :func:`attribute`: a user's *recruiter* is the followee whose post it saw
+  in the step it first engaged (liked, shared or acted). If several
+  followees' posts were in its feed, one is picked with the attribution
+  stream, in proportion to each post's chance of reaching the feed, among
+  the posts of the framing the user saw. Seeds and users who acted
+  unprompted (no followee posted) have no recruiter.
+* :func:`forest`: the recruitment forest: each user's generation and number
+  of recruits, each tree's size and depth, and the structural virality of
+  the largest tree, in linear time from subtree sizes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from model.feed import what_was_seen
+from model.randomness import uniform
+from model.state import Flag
+
+_ALIGNED, _DISTORTED, _LIKE, _ACT = (Flag.POSTED_ALIGNED.mask, Flag.POSTED_DISTORTED.mask, Flag.POSTED_LIKE.mask,
+                                     Flag.POSTED_ACT.mask)
+_ANY_POST = _ALIGNED | _DISTORTED | _LIKE | _ACT
+
+
+@numba.njit(cache=True, inline="always")
+def _weight(b, r, aligned_kinds, distorted_kinds):
+    """Chance that the posts in state byte ``b`` reached the feed, over the kinds considered."""
+    w = 0.0
+    if aligned_kinds:
+        if b & _ALIGNED:
+            w += r.p_share
+        if b & _LIKE:
+            w += r.p_like
+        if b & _ACT:
+            w += r.p_act
+    if distorted_kinds and b & _DISTORTED:
+        w += r.p_share
+    return w
+
+
+@numba.njit(cache=True)
+def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step):
+    """Set ``pop.recruiter`` for ``users``, who first engaged at ``step``.
+
+    Must run before last step's posts are cleared from ``pop.bits``. The
+    framing the user saw this step is recomputed from its exposure uniform
+    (:func:`model.feed.what_was_seen`): its own framing points to aligned
+    shares, likes and actions; a distorted framing alone to distorted shares;
+    a user who engaged without seeing the campaign this step (the threshold
+    rule) to any post. Each candidate followee counts with the chance its
+    posts reached the feed (``r`` is :class:`model.feed.Reach`); if all those
+    chances are 0, every posting followee counts the same.
+    """
+    for q in range(len(users)):
+        i = users[q]
+        seen, own = what_was_seen(pop.social[i], r, uniform(exposure_key, i, step))
+        aligned_kinds = own or not seen
+        distorted_kinds = not own
+        total = 0.0
+        posters = 0
+        for e in range(followee_indptr[i], followee_indptr[i + 1]):
+            b = pop.bits[followees[e]]
+            if b & _ANY_POST:
+                posters += 1
+                total += _weight(b, r, aligned_kinds, distorted_kinds)
+        pop.recruiter[i] = -1
+        if posters == 0:
+            continue
+        u = uniform(key, i, step)
+        target = u * total if total > 0 else u * posters
+        acc = 0.0
+        for e in range(followee_indptr[i], followee_indptr[i + 1]):
+            j = followees[e]
+            b = pop.bits[j]
+            if not b & _ANY_POST:
+                continue
+            w = _weight(b, r, aligned_kinds, distorted_kinds) if total > 0 else 1.0
+            if w <= 0:
+                continue
+            pop.recruiter[i] = j
+            acc += w
+            if target < acc:
+                break
+
+
+class Forest(NamedTuple):
+    """The recruitment forest over engaged users.
+
+    Attributes:
+        generation: hops from the user's root (0 for a root; -1 if never engaged).
+        recruits: engaged users whose recruiter this user is.
+        root: the root of the user's tree (-1 if never engaged).
+        roots: the roots, in increasing order.
+        tree_size: users in each root's tree (aligned with ``roots``).
+        tree_depth: the largest generation in each root's tree.
+        largest_root: root of the largest tree (the smallest root among equals; -1 if none).
+        structural_virality: mean distance between pairs of users in the largest tree
+            (Goel et al. 2016; 0 for a single user).
+    """
+
+    generation: np.ndarray
+    recruits: np.ndarray
+    root: np.ndarray
+    roots: np.ndarray
+    tree_size: np.ndarray
+    tree_depth: np.ndarray
+    largest_root: int
+    structural_virality: float
+
+
+def forest(recruiter: np.ndarray, first_step: np.ndarray) -> Forest:
+    """Build the forest from each user's recruiter and the step it first engaged (-1: never).
+
+    A recruiter always engaged before its recruit, so one pass in order of
+    first engagement gives generations and roots, and one pass back gives
+    subtree sizes.
+    """
+    engaged = np.flatnonzero(first_step >= 0)
+    order = engaged[np.argsort(first_step[engaged], kind="stable")]
+    generation, recruits, root, subtree = _walk(recruiter, order, len(recruiter))
+    roots = order[recruiter[order] < 0]
+    roots.sort()
+    root_index = np.full(len(recruiter), -1, dtype=np.int64)
+    root_index[roots] = np.arange(len(roots))
+    members = root_index[root[order]]
+    tree_size = np.bincount(members, minlength=len(roots)).astype(np.int64)
+    tree_depth = np.zeros(len(roots), dtype=np.int64)
+    np.maximum.at(tree_depth, members, generation[order])
+    if len(roots) == 0:
+        return Forest(generation, recruits, root, roots, tree_size, tree_depth, -1, 0.0)
+    largest = int(roots[np.argmax(tree_size)])
+    virality = _virality(recruiter, order, subtree, root, largest)
+    return Forest(generation, recruits, root, roots, tree_size, tree_depth, largest, virality)
+
+
+@numba.njit(cache=True)
+def _walk(recruiter, order, n):
+    generation = np.full(n, -1, dtype=np.int32)
+    recruits = np.zeros(n, dtype=np.int32)
+    root = np.full(n, -1, dtype=np.int64)
+    subtree = np.zeros(n, dtype=np.int64)
+    for i in order:
+        parent = recruiter[i]
+        if parent < 0:
+            generation[i] = 0
+            root[i] = i
+        else:
+            generation[i] = generation[parent] + 1
+            root[i] = root[parent]
+            recruits[parent] += 1
+    for k in range(len(order) - 1, -1, -1):
+        i = order[k]
+        subtree[i] += 1
+        if recruiter[i] >= 0:
+            subtree[recruiter[i]] += subtree[i]
+    return generation, recruits, root, subtree
+
+
+@numba.njit(cache=True)
+def _virality(recruiter, order, subtree, root, tree):
+    """Mean pairwise distance in one tree: each edge lies on s (n - s) paths (s: the subtree below it)."""
+    n = subtree[tree]
+    if n < 2:
+        return 0.0
+    wiener = 0.0
+    for i in order:
+        if root[i] == tree and recruiter[i] >= 0:
+            s = subtree[i]
+            wiener += s * (n - s)
+    return 2.0 * wiener / (n * (n - 1.0))
