@@ -6,9 +6,9 @@ from scipy import sparse
 
 from model import SlacktivismModel, decisions, feed
 from model.network import from_edges
+from model.randomness import Purpose, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
-from model.randomness import Purpose, stream_key, uniforms
 from model.state import N_COUNTS, Flag, Population
 from tests.conftest import scenario, threshold_scenario
 
