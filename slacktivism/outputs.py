@@ -20,7 +20,10 @@ PACKAGES = ("slacktivism", "mesa", "numpy", "scipy", "numba", "pydantic", "pyyam
 
 
 def write_run(model, out: Path, *, scenario_file: str | None = None) -> list[Path]:
-    """Write ``timeseries.csv``, ``timeseries.parquet``, ``summary.json`` and ``figure.png``."""
+    """Write ``timeseries.csv``, ``timeseries.parquet``, ``users.parquet``, ``summary.json`` and ``figure.png``.
+
+    ``users.parquet`` is :meth:`~model.SlacktivismModel.user_table`: one row per user.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -29,9 +32,12 @@ def write_run(model, out: Path, *, scenario_file: str | None = None) -> list[Pat
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     frame = model.timeseries()
-    paths = [out / "timeseries.csv", out / "timeseries.parquet", out / "summary.json", out / "figure.png"]
+    paths = [out / "timeseries.csv", out / "timeseries.parquet", out / "summary.json", out / "figure.png",
+             out / "users.parquet"]
     atomic_write(paths[0], lambda p: frame.to_csv(p, index=False))
     atomic_write(paths[1], lambda p: pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), p))
+    users = pa.Table.from_pandas(model.user_table(), preserve_index=False)
+    atomic_write(paths[4], lambda p: pq.write_table(users, p))
     summary = {**model.summary(), "provenance": provenance(model.spec, scenario_file)}
     atomic_write(paths[2], lambda p: Path(p).write_text(json.dumps(summary, indent=2) + "\n"))
     figure = campaign_figure(frame, goal_actions=model.spec.campaign.goal_actions,

@@ -28,7 +28,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-OUTCOMES = ("aware", "liked", "shared", "acted", "conversion", "goal_reached")
+from model.metrics import FUNNEL, SUMMARY
+
+#: Outcomes drawn against the varied keys; outcomes.csv has every summary outcome.
+OUTCOMES = (*FUNNEL, "conversion", "goal_reached")
 
 
 class ReportError(ValueError):
@@ -78,7 +81,7 @@ def outcome_table(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     rows = []
     for combination, group in runs.groupby("combination", sort=True):
         row = {"combination": combination, **{k: group[k].iloc[0] for k in keys}, "n": len(group)}
-        for outcome in OUTCOMES:
+        for outcome in (k for k in SUMMARY if k in group and k != "goal_step"):
             mean, low, high = mean_ci(group[outcome].astype(float).to_numpy())
             row.update({f"{outcome}_mean": mean, f"{outcome}_ci_low": low, f"{outcome}_ci_high": high})
         rows.append(row)
@@ -108,7 +111,7 @@ def series_bands(folder: Path) -> pd.DataFrame | None:
 
     data = ds.dataset(folder, format="parquet")
     combos = sorted(set(data.to_table(columns=["combination"]).column("combination").to_pylist()))
-    columns = ["aware", "liked", "shared", "acted"]
+    columns = list(FUNNEL)
     frames = []
     for combo in combos:
         part = data.to_table(columns=["run_id", "step", *columns],
@@ -158,7 +161,7 @@ def behaviorspace_csv(root: Path, manifest: dict, keys: list[str], path: Path) -
     """The runs in NetLogo BehaviorSpace "table" layout: a header block, then one row per run and step."""
     runs = pd.read_parquet(root / "runs").sort_values(["combination", "replicate"]).reset_index(drop=True)
     number = {run_id: i + 1 for i, run_id in enumerate(runs["run_id"])}
-    metrics = ["aware", "liked", "shared", "acted"]
+    metrics = list(FUNNEL)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
         writer.writerow(["BehaviorSpace results (slacktivism; NetLogo BehaviorSpace table format)"])

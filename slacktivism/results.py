@@ -2,8 +2,11 @@
 
 ``DIR/runs/`` and ``DIR/timeseries/`` each hold Parquet part files; pandas
 or pyarrow read a directory as one table (``pandas.read_parquet(DIR /
-"runs")``). Every completed run is written at once, as its own part, to a
-temporary name that is then renamed, so a sweep killed at any moment (SIGKILL
+"runs")``). With ``record: users`` each run's user table is one more part,
+``DIR/users/run-<run_id>.parquet`` (with a ``run_id`` column); these are
+never compacted, so a reader can take one run's users without the rest.
+Every completed run is written at once, as its own part, to a temporary
+name that is then renamed, so a sweep killed at any moment (SIGKILL
 included) loses at most the runs still in flight, and never leaves half a
 file. Finished runs are compacted into larger parts every few hundred runs;
 a crash in the middle of a compaction leaves duplicates that the next open
@@ -32,7 +35,8 @@ class ResultStore:
         self.schema = schema
         self.runs_dir = self.root / "runs"
         self.series_dir = self.root / "timeseries"
-        for folder in (self.runs_dir, self.series_dir):
+        self.users_dir = self.root / "users"
+        for folder in (self.runs_dir, self.series_dir, self.users_dir):
             folder.mkdir(parents=True, exist_ok=True)
             for stale in folder.glob(".*.tmp"):
                 stale.unlink()
@@ -41,9 +45,9 @@ class ResultStore:
         self._small: list[tuple[Path, Path]] = sorted(
             (p, self.series_dir / p.name) for p in self.runs_dir.glob("run-*.parquet"))
 
-    def add(self, row: dict, series: pa.Table | None) -> None:
-        """Write one finished run (its summary row and its time series)."""
-        write_run(self.root, row, series, self.schema)
+    def add(self, row: dict, series: pa.Table | None, users: pa.Table | None = None) -> None:
+        """Write one finished run (its summary row, its time series and its user table)."""
+        write_run(self.root, row, series, self.schema, users)
         self.written(row)
 
     def written(self, row: dict) -> None:
@@ -84,8 +88,8 @@ class ResultStore:
         """Clean up after a crash.
 
         Removes single-run parts already merged into a part (a compaction
-        interrupted midway), and time series whose summary row never made it
-        to disk.
+        interrupted midway), and time series and user tables whose summary
+        row never made it to disk.
         """
         merged: set[str] = set()
         for part in self.runs_dir.glob("part-*.parquet"):
@@ -94,16 +98,20 @@ class ResultStore:
             if single.stem.removeprefix("run-") in merged:
                 single.unlink()
                 (self.series_dir / single.name).unlink(missing_ok=True)
-        for series in self.series_dir.glob("run-*.parquet"):
-            if not (self.runs_dir / series.name).exists() and series.stem.removeprefix("run-") not in merged:
-                series.unlink()
+        for folder in (self.series_dir, self.users_dir):
+            for part in folder.glob("run-*.parquet"):
+                if not (self.runs_dir / part.name).exists() and part.stem.removeprefix("run-") not in merged:
+                    part.unlink()
 
 
-def write_run(root: Path, row: dict, series: pa.Table | None, schema: pa.Schema) -> None:
+def write_run(root: Path, row: dict, series: pa.Table | None, schema: pa.Schema,
+              users: pa.Table | None = None) -> None:
     """Write one run's parts under ``root``; callable in a worker process on the same machine."""
     name = f"run-{row['run_id']}.parquet"
     if series is not None:
         _atomic_write(series, Path(root) / "timeseries" / name)
+    if users is not None:
+        _atomic_write(users, Path(root) / "users" / name)
     # The summary row goes last: a run counts as done only once both are on disk.
     _atomic_write(pa.Table.from_pylist([row], schema=schema), Path(root) / "runs" / name)
 

@@ -24,21 +24,22 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from model.metrics import BY_NAME, SERIES, SUMMARY
 from slacktivism.results import ResultStore, write_run
 from slacktivism.sweep_spec import Run, Sweep
 
-SUMMARY = ("steps_run", "aware", "liked", "shared", "acted", "engaged", "slacktivism_gap", "misled",
-           "conversion", "goal_reached", "goal_step")
-SERIES = ("aware", "liked", "shared", "acted", "engaged", "slacktivism_gap", "misled")
+_ARROW = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
+_NUMPY = {"int64": np.int64, "float64": np.float64, "bool": np.bool_}
 
 
-def execute(run: Run, record: str, out: Path | None = None, schema: pa.Schema | None = None):
+def execute(run: Run, record: frozenset[str], out: Path | None = None, schema: pa.Schema | None = None):
     """Run one simulation; never raises (a failure is a row with ``status: failed``).
 
-    Returns the summary row and the time series as columns (or None). With
-    ``out``, the worker writes both to the results directory itself and
-    returns the time series as None (local workers share the driver's disk,
-    which keeps the driver's work per run small).
+    Returns the summary row, the time series as columns (or None) and the
+    user table (``record`` holds ``users``; else None). With ``out``, the
+    worker writes all three to the results directory itself and returns
+    only the row (local workers share the driver's disk, which keeps the
+    driver's work per run small).
     """
     started = time.perf_counter()
     values = {k: v if isinstance(v, (bool, int, float, str)) or v is None else json.dumps(v)
@@ -52,22 +53,28 @@ def execute(run: Run, record: str, out: Path | None = None, schema: pa.Schema | 
         model = SlacktivismModel(Scenario.model_validate(run.scenario))
         summary = model.run()
         frame = model.timeseries()
-        if record == "end":
+        if "end" in record:
             frame = frame.iloc[-1:]
         series = {"run_id": [run.run_id] * len(frame), "combination": [run.combination] * len(frame),
                   "step": frame["step"].to_numpy(np.int64)}
         for column in SERIES:
-            series[column] = frame[column].to_numpy(np.int64)
+            series[column] = frame[column].to_numpy(_NUMPY[BY_NAME[column].dtype])
+        users = None
+        if "users" in record:
+            table = model.user_table()
+            table.insert(0, "run_id", run.run_id)
+            users = pa.Table.from_pandas(table, preserve_index=False)
         row.update(status="ok", error="", **{k: summary[k] for k in SUMMARY})
     except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
         message = "".join(traceback.format_exception_only(exc)).strip().splitlines()[-1]
         row.update(status="failed", error=message[:500], **{k: None for k in SUMMARY})
-        series = None
+        series = users = None
     row["wall_s"] = time.perf_counter() - started
+    series = None if series is None else pa.table(series)
     if out is not None:
-        write_run(out, row, None if series is None else pa.table(series), schema)
-        return row, None
-    return row, series
+        write_run(out, row, series, schema, users)
+        return row, None, None
+    return row, series, users
 
 
 def runs_schema(sweep: Sweep) -> pa.Schema:
@@ -77,8 +84,7 @@ def runs_schema(sweep: Sweep) -> pa.Schema:
         fields.append(pa.field(key, _value_type([c.get(key) for c in sweep.combinations])))
     fields += [pa.field("replicate", pa.int64()), pa.field("seed", pa.int64()), pa.field("status", pa.string()),
                pa.field("error", pa.string())]
-    fields += [pa.field(k, pa.float64() if k == "conversion" else pa.bool_() if k == "goal_reached"
-                        else pa.int64()) for k in SUMMARY]
+    fields += [pa.field(k, _ARROW[BY_NAME[k].dtype]) for k in SUMMARY]
     fields.append(pa.field("wall_s", pa.float64()))
     return pa.schema(fields)
 
@@ -110,7 +116,7 @@ def _ready() -> bool:
     return True
 
 
-def _execute_and_write(run: Run, record: str):
+def _execute_and_write(run: Run, record: frozenset[str]):
     """Run in a local worker, which writes the results itself (set up by :func:`_worker_init`)."""
     return execute(run, record, _TARGET["out"], _TARGET["schema"])
 
@@ -135,7 +141,7 @@ class LocalExecutor:
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_init,
                                         initargs=(out, schema))
 
-    def submit(self, run: Run, record: str):
+    def submit(self, run: Run, record: frozenset[str]):
         """Start a run; return its future."""
         return self.pool.submit(_execute_and_write, run, record)
 
@@ -181,7 +187,7 @@ class DaskExecutor:
     def start(self, out: Path | None, schema: pa.Schema | None) -> None:
         """Nothing to start: the cluster is running; results travel back to the driver."""
 
-    def submit(self, run: Run, record: str):
+    def submit(self, run: Run, record: frozenset[str]):
         """Start a run on the cluster; return its future."""
         return self.client.submit(execute, run, record, key=f"run-{run.run_id}", pure=False)
 
@@ -225,16 +231,16 @@ def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> d
                 if run is None:
                     exhausted = True
                     break
-                in_flight[executor.submit(run, sweep.spec.record)] = run
+                in_flight[executor.submit(run, sweep.spec.records)] = run
             if not in_flight:
                 break
             for future in executor.wait(in_flight):
                 in_flight.pop(future)
-                row, series = future.result()
+                row, series, users = future.result()
                 if executor.writes_results:
                     store.written(row)
                 else:
-                    store.add(row, None if series is None else pa.table(series))
+                    store.add(row, series, users)
                 done += 1
                 failed += row["status"] != "ok"
                 if bar is not None:

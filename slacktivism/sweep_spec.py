@@ -58,6 +58,13 @@ class Sample(_Strict):
         return self
 
 
+Record = Literal["every_step", "end", "users"]
+#: A sweep may write at most this many user-table rows (``record: users``).
+MAX_USER_ROWS = 10**9
+#: Bytes of one user-table row before compression, for the size estimate.
+USER_ROW_BYTES = 66
+
+
 class SweepFile(_Strict):
     """The keys of a sweep file."""
 
@@ -68,10 +75,28 @@ class SweepFile(_Strict):
     explicit: list[dict[str, Any]] | None = Field(None, min_length=1, description="explicit combinations")
     replicates: int = Field(1, ge=1, le=100_000, description="seeded runs per combination")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed")
-    record: Literal["every_step", "end"] = Field("every_step", description="time series resolution")
+    record: Record | list[Record] = Field(
+        "every_step",
+        description="what each run keeps: its series at every_step or only at the end, and users (per-run user "
+                    "tables); one or a list")
+
+    @property
+    def records(self) -> frozenset[str]:
+        """What each run keeps (``every_step`` or ``end``, and possibly ``users``)."""
+        given = {self.record} if isinstance(self.record, str) else set(self.record)
+        if "end" not in given:
+            given.add("every_step")
+        return frozenset(given)
+
+    @property
+    def series(self) -> str:
+        """The time series resolution: ``every_step`` or ``end``."""
+        return "end" if "end" in self.records else "every_step"
 
     @model_validator(mode="after")
     def _one_design(self) -> SweepFile:
+        if {"every_step", "end"} <= self.records:
+            raise ValueError("record: give every_step or end, not both")
         given = [k for k in ("vary", "sample", "explicit") if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(f"give one of vary, sample or explicit (got {', '.join(given)})")
@@ -147,7 +172,38 @@ def load_sweep(path: str | Path) -> Sweep:
             err = first_error(exc, source, {})
             where = lines.get(_design_key(spec))
             raise ScenarioError(source, where, err.key, f"{err.problem} in combination {values}") from None
-    return Sweep(Path(source), spec, base, keys, combinations, matrix)
+    sweep = Sweep(Path(source), spec, base, keys, combinations, matrix)
+    if "users" in spec.records:
+        _check_user_rows(sweep, source, lines)
+    return sweep
+
+
+def _check_user_rows(sweep: Sweep, source: str, lines) -> None:
+    """Refuse ``record: users`` when the user tables would exceed :data:`MAX_USER_ROWS` rows."""
+    base = sweep.base.model_dump(mode="json")
+    rows = largest = 0
+    sizes: dict[tuple, int] = {}
+    for values in sweep.combinations:
+        network = resolve(base, values)["network"]
+        n = network["n_users"]
+        if network["kind"] == "edgelist":
+            where = (network["path"], network["directed"])
+            if where not in sizes:
+                from model.edgelist import EdgeListError, read_edgelist
+
+                try:
+                    sizes[where] = read_edgelist(network["path"], directed=network["directed"]).n_users
+                except EdgeListError:
+                    sizes[where] = n or 0
+            n = sizes[where]
+        rows += n * sweep.spec.replicates
+        largest = max(largest, n)
+    if rows > MAX_USER_ROWS:
+        raise ScenarioError(
+            source, lines.get("record"), "record",
+            f"users would write {rows:,} user rows (about {rows * USER_ROW_BYTES / 1e9:,.0f} GB before "
+            f"compression) for {sweep.n_runs:,} runs of up to {largest:,} users; allowed up to {MAX_USER_ROWS:,}: "
+            f"lower replicates, the combinations or network.n_users, or drop users from record")
 
 
 def resolve(base: dict, values: dict[str, Any]) -> dict:

@@ -16,7 +16,9 @@ BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 SMALL = ["--set", "network.n_users=1500"]
 
 KEYS = {"scenario", "seed", "n_users", "steps_run", "aware", "liked", "shared", "acted", "goal_actions",
-        "goal_reached", "goal_step"}
+        "goal_reached", "goal_step", "recruiters", "recruited_none_share", "max_generation", "mean_generation",
+        "largest_tree", "structural_virality", "token_then_act", "acted_in_group", "acted_misaligned",
+        "acted_misled"}
 
 
 def _json_run(capsys, *argv):
@@ -65,6 +67,10 @@ def test_out_writes_series_summary_and_figure(tmp_path, capsys):
     assert "git_commit" in prov
     with Image.open(out / "figure.png") as image:
         assert image.format == "PNG" and image.size[0] > 600
+    users = pd.read_parquet(out / "users.parquet")
+    assert len(users) == 1500 and (users["step_acted"] >= 0).sum() == summary["acted"]
+    assert (users["recruits"] > 0).sum() == summary["recruiters"]
+    assert {"recruiter", "generation", "token_before_act", "step_liked", "step_shared"} <= set(users.columns)
 
 
 def test_scenario_hash_changes_with_the_scenario(tmp_path, capsys):

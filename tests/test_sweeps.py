@@ -36,11 +36,15 @@ def _sweep_file(tmp_path, **spec) -> Path:
 def _tables(out: Path):
     runs = pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
     series = pd.read_parquet(out / "timeseries").sort_values(["run_id", "step"]).reset_index(drop=True)
-    return runs.drop(columns="wall_s"), series
+    tables = [runs.drop(columns="wall_s"), series]
+    if any((out / "users").glob("*.parquet")):
+        tables.append(pd.read_parquet(out / "users").sort_values(["run_id", "user"]).reset_index(drop=True))
+    return tables
 
 
 GRID = dict(vary={"slacktivism.licensing": [0.0, 0.5], "platform.feed": ["chronological", "engagement"]},
             replicates=3)
+GRID_USERS = {**GRID, "record": ["every_step", "users"]}
 
 
 def test_grid_expansion_and_seeds_from_a_seed_sequence(tmp_path):
@@ -98,15 +102,23 @@ def test_bad_sweep_files_give_one_line_and_exit_2(tmp_path, capsys, spec, messag
 
 
 def test_workers_and_resume_give_identical_tables(tmp_path):
-    path = _sweep_file(tmp_path, **GRID)
+    path = _sweep_file(tmp_path, **GRID_USERS)
     one, two = tmp_path / "one", tmp_path / "two"
     assert main(["sweep", str(path), "--out", str(one), "--workers", "1"]) == 0
     assert main(["sweep", str(path), "--out", str(two), "--workers", "2"]) == 0
     for a, b in zip(_tables(one), _tables(two), strict=True):
         pd.testing.assert_frame_equal(a, b)
+    # Each run's user table is its own part, and agrees with the run's row.
+    runs, _, users = _tables(two)
+    assert len(list((two / "users").glob("run-*.parquet"))) == 12 and len(users) == 12 * 300
+    per_run = users.groupby("run_id").agg(acted=("step_acted", lambda s: int((s >= 0).sum())),
+                                          recruiters=("recruits", lambda s: int((s > 0).sum())))
+    joined = runs.set_index("run_id").join(per_run.add_suffix("_users"))
+    assert (joined["acted"] == joined["acted_users"]).all()
+    assert (joined["recruiters"] == joined["recruiters_users"]).all()
     # Rerunning a finished sweep runs nothing and duplicates nothing.
     assert main(["sweep", str(path), "--out", str(two), "--workers", "2"]) == 0
-    assert len(pd.read_parquet(two / "runs")) == 12
+    assert len(pd.read_parquet(two / "runs")) == 12 and len(pd.read_parquet(two / "users")) == 12 * 300
     manifest = json.loads((two / "manifest.json").read_text())
     assert manifest["n_runs"] == 12 and manifest["finished"] and manifest["packages"]["mesa"].startswith("3.5")
     assert manifest["base_scenario"]["network"]["n_users"] == 300
@@ -129,7 +141,7 @@ def _wait_for_runs(out: Path, at_least: int, timeout: float = 60) -> None:
 @pytest.mark.slow
 def test_sigkill_loses_only_runs_in_flight_and_resume_completes_it(tmp_path):
     path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.3, 0.6, 0.9]}, replicates=15,
-                       overrides={"network.n_users": 3000})
+                       overrides={"network.n_users": 3000}, record=["every_step", "users"])
     reference, killed = tmp_path / "reference", tmp_path / "killed"
     assert main(["sweep", str(path), "--out", str(reference), "--workers", "2"]) == 0
     process = _spawn_sweep(path, killed, "--workers", "2")
@@ -140,8 +152,23 @@ def test_sigkill_loses_only_runs_in_flight_and_resume_completes_it(tmp_path):
     saved = len(pd.read_parquet(killed / "runs"))
     assert 5 <= saved < 60
     assert main(["sweep", str(path), "--out", str(killed), "--workers", "2"]) == 0
-    for a, b in zip(_tables(reference), _tables(killed), strict=True):
+    tables = _tables(reference), _tables(killed)
+    assert len(tables[0]) == len(tables[1]) == 3 and len(tables[1][2]) == 60 * 3000  # users: one part per run
+    for a, b in zip(*tables, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_record_users_is_refused_when_too_big(tmp_path, capsys):
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.5]}, replicates=600,
+                       overrides={"network.n_users": 1_000_000}, record="users")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"{path}:") and "record: users would write" in err
+    assert "1,200,000,000 user rows" in err and "lower replicates" in err
+    assert not (tmp_path / "out").exists()
+    # The same sweep without per-user tables is fine to start.
+    assert load_sweep(_sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.5]}, replicates=600,
+                                  overrides={"network.n_users": 1_000_000})).n_runs == 1200
 
 
 @pytest.mark.slow
@@ -208,11 +235,13 @@ def test_dask_cluster_gives_the_local_results(tmp_path):
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        path = _sweep_file(tmp_path, **GRID)
+        path = _sweep_file(tmp_path, **GRID_USERS)
         local, cluster = tmp_path / "local", tmp_path / "cluster"
         assert main(["sweep", str(path), "--out", str(local), "--workers", "2"]) == 0
         assert main(["sweep", str(path), "--out", str(cluster), "--scheduler", address]) == 0
-        for a, b in zip(_tables(local), _tables(cluster), strict=True):
+        tables = _tables(local), _tables(cluster)
+        assert len(tables[0]) == len(tables[1]) == 3
+        for a, b in zip(*tables, strict=True):
             pd.testing.assert_frame_equal(a, b)
     finally:
         for p in reversed(procs):

@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
+from model.metrics import BY_NAME, FUNNEL  # noqa: E402
 from model.state import UserState  # noqa: E402
 
 #: One colour per state of the participation funnel.
@@ -21,9 +22,14 @@ STATE_COLOURS = {
     UserState.ACTED: "#31a354",
 }
 
-VANITY = (("aware", "reach (users aware)", UserState.AWARE),
-          ("liked", "likes", UserState.LIKED),
-          ("shared", "shares", UserState.SHARED))
+#: What a platform shows: (outcome, label, state) from the outcome table.
+VANITY = tuple((name, BY_NAME[name].label, BY_NAME[name].state) for name in FUNNEL if name != "acted")
+
+
+def outcome_colour(name: str, default: str = "C0") -> str:
+    """The colour of an outcome: its funnel state's colour, if it has one."""
+    state = BY_NAME[name].state if name in BY_NAME else None
+    return STATE_COLOURS[state] if state is not None else default
 
 
 def campaign_figure(frame, *, goal_actions: int, n_users: int, title: str = "") -> Figure:

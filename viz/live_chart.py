@@ -10,9 +10,9 @@ from __future__ import annotations
 from html import escape
 
 from model.state import UserState
-from viz.figures import STATE_COLOURS
+from viz.figures import STATE_COLOURS, VANITY
 
-SERIES = (("aware", UserState.AWARE), ("liked", UserState.LIKED), ("shared", UserState.SHARED))
+SERIES = tuple((name, state) for name, _, state in VANITY)
 DASHES = ("", ' stroke-dasharray="6 4"')
 
 

@@ -11,10 +11,10 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from viz.figures import STATE_COLOURS, UserState  # noqa: E402
+from model.metrics import FUNNEL  # noqa: E402
+from viz.figures import outcome_colour  # noqa: E402
 
-SERIES_COLOURS = {"aware": STATE_COLOURS[UserState.AWARE], "liked": STATE_COLOURS[UserState.LIKED],
-                  "shared": STATE_COLOURS[UserState.SHARED], "acted": STATE_COLOURS[UserState.ACTED]}
+SERIES_COLOURS = {name: outcome_colour(name) for name in FUNNEL}
 
 
 def save(fig: Figure, stem: Path) -> list[Path]:
