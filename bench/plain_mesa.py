@@ -58,3 +58,51 @@ class PlainThresholdModel(mesa.Model):
     @property
     def acted(self) -> int:
         return sum(u.acted for u in self.users)
+
+
+class LeanUser(mesa.Agent):
+    """One user holding its neighbours' agents in a list: no grid, no cells."""
+
+    def __init__(self, model, theta):
+        super().__init__(model)
+        self.theta = theta
+        self.neighbours: list[LeanUser] = []
+        self.acted = False
+        self.next_acted = False
+
+    def decide(self):
+        if self.acted:
+            self.next_acted = True
+            return
+        if not self.neighbours:
+            self.next_acted = False
+            return
+        acted = sum(1 for agent in self.neighbours if agent.acted)
+        self.next_acted = acted / len(self.neighbours) >= self.theta
+
+    def commit(self):
+        self.acted = self.next_acted
+
+
+class LeanThresholdModel(mesa.Model):
+    """The leaner plain-Mesa baseline: agents read their neighbours' states from a list.
+
+    Built from the CSR arrays of the model's own graph (followees of each
+    user), so both models run on the same network.
+    """
+
+    def __init__(self, followee_indptr, followees, thetas: np.ndarray, seeds: np.ndarray, rng=0):
+        super().__init__(rng=rng)
+        self.users = [LeanUser(self, float(t)) for t in thetas]
+        for i, user in enumerate(self.users):
+            user.neighbours = [self.users[j] for j in followees[followee_indptr[i]:followee_indptr[i + 1]].tolist()]
+        for i in seeds:
+            self.users[int(i)].acted = True
+
+    def step(self):
+        self.agents.do("decide")
+        self.agents.do("commit")
+
+    @property
+    def acted(self) -> int:
+        return sum(u.acted for u in self.users)

@@ -1,13 +1,18 @@
 """`make bench`: the speed targets of the model issue, each against a baseline measured in the same run.
 
-1. Threshold rule at 10k and 100k users against plain Mesa (one Agent per
-   user on ``mesa.discrete_space.Network``, a Python loop each step), on the
-   same graph, thresholds and seeds: target >= 200x at 100k.
+1. Threshold rule at 10k and 100k users against two plain-Mesa baselines
+   on the same graph, thresholds and seeds: one Agent per user on
+   ``mesa.discrete_space.Network``, and a leaner one whose agents read their
+   neighbours from a list (a Python loop each step either way): target
+   >= 200x at 100k against the lean one. Both baselines must reproduce the
+   model's cascade, step by step.
 2. One million users, mean degree 10, every mechanism on:
    one step against a bare ``scipy.sparse`` CSR matrix-vector product over
    the same graph (target <= 3x); 100 steps end to end including graph
    generation (target < 60 s); peak memory (target < 3 GB), each measured in
-   a fresh process.
+   a fresh process. Also the share of the run spent recording recruiters
+   (attribution during the run, the forest at the end; target <= 10%) and
+   ``user_table()`` (target < 1 s).
 
 Writes the table between the ``bench`` markers of the README (``--readme``).
 """
@@ -76,34 +81,63 @@ def timed_steps(model) -> list[float]:
 
 
 def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
-    """Mean ms per step of both models over the steps of the same cascade."""
-    from plain_mesa import PlainThresholdModel
+    """Mean ms per step of the model and of both plain-Mesa baselines over the same cascade."""
+    from plain_mesa import LeanThresholdModel, PlainThresholdModel
 
     scenario = threshold_scenario(n)
     SlacktivismModel(scenario, rng=2).run()  # load every compiled kernel this size needs first
     model = SlacktivismModel(scenario, rng=1)
-    plain = PlainThresholdModel(model.graph.to_networkx(), model.pop.theta, model.seeds)
+    g = model.graph
+    baselines = {"network": PlainThresholdModel(g.to_networkx(), model.pop.theta, model.seeds),
+                 "lean": LeanThresholdModel(g.followee_indptr, g.followees, model.pop.theta, model.seeds)}
     times = timed_steps(model)
-    active = [t for t, new in zip(times, np.diff(model.timeseries()["acted"]), strict=True) if new > 0]
-    plain_times = []
-    for _ in range(plain_steps):
-        start = time.perf_counter()
-        plain.step()
-        plain_times.append(time.perf_counter() - start)
-    ours = float(np.mean(active)) * 1000
-    theirs = float(np.mean(plain_times)) * 1000
-    return {"n": n, "plain_ms": theirs, "model_ms": ours, "model_max_ms": float(np.max(active)) * 1000,
-            "speedup": theirs / ours, "cascade_steps": len(active), "acted": model.current["acted"]}
+    acted = model.timeseries()["acted"].to_numpy()
+    active = [t for t, new in zip(times, np.diff(acted), strict=True) if new > 0]
+    result = {"n": n, "model_ms": float(np.mean(active)) * 1000, "model_max_ms": float(np.max(active)) * 1000,
+              "cascade_steps": len(active), "acted": model.current["acted"]}
+    for name, plain in baselines.items():
+        plain_times = []
+        for step in range(plain_steps):
+            start = time.perf_counter()
+            plain.step()
+            plain_times.append(time.perf_counter() - start)
+            if plain.acted != acted[min(step + 1, len(acted) - 1)]:
+                raise AssertionError(f"the {name} baseline left the model's cascade at step {step + 1}")
+        result[f"{name}_ms"] = float(np.mean(plain_times)) * 1000
+        result[f"{name}_speedup"] = result[f"{name}_ms"] / result["model_ms"]
+    return result
 
 
 def million_users(steps: int, network: str) -> dict:
     """Run in a fresh process so that peak memory (ru_maxrss) is this job's alone."""
-    SlacktivismModel(all_mechanisms_scenario(100_000, steps, network), rng=0).run()  # load the compiled kernels
+    from model import recruitment
+
+    warm = SlacktivismModel(all_mechanisms_scenario(100_000, steps, network), rng=0)  # load the compiled kernels
+    warm.run()
+    warm.user_table()
+    attribution = []
+    attribute = recruitment.attribute
+
+    def timed_attribute(*args):
+        t = time.perf_counter()
+        attribute(*args)
+        attribution.append(time.perf_counter() - t)
+
+    recruitment.attribute = timed_attribute
     start = time.perf_counter()
     model = SlacktivismModel(all_mechanisms_scenario(1_000_000, steps, network), rng=1)
     built = time.perf_counter() - start
     times = timed_steps(model)
+    t = time.perf_counter()
+    summary = model.summary()
+    forest_s = time.perf_counter() - t
     total = time.perf_counter() - start
+    recruitment.attribute = attribute
+    t = time.perf_counter()
+    model._forest = None  # the table on its own, forest included
+    users = model.user_table()
+    table_s = time.perf_counter() - t
+    assert len(users) == 1_000_000
     from scipy import sparse
 
     g = model.graph
@@ -119,7 +153,9 @@ def million_users(steps: int, network: str) -> dict:
             "step_mean_ms": float(np.mean(times)) * 1000, "step_median_ms": float(np.median(times)) * 1000,
             "step_max_ms": float(np.max(times)) * 1000, "spmv_ms": float(np.median(spmv)) * 1000,
             "peak_gb": peak, "aware": model.current["aware"], "acted": model.current["acted"],
-            "edges": int(len(g.followers))}
+            "edges": int(len(g.followers)), "attribution_s": float(np.sum(attribution)), "forest_s": forest_s,
+            "recruit_share": (float(np.sum(attribution)) + forest_s) / total, "user_table_s": table_s,
+            "largest_tree": summary["largest_tree"], "max_generation": summary["max_generation"]}
 
 
 def table(plain: list[dict], big: list[dict]) -> str:
@@ -128,10 +164,13 @@ def table(plain: list[dict], big: list[dict]) -> str:
         "|---|---|---|---|---|",
     ]
     for r in plain:
-        rows.append(f"| threshold rule, {r['n']:,} users: ms per step (mean over the {r['cascade_steps']} "
-                    f"cascade steps; slowest {r['model_max_ms']:.1f}) | plain Mesa {r['plain_ms']:.0f} ms | "
-                    f"{r['model_ms']:.2f} ms | {r['speedup']:.0f}x faster | "
+        what = (f"threshold rule, {r['n']:,} users: ms per step (mean over the {r['cascade_steps']} cascade steps; "
+                f"slowest {r['model_max_ms']:.1f})")
+        rows.append(f"| {what} | lean plain Mesa (neighbours in a list) {r['lean_ms']:.0f} ms | "
+                    f"{r['model_ms']:.2f} ms | {r['lean_speedup']:.0f}x faster | "
                     f"{'>= 200x' if r['n'] >= 100_000 else '-'} |")
+        rows.append(f"| {what} | plain Mesa on `discrete_space.Network` {r['network_ms']:.0f} ms | "
+                    f"{r['model_ms']:.2f} ms | {r['network_speedup']:.0f}x faster | - |")
     for b in big:
         where = f"1M users, {b['network']}, all mechanisms"
         rows.append(f"| {where}: one step (mean of {b['steps_run']}; median {b['step_median_ms']:.0f} ms, "
@@ -142,6 +181,11 @@ def table(plain: list[dict], big: list[dict]) -> str:
                     f"to build); reach {b['aware']:,}, actions {b['acted']:,} | - | {b['total_s']:.1f} s | - | "
                     f"< 60 s for 100 steps |")
         rows.append(f"| {where}: peak memory (resident, whole process) | - | {b['peak_gb']:.2f} GB | - | < 3 GB |")
+        rows.append(f"| {where}: recording recruiters (attribution {b['attribution_s']:.2f} s, forest "
+                    f"{b['forest_s']:.2f} s; largest tree {b['largest_tree']:,}, {b['max_generation']} generations) "
+                    f"| whole run {b['total_s']:.1f} s | {b['attribution_s'] + b['forest_s']:.2f} s | "
+                    f"{b['recruit_share']:.1%} of the run | <= 10% |")
+        rows.append(f"| {where}: `user_table()` | - | {b['user_table_s']:.2f} s | - | < 1 s |")
     machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
     return "\n".join(rows) + f"\n\nMeasured by `make bench` on {machine}, Python {platform.python_version()}."
 
@@ -158,8 +202,8 @@ def main() -> int:
     sys.path.insert(0, str(HERE))
     plain = [plain_mesa_comparison(10_000, 10), plain_mesa_comparison(100_000, 3)]
     for r in plain:
-        print(f"plain Mesa vs model at {r['n']}: {r['plain_ms']:.1f} ms vs {r['model_ms']:.2f} ms "
-              f"({r['speedup']:.0f}x)", flush=True)
+        print(f"plain Mesa (lean / Network) vs model at {r['n']}: {r['lean_ms']:.1f} / {r['network_ms']:.1f} ms vs "
+              f"{r['model_ms']:.2f} ms ({r['lean_speedup']:.0f}x / {r['network_speedup']:.0f}x)", flush=True)
     big = []
     for network in ("barabasi_albert", "watts_strogatz"):
         child = subprocess.run([sys.executable, __file__, "--child", network, "--million-steps",

@@ -91,6 +91,7 @@ class SlacktivismModel(mesa.Model):
 
         self.seeds = self._choose_seeds()
         self._start_campaign(self.seeds)
+        self._counts = metrics.counts(self.pop)
 
         self.datacollector = mesa.DataCollector(
             model_reporters={k: partial(_metric, name=k) for k in ("step", *metrics.SERIES)}
@@ -164,7 +165,12 @@ class SlacktivismModel(mesa.Model):
         examined = self._examined(touched)
         count_followees(self.graph, pop.bits, examined, out=pop.social)
         reach = self._reach(t)
-        seen = self._expose(t, touched[~pop.acted[touched]], reach)
+        exposed = touched[~pop.acted[touched]]
+        aware_before = np.count_nonzero(pop.aware[exposed])
+        misled_before = np.count_nonzero(pop.aware[exposed] & ~pop.aligned[exposed])
+        seen = self._expose(t, exposed, reach)
+        newly_aware = int(np.count_nonzero(pop.aware[exposed]) - aware_before)
+        newly_misled = int(np.count_nonzero(pop.aware[exposed] & ~pop.aligned[exposed]) - misled_before)
         users, (like, share, act) = self._choose(examined, seen, t)
 
         new_like = like & ~pop.liked[users]
@@ -184,6 +190,15 @@ class SlacktivismModel(mesa.Model):
         self._apply(idx, new_like[changed], new_share[changed], act[changed])
         self._changed = idx
 
+        # Counts change only where users changed: update them from this step's users alone.
+        c = self._counts
+        c["aware"] += newly_aware + len(unprompted)
+        c["misled"] += newly_misled
+        c["liked"] += int(np.count_nonzero(new_like))
+        c["shared"] += int(np.count_nonzero(new_share))
+        c["acted"] += int(np.count_nonzero(act))
+        c["engaged"] += len(first)
+        c["slacktivism_gap"] = c["engaged"] - c["acted"]
         self._record()
         if self._progress() == before or t >= self.spec.steps:
             self.running = False
@@ -249,8 +264,8 @@ class SlacktivismModel(mesa.Model):
         post(self.graph, idx, new_like, new_share, new_act, self.steps, self.pop, self._touched)
 
     def _record(self) -> None:
-        """Update the campaign's counts, goal and feed visibility, and collect them."""
-        c = metrics.counts(self.pop)
+        """Record the campaign's counts, goal and feed visibility (counts as :func:`model.metrics.counts`)."""
+        c = dict(self._counts)
         c["step"] = self.steps
         c["conversion"] = metrics.conversion(c["acted"], c["aware"])
         self.visibility = feed.visibility(self.spec.platform.feed, self.spec.platform.engagement_boost,

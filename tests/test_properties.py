@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import SlacktivismModel
+from model import SlacktivismModel, metrics
 from model.state import Flag
 from tests.conftest import dense_followee_matrix, scenario
 
@@ -59,6 +59,8 @@ def test_invariants(sections, seed):
         # The feed holds exactly this step's new actions (pending delivery at the next step).
         new_acts = pop.step_acted == model.steps
         assert np.array_equal(counts[:, Flag.POSTED_ACT], a @ new_acts)
+        # The model's running counts equal a full recount.
+        assert {k: model.current[k] for k in metrics.counts(pop)} == metrics.counts(pop)
         counts = {k: model.current[k] for k in ("aware", "liked", "shared", "acted", "engaged")}
         assert all(0 <= c <= n for c in counts.values())
         if previous is not None:
