@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test lint bench docs setup clean app
+.PHONY: run test lint bench claims docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (pyenv: .python-version selects 3.12)"; exit 1; }
@@ -36,6 +36,9 @@ test: $(STAMP) $(CHROMIUM) lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --readme README.md
+
+claims: $(STAMP)
+	$(BIN)/python bench/scenario_claims.py --readme README.md
 
 app: $(STAMP)
 	$(BIN)/slacktivism app
