@@ -75,6 +75,16 @@ def timed_steps(model) -> list[float]:
     return times
 
 
+def timed_calls(call, times: int) -> list[float]:
+    """Wall time of each of ``times`` calls of ``call()``."""
+    seconds = []
+    for _ in range(times):
+        start = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
     """Mean ms per step of both models over the steps of the same cascade."""
     from plain_mesa import PlainThresholdModel
@@ -85,11 +95,7 @@ def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
     plain = PlainThresholdModel(model.graph.to_networkx(), model.pop.theta, model.seeds)
     times = timed_steps(model)
     active = [t for t, new in zip(times, np.diff(model.timeseries()["acted"]), strict=True) if new > 0]
-    plain_times = []
-    for _ in range(plain_steps):
-        start = time.perf_counter()
-        plain.step()
-        plain_times.append(time.perf_counter() - start)
+    plain_times = timed_calls(plain.step, plain_steps)
     ours = float(np.mean(active)) * 1000
     theirs = float(np.mean(plain_times)) * 1000
     return {"n": n, "plain_ms": theirs, "model_ms": ours, "model_max_ms": float(np.max(active)) * 1000,
@@ -109,11 +115,7 @@ def million_users(steps: int, network: str) -> dict:
     g = model.graph
     matrix = sparse.csr_matrix((np.ones(len(g.followers)), g.followers, g.indptr), shape=(g.n_users,) * 2)
     x = np.random.default_rng(0).random(g.n_users)
-    spmv = []
-    for _ in range(20):
-        t = time.perf_counter()
-        matrix @ x
-        spmv.append(time.perf_counter() - t)
+    spmv = timed_calls(lambda: matrix @ x, 20)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
     return {"network": network, "build_s": built, "total_s": total, "steps_run": model.steps,
             "step_mean_ms": float(np.mean(times)) * 1000, "step_median_ms": float(np.median(times)) * 1000,
