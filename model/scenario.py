@@ -360,7 +360,10 @@ def _allowed(field) -> str:
     names = {int: "integer", float: "number", bool: "true / false", str: "text"}
     optional = type(None) in get_args(ann)
     base = next((a for a in get_args(ann) if a is not type(None)), ann) if optional else ann
-    kind = names.get(base) or ("list of integers" if "int" in text else "list of numbers")
+    item = next(iter(get_args(base)), None)  # tuple[X, ...] -> X, Annotated[X, ...] -> X
+    item = get_args(item)[0] if get_origin(item) is Annotated else item
+    lists = {int: "list of integers", float: "list of numbers", str: "list of texts"}
+    kind = names.get(base) or lists.get(item, "list")
     if optional:
         kind += " (optional)"
     bounds = []
