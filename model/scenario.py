@@ -4,7 +4,7 @@ Every dotted key used in YAML, ``--set``, sweep files, result columns and UI
 labels is a field path here (``network.n_users``, ``slacktivism.licensing``).
 Scenarios are validated with pydantic v2 in strict mode, reject unknown keys
 and are frozen, so a model never runs on a half-checked or mutated scenario
-(the Ciw pipeline: read, fill defaults, validate, freeze).
+(a pipeline: read, fill defaults, validate, freeze; see CONTRIBUTING.md).
 
 This module is pure: it knows nothing of files or YAML. Reading files is
 ``model.scenario_files``.
@@ -212,7 +212,7 @@ class Identity(Frozen):
 
 
 class Misalignment(Frozen):
-    """Participants who drift from the campaign's message (the seed essay)."""
+    """Participants who drift from the campaign's message (the seed essay, Tiara 2022; see model/ODD.md)."""
 
     share: float = Field(0.0, ge=0, le=1, description="fraction of users whose shares distort the framing")
     penalty: float = Field(

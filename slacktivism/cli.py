@@ -1,6 +1,6 @@
 """The ``slacktivism`` command: a thin shell around the model.
 
-It reads files, calls the core and writes files (SALib's CLI shape). Every
+It reads files, calls the core and writes files (CONTRIBUTING.md, Layering). Every
 error the user can cause is printed as one line and gives exit code 2; no
 traceback reaches the terminal. ``main(argv)`` returns the exit code, so the
 tests call it in-process.
