@@ -6,7 +6,7 @@ PYTHON := $(firstword $(foreach p,python3.13 python3.12,$(shell $(p) -c pass >/d
 endif
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(PYTHON)
+STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
