@@ -1,8 +1,12 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-PYTHON ?= python3.12
-VENV := .venv
+# The newest of Python 3.13 and 3.12 that runs here (.python-version lets pyenv's shims find both);
+# `make test PYTHON=python3.12 VENV=.venv312` tests the other one.
+ifndef PYTHON
+PYTHON := $(firstword $(foreach p,python3.13 python3.12,$(shell $(p) -c pass >/dev/null 2>&1 && echo $(p))) python3.12)
+endif
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
@@ -10,8 +14,8 @@ OUT ?= results/baseline
 .PHONY: run test lint bench claims docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (pyenv: .python-version selects 3.12)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c pass >/dev/null 2>&1 || { echo "need python3.13 or python3.12 (pyenv: .python-version selects both)"; exit 1; }
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)

@@ -11,11 +11,7 @@ through the sampled view.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -41,16 +37,12 @@ def _page_with_users(n: int):
 
 def server_ms(n: int, clicks: int = 10) -> float:
     import ipyvuetify as v
+    from run_bench import timed_calls
 
     rc = _page_with_users(n)
     step = rc.find(v.Btn, children=["Step"]).widget
     step.click()  # warm up
-    times = []
-    for _ in range(clicks):
-        start = time.perf_counter()
-        step.click()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)) * 1000
+    return float(np.median(timed_calls(step.click, clicks))) * 1000
 
 
 #: Measured inside the page: from the click on Step to the first paint after the new step number
@@ -75,19 +67,9 @@ def browser_ms(n: int, clicks: int = 8) -> float | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)],
-                           cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
+    from tests.conftest import app_server
+
+    with app_server() as url:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -102,9 +84,6 @@ def browser_ms(n: int, clicks: int = 8) -> float | None:
             times = [page.evaluate(CLICK_TO_PAINT, i) for i in range(1, clicks + 1)]
             browser.close()
         return float(np.median(times))
-    finally:
-        os.killpg(app.pid, 15)
-        app.wait(timeout=30)
 
 
 def table() -> str:

@@ -80,6 +80,16 @@ def timed_steps(model) -> list[float]:
     return times
 
 
+def timed_calls(call, times: int) -> list[float]:
+    """Wall time of each of ``times`` calls of ``call()``."""
+    seconds = []
+    for _ in range(times):
+        start = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
     """Mean ms per step of the model and of both plain-Mesa baselines over the same cascade."""
     from plain_mesa import LeanThresholdModel, PlainThresholdModel
@@ -143,11 +153,7 @@ def million_users(steps: int, network: str) -> dict:
     g = model.graph
     matrix = sparse.csr_matrix((np.ones(len(g.followers)), g.followers, g.indptr), shape=(g.n_users,) * 2)
     x = np.random.default_rng(0).random(g.n_users)
-    spmv = []
-    for _ in range(20):
-        t = time.perf_counter()
-        matrix @ x
-        spmv.append(time.perf_counter() - t)
+    spmv = timed_calls(lambda: matrix @ x, 20)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
     return {"network": network, "build_s": built, "total_s": total, "steps_run": model.steps,
             "step_mean_ms": float(np.mean(times)) * 1000, "step_median_ms": float(np.median(times)) * 1000,

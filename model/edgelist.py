@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from model.network import FollowerGraph, from_edges, unique_sorted
+from model.scenario_files import first_line
 
 
 class EdgeListError(ValueError):
@@ -41,14 +42,10 @@ def read_edgelist(path: str | Path, *, directed: bool) -> FollowerGraph:
             pairs = np.loadtxt(path, comments=("#", "%"), delimiter=delimiter, dtype=np.int64,
                                usecols=(0, 1), ndmin=2, encoding="utf-8")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise EdgeListError(f"{path}: not a two-column integer edge list ({_one_line(exc)})") from None
+        raise EdgeListError(f"{path}: not a two-column integer edge list ({first_line(exc)})") from None
     if len(pairs) == 0:
         raise EdgeListError(f"{path}: edge list has no edges")
     ids = unique_sorted(pairs.ravel())
     u = np.searchsorted(ids, pairs[:, 0])
     v = np.searchsorted(ids, pairs[:, 1])
     return from_edges(len(ids), u, v, directed=directed)
-
-
-def _one_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -188,19 +188,27 @@ def watts_strogatz_edges(n: int, k: int, p: float, rng: np.random.Generator):
     u = np.repeat(np.arange(n, dtype=np.int64), half)
     v = (u + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
     pending = rng.random(len(u)) < p
+    keep = np.ones(len(u), dtype=bool)
     while pending.any():
         v[pending] = rng.integers(0, n, size=int(pending.sum()))
         keys = np.minimum(u, v) * n + np.maximum(u, v)
         idx = np.flatnonzero(pending)
         repeat = np.ones(len(idx), dtype=bool)
         repeat[first_occurrences(keys[idx])] = False
-        settled = np.sort(keys[~pending], kind="stable")
+        settled = np.sort(keys[~pending & keep], kind="stable")
         at = np.minimum(np.searchsorted(settled, keys[idx]), max(len(settled) - 1, 0))
         taken = settled[at] == keys[idx] if len(settled) else np.zeros(len(idx), dtype=bool)
         bad = (u[idx] == v[idx]) | repeat | taken
         pending = np.zeros(len(u), dtype=bool)
         pending[idx[bad]] = True
-    return u, v
+        if bad.all():
+            # No edge settled this round. A user already joined to every other has no free end
+            # left; networkx skips that rewiring (the edge it would drop is among those joins).
+            ends = np.concatenate([u[~pending & keep], v[~pending & keep]])
+            full = pending & (np.bincount(ends, minlength=n)[u] >= n - 1)
+            keep &= ~full
+            pending &= ~full
+    return u[keep], v[keep]
 
 
 def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator):

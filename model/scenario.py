@@ -4,7 +4,7 @@ Every dotted key used in YAML, ``--set``, sweep files, result columns and UI
 labels is a field path here (``network.n_users``, ``slacktivism.licensing``).
 Scenarios are validated with pydantic v2 in strict mode, reject unknown keys
 and are frozen, so a model never runs on a half-checked or mutated scenario
-(the Ciw pipeline: read, fill defaults, validate, freeze).
+(a pipeline: read, fill defaults, validate, freeze; see CONTRIBUTING.md).
 
 This module is pure: it knows nothing of files or YAML. Reading files is
 ``model.scenario_files``.
@@ -19,7 +19,9 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
 
-class _Frozen(BaseModel):
+class Frozen(BaseModel):
+    """A strict, immutable record that rejects unknown keys (the base of every scenario section)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
@@ -28,14 +30,14 @@ class _Frozen(BaseModel):
 # --------------------------------------------------------------------------
 
 
-class Constant(_Frozen):
+class Constant(Frozen):
     """Every user gets the same value."""
 
     dist: Literal["constant"]
     value: float = Field(description="the value every user gets")
 
 
-class Uniform(_Frozen):
+class Uniform(Frozen):
     """Uniform on [low, high)."""
 
     dist: Literal["uniform"]
@@ -49,7 +51,7 @@ class Uniform(_Frozen):
         return self
 
 
-class Normal(_Frozen):
+class Normal(Frozen):
     """Normal with mean and standard deviation (Granovetter's 1978 crowd)."""
 
     dist: Literal["normal"]
@@ -57,7 +59,7 @@ class Normal(_Frozen):
     sd: float = Field(ge=0, description="standard deviation")
 
 
-class Beta(_Frozen):
+class Beta(Frozen):
     """Beta(a, b) on [0, 1]."""
 
     dist: Literal["beta"]
@@ -65,7 +67,7 @@ class Beta(_Frozen):
     b: float = Field(gt=0, description="second shape parameter")
 
 
-class Values(_Frozen):
+class Values(Frozen):
     """One explicit value per user, in node order."""
 
     dist: Literal["values"]
@@ -88,7 +90,7 @@ NetworkKind = Literal[
 ]
 
 
-class Network(_Frozen):
+class Network(Frozen):
     """The follower network (see ``model.network``)."""
 
     kind: NetworkKind = Field("barabasi_albert", description="graph family, or a real edge list")
@@ -126,7 +128,7 @@ class Network(_Frozen):
 SeedingStrategy = Literal["random", "hubs", "periphery", "explicit", "none"]
 
 
-class Seeding(_Frozen):
+class Seeding(Frozen):
     """Who starts the campaign; seeds act (and post) at step 0."""
 
     strategy: SeedingStrategy = Field("random", description="how seeds are chosen")
@@ -144,7 +146,7 @@ class Seeding(_Frozen):
         return self
 
 
-class Users(_Frozen):
+class Users(Frozen):
     """Heterogeneous user attributes, each drawn from a distribution."""
 
     threshold: Distribution = Field(
@@ -165,7 +167,7 @@ class Users(_Frozen):
     )
 
 
-class Decision(_Frozen):
+class Decision(Frozen):
     """How an exposed user chooses between ignore, like, share and act."""
 
     rule: Literal["threshold", "logit"] = Field(
@@ -189,7 +191,7 @@ class Decision(_Frozen):
     )
 
 
-class Slacktivism(_Frozen):
+class Slacktivism(Frozen):
     """Token support feeding back on action (Kristofferson et al. 2014; Schumann & Klein 2015)."""
 
     licensing: float = Field(
@@ -200,7 +202,7 @@ class Slacktivism(_Frozen):
     )
 
 
-class Identity(_Frozen):
+class Identity(Frozen):
     """Collective identity: token action among an in-group spills over (Schumann & Klein 2015)."""
 
     share: float = Field(0.0, ge=0, le=1, description="fraction of users in the identifiable in-group")
@@ -209,8 +211,8 @@ class Identity(_Frozen):
     )
 
 
-class Misalignment(_Frozen):
-    """Participants who drift from the campaign's message (the seed essay)."""
+class Misalignment(Frozen):
+    """Participants who drift from the campaign's message (the seed essay, Tiara 2022; see model/ODD.md)."""
 
     share: float = Field(0.0, ge=0, le=1, description="fraction of users whose shares distort the framing")
     penalty: float = Field(
@@ -218,7 +220,7 @@ class Misalignment(_Frozen):
     )
 
 
-class Platform(_Frozen):
+class Platform(Frozen):
     """What the platform shows (feeds and visibility), optionally from a preset."""
 
     preset: Literal["custom", "twitter", "instagram", "facebook"] = Field(
@@ -258,7 +260,7 @@ PLATFORM_PRESETS: dict[str, dict] = {
 }
 
 
-class Campaign(_Frozen):
+class Campaign(Frozen):
     """The campaign's goal and how fast its novelty fades."""
 
     goal_actions: int = Field(100, ge=0, description="number of real actions the campaign needs")
@@ -267,7 +269,7 @@ class Campaign(_Frozen):
     )
 
 
-class Scenario(_Frozen):
+class Scenario(Frozen):
     """A whole, validated, immutable scenario."""
 
     name: str = Field("unnamed", min_length=1, max_length=200, description="short name")
@@ -306,8 +308,13 @@ class Scenario(_Frozen):
 
     def digest(self) -> str:
         """SHA-256 of the resolved scenario, for provenance and run ids."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return json_digest(self.model_dump(mode="json"))
+
+
+def json_digest(data) -> str:
+    """SHA-256 of ``data`` as canonical JSON (sorted keys, no spaces): equal data, equal digest."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def field_info(key: str):
@@ -353,7 +360,10 @@ def _allowed(field) -> str:
     names = {int: "integer", float: "number", bool: "true / false", str: "text"}
     optional = type(None) in get_args(ann)
     base = next((a for a in get_args(ann) if a is not type(None)), ann) if optional else ann
-    kind = names.get(base) or ("list of integers" if "int" in text else "list of numbers")
+    item = next(iter(get_args(base)), None)  # tuple[X, ...] -> X, Annotated[X, ...] -> X
+    item = get_args(item)[0] if get_origin(item) is Annotated else item
+    lists = {int: "list of integers", float: "list of numbers", str: "list of texts"}
+    kind = names.get(base) or lists.get(item, "list")
     if optional:
         kind += " (optional)"
     bounds = []

@@ -74,7 +74,7 @@ def parse_override(assignment: str) -> tuple[str, Any]:
         value = yaml.load(raw, Loader=_Loader) if raw.strip() else None
         _refuse_aliases(raw, "--set")
     except yaml.YAMLError as exc:
-        raise ScenarioError("--set", None, key, f"value is not valid YAML ({_first_line(exc)})") from None
+        raise ScenarioError("--set", None, key, f"value is not valid YAML ({first_line(exc)})") from None
     return key, value
 
 
@@ -117,7 +117,7 @@ def parse_yaml(text: str, source: str) -> tuple[dict, dict[str, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ScenarioError(source, line, "", f"not valid YAML ({_first_line(exc)})") from None
+        raise ScenarioError(source, line, "", f"not valid YAML ({first_line(exc)})") from None
     if not isinstance(data, dict):
         raise ScenarioError(
             source, 1, "", f"a scenario must be a mapping of keys (got {type(data).__name__})"
@@ -252,5 +252,6 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
+    """The first line of an exception's message (its type name if it has none), for one-line errors."""
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

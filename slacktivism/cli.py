@@ -1,6 +1,6 @@
 """The ``slacktivism`` command: a thin shell around the model.
 
-It reads files, calls the core and writes files (SALib's CLI shape). Every
+It reads files, calls the core and writes files (CONTRIBUTING.md, Layering). Every
 error the user can cause is printed as one line and gives exit code 2; no
 traceback reaches the terminal. ``main(argv)`` returns the exit code, so the
 tests call it in-process.
@@ -138,7 +138,7 @@ def _run(args) -> int:
 
 
 def _sweep(args) -> int:
-    from model.scenario_files import ScenarioError
+    from model.scenario_files import ScenarioError, first_line
     from slacktivism.sweep import DaskExecutor, LocalExecutor, default_workers, run_sweep
     from slacktivism.sweep_spec import load_sweep
 
@@ -161,7 +161,7 @@ def _sweep(args) -> int:
         try:
             executor = DaskExecutor(args.scheduler)
         except (OSError, TimeoutError, ValueError) as exc:
-            print(f"--scheduler {args.scheduler}: cannot connect ({_one_line(exc)})", file=sys.stderr)
+            print(f"--scheduler {args.scheduler}: cannot connect ({first_line(exc)})", file=sys.stderr)
             return EXIT_USAGE
     else:
         executor = LocalExecutor(args.workers or default_workers())
@@ -194,22 +194,16 @@ def _report(args) -> int:
 
 def _app(args) -> int:
     """Serve viz/app.py with Solara; its front-end files come from solara-assets (no internet)."""
-    import os
     import subprocess
 
     app = Path(__file__).resolve().parent.parent / "viz" / "app.py"
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     print(f"slacktivism app: http://{args.host}:{args.port}", file=sys.stderr)
     command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host, "--port", str(args.port),
                "--production", "--no-open", "--no-check-version"]
     try:
-        return subprocess.call(command, env=env)
+        return subprocess.call(command)
     except KeyboardInterrupt:
         return 0
-
-
-def _one_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _show_progress(args) -> bool:

@@ -11,7 +11,7 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
+import uuid
 from importlib import metadata
 from pathlib import Path
 
@@ -83,10 +83,14 @@ def git_commit() -> str | None:
 
 
 def atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``."""
+    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``.
+
+    The temporary file ``.NAME.PID.RANDOM.tmp`` sits beside ``path`` (a rename
+    within one folder is atomic) and is created by ``write`` itself, so the
+    result gets the usual permissions.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         write(tmp)
         os.replace(tmp, path)

@@ -93,8 +93,13 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     mean = float(np.mean(values))
     if len(values) < 2:
         return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * np.std(values, ddof=1) / np.sqrt(len(values))
+    half = t_half_width(np.std(values, ddof=1), len(values), level)
     return mean, mean - half, mean + half
+
+
+def t_half_width(sd, n: int, level: float = 0.95):
+    """Half the width of the Student-t confidence interval of a mean of ``n`` values with standard deviation ``sd``."""
+    return stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n)
 
 
 def series_bands(folder: Path) -> pd.DataFrame | None:
@@ -123,7 +128,7 @@ def series_bands(folder: Path) -> pd.DataFrame | None:
             values = wide.to_numpy(float)
             n = values.shape[1]
             mean = values.mean(axis=1)
-            half = (stats.t.ppf(0.975, n - 1) * values.std(axis=1, ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+            half = t_half_width(values.std(axis=1, ddof=1), n) if n > 1 else 0.0
             band[f"{column}_mean"], band[f"{column}_low"], band[f"{column}_high"] = mean, mean - half, mean + half
         frames.append(band)
     return pd.concat(frames, ignore_index=True)
@@ -133,9 +138,10 @@ def sensitivity(manifest: dict, runs: pd.DataFrame) -> pd.DataFrame:
     """SALib indices (with 95% intervals) of acted and liked, per varied key."""
     from SALib.analyze import morris, sobol
 
+    from slacktivism.sweep_spec import Sample, salib_problem
+
     sample = manifest["sweep"]["sample"]
-    problem = {"num_vars": len(sample["bounds"]), "names": list(sample["bounds"]),
-               "bounds": [list(b) for b in sample["bounds"].values()]}
+    problem = salib_problem(Sample.model_validate(sample))
     x = np.asarray(manifest["sample_matrix"])
     means = runs.groupby("combination")[["acted", "liked"]].mean()
     if len(means) != len(x):

@@ -15,13 +15,14 @@ removes, so a reader never needs to deduplicate after a resume.
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+from slacktivism.outputs import atomic_write
 
 #: Completed single-run parts are merged into one part every this many runs.
 COMPACT_EVERY = 256
@@ -66,8 +67,9 @@ class ResultStore:
         runs = ds.dataset([str(r) for r, _ in self._small], schema=self.schema, format="parquet").to_table()
         series_files = [str(s) for _, s in self._small if s.exists()]
         if series_files:
-            _atomic_write(ds.dataset(series_files, format="parquet").to_table(), self.series_dir / part)
-        _atomic_write(runs, self.runs_dir / part)
+            series = ds.dataset(series_files, format="parquet").to_table()
+            atomic_write(self.series_dir / part, lambda p: pq.write_table(series, p))
+        atomic_write(self.runs_dir / part, lambda p: pq.write_table(runs, p))
         for r, s in self._small:
             r.unlink(missing_ok=True)
             s.unlink(missing_ok=True)
@@ -109,14 +111,9 @@ def write_run(root: Path, row: dict, series: pa.Table | None, schema: pa.Schema,
     """Write one run's parts under ``root``; callable in a worker process on the same machine."""
     name = f"run-{row['run_id']}.parquet"
     if series is not None:
-        _atomic_write(series, Path(root) / "timeseries" / name)
+        atomic_write(Path(root) / "timeseries" / name, lambda p: pq.write_table(series, p))
     if users is not None:
-        _atomic_write(users, Path(root) / "users" / name)
+        atomic_write(Path(root) / "users" / name, lambda p: pq.write_table(users, p))
     # The summary row goes last: a run counts as done only once both are on disk.
-    _atomic_write(pa.Table.from_pylist([row], schema=schema), Path(root) / "runs" / name)
-
-
-def _atomic_write(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    summary = pa.Table.from_pylist([row], schema=schema)
+    atomic_write(Path(root) / "runs" / name, lambda p: pq.write_table(summary, p))

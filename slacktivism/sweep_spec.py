@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from model.scenario import Scenario, field_info
+from model.scenario import Frozen, Scenario, field_info, json_digest
 from model.scenario_files import (
     ScenarioError,
     first_error,
@@ -36,11 +36,7 @@ from model.scenario_files import (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Sample(_Strict):
+class Sample(Frozen):
     """A sample of the parameter space, drawn with SALib."""
 
     method: Literal["lhs", "sobol", "morris"] = Field(description="sampling design")
@@ -65,7 +61,7 @@ MAX_USER_ROWS = 10**9
 USER_ROW_BYTES = 66
 
 
-class SweepFile(_Strict):
+class SweepFile(Frozen):
     """The keys of a sweep file."""
 
     scenario: str = Field(description="the base scenario, relative to the sweep file")
@@ -141,7 +137,7 @@ class Sweep:
         index = 0
         for c, values in enumerate(self.combinations):
             resolved = resolve(base, values)
-            digest = _digest(resolved)
+            digest = json_digest({k: v for k, v in resolved.items() if k != "seed"})
             for r in range(self.spec.replicates):
                 seed = int(seeds[index].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
                 run_id = hashlib.sha256(f"{digest}:{r}:{seed}".encode()).hexdigest()[:20]
@@ -268,11 +264,6 @@ def _is_integer_key(key: str) -> bool:
 
 def _design_key(spec: SweepFile) -> str:
     return next((k for k in ("vary", "sample", "explicit") if getattr(spec, k) is not None), "scenario")
-
-
-def _digest(data: dict) -> str:
-    return hashlib.sha256(json.dumps({k: v for k, v in data.items() if k != "seed"}, sort_keys=True,
-                                     separators=(",", ":")).encode()).hexdigest()
 
 
 def _sweep_error(exc: ValidationError, source: str, lines) -> ScenarioError:

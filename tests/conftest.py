@@ -1,3 +1,10 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -73,3 +80,36 @@ def run_in_terminal(cmd: list[str], cwd=ROOT, timeout: float = 120) -> tuple[int
     code = process.wait(timeout=timeout)
     os.close(controller)
     return code, b"".join(chunks).decode(errors="replace")
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def app_server(timeout: float = 90):
+    """``slacktivism app`` on a free port of 127.0.0.1: yields its URL once it answers, then stops it."""
+    port = free_port()
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise AssertionError("the app did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)

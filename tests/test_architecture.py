@@ -1,4 +1,4 @@
-"""The simulation core imports no YAML, files, printing, plotting or web (STYLE.md)."""
+"""The simulation core imports no YAML, files, printing, plotting or web (CONTRIBUTING.md, Layering)."""
 
 import ast
 

@@ -6,18 +6,13 @@ on that address (the front-end files come from solara-assets, not a CDN).
 """
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from model.state import UserState
-from tests.conftest import ROOT
+from tests.conftest import app_server
 from viz.figures import STATE_COLOURS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,36 +22,12 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
-    port = _free_port()
-    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
-    process = subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise AssertionError("the app did not start") from None
-            time.sleep(0.3)
-    yield url
-    os.killpg(process.pid, 15)
-    process.wait(timeout=30)
+    with app_server() as url:
+        yield url
 
 
 @pytest.fixture

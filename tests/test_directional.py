@@ -1,4 +1,4 @@
-"""Directions the literature predicts, averaged over seeds (shared/REFERENCES.md)."""
+"""Directions the literature predicts, averaged over seeds (references in model/ODD.md)."""
 
 import numpy as np
 import pytest

@@ -59,6 +59,15 @@ def test_watts_strogatz_clustering_falls_as_1_minus_p_cubed():
     assert nx.average_clustering(g.to_networkx()) == pytest.approx(c0 * (1 - p) ** 3, abs=0.03)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_watts_strogatz_ends_when_a_user_has_no_free_end(seed):
+    """Dense small rings used to rewire forever once a user was joined to every other."""
+    g = generate("watts_strogatz", 10, 8, 0.65, False, np.random.default_rng(seed))
+    assert _simple(g)
+    assert 30 <= len(g.followers) // 2 <= 40  # 40 ring edges; a skipped rewiring leaves a join already there
+    assert g.n_followers.max() <= 9
+
+
 def test_complete_graph():
     g = generate("complete", 50, 0, 0, False, np.random.default_rng(0))
     assert (g.n_followers == 49).all() and (g.n_followees == 49).all()

@@ -18,7 +18,7 @@ from model import SlacktivismModel, load_scenario
 from model.scenario_files import ScenarioError
 from slacktivism.cli import main
 from slacktivism.sweep_spec import load_sweep
-from tests.conftest import ROOT, SCENARIOS, run_in_terminal
+from tests.conftest import ROOT, SCENARIOS, free_port, run_in_terminal
 
 BIN = Path(sys.executable).parent
 SWEEPS = sorted((SCENARIOS / "sweeps").glob("*.yaml"))
@@ -203,16 +203,10 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
     assert failed["acted"].isna().all()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_dask_cluster_gives_the_local_results(tmp_path):
     """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
@@ -252,7 +246,7 @@ def test_dask_cluster_gives_the_local_results(tmp_path):
 
 def test_unreachable_scheduler_is_one_line(tmp_path, capsys):
     path = _sweep_file(tmp_path, **GRID)
-    code = main(["sweep", str(path), "--out", str(tmp_path / "o"), "--scheduler", f"tcp://127.0.0.1:{_free_port()}"])
+    code = main(["sweep", str(path), "--out", str(tmp_path / "o"), "--scheduler", f"tcp://127.0.0.1:{free_port()}"])
     assert code == 2 and "cannot connect" in capsys.readouterr().err
 
 

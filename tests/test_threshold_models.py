@@ -1,4 +1,4 @@
-"""The model reduces exactly to the classic threshold models (shared/REFERENCES.md)."""
+"""The model reduces exactly to the classic threshold models (references in model/ODD.md)."""
 
 import math
 

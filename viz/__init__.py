@@ -1,1 +1,1 @@
-"""Figures and (later) the classroom app; depends on ``model``, never the reverse."""
+"""Figures and the classroom app (``viz.app``); depends on ``model``, never the reverse."""

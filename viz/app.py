@@ -7,24 +7,23 @@ the module), so two students never drive the same model.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
+from typing import Literal, get_args, get_origin
 
-os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+import solara
+import solara.lab
+import solara.server.settings
 
-from typing import Literal, get_args, get_origin  # noqa: E402
+from model import ScenarioError, load_scenario
+from model.scenario import field_info
+from viz.i18n import LANGUAGES, TEXT, difference, t
+from viz.live_chart import chart_svg
+from viz.world import HEIGHT, MAX_VIEW, WIDTH, World
 
-import solara  # noqa: E402
-import solara.lab  # noqa: E402
-import solara.server.settings  # noqa: E402
-
-from model import ScenarioError, load_scenario  # noqa: E402
-from model.scenario import field_info  # noqa: E402
-from viz.i18n import LANGUAGES, TEXT, difference, t  # noqa: E402
-from viz.live_chart import chart_svg  # noqa: E402
-from viz.world import HEIGHT, MAX_VIEW, WIDTH, World  # noqa: E402
-
+# The one place usage statistics are switched off. Solara runs this module before the server
+# starts (so before its start-up event) and before any session, for `slacktivism app`,
+# `solara run viz/app.py` and tests alike.
 solara.server.settings.telemetry.mixpanel_enable = False
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -1,6 +1,6 @@
 """Matplotlib figures: the vanity metrics against real impact.
 
-Colours of user states live here, never in the model (STYLE habit 6).
+Colours of user states live here, never in the model (CONTRIBUTING.md, Layering).
 """
 
 from __future__ import annotations

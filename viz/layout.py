@@ -3,8 +3,9 @@
 Fruchterman-Reingold iterations (1991) from a random start, vectorised with
 NumPy, with the all-pairs repulsion estimated from a random sample of nodes
 (about half a second at 2,000 users, where networkx takes 11 s). It is
-deterministic: the only randomness is a small jitter from a generator seeded
-by the caller, never the model's.
+deterministic: its only randomness, the starting positions and the nodes
+sampled for repulsion at each iteration, comes from a generator seeded by the
+caller, never the model's.
 """
 
 from __future__ import annotations
