@@ -126,7 +126,8 @@ def test_workers_and_resume_give_identical_tables(tmp_path):
 
 def _spawn_sweep(path, out, *extra):
     return subprocess.Popen([str(BIN / "slacktivism"), "sweep", str(path), "--out", str(out), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            start_new_session=True)  # its own process group, workers included
 
 
 def _wait_for_runs(out: Path, at_least: int, timeout: float = 60) -> None:
@@ -146,9 +147,8 @@ def test_sigkill_loses_only_runs_in_flight_and_resume_completes_it(tmp_path):
     assert main(["sweep", str(path), "--out", str(reference), "--workers", "2"]) == 0
     process = _spawn_sweep(path, killed, "--workers", "2")
     _wait_for_runs(killed, 5)
-    process.kill()  # SIGKILL: no chance to clean up
+    os.killpg(process.pid, signal.SIGKILL)  # SIGKILL to the driver and its workers: no chance to clean up
     process.wait()
-    subprocess.run(["pkill", "-9", "-f", f"--out {killed}"], check=False)  # its pool's workers too
     saved = len(pd.read_parquet(killed / "runs"))
     assert 5 <= saved < 60
     assert main(["sweep", str(path), "--out", str(killed), "--workers", "2"]) == 0
