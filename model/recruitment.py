@@ -50,7 +50,7 @@ def _weight(b, r, aligned_kinds, distorted_kinds):
     return w
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step):
     """Set ``pop.recruiter`` for ``users``, who first engaged at ``step``.
 
@@ -61,38 +61,41 @@ def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step
     a user who engaged without seeing the campaign this step (the threshold
     rule) to any post. Each candidate followee counts with the chance its
     posts reached the feed (``r`` is :class:`model.feed.Reach`); if all those
-    chances are 0, every posting followee counts the same.
+    chances are 0, every posting followee counts the same. Users are
+    independent, so they are attributed in parallel.
     """
-    for q in range(len(users)):
+    # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
+    social, bits, recruiter = pop.social, pop.bits, pop.recruiter
+    for q in numba.prange(len(users)):
         i = users[q]
-        seen, own = what_was_seen(pop.social[i], r, uniform(exposure_key, i, step))
+        seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step))
         aligned_kinds = own or not seen
         distorted_kinds = not own
         total = 0.0
         posters = 0
         for e in range(followee_indptr[i], followee_indptr[i + 1]):
-            b = pop.bits[followees[e]]
+            b = bits[followees[e]]
             if b & _ANY_POST:
                 posters += 1
                 total += _weight(b, r, aligned_kinds, distorted_kinds)
-        pop.recruiter[i] = -1
-        if posters == 0:
-            continue
-        u = uniform(key, i, step)
-        target = u * total if total > 0 else u * posters
-        acc = 0.0
-        for e in range(followee_indptr[i], followee_indptr[i + 1]):
-            j = followees[e]
-            b = pop.bits[j]
-            if not b & _ANY_POST:
-                continue
-            w = _weight(b, r, aligned_kinds, distorted_kinds) if total > 0 else 1.0
-            if w <= 0:
-                continue
-            pop.recruiter[i] = j
-            acc += w
-            if target < acc:
-                break
+        chosen = -1
+        if posters > 0:
+            u = uniform(key, i, step)
+            target = u * total if total > 0 else u * posters
+            acc = 0.0
+            for e in range(followee_indptr[i], followee_indptr[i + 1]):
+                j = followees[e]
+                b = bits[j]
+                if not b & _ANY_POST:
+                    continue
+                w = _weight(b, r, aligned_kinds, distorted_kinds) if total > 0 else 1.0
+                if w <= 0:
+                    continue
+                chosen = j
+                acc += w
+                if target < acc:
+                    break
+        recruiter[i] = chosen
 
 
 class Forest(NamedTuple):
