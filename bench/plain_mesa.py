@@ -41,15 +41,10 @@ class PlainUser(FixedAgent):
         self.acted = self.next_acted
 
 
-class PlainThresholdModel(mesa.Model):
-    """Watts's threshold model written the plain Mesa way."""
+class SynchronousThreshold(mesa.Model):
+    """Everyone decides on the old state, then all commit (the schedule both baselines share)."""
 
-    def __init__(self, graph: nx.Graph, thetas: np.ndarray, seeds: np.ndarray, rng=0):
-        super().__init__(rng=rng)
-        self.grid = Network(graph, random=self.random, layout=None)
-        self.users = [PlainUser(self, self.grid[i], float(thetas[i])) for i in range(len(thetas))]
-        for i in seeds:
-            self.users[int(i)].acted = True
+    users: list
 
     def step(self):
         self.agents.do("decide")
@@ -60,8 +55,21 @@ class PlainThresholdModel(mesa.Model):
         return sum(u.acted for u in self.users)
 
 
+class PlainThresholdModel(SynchronousThreshold):
+    """Watts's threshold model written the plain Mesa way."""
+
+    def __init__(self, graph: nx.Graph, thetas: np.ndarray, seeds: np.ndarray, rng=0):
+        super().__init__(rng=rng)
+        self.grid = Network(graph, random=self.random, layout=None)
+        self.users = [PlainUser(self, self.grid[i], float(thetas[i])) for i in range(len(thetas))]
+        for i in seeds:
+            self.users[int(i)].acted = True
+
+
 class LeanUser(mesa.Agent):
     """One user holding its neighbours' agents in a list: no grid, no cells."""
+
+    commit = PlainUser.commit
 
     def __init__(self, model, theta):
         super().__init__(model)
@@ -80,11 +88,8 @@ class LeanUser(mesa.Agent):
         acted = sum(1 for agent in self.neighbours if agent.acted)
         self.next_acted = acted / len(self.neighbours) >= self.theta
 
-    def commit(self):
-        self.acted = self.next_acted
 
-
-class LeanThresholdModel(mesa.Model):
+class LeanThresholdModel(SynchronousThreshold):
     """The leaner plain-Mesa baseline: agents read their neighbours' states from a list.
 
     Built from the CSR arrays of the model's own graph (followees of each
@@ -98,11 +103,3 @@ class LeanThresholdModel(mesa.Model):
             user.neighbours = [self.users[j] for j in followees[followee_indptr[i]:followee_indptr[i + 1]].tolist()]
         for i in seeds:
             self.users[int(i)].acted = True
-
-    def step(self):
-        self.agents.do("decide")
-        self.agents.do("commit")
-
-    @property
-    def acted(self) -> int:
-        return sum(u.acted for u in self.users)

@@ -127,20 +127,14 @@ def forest(recruiter: np.ndarray, first_step: np.ndarray) -> Forest:
     """Build the forest from each user's recruiter and the step it first engaged (-1: never).
 
     A recruiter always engaged before its recruit, so one pass in order of
-    first engagement gives generations and roots, and one pass back gives
-    subtree sizes.
+    first engagement (a counting sort by step) gives generations and roots,
+    and one pass back gives subtree sizes; all in linear time.
     """
-    engaged = np.flatnonzero(first_step >= 0)
-    order = engaged[np.argsort(first_step[engaged], kind="stable")]
-    generation, recruits, root, subtree = _walk(recruiter, order, len(recruiter))
+    order = _by_step(first_step)
+    generation, recruits, root, subtree, size, depth = _walk(recruiter, order, len(recruiter))
     roots = order[recruiter[order] < 0]
     roots.sort()
-    root_index = np.full(len(recruiter), -1, dtype=np.int64)
-    root_index[roots] = np.arange(len(roots))
-    members = root_index[root[order]]
-    tree_size = np.bincount(members, minlength=len(roots)).astype(np.int64)
-    tree_depth = np.zeros(len(roots), dtype=np.int64)
-    np.maximum.at(tree_depth, members, generation[order])
+    tree_size, tree_depth = size[roots], depth[roots]
     if len(roots) == 0:
         return Forest(generation, recruits, root, roots, tree_size, tree_depth, -1, 0.0)
     largest = int(roots[np.argmax(tree_size)])
@@ -149,11 +143,34 @@ def forest(recruiter: np.ndarray, first_step: np.ndarray) -> Forest:
 
 
 @numba.njit(cache=True)
+def _by_step(first_step):
+    """Users who engaged, in order of the step they first did (a stable counting sort)."""
+    last = -1
+    for s in first_step:
+        last = max(last, s)
+    counts = np.zeros(last + 2, dtype=np.int64)
+    for s in first_step:
+        if s >= 0:
+            counts[s + 1] += 1
+    for k in range(1, len(counts)):
+        counts[k] += counts[k - 1]
+    order = np.empty(counts[-1], dtype=np.int64)
+    for i in range(len(first_step)):
+        s = first_step[i]
+        if s >= 0:
+            order[counts[s]] = i
+            counts[s] += 1
+    return order
+
+
+@numba.njit(cache=True)
 def _walk(recruiter, order, n):
     generation = np.full(n, -1, dtype=np.int32)
     recruits = np.zeros(n, dtype=np.int32)
     root = np.full(n, -1, dtype=np.int64)
     subtree = np.zeros(n, dtype=np.int64)
+    size = np.zeros(n, dtype=np.int64)   # per root: users in its tree
+    depth = np.zeros(n, dtype=np.int64)  # per root: deepest generation
     for i in order:
         parent = recruiter[i]
         if parent < 0:
@@ -163,12 +180,14 @@ def _walk(recruiter, order, n):
             generation[i] = generation[parent] + 1
             root[i] = root[parent]
             recruits[parent] += 1
+        size[root[i]] += 1
+        depth[root[i]] = max(depth[root[i]], generation[i])
     for k in range(len(order) - 1, -1, -1):
         i = order[k]
         subtree[i] += 1
         if recruiter[i] >= 0:
             subtree[recruiter[i]] += subtree[i]
-    return generation, recruits, root, subtree
+    return generation, recruits, root, subtree, size, depth
 
 
 @numba.njit(cache=True)

@@ -73,12 +73,16 @@ class SlacktivismModel(mesa.Model):
             raise ValueError(f"network.n_users is {net.n_users} but the edge list has {n} users")
 
         u = scenario.users
+
+        def stream(purpose):  # made only when an attribute draws at all
+            return partial(generator, seed, purpose)
+
         self.pop = Population.start(
-            theta=users.draw(u.threshold, n, generator(seed, Purpose.THRESHOLD)),
-            concern=np.clip(users.draw(u.concern, n, generator(seed, Purpose.CONCERN)), 0.0, 1.0),
-            status=np.clip(users.draw(u.status_motive, n, generator(seed, Purpose.STATUS_MOTIVE)), 0.0, 1.0),
-            in_group=users.draw_fraction(scenario.identity.share, n, generator(seed, Purpose.IN_GROUP)),
-            misaligned=users.draw_fraction(scenario.misalignment.share, n, generator(seed, Purpose.MISALIGNED)),
+            theta=users.draw(u.threshold, n, stream(Purpose.THRESHOLD)),
+            concern=np.clip(users.draw(u.concern, n, stream(Purpose.CONCERN)), 0.0, 1.0),
+            status=np.clip(users.draw(u.status_motive, n, stream(Purpose.STATUS_MOTIVE)), 0.0, 1.0),
+            in_group=users.draw_fraction(scenario.identity.share, n, stream(Purpose.IN_GROUP)),
+            misaligned=users.draw_fraction(scenario.misalignment.share, n, stream(Purpose.MISALIGNED)),
         )
         self._touched = np.zeros(n, dtype=bool)
         self._rules = decisions.Rules.of(scenario)

@@ -15,8 +15,14 @@ import numpy as np
 from model.scenario import Beta, Constant, Normal, Uniform, Values
 
 
-def draw(dist, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``n`` values from a scenario distribution, as float64."""
+def draw(dist, n: int, rng) -> np.ndarray:
+    """Draw ``n`` values from a scenario distribution, as float64.
+
+    ``rng`` is a ``numpy.random.Generator``, or a function that makes one;
+    it is called only if the distribution draws at all.
+    """
+    if isinstance(dist, (Uniform, Normal, Beta)) and callable(rng):
+        rng = rng()
     if isinstance(dist, Constant):
         return np.full(n, dist.value, dtype=np.float64)
     if isinstance(dist, Uniform):
@@ -37,5 +43,8 @@ def draw_fraction(fraction: float, n: int, rng: np.random.Generator) -> np.ndarr
 
     Each user's uniform is compared with ``fraction``, so raising the
     fraction only adds holders (the holders at a lower fraction keep it).
+    ``rng`` is a generator or a function that makes one (not called for 0).
     """
-    return rng.random(n) < fraction
+    if fraction <= 0:
+        return np.zeros(n, dtype=bool)
+    return (rng() if callable(rng) else rng).random(n) < fraction
