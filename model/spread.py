@@ -1,6 +1,7 @@
 """Posts travel to followers, and users count what their followees did.
 
-Every user has one byte of state bits (``Population.bits``): what it is
+Every user has one byte of state bits (``Population.bits``, one bit per
+:class:`~model.state.Flag`): what it is
 (acted, a token supporter, a sharer, an engaged in-group member) and what it
 posted in the last step (an aligned or a distorted share, a like, an action).
 Each step:
