@@ -131,14 +131,16 @@ def forest(recruiter: np.ndarray, first_step: np.ndarray) -> Forest:
     and one pass back gives subtree sizes; all in linear time.
     """
     order = _by_step(first_step)
-    generation, recruits, root, subtree, size, depth = _walk(recruiter, order, len(recruiter))
+    generation, recruits, root, size, depth, wiener = _walk(recruiter, order, len(recruiter))
     roots = order[recruiter[order] < 0]
     roots.sort()
-    tree_size, tree_depth = size[roots], depth[roots]
+    tree_size, tree_depth = size[roots].astype(np.int64), depth[roots].astype(np.int64)
     if len(roots) == 0:
         return Forest(generation, recruits, root, roots, tree_size, tree_depth, -1, 0.0)
     largest = int(roots[np.argmax(tree_size)])
-    virality = _virality(recruiter, order, subtree, root, largest)
+    n = float(size[largest])
+    # Mean pairwise distance: each edge lies on s (n - s) paths, s the subtree below it.
+    virality = 2.0 * wiener[largest] / (n * (n - 1.0)) if n > 1 else 0.0
     return Forest(generation, recruits, root, roots, tree_size, tree_depth, largest, virality)
 
 
@@ -165,12 +167,17 @@ def _by_step(first_step):
 
 @numba.njit(cache=True)
 def _walk(recruiter, order, n):
+    """Forward in engagement order: generations, roots, tree sizes and depths; back: subtree sizes.
+
+    Going back, a user's subtree is complete when it is reached (its
+    recruits engaged later), so its edge's share of the tree's Wiener index,
+    s (n - s), is added then.
+    """
     generation = np.full(n, -1, dtype=np.int32)
     recruits = np.zeros(n, dtype=np.int32)
-    root = np.full(n, -1, dtype=np.int64)
-    subtree = np.zeros(n, dtype=np.int64)
-    size = np.zeros(n, dtype=np.int64)   # per root: users in its tree
-    depth = np.zeros(n, dtype=np.int64)  # per root: deepest generation
+    root = np.full(n, -1, dtype=np.int32)
+    size = np.zeros(n, dtype=np.int32)    # per root: users in its tree
+    depth = np.zeros(n, dtype=np.int32)   # per root: deepest generation
     for i in order:
         parent = recruiter[i]
         if parent < 0:
@@ -182,23 +189,14 @@ def _walk(recruiter, order, n):
             recruits[parent] += 1
         size[root[i]] += 1
         depth[root[i]] = max(depth[root[i]], generation[i])
+    subtree = np.zeros(n, dtype=np.int32)
+    wiener = np.zeros(n, dtype=np.float64)  # per root
     for k in range(len(order) - 1, -1, -1):
         i = order[k]
         subtree[i] += 1
-        if recruiter[i] >= 0:
-            subtree[recruiter[i]] += subtree[i]
-    return generation, recruits, root, subtree, size, depth
-
-
-@numba.njit(cache=True)
-def _virality(recruiter, order, subtree, root, tree):
-    """Mean pairwise distance in one tree: each edge lies on s (n - s) paths (s: the subtree below it)."""
-    n = subtree[tree]
-    if n < 2:
-        return 0.0
-    wiener = 0.0
-    for i in order:
-        if root[i] == tree and recruiter[i] >= 0:
-            s = subtree[i]
-            wiener += s * (n - s)
-    return 2.0 * wiener / (n * (n - 1.0))
+        parent = recruiter[i]
+        if parent >= 0:
+            subtree[parent] += subtree[i]
+            s = float(subtree[i])
+            wiener[root[i]] += s * (size[root[i]] - s)
+    return generation, recruits, root, size, depth, wiener
