@@ -35,60 +35,75 @@ _ANY_POST = _ALIGNED | _DISTORTED | _LIKE | _ACT
 
 
 @numba.njit(cache=True, inline="always")
-def _weight(b, r, aligned_kinds, distorted_kinds):
-    """Chance that the posts in state byte ``b`` reached the feed, over the kinds considered."""
+def _weight(b, r, kinds, by_reach):
+    """How much the posts of kinds ``kinds`` in state byte ``b`` count: their chance of reaching the feed, or 1."""
+    posted = b & kinds
+    if not posted:
+        return 0.0
+    if not by_reach:
+        return 1.0
     w = 0.0
-    if aligned_kinds:
-        if b & _ALIGNED:
-            w += r.p_share
-        if b & _LIKE:
-            w += r.p_like
-        if b & _ACT:
-            w += r.p_act
-    if distorted_kinds and b & _DISTORTED:
+    if posted & _ALIGNED:
         w += r.p_share
+    if posted & _DISTORTED:
+        w += r.p_share
+    if posted & _LIKE:
+        w += r.p_like
+    if posted & _ACT:
+        w += r.p_act
     return w
 
 
 @numba.njit(cache=True, parallel=True)
-def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step):
+def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step, threshold_act):
     """Set ``pop.recruiter`` for ``users``, who first engaged at ``step``.
 
     Must run before last step's posts are cleared from ``pop.bits``. The
     framing the user saw this step is recomputed from its exposure uniform
     (:func:`model.feed.what_was_seen`): its own framing points to aligned
-    shares, likes and actions; a distorted framing alone to distorted shares;
-    a user who engaged without seeing the campaign this step (the threshold
-    rule) to any post. Each candidate followee counts with the chance its
-    posts reached the feed (``r`` is :class:`model.feed.Reach`); if all those
-    chances are 0, every posting followee counts the same. Users are
-    independent, so they are attributed in parallel.
+    shares, likes and actions; a distorted framing alone to distorted shares.
+    Each candidate followee counts with the chance its posts reached the feed
+    (``r`` is :class:`model.feed.Reach`). Under the threshold rule acting
+    follows the followees who acted, so a user who acts by it
+    (``threshold_act``, aligned with ``users``) or engaged without seeing the
+    campaign this step is credited to a followee who acted at the step
+    before, all alike; failing that, to any post. If all the chances are 0,
+    every candidate counts the same. Users are independent, so they are
+    attributed in parallel.
     """
     # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
     social, bits, recruiter = pop.social, pop.bits, pop.recruiter
     for q in numba.prange(len(users)):
         i = users[q]
         seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step))
-        aligned_kinds = own or not seen
-        distorted_kinds = not own
+        by_reach = True
+        if own and not threshold_act[q]:
+            kinds = _ALIGNED | _LIKE | _ACT
+        elif seen and not threshold_act[q]:
+            kinds = _DISTORTED
+        else:
+            kinds = _ANY_POST
+            for e in range(followee_indptr[i], followee_indptr[i + 1]):
+                if bits[followees[e]] & _ACT:
+                    kinds = _ACT
+                    by_reach = False
+                    break
         total = 0.0
-        posters = 0
+        candidates = 0
         for e in range(followee_indptr[i], followee_indptr[i + 1]):
             b = bits[followees[e]]
-            if b & _ANY_POST:
-                posters += 1
-                total += _weight(b, r, aligned_kinds, distorted_kinds)
+            if b & kinds:
+                candidates += 1
+                total += _weight(b, r, kinds, by_reach)
         chosen = -1
-        if posters > 0:
+        if candidates > 0:
             u = uniform(key, i, step)
-            target = u * total if total > 0 else u * posters
+            even = total <= 0
+            target = u * candidates if even else u * total
             acc = 0.0
             for e in range(followee_indptr[i], followee_indptr[i + 1]):
                 j = followees[e]
-                b = bits[j]
-                if not b & _ANY_POST:
-                    continue
-                w = _weight(b, r, aligned_kinds, distorted_kinds) if total > 0 else 1.0
+                w = _weight(bits[j], r, kinds, by_reach and not even)
                 if w <= 0:
                     continue
                 chosen = j

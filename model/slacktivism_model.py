@@ -181,10 +181,12 @@ class SlacktivismModel(mesa.Model):
         new_share = share & ~pop.shared[users]
         changed = new_like | new_share | act
         idx = users[changed]
-        first = idx[~(pop.liked[idx] | pop.shared[idx])]  # none has acted: this is their first engagement
+        is_first = ~(pop.liked[idx] | pop.shared[idx])  # none has acted: this is their first engagement
+        first = idx[is_first]
         if len(first):
+            by_threshold = act[changed][is_first] & (not self._rules.logit)
             recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, reach,
-                                  self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t)
+                                  self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t, by_threshold)
         clear_posts(pop.bits, self._changed)  # last step's posts have been seen and attributed
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
         unprompted = idx[act[changed] & ~pop.aware[idx]]

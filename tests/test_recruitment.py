@@ -100,7 +100,7 @@ def test_attribution_follows_each_posts_chance_of_reaching_the_feed():
     p = (0.5, 0.1, 0.2)
     reach = feed.Reach(*p, *(feed.log_miss(q) for q in p))
     recruitment.attribute(followers, g.followee_indptr, g.followees, pop, reach, stream_key(3, Purpose.EXPOSURE),
-                          stream_key(3, Purpose.ATTRIBUTION), 4)
+                          stream_key(3, Purpose.ATTRIBUTION), 4, np.zeros(len(followers), bool))
     share_of_sharer = np.mean(pop.recruiter[followers] == 0)
     m = len(followers)
     assert set(np.unique(pop.recruiter[followers])) == {0, 1}
@@ -126,7 +126,7 @@ def test_a_misled_user_is_credited_to_a_distorting_sharer():
     saw = np.zeros(len(followers), bool)
     feed.expose(followers, pop, reach, key, 4, saw)
     recruitment.attribute(followers, g.followee_indptr, g.followees, pop, reach, key,
-                          stream_key(5, Purpose.ATTRIBUTION), 4)
+                          stream_key(5, Purpose.ATTRIBUTION), 4, np.zeros(len(followers), bool))
     misled = followers[saw & ~pop.aligned[followers]]
     own = followers[pop.aligned[followers]]
     assert len(misled) > 100 and (pop.recruiter[misled] == 1).all()
@@ -227,3 +227,28 @@ def test_generations_grow_with_steps_on_a_real_campaign():
     first = t[["step_liked", "step_shared", "step_acted"]].where(lambda x: x >= 0).min(axis=1)
     by_generation = first[t.generation >= 0].groupby(t.generation[t.generation >= 0]).mean()
     assert all(a < b for a, b in itertools.pairwise(by_generation.to_numpy())), by_generation.to_dict()
+
+
+@pytest.mark.parametrize("file", ["granovetter.yaml", "watts_cascade.yaml"])
+@pytest.mark.parametrize("tokens", ["allowed", "priced out"])
+def test_threshold_actions_are_credited_to_a_followee_who_acted_the_step_before(file, tokens):
+    """Under the threshold rule acting follows the followees who acted, so an action's credit goes to one of them.
+
+    With token support priced out every engagement is an action, and
+    Granovetter's riot (one new actor per step) becomes one chain of 100.
+    """
+    overrides = {"decision.cost_like": 10.0, "decision.cost_share": 10.0} if tokens == "priced out" else {}
+    model = SlacktivismModel(load_scenario(SCENARIOS / file, overrides), rng=0)
+    model.run()
+    t = model.user_table()
+    first = t[["step_liked", "step_shared", "step_acted"]].where(lambda x: x >= 0).min(axis=1)
+    actors = t[(t.step_acted >= 0) & (t.step_acted == first) & (t.recruiter >= 0)]
+    assert len(actors) > 0
+    boss_acted = t.step_acted.to_numpy()[actors.recruiter.to_numpy()]
+    assert (boss_acted == actors.step_acted.to_numpy() - 1).all()
+    if tokens == "priced out":
+        # Everyone who acted after step 0 has a recruiter, except instigators (threshold <= 0).
+        uncredited = set(t.user[(t.step_acted > 0) & (t.recruiter < 0)])
+        assert uncredited == set(t.user[(t.step_acted > 0) & (t.threshold <= 0)])
+        if file == "granovetter.yaml":
+            assert t.generation.max() == 99 and t.recruits.max() == 1
