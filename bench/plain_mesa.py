@@ -13,12 +13,10 @@ import numpy as np
 from mesa.discrete_space import FixedAgent, Network
 
 
-class PlainUser(FixedAgent):
-    """One user: acts once the fraction of neighbours who acted reaches its threshold."""
+class ThresholdUser:
+    """What both baselines' users share: a threshold, the acted flag, and the synchronous update."""
 
-    def __init__(self, model, cell, theta):
-        super().__init__(model)
-        self.cell = cell
+    def start(self, theta) -> None:
         self.theta = theta
         self.acted = False
         self.next_acted = False
@@ -28,17 +26,24 @@ class PlainUser(FixedAgent):
         if self.acted:
             self.next_acted = True
             return
-        neighbours = self.cell.connections.values()
-        degree = len(neighbours)
-        if degree == 0:
-            self.next_acted = False
-            return
-        acted = sum(1 for cell in neighbours for agent in cell.agents if agent.acted)
-        self.next_acted = acted / degree >= self.theta
+        states = self.neighbour_states()
+        self.next_acted = bool(states) and sum(states) / len(states) >= self.theta
 
     def commit(self):
         """Synchronous update: everyone decides on the old state, then all commit."""
         self.acted = self.next_acted
+
+
+class PlainUser(ThresholdUser, FixedAgent):
+    """One user on a ``discrete_space.Network`` cell: acts once the fraction of neighbours who acted reaches theta."""
+
+    def __init__(self, model, cell, theta):
+        super().__init__(model)
+        self.cell = cell
+        self.start(theta)
+
+    def neighbour_states(self) -> list[bool]:
+        return [agent.acted for cell in self.cell.connections.values() for agent in cell.agents]
 
 
 class SynchronousThreshold(mesa.Model):
@@ -66,27 +71,16 @@ class PlainThresholdModel(SynchronousThreshold):
             self.users[int(i)].acted = True
 
 
-class LeanUser(mesa.Agent):
+class LeanUser(ThresholdUser, mesa.Agent):
     """One user holding its neighbours' agents in a list: no grid, no cells."""
-
-    commit = PlainUser.commit
 
     def __init__(self, model, theta):
         super().__init__(model)
-        self.theta = theta
         self.neighbours: list[LeanUser] = []
-        self.acted = False
-        self.next_acted = False
+        self.start(theta)
 
-    def decide(self):
-        if self.acted:
-            self.next_acted = True
-            return
-        if not self.neighbours:
-            self.next_acted = False
-            return
-        acted = sum(1 for agent in self.neighbours if agent.acted)
-        self.next_acted = acted / len(self.neighbours) >= self.theta
+    def neighbour_states(self) -> list[bool]:
+        return [agent.acted for agent in self.neighbours]
 
 
 class LeanThresholdModel(SynchronousThreshold):
