@@ -35,10 +35,15 @@ _ACTED, _TOKEN, _SHARER, _IN_GROUP = int(Flag.ACTED), int(Flag.TOKEN), int(Flag.
 
 
 class Rules(NamedTuple):
-    """The scenario's decision parameters, as the kernels read them (numba compiles NamedTuples)."""
+    """The scenario's decision parameters, as the kernels read them (numba compiles NamedTuples).
+
+    Effects given in the scenario as odds ratios on acting are held here as
+    natural logs, so that 1 (off) is exactly 0.
+    """
 
     token_proof_weight: float
     proof_weight: float
+    proof_cap: float
     bandwagon: float
     cost_like: float
     cost_share: float
@@ -46,58 +51,94 @@ class Rules(NamedTuple):
     noise: float
     token_weight: float
     licensing: float
+    impression_scale: float
     consistency: float
     spillover: float
     penalty: float
+    framing_token: float
+    framing_act: float
+    share_boost: float
+    identity: bool
     likes_visible: bool
     actions_public: bool
     fraction: bool
     logit: bool
 
     @classmethod
-    def of(cls, scenario) -> Rules:
-        """The rules of a validated :class:`~model.scenario.Scenario`."""
-        d, p = scenario.decision, scenario.platform
+    def of(cls, scenario, impression_mean: float = 1.0) -> Rules:
+        """The rules of a validated :class:`~model.scenario.Scenario`.
+
+        Args:
+            impression_mean: the population's mean of ``status * (1 - concern)``
+                (:func:`impression`); licensing is scaled by each user's value
+                over this mean, so ``slacktivism.licensing`` is the odds ratio
+                of the average user.
+        """
+        d, p, c = scenario.decision, scenario.platform, scenario.campaign
+        framing = float(c.framing) - 0.5
+        log_framing = float(np.log(c.framing_odds))
+        connective = c.logic == "connective"
         return cls(
             token_proof_weight=float(d.token_proof_weight), proof_weight=float(d.proof_weight),
+            proof_cap=float(d.proof_cap),
             bandwagon=float(d.bandwagon), cost_like=float(d.cost_like), cost_share=float(d.cost_share),
             cost_act=float(d.cost_act), noise=float(d.noise), token_weight=float(d.token_weight),
-            licensing=float(scenario.slacktivism.licensing), consistency=float(scenario.slacktivism.consistency),
-            spillover=float(scenario.identity.spillover), penalty=float(scenario.misalignment.penalty),
+            licensing=float(np.log(scenario.slacktivism.licensing)),
+            impression_scale=1.0 / impression_mean if impression_mean > 0 else 0.0,
+            consistency=float(np.log(scenario.slacktivism.consistency)),
+            spillover=float(np.log(scenario.identity.spillover)),
+            penalty=float(np.log(scenario.misalignment.penalty)),
+            framing_token=-float(d.noise) * framing * log_framing, framing_act=framing * log_framing,
+            share_boost=float(d.noise) * float(np.log(c.connective_share_odds)) if connective else 0.0,
+            identity=not connective,
             likes_visible=bool(p.like_counts_visible), actions_public=bool(p.actions_public),
             fraction=scenario.users.threshold_kind == "fraction", logit=d.rule == "logit",
         )
 
 
-@numba.njit(cache=True, inline="always")
-def action_shift(liked, shared, in_group, in_group_followees, misled, r):
-    """How a user's past and position move its will to act (positive: more).
+def impression(status: np.ndarray, concern: np.ndarray) -> np.ndarray:
+    """How much a user's public token support satisfies its wish to be seen: ``status * (1 - concern)``.
 
-    * Consistency (foot in the door): any token support raises it by
-      ``slacktivism.consistency`` (Kristofferson et al. 2014, private
-      support; Lee & Hsieh 2013).
-    * Moral licensing: *public* token support lowers it by
-      ``slacktivism.licensing`` (Kristofferson et al. 2014, Study 1;
-      Schumann & Klein 2015). A share is public; a like is public only where
-      like counts are visible.
-    * Collective identity: token support given by an in-group member among an
-      identifiable in-group (an in-group followee engaged too) raises it by
-      ``identity.spillover`` (Schumann & Klein 2015 discuss the role of group
-      identity; the boost among an identifiable in-group is this model's
-      assumption). At 0 an in-group member is like anyone else.
-    * Misalignment: users reached only through distorted shares, or who
-      distort the message themselves, lose ``misalignment.penalty`` (the seed
-      essay).
+    Kristofferson, White & Peloza (2014): public token support licenses
+    less help later because it meets the impression-management motive, and
+    it does so less where the cause matches the person's values.
     """
-    shift = 0.0
-    if liked or shared:
-        shift += r.consistency
-        if shared or (liked and r.likes_visible):
-            shift -= r.licensing
-        if in_group and in_group_followees > 0:
-            shift += r.spillover
+    return status * (1.0 - concern)
+
+
+@numba.njit(cache=True, inline="always")
+def action_shift(asked, liked, shared, status, concern, in_group, in_group_followees, misled, r):
+    """How a user's past and position move its log-odds of acting (positive: more).
+
+    * At a later ask (``asked``: the campaign asks its token supporters again,
+      ``campaign.asks``), as in the sequential-request paradigms (Freedman &
+      Fraser 1966; Kristofferson et al. 2014):
+
+      - moral licensing: *public* token support (a share, or a like where
+        like counts are visible) lowers the odds by ``slacktivism.licensing``
+        to the power ``status * (1 - concern) / mean``: impression management
+        satisfied, less so for those who hold the cause's values;
+      - consistency (foot in the door): *private* token support (a like with
+        hidden counts) raises the odds by ``slacktivism.consistency``.
+    * Collective identity: an in-group member's token support, with an
+      in-group followee engaged too, raises the odds by ``identity.spillover``
+      (this model's assumption; not under connective logic).
+    * Misalignment: a user reached only through distorted framing has its
+      odds multiplied by ``misalignment.penalty`` (the seed essay).
+    * Framing: the campaign's message moves the odds by
+      ``framing_odds ** (framing - 0.5)``.
+    """
+    shift = r.framing_act
+    token = liked or shared
+    if asked and token:
+        if shared or r.likes_visible:
+            shift += r.licensing * status * (1.0 - concern) * r.impression_scale
+        else:
+            shift += r.consistency
+    if token and in_group and in_group_followees > 0 and r.identity:
+        shift += r.spillover
     if misled:
-        shift -= r.penalty
+        shift += r.penalty
     return shift
 
 
@@ -124,19 +165,25 @@ def social_proof(acted_followees, token_followees, n_followees, r):
 
 
 @numba.njit(cache=True, inline="always")
-def option_values(concern, status, theta, proof_act, proof_token, shift, popularity, r):
+def option_values(concern, status, theta, proof_act, proof_token, shift, shown_likes, r):
     """Utilities of liking, sharing and acting, each against ignoring it.
 
     Liking pays off for the status-minded only when like counts are visible
-    (hidden like counts remove the incentive to be seen liking), and a
-    visible, large like count pulls towards liking (``decision.bandwagon``;
-    ``popularity`` is the like count, log-scaled to [0, 1]). Acting is
-    weighed by how far social proof exceeds the threshold.
+    (hidden like counts remove the incentive to be seen liking), and the
+    likes a user's own feed shows pull towards liking (``decision.bandwagon``;
+    ``shown_likes`` is the followees who liked or shared, log-scaled to
+    [0, 1] by the number of followees): a local, bounded bandwagon. Acting is
+    weighed by how far social proof (saturating at ``decision.proof_cap``)
+    exceeds the threshold, and moved by the
+    log-odds ``shift`` (:func:`action_shift`), scaled by the noise so that it
+    is exactly a log odds ratio under the logit rule. The framing moves liking
+    and sharing the other way, and connective logic makes sharing easier.
     """
-    base = concern + r.token_proof_weight * proof_token
-    like = base + (status + r.bandwagon * popularity) * r.likes_visible - r.cost_like
-    share = base + status - r.cost_share
-    act = concern + status * r.actions_public + r.proof_weight * (proof_act - theta) - r.cost_act + shift
+    base = concern + r.token_proof_weight * proof_token + r.framing_token
+    like = base + (status + r.bandwagon * shown_likes) * r.likes_visible - r.cost_like
+    share = base + status - r.cost_share + r.share_boost
+    proof = min(proof_act, r.proof_cap)
+    act = concern + status * r.actions_public + r.proof_weight * (proof - theta) - r.cost_act + r.noise * shift
     return like, share, act
 
 
@@ -147,7 +194,7 @@ def logistic(x):
 
 
 @numba.njit(cache=True, inline="always")
-def logit_decisions(v_like, v_share, v_act, noise, u):
+def logit_decisions(v_like, v_share, v_act, noise, u, in_feed):
     """Three independent binary logits read from one uniform ``u``.
 
     Following the participation funnel (Klandermans & Oegema 1987), acting is
@@ -155,14 +202,18 @@ def logit_decisions(v_like, v_share, v_act, noise, u):
     against ignoring it: ``P = 1 / (1 + exp(-V / noise))``. So making one
     option less rewarding lowers that option without pushing users into the
     others, as a single multinomial logit would through its IIA property.
-    A user who acts posts the action and nothing else that step. The three
-    decisions read ``u`` in turn: act iff ``u < P_act``; the rest of ``u``,
-    rescaled to [0, 1), decides liking, and its rest sharing (a uniform
-    conditioned on an interval is uniform on it).
+    A user who acts posts the action and nothing else that step (unless the
+    campaign bundles a share with it). The three decisions read ``u`` in
+    turn: act iff ``u < P_act``; the rest of ``u``, rescaled to [0, 1),
+    decides liking, and its rest sharing (a uniform conditioned on an
+    interval is uniform on it). A user asked by a reminder, with no post in
+    its feed (``in_feed`` false), decides only whether to act.
     """
     p = logistic(v_act / noise)
     if u < p:
         return False, False, True
+    if not in_feed:
+        return False, False, False
     u = (u - p) / (1.0 - p)
     p = logistic(v_like / noise)
     like = u < p
@@ -175,26 +226,26 @@ def logit_decisions(v_like, v_share, v_act, noise, u):
 def threshold_act(theta, proof_act, shift):
     """The threshold rule: act iff proof >= effective threshold.
 
-    The effective threshold is ``theta * max(0, 1 - shift)`` for theta > 0,
-    so licensing raises it and consistency lowers it, in the threshold's own
-    units; theta <= 0 (an instigator) stays. With no shift and token weight 0
-    this is exactly Granovetter's (1978) and Watts's (2002) rule.
+    The effective threshold is ``theta * exp(-shift)`` for theta > 0: an
+    odds ratio ``OR`` on acting divides the threshold by ``OR``; theta <= 0
+    (an instigator) stays. With no shift and token weight 0 this is exactly
+    Granovetter's (1978) and Watts's (2002) rule.
     """
     if theta > 0:
-        return proof_act >= theta * max(0.0, 1.0 - shift)
+        return proof_act >= theta * np.exp(-shift)
     return proof_act >= theta
 
 
 @numba.njit(cache=True, parallel=True)
-def choose(users, in_feed, pop, n_followees, popularity, r, key, step, like, share, act):
+def choose(users, in_feed, asked, pop, n_followees, r, key, step, like, share, act):
     """Every choosing user's choice, written to ``like``, ``share``, ``act`` (aligned with ``users``).
 
     Args:
         users: the users who choose (none has acted).
         in_feed: whether each saw the campaign this step; token support needs it.
+        asked: whether a reminder from the campaign reached each this step.
         pop: the :class:`~model.state.Population`, with its followee counts.
         n_followees: accounts each user follows.
-        popularity: the campaign's like count, log-scaled to [0, 1].
         r: the :class:`Rules`.
         key, step: the logit rule reads user ``i``'s uniform
             ``uniform(key, i, step)`` (``model.randomness``), so a user's
@@ -203,17 +254,20 @@ def choose(users, in_feed, pop, n_followees, popularity, r, key, step, like, sha
     token_column = _TOKEN if r.likes_visible else _SHARER  # hidden likes are no social proof
     # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
     theta, concern, status, social = pop.theta, pop.concern, pop.status, pop.social
-    liked, shared, in_group, misaligned, aware, aligned = (pop.liked, pop.shared, pop.in_group, pop.misaligned,
-                                                           pop.aware, pop.aligned)
+    liked, shared, in_group, aware, aligned = pop.liked, pop.shared, pop.in_group, pop.aware, pop.aligned
     for q in numba.prange(len(users)):
         i = users[q]
-        misled = (aware[i] and not aligned[i]) or misaligned[i]
-        shift = action_shift(liked[i], shared[i], in_group[i], social[i, _IN_GROUP], misled, r)
+        misled = aware[i] and not aligned[i]
+        shift = action_shift(asked[q], liked[i], shared[i], status[i], concern[i], in_group[i],
+                             social[i, _IN_GROUP], misled, r)
+        n_token = social[i, _TOKEN]
         proof_act, proof_token = social_proof(social[i, _ACTED], social[i, token_column], n_followees[i], r)
+        shown_likes = np.log1p(n_token) / np.log1p(n_followees[i]) if n_token > 0 else 0.0
         v_like, v_share, v_act = option_values(concern[i], status[i], theta[i], proof_act, proof_token, shift,
-                                               popularity, r)
+                                               shown_likes, r)
         if r.logit:
-            like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r.noise, uniform(key, i, step))
+            like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r.noise, uniform(key, i, step),
+                                                        in_feed[q])
         else:
             act[q] = threshold_act(theta[i], proof_act, shift)
             like[q] = in_feed[q] and not act[q] and v_like > 0

@@ -41,6 +41,10 @@ class Purpose(IntEnum):
     EXPOSURE = 8
     CHOICE = 9
     ATTRIBUTION = 10
+    ASK = 11
+    BUNDLE = 12
+    DRIFT = 13
+    HOMOPHILY = 14
 
 
 def generator(seed: int, purpose: Purpose) -> np.random.Generator:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from typing import Annotated, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
@@ -150,11 +151,11 @@ class Users(Frozen):
     """Heterogeneous user attributes, each drawn from a distribution."""
 
     threshold: Distribution = Field(
-        default_factory=lambda: Normal(dist="normal", mean=0.25, sd=0.1),
-        description="action threshold theta_i (Granovetter 1978)",
+        default_factory=lambda: Normal(dist="normal", mean=2.0, sd=0.5),
+        description="action threshold theta_i (Granovetter 1978): followees who acted, or their fraction",
     )
     threshold_kind: Literal["fraction", "count"] = Field(
-        "fraction",
+        "count",
         description="theta compares with the fraction (Watts) or number (Granovetter) of followees who acted",
     )
     concern: Distribution = Field(
@@ -177,37 +178,66 @@ class Decision(Frozen):
         0.0, ge=0, le=1, description="how much a followee's like or share counts as participation"
     )
     noise: float = Field(0.25, gt=0, le=10, description="logit: temperature of the choice")
-    cost_like: float = Field(1.0, ge=0, le=10, description="cost of liking")
-    cost_share: float = Field(1.0, ge=0, le=10, description="cost of sharing")
-    cost_act: float = Field(1.5, ge=0, le=10, description="cost of real action")
+    cost_like: float = Field(1.8, ge=0, le=10, description="cost of liking")
+    cost_share: float = Field(2.0, ge=0, le=10, description="cost of sharing")
+    cost_act: float = Field(2.5, ge=0, le=10, description="cost of real action")
     proof_weight: float = Field(
-        1.5, ge=0, le=20, description="weight of social proof (followees who acted) in acting"
+        0.25, ge=0, le=20,
+        description="weight of social proof (followees who acted) in acting; 0.25 at noise 0.25 multiplies "
+                    "the odds by e per acting followee (complex contagion; Centola 2010)",
+    )
+    proof_cap: float = Field(
+        4.0, ge=0, le=1e9,
+        description="logit: social proof towards acting saturates here (in the threshold's units)",
     )
     token_proof_weight: float = Field(
         0.5, ge=0, le=20, description="weight of social proof (followees who engaged) in liking and sharing"
     )
     bandwagon: float = Field(
-        0.5, ge=0, le=5, description="pull of a visible, large like count towards liking"
+        0.5, ge=0, le=5,
+        description="pull towards liking of the likes a user's feed shows (followees who liked or shared)",
     )
+
+
+#: Cohen's d to a log odds ratio through the logistic link: ln OR = d * pi / sqrt(3) (Chinn 2000).
+D_TO_LOG_ODDS = math.pi / math.sqrt(3.0)
+#: Moral licensing, d = 0.31 (Blanken, van de Ven & Zeelenberg 2015): odds ratio exp(-0.31 * pi / sqrt 3).
+LICENSING_OR = round(math.exp(-0.31 * D_TO_LOG_ODDS), 2)
+#: Foot in the door, r = 0.14, the middle of 0.11-0.17 (Dillard, Hunter & Burgoon 1984):
+#: d = 2r / sqrt(1 - r^2) = 0.28, odds ratio exp(0.28 * pi / sqrt 3).
+CONSISTENCY_OR = round(math.exp(2 * 0.14 / math.sqrt(1 - 0.14**2) * D_TO_LOG_ODDS), 2)
 
 
 class Slacktivism(Frozen):
-    """Token support feeding back on action (Kristofferson et al. 2014; Schumann & Klein 2015)."""
+    """Token support feeding back on action at a later ask (Kristofferson, White & Peloza 2014).
+
+    Both are odds ratios on acting, applied when the campaign asks again
+    (``campaign.asks``); 1 is off. Defaults are the meta-analytic effects
+    converted with the logistic link (Chinn 2000).
+    """
 
     licensing: float = Field(
-        0.0, ge=0, le=1, description="public token support lowers later action (moral licensing)"
+        LICENSING_OR, ge=0.05, le=1,
+        description="odds ratio on acting at a later ask after public token support, for the average "
+                    "user (more for the status-minded, less for the concerned); 1 = off",
     )
     consistency: float = Field(
-        0.0, ge=0, le=1, description="token support raises later action (foot in the door)"
+        CONSISTENCY_OR, ge=1, le=20,
+        description="odds ratio on acting at a later ask after private token support (foot in the door); 1 = off",
     )
 
 
 class Identity(Frozen):
-    """Collective identity: token action among an in-group spills over (Schumann & Klein 2015)."""
+    """Collective identity: an in-group, clustered or not, whose token support spills over (model assumption)."""
 
     share: float = Field(0.0, ge=0, le=1, description="fraction of users in the identifiable in-group")
     spillover: float = Field(
-        0.5, ge=0, le=1, description="boost to action after token support taken among the in-group"
+        2.0, ge=1, le=20,
+        description="odds ratio on acting for an in-group token supporter whose in-group followees engaged; 1 = off",
+    )
+    homophily: float = Field(
+        0.0, ge=0, le=1,
+        description="share of in-group members recruited from members' network neighbours (0 = random)",
     )
 
 
@@ -216,7 +246,12 @@ class Misalignment(Frozen):
 
     share: float = Field(0.0, ge=0, le=1, description="fraction of users whose shares distort the framing")
     penalty: float = Field(
-        0.5, ge=0, le=1, description="drop in the will to act of users reached only through distorted shares"
+        0.5, ge=0.01, le=1,
+        description="odds ratio on acting for users reached only through distorted framing; 1 = off",
+    )
+    status_weight: float = Field(
+        0.0, ge=0, le=10,
+        description="a user's chance of distorting scales with (status motive / mean)^weight; 0 = off",
     )
 
 
@@ -251,22 +286,58 @@ class Platform(Frozen):
 #: public. Instagram: resharing is weak (stories), friends' likes are not in the
 #: feed. Facebook: engagement-ranked feed that shows friends' likes.
 PLATFORM_PRESETS: dict[str, dict] = {
-    "twitter": dict(feed="engagement", share_reach=0.6, like_reach=0.1, action_reach=0.2,
+    "twitter": dict(feed="engagement", share_reach=0.3, like_reach=0.05, action_reach=0.2,
                     show_friend_likes=True, like_counts_visible=True, engagement_boost=1.0),
     "instagram": dict(feed="engagement", share_reach=0.2, like_reach=0.05, action_reach=0.15,
                       show_friend_likes=False, like_counts_visible=True, engagement_boost=1.0),
-    "facebook": dict(feed="engagement", share_reach=0.4, like_reach=0.15, action_reach=0.25,
+    "facebook": dict(feed="engagement", share_reach=0.25, like_reach=0.1, action_reach=0.25,
                      show_friend_likes=True, like_counts_visible=True, engagement_boost=1.0),
 }
 
 
 class Campaign(Frozen):
-    """The campaign's goal and how fast its novelty fades."""
+    """The organiser's design (framing, asks, logic), its goal, and how fast novelty fades."""
 
     goal_actions: int = Field(100, ge=0, description="number of real actions the campaign needs")
     attention_decay: float = Field(
-        0.2, ge=0, le=1, description="per-step fall in the chance a post is seen (novelty fades)"
+        0.1, ge=0, le=1, description="per-step fall in the chance a post is seen (novelty fades)"
     )
+    asks: tuple[StrictInt, ...] = Field(
+        (), strict=False,
+        description="steps at which the campaign asks its token supporters again to act (reminders)",
+    )
+    ask_reach: float = Field(1.0, ge=0, le=1, description="chance a reminder reaches a token supporter")
+    bundle: float = Field(
+        0.0, ge=0, le=1, description="chance an actor also shares the call ('I did it, now you')"
+    )
+    framing: float = Field(
+        0.5, ge=0, le=1,
+        description="the message: 0 = pure appeal (easy to like and share), 1 = pure call to act; 0.5 = off",
+    )
+    framing_odds: float = Field(
+        4.0, ge=1, le=100,
+        description="odds ratio on acting (and its inverse on liking and sharing) from framing 0 to 1",
+    )
+    logic: Literal["individual", "collective", "connective"] = Field(
+        "individual", description="collective: brokered event with a minimum; connective: personal frames"
+    )
+    event_min: int = Field(
+        0, ge=0, description="collective: commitments needed for the event to take place"
+    )
+    connective_share_odds: float = Field(
+        2.0, ge=1, le=20, description="connective: odds ratio on sharing a personal action frame"
+    )
+    connective_drift: float = Field(
+        0.2, ge=0, le=1, description="connective: chance a share drifts from the campaign's framing"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Campaign:
+        if any(step < 1 for step in self.asks):
+            raise ValueError("campaign.asks are steps >= 1 (the campaign's first call is step 0)")
+        if self.event_min > 0 and self.logic != "collective":
+            raise ValueError(f"campaign.event_min needs campaign.logic collective (got {self.logic})")
+        return self
 
 
 class Scenario(Frozen):
@@ -300,6 +371,10 @@ class Scenario(Frozen):
                 raise ValueError(
                     f"users.{key} has {len(dist.values)} values for {n} users (needs one per user)"
                 )
+        if self.campaign.event_min > n:
+            raise ValueError(
+                f"campaign.event_min is {self.campaign.event_min} but there are only {n} users"
+            )
         if self.seeding.strategy == "explicit" and max(self.seeding.users) >= n:
             raise ValueError(
                 f"seeding.users names user {max(self.seeding.users)} but users are 0..{n - 1}"

@@ -221,7 +221,7 @@ def first_error(exc: ValidationError, source: str, lines: Mapping[str, int]) -> 
     elif kind == "literal_error":
         allowed = message.removeprefix("Input should be ")
         problem = f"not an allowed value (got {_show(got)}; allowed {allowed})"
-    elif not key and (m := _KEY_IN_MESSAGE.search(message)):
+    elif (m := _KEY_IN_MESSAGE.search(message)) and (not key or m.group(1).startswith(key + ".")):
         key = m.group(1)
         problem = message
     elif kind == "value_error":

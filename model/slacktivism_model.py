@@ -32,7 +32,7 @@ import numpy as np
 from model import decisions, feed, metrics, recruitment, users
 from model.agents import UserAgent
 from model.network import FollowerGraph, generate
-from model.randomness import Purpose, generator, seed_from, stream_key
+from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
 from model.state import Population
@@ -64,7 +64,8 @@ class SlacktivismModel(mesa.Model):
         super().__init__(rng=seed)
         self.spec = scenario
         self.seed = seed
-        self._keys = {p: stream_key(seed, p) for p in (Purpose.EXPOSURE, Purpose.CHOICE, Purpose.ATTRIBUTION)}
+        self._keys = {p: stream_key(seed, p) for p in (Purpose.EXPOSURE, Purpose.CHOICE, Purpose.ATTRIBUTION,
+                                                       Purpose.ASK, Purpose.BUNDLE, Purpose.DRIFT)}
         self.graph = graph if graph is not None else self._build_graph()
         n = self.n_users = self.graph.n_users
         net = scenario.network
@@ -77,15 +78,22 @@ class SlacktivismModel(mesa.Model):
         def stream(purpose):  # made only when an attribute draws at all
             return partial(generator, seed, purpose)
 
+        concern = np.clip(users.draw(u.concern, n, stream(Purpose.CONCERN)), 0.0, 1.0)
+        status = np.clip(users.draw(u.status_motive, n, stream(Purpose.STATUS_MOTIVE)), 0.0, 1.0)
+        ident, mis = scenario.identity, scenario.misalignment
         self.pop = Population.start(
             theta=users.draw(u.threshold, n, stream(Purpose.THRESHOLD)),
-            concern=np.clip(users.draw(u.concern, n, stream(Purpose.CONCERN)), 0.0, 1.0),
-            status=np.clip(users.draw(u.status_motive, n, stream(Purpose.STATUS_MOTIVE)), 0.0, 1.0),
-            in_group=users.draw_fraction(scenario.identity.share, n, stream(Purpose.IN_GROUP)),
-            misaligned=users.draw_fraction(scenario.misalignment.share, n, stream(Purpose.MISALIGNED)),
+            concern=concern,
+            status=status,
+            in_group=users.clustered_group(users.draw_fraction(ident.share, n, stream(Purpose.IN_GROUP)),
+                                           ident.homophily, self.graph.followee_indptr, self.graph.followees,
+                                           stream_key(seed, Purpose.HOMOPHILY)),
+            misaligned=users.draw_weighted_fraction(mis.share, status, mis.status_weight,
+                                                    stream(Purpose.MISALIGNED)),
         )
         self._touched = np.zeros(n, dtype=bool)
-        self._rules = decisions.Rules.of(scenario)
+        self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()))
+        self._asks = frozenset(scenario.campaign.asks)
         self._forest: tuple[int, recruitment.Forest] | None = None
         self._scratch = np.zeros(n, dtype=bool)
         self._changed = np.empty(0, dtype=np.int64)
@@ -151,7 +159,7 @@ class SlacktivismModel(mesa.Model):
         pop = self.pop
         pop.misaligned[seeds] = False
         none = np.zeros(len(seeds), dtype=bool)
-        self._apply(seeds, none, ~none, ~none)
+        post(self.graph, seeds, none, ~none, ~none, none, self.steps, pop, self._touched)
         pop.aware[seeds] = pop.aligned[seeds] = True
         pop.step_aware[seeds] = 0
         self._changed = seeds
@@ -167,6 +175,9 @@ class SlacktivismModel(mesa.Model):
         touched = np.flatnonzero(self._touched)
         self._touched[touched] = False
         examined = self._examined(touched)
+        asked = self._asked(t)
+        if len(asked):
+            examined = np.union1d(examined, asked)
         count_followees(self.graph, pop.bits, examined, out=pop.social)
         reach = self._reach(t)
         exposed = touched[~pop.acted[touched]]
@@ -175,7 +186,10 @@ class SlacktivismModel(mesa.Model):
         seen = self._expose(t, exposed, reach)
         newly_aware = int(np.count_nonzero(pop.aware[exposed]) - aware_before)
         newly_misled = int(np.count_nonzero(pop.aware[exposed] & ~pop.aligned[exposed]) - misled_before)
-        users, (like, share, act) = self._choose(examined, seen, t)
+        users, (like, share, act) = self._choose(examined, seen, asked, t)
+        bundle = self.spec.campaign.bundle
+        if bundle > 0:
+            share |= act & (uniforms(self._keys[Purpose.BUNDLE], users, t) < bundle)
 
         new_like = like & ~pop.liked[users]
         new_share = share & ~pop.shared[users]
@@ -206,7 +220,8 @@ class SlacktivismModel(mesa.Model):
         c["engaged"] += len(first)
         c["slacktivism_gap"] = c["engaged"] - c["acted"]
         self._record()
-        if self._progress() == before or t >= self.spec.steps:
+        ask_pending = any(a > t for a in self._asks)
+        if (self._progress() == before and not ask_pending) or t >= self.spec.steps:
             self.running = False
 
     def _progress(self) -> tuple:
@@ -233,6 +248,22 @@ class SlacktivismModel(mesa.Model):
             examined = touched
         return examined[~self.pop.acted[examined]]
 
+    def _asked(self, t: int) -> np.ndarray:
+        """Token supporters (sorted, none has acted) whom the campaign's reminder reaches at step ``t``.
+
+        At each step of ``campaign.asks`` the campaign asks everyone who liked
+        or shared and has not acted to act now; each is reached with chance
+        ``campaign.ask_reach`` (its own stream).
+        """
+        if t not in self._asks:
+            return np.empty(0, dtype=np.int64)
+        pop = self.pop
+        asked = np.flatnonzero((pop.liked | pop.shared) & ~pop.acted)
+        reach = self.spec.campaign.ask_reach
+        if reach < 1:
+            asked = asked[uniforms(self._keys[Purpose.ASK], asked, t) < reach]
+        return asked
+
     def _reach(self, t: int) -> feed.Reach:
         """This step's chance that a post of each kind reaches a follower's feed."""
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
@@ -244,30 +275,44 @@ class SlacktivismModel(mesa.Model):
         feed.expose(users, self.pop, reach, self._keys[Purpose.EXPOSURE], t, saw)
         return users[saw]
 
-    def _choose(self, examined: np.ndarray, seen: np.ndarray, t: int) -> tuple[np.ndarray, tuple]:
+    def _choose(self, examined: np.ndarray, seen: np.ndarray, asked: np.ndarray, t: int) -> tuple[np.ndarray, tuple]:
         """The users who choose this step (sorted, none has acted), and their (like, share, act).
 
-        Under the logit rule, the users who saw the campaign; under the
-        threshold rule, every examined user (token support still needs the
-        campaign in the feed).
+        Under the logit rule, the users who saw the campaign or were asked
+        again; under the threshold rule, every examined user (token support
+        still needs the campaign in the feed).
         """
         pop = self.pop
-        if self._rules.logit:
+        if self._rules.logit and not len(asked):
             users, in_feed = seen, np.ones(len(seen), dtype=bool)
         else:
-            users = examined
-            self._scratch[seen] = True
-            in_feed = self._scratch[users]
-            self._scratch[seen] = False
+            users = np.union1d(seen, asked) if self._rules.logit else examined
+            in_feed = self._marked(users, seen)
+        flagged = self._marked(users, asked)
         like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
-        popularity = np.log1p(self.current["liked"]) / np.log1p(self.n_users)
-        decisions.choose(users, in_feed, pop, self.graph.n_followees, popularity, self._rules,
+        decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules,
                          self._keys[Purpose.CHOICE], t, like, share, act)
         return users, (like, share, act)
 
+    def _marked(self, users: np.ndarray, subset: np.ndarray) -> np.ndarray:
+        """Whether each of ``users`` is in ``subset`` (aligned with ``users``)."""
+        self._scratch[subset] = True
+        marked = self._scratch[users]
+        self._scratch[subset] = False
+        return marked
+
     def _apply(self, idx, new_like, new_share, new_act) -> None:
-        """Record new likes, shares and actions, and post them to followers."""
-        post(self.graph, idx, new_like, new_share, new_act, self.steps, self.pop, self._touched)
+        """Record new likes, shares and actions, and post them to followers.
+
+        A share is distorted when its poster is a misaligned sharer, was
+        itself reached only through distorted framing (the distortion spreads),
+        or, under connective logic, drifts (``campaign.connective_drift``).
+        """
+        pop, c = self.pop, self.spec.campaign
+        distort = pop.misaligned[idx] | (pop.aware[idx] & ~pop.aligned[idx])
+        if c.logic == "connective" and c.connective_drift > 0:
+            distort |= uniforms(self._keys[Purpose.DRIFT], idx, self.steps) < c.connective_drift
+        post(self.graph, idx, new_like, new_share, new_act, distort, self.steps, pop, self._touched)
 
     def _record(self) -> None:
         """Record the campaign's counts, goal and feed visibility (counts as :func:`model.metrics.counts`)."""
@@ -311,6 +356,7 @@ class SlacktivismModel(mesa.Model):
         recruiters = int(np.count_nonzero(f.recruits > 0))
         generations = f.generation[engaged]
         misled = pop.aware & ~pop.aligned
+        event_held = c["acted"] >= self.spec.campaign.event_min if self.spec.campaign.logic == "collective" else None
         return {
             "scenario": self.spec.name,
             "seed": self.seed,
@@ -325,7 +371,7 @@ class SlacktivismModel(mesa.Model):
             "misled": c["misled"],
             "conversion": c["conversion"],
             "goal_actions": goal,
-            "goal_reached": metrics.goal_reached(c["acted"], goal),
+            "goal_reached": metrics.goal_reached(c["acted"], goal) and event_held is not False,
             "goal_step": self.goal_step,
             "n_seeds": int(len(self.seeds)),
             "recruiters": recruiters,
@@ -335,6 +381,9 @@ class SlacktivismModel(mesa.Model):
             "largest_tree": int(f.tree_size.max()) if len(f.tree_size) else 0,
             "structural_virality": float(f.structural_virality),
             "token_then_act": int(np.count_nonzero(metrics.token_before_act(pop))),
+            "event_held": event_held,
+            "in_group_users": int(np.count_nonzero(pop.in_group)),
+            "engaged_in_group": int(np.count_nonzero(engaged & pop.in_group)),
             "acted_in_group": int(np.count_nonzero(pop.acted & pop.in_group)),
             "acted_misaligned": int(np.count_nonzero(pop.acted & pop.misaligned)),
             "acted_misled": int(np.count_nonzero(pop.acted & misled)),

@@ -41,18 +41,19 @@ POSTED_ALIGNED, POSTED_DISTORTED, POSTED_LIKE, POSTED_ACT = (Flag.POSTED_ALIGNED
 PARALLEL_MIN_EDGES = 200_000
 
 
-def post(graph, posters, new_like, new_share, new_act, step, pop, touched) -> None:
+def post(graph, posters, new_like, new_share, new_act, distort, step, pop, touched) -> None:
     """Record the posters' new likes, shares and actions, and mark their followers touched.
 
     Args:
         graph: the :class:`~model.network.FollowerGraph`.
         posters: users who did something new this step (``new_like``,
             ``new_share``, ``new_act`` aligned with it).
+        distort: whether each poster's share carries a distorted framing.
         step: the current step, recorded in ``pop.step_liked``, ``step_shared``, ``step_acted``.
         pop: the :class:`~model.state.Population`, updated in place.
         touched: set for every follower of a poster.
     """
-    _record(posters, new_like, new_share, new_act, step, pop)
+    _record(posters, new_like, new_share, new_act, distort, step, pop)
     edges = int((graph.indptr[posters + 1] - graph.indptr[posters]).sum()) if len(posters) else 0
     threads = numba.get_num_threads() if edges >= PARALLEL_MIN_EDGES else 1
     if threads > 1:
@@ -67,7 +68,7 @@ def clear_posts(bits: np.ndarray, users: np.ndarray) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
-def _record(posters, new_like, new_share, new_act, step, pop):
+def _record(posters, new_like, new_share, new_act, distort, step, pop):
     liked, shared, acted = pop.liked, pop.shared, pop.acted
     for p in range(len(posters)):
         j = posters[p]
@@ -81,7 +82,7 @@ def _record(posters, new_like, new_share, new_act, step, pop):
             if not shared[j]:
                 pop.step_shared[j] = step
             shared[j] = True
-            b |= POSTED_DISTORTED if pop.misaligned[j] else POSTED_ALIGNED
+            b |= POSTED_DISTORTED if distort[p] else POSTED_ALIGNED
         if new_act[p]:
             acted[j] = True
             pop.step_acted[j] = step

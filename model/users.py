@@ -10,8 +10,10 @@ they were.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
+from model.randomness import uniform
 from model.scenario import Beta, Constant, Normal, Uniform, Values
 
 
@@ -48,3 +50,64 @@ def draw_fraction(fraction: float, n: int, rng: np.random.Generator) -> np.ndarr
     if fraction <= 0:
         return np.zeros(n, dtype=bool)
     return (rng() if callable(rng) else rng).random(n) < fraction
+
+
+def draw_weighted_fraction(fraction: float, weight: np.ndarray, power: float, rng) -> np.ndarray:
+    """Like :func:`draw_fraction`, but user ``i`` holds it with chance ``fraction * (w_i / mean w) ** power``.
+
+    The misaligned sharers of the seed essay drift from the message to be
+    seen; ``power`` ties the chance of drifting to the status motive
+    (``misalignment.status_weight``). At power 0 this is :func:`draw_fraction`
+    exactly, draw for draw.
+    """
+    n = len(weight)
+    if power == 0 or fraction <= 0:
+        return draw_fraction(fraction, n, rng)
+    mean = float(weight.mean())
+    chance = fraction * (weight / mean) ** power if mean > 0 else np.full(n, fraction)
+    return (rng() if callable(rng) else rng).random(n) < chance
+
+
+def clustered_group(member: np.ndarray, homophily: float, indptr: np.ndarray, neighbours: np.ndarray,
+                    key: np.uint64) -> np.ndarray:
+    """A group of the same size as ``member`` whose members cluster on the network.
+
+    A share ``1 - homophily`` of the members (at least one) are founders
+    drawn at random; the rest join one at a time as a random network
+    neighbour of a random member (snowball recruitment), so group members
+    follow each other far more often than chance (McPherson, Smith-Lovin &
+    Cook 2001). A group with no outside neighbours left takes a new random
+    founder. Homophily 0 returns ``member`` itself.
+    """
+    if homophily <= 0:
+        return member
+    k = int(np.count_nonzero(member))
+    if k == 0:
+        return member
+    founders = max(1, int(round(k * (1.0 - homophily))))
+    return _snowball(len(member), k, founders, indptr, neighbours, key)
+
+
+@numba.njit(cache=True)
+def _snowball(n, k, founders, indptr, neighbours, key):
+    member = np.zeros(n, dtype=np.bool_)
+    members = np.empty(k, dtype=np.int64)
+    size = 0
+    t = 0
+    misses = 0
+    while size < k:
+        if size < founders or misses > 64:
+            c = min(int(uniform(key, t, 0) * n), n - 1)
+            misses = 0
+        else:
+            j = members[min(int(uniform(key, t, 1) * size), size - 1)]
+            degree = indptr[j + 1] - indptr[j]
+            c = neighbours[indptr[j] + min(int(uniform(key, t, 2) * degree), degree - 1)] if degree > 0 else -1
+        t += 1
+        if c >= 0 and not member[c]:
+            member[c] = True
+            members[size] = c
+            size += 1
+        else:
+            misses += 1
+    return member
