@@ -25,9 +25,10 @@ OUTCOMES = ("aware", "liked", "shared", "acted")
 #: scenario -> the scenario it is contrasted with (same seeds).
 CONTRASTS = {
     "baseline": None, "twitter_like": "baseline", "instagram_like": "baseline", "licensing": "baseline",
-    "consistency": "baseline", "collective_identity": "licensing", "hubs_seeding": "baseline",
-    "periphery_seeding": "baseline", "hidden_likes": "baseline", "misaligned_sharers": "baseline",
-    "facebook_ego": None,
+    "hidden_likes": "baseline", "consistency": "hidden_likes", "collective_identity": "licensing",
+    "hubs_seeding": "baseline", "periphery_seeding": "baseline", "misaligned_sharers": "baseline",
+    "ice_bucket": "baseline", "organiser_likes": None, "organiser_actions": "organiser_likes",
+    "collective_event": "baseline", "connective_action": "collective_event", "facebook_ego": None,
 }
 
 

@@ -17,10 +17,12 @@ from tests.conftest import SCENARIOS
 
 BEHAVIOURAL = {
     "decision.cost_act": 1.0, "decision.noise": 0.4, "decision.bandwagon": 0.0,
-    "slacktivism.licensing": 0.5, "slacktivism.consistency": 0.3,
-    "identity.spillover": 0.9, "misalignment.penalty": 0.9,
+    "decision.proof_cap": 2.0,
+    "slacktivism.licensing": 0.5, "slacktivism.consistency": 3.0,
+    "identity.spillover": 3.0, "misalignment.penalty": 0.9,
     "platform.feed": "engagement", "platform.like_counts_visible": False, "platform.share_reach": 0.3,
-    "campaign.attention_decay": 0.5, "campaign.goal_actions": 10,
+    "campaign.attention_decay": 0.5, "campaign.goal_actions": 10, "campaign.asks": [3, 7],
+    "campaign.ask_reach": 0.3, "campaign.bundle": 0.5, "campaign.framing": 0.9, "campaign.logic": "connective",
 }
 WORLDS = [("baseline.yaml", {}), ("collective_identity.yaml", {}), ("misaligned_sharers.yaml", {}),
           ("facebook_ego.yaml", {}), ("baseline.yaml", {"network.kind": "watts_strogatz", "network.directed": True})]
@@ -92,6 +94,10 @@ def test_an_attribute_key_changes_that_attribute_only(seed):
                 [x for x in ATTRIBUTES if x != "in_group"])
     _same_world(a, _model("baseline.yaml", {"misalignment.share": 0.3}, seed),
                 [x for x in ATTRIBUTES if x != "misaligned"])
+    _same_world(a, _model("baseline.yaml", {"identity.share": 0.4, "identity.homophily": 0.8}, seed),
+                [x for x in ATTRIBUTES if x != "in_group"])
+    _same_world(a, _model("baseline.yaml", {"misalignment.share": 0.3, "misalignment.status_weight": 2.0}, seed),
+                [x for x in ATTRIBUTES if x != "misaligned"])
     _same_world(a, _model("baseline.yaml", {"users.concern": {"dist": "uniform", "low": 0, "high": 1}}, seed),
                 [x for x in ATTRIBUTES if x != "concern"])
     # A larger in-group only adds members (one uniform per user against the share).
@@ -106,13 +112,13 @@ def test_an_attribute_key_changes_that_attribute_only(seed):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_an_in_group_with_no_spillover_changes_nothing(file, seed):
     """The issue's example: seed 1 of baseline changed from 727 reached / 25 actions to 1,698 / 56 before."""
-    plain = _model(file, {"identity.spillover": 0.0}, seed)
-    group = _model(file, {"identity.share": 0.4, "identity.spillover": 0.0}, seed)
+    plain = _model(file, {"identity.spillover": 1.0}, seed)
+    group = _model(file, {"identity.share": 0.4, "identity.spillover": 1.0, "identity.homophily": 0.5}, seed)
     s_plain, s_group = plain.run(), group.run()
     assert group.pop.in_group.sum() > 0
     assert plain.timeseries().equals(group.timeseries())
     differ = {k for k in s_plain if s_plain[k] != s_group[k]}
-    assert differ <= {"acted_in_group"}, differ
+    assert differ <= {"acted_in_group", "engaged_in_group", "in_group_users"}, differ
     assert plain.user_table().drop(columns="in_group").equals(group.user_table().drop(columns="in_group"))
 
 
@@ -120,8 +126,8 @@ def test_an_in_group_with_no_spillover_changes_nothing(file, seed):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_misaligned_sharers_with_no_penalty_change_no_action(file, seed):
     """Distortion then changes only which framing users saw, never who saw it or what anyone did."""
-    honest = _model(file, {"misalignment.share": 0.0, "misalignment.penalty": 0.0}, seed)
-    drift = _model(file, {"misalignment.share": 0.3, "misalignment.penalty": 0.0}, seed)
+    honest = _model(file, {"misalignment.share": 0.0, "misalignment.penalty": 1.0}, seed)
+    drift = _model(file, {"misalignment.share": 0.3, "misalignment.penalty": 1.0}, seed)
     honest.run(), drift.run()
     h, d = honest.user_table(), drift.user_table()
     for column in ("step_aware", "step_liked", "step_shared", "step_acted"):
@@ -143,8 +149,8 @@ def test_arms_in_the_same_state_part_only_where_the_mechanism_parts_them():
     """
     totals = np.zeros(2, int)
     for seed in range(1, 9):
-        cheap = _model("baseline.yaml", {"decision.cost_act": 0.6}, seed)
-        dear = _model("baseline.yaml", {"decision.cost_act": 1.0}, seed)
+        cheap = _model("baseline.yaml", {"decision.cost_act": 1.6}, seed)
+        dear = _model("baseline.yaml", {"decision.cost_act": 2.0}, seed)
         cheap.step(), dear.step()
         assert np.array_equal(cheap.pop.aware, dear.pop.aware)  # exposure: same items, same uniforms
         acted_cheap = cheap.pop.step_acted == 1
@@ -162,12 +168,61 @@ def test_the_apps_two_worlds_share_everything_but_the_change():
     """The classroom app's World B: same seed, one key changed; a change that is off shows no difference."""
     from viz.app import build
 
-    a, b = build("baseline", {"identity.spillover": 0.0}, 42, ("identity.share", 0.4))
+    a, b = build("baseline", {"identity.spillover": 1.0}, 42, ("identity.share", 0.4))
     _same_world(a.model, b.model, [x for x in ATTRIBUTES if x != "in_group"])
     while a.running or b.running:
         a.step(), b.step()
     assert a.series().equals(b.series())
-    a, b = build("baseline", {}, 42, ("decision.cost_act", 1.8))
+    a, b = build("baseline", {}, 42, ("decision.cost_act", 3.0))
     _same_world(a.model, b.model)
     a.step(), b.step()
     assert not (b.model.pop.acted & ~a.model.pop.acted).any()
+
+
+# ---------------------------------------------------------------- the new mechanisms at their neutral values
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_licensing_and_consistency_do_nothing_without_a_later_ask(seed):
+    """Both are sequential-request effects (Freedman & Fraser 1966): with no ask they cannot act at all."""
+    off = _model("baseline.yaml", {"campaign.asks": [], "slacktivism.licensing": 1.0,
+                                   "slacktivism.consistency": 1.0}, seed)
+    on = _model("baseline.yaml", {"campaign.asks": [], "slacktivism.licensing": 0.05,
+                                  "slacktivism.consistency": 20.0}, seed)
+    off.run(), on.run()
+    assert off.timeseries().equals(on.timeseries())
+    assert off.user_table().equals(on.user_table())
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_connective_logic_with_its_effects_off_is_individual_logic(seed):
+    """Connective logic is exactly its three parts: easier sharing, drift, and no identity spillover."""
+    world = {"identity.share": 0.4, "identity.spillover": 1.0}
+    individual = _model("baseline.yaml", world, seed)
+    connective = _model("baseline.yaml", {**world, "campaign.logic": "connective",
+                                          "campaign.connective_share_odds": 1.0,
+                                          "campaign.connective_drift": 0.0}, seed)
+    individual.run(), connective.run()
+    assert individual.timeseries().equals(connective.timeseries())
+    assert individual.user_table().equals(connective.user_table())
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_collective_event_with_no_minimum_changes_only_the_event_outcome(seed):
+    individual = _model("baseline.yaml", {}, seed)
+    collective = _model("baseline.yaml", {"campaign.logic": "collective"}, seed)
+    a, b = individual.run(), collective.run()
+    assert individual.timeseries().equals(collective.timeseries())
+    assert {k for k in a if a[k] != b[k]} == {"event_held"}
+    assert a["event_held"] is None and b["event_held"] is True
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_bundling_changes_only_what_actors_post(seed):
+    """An actor who bundles a share adds a share; who acted at step 1 (same state, same luck) is unchanged."""
+    plain = _model("baseline.yaml", {}, seed)
+    bundled = _model("baseline.yaml", {"campaign.bundle": 1.0}, seed)
+    plain.step(), bundled.step()
+    assert np.array_equal(plain.pop.acted, bundled.pop.acted)
+    actors = bundled.pop.step_acted == 1
+    assert bundled.pop.shared[actors].all() and not plain.pop.shared[actors].any()
