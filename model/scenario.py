@@ -180,7 +180,7 @@ class Decision(Frozen):
     noise: float = Field(0.25, gt=0, le=10, description="logit: temperature of the choice")
     cost_like: float = Field(1.8, ge=0, le=10, description="cost of liking")
     cost_share: float = Field(2.0, ge=0, le=10, description="cost of sharing")
-    cost_act: float = Field(2.5, ge=0, le=10, description="cost of real action")
+    cost_act: float = Field(2.6, ge=0, le=10, description="cost of real action")
     proof_weight: float = Field(
         0.25, ge=0, le=20,
         description="weight of social proof (followees who acted) in acting; 0.25 at noise 0.25 multiplies "
