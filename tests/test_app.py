@@ -79,7 +79,7 @@ def test_a_bad_value_is_refused_with_a_message_and_nothing_breaks():
 
 
 def test_controls_use_the_scenario_ranges():
-    assert bounds("slacktivism.licensing") == (0, 1)
+    assert bounds("slacktivism.licensing") == (0.05, 1)
     assert bounds("decision.cost_act") == (0, 10)
     assert set(CONTROLS) <= set(i18n.TEXT["en"]["params"]) == set(i18n.TEXT["id"]["params"])
 
@@ -94,7 +94,7 @@ def test_every_text_exists_in_both_languages():
 def test_world_b_differs_from_a_by_default():
     from viz.app import contrast
 
-    assert contrast("slacktivism.licensing", 0.6) == 0 and contrast("slacktivism.licensing", 0.0) == 1
+    assert contrast("slacktivism.licensing", 0.6) == 0.05 and contrast("slacktivism.licensing", 0.2) == 1
     assert contrast("platform.feed", "chronological") == "engagement"
     assert contrast("platform.like_counts_visible", True) is False
     assert contrast("network.n_users", 2000) == 1000

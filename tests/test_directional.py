@@ -114,7 +114,7 @@ def test_acting_rises_with_the_number_of_acting_followees_under_the_defaults(mon
     _file("baseline")
     rates = [_proportion(actions[k], exposures[k]) for k in range(4)]
     text = "; ".join(f"{k}{'+' if k == 3 else ''} acting followees: {p:.4f} ({lo:.4f}-{hi:.4f}, n={int(n)})"
-                     for k, ((p, lo, hi), n) in enumerate(zip(rates, exposures)))
+                     for k, ((p, lo, hi), n) in enumerate(zip(rates, exposures, strict=True)))
     assert rates[0][0] <= rates[1][0] < rates[2][0] < rates[3][0], text
     # A complex contagion: one acting followee is not enough; two or more at least double the chance.
     two_or_more = _proportion(actions[2:].sum(), exposures[2:].sum())

@@ -151,7 +151,7 @@ def test_licensing_is_the_odds_ratio_of_the_average_user():
     status, concern = rng.beta(2, 5, 10_000), rng.beta(2, 3, 10_000)
     r = decisions.Rules.of(scenario(slacktivism={"licensing": 0.57}),
                            float(decisions.impression(status, concern).mean()))
-    shifts = [decisions.action_shift(True, False, True, s, c, False, 0, False, r) for s, c in zip(status, concern)]
+    shifts = [decisions.action_shift(True, False, True, s, c, False, 0, False, r) for s, c in zip(status, concern, strict=True)]
     assert np.mean(shifts) == pytest.approx(np.log(0.57))
 
 
@@ -383,7 +383,7 @@ def test_a_misled_sharer_passes_the_distortion_on():
 
 
 def test_homophily_clusters_the_in_group():
-    """At homophily 0.9 members follow members far more often (1.9x here) than the group's share; at 0, about the share."""
+    """At homophily 0.9 members follow members far more often (1.9x here) than the share; at 0, about the share."""
     def in_group_ties(h):
         m = SlacktivismModel(scenario(network={"kind": "barabasi_albert", "n_users": 3000, "mean_degree": 10},
                                       identity={"share": 0.2, "homophily": h}), rng=5)

@@ -24,11 +24,17 @@ scenarios = st.fixed_dictionaries({
     "decision": st.fixed_dictionaries({
         "rule": st.sampled_from(["threshold", "logit"]),
         "token_weight": st.floats(0, 1),
-        "cost_act": st.floats(0, 2),
+        "cost_act": st.floats(0, 3),
     }),
-    "slacktivism": st.fixed_dictionaries({"licensing": st.floats(0, 1), "consistency": st.floats(0, 1)}),
-    "identity": st.fixed_dictionaries({"share": st.floats(0, 1)}),
-    "misalignment": st.fixed_dictionaries({"share": st.floats(0, 1)}),
+    "slacktivism": st.fixed_dictionaries({"licensing": st.floats(0.05, 1), "consistency": st.floats(1, 20)}),
+    "identity": st.fixed_dictionaries({"share": st.floats(0, 1), "homophily": st.floats(0, 1)}),
+    "misalignment": st.fixed_dictionaries({"share": st.floats(0, 1), "status_weight": st.floats(0, 3)}),
+    "campaign": st.fixed_dictionaries({
+        "asks": st.lists(st.integers(1, 30), max_size=3),
+        "bundle": st.floats(0, 1),
+        "framing": st.floats(0, 1),
+        "logic": st.sampled_from(["individual", "collective", "connective"]),
+    }),
     "platform": st.fixed_dictionaries({
         "feed": st.sampled_from(["chronological", "engagement"]),
         "show_friend_likes": st.booleans(),

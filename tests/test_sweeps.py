@@ -42,7 +42,7 @@ def _tables(out: Path):
     return tables
 
 
-GRID = dict(vary={"slacktivism.licensing": [0.0, 0.5], "platform.feed": ["chronological", "engagement"]},
+GRID = dict(vary={"slacktivism.licensing": [1.0, 0.5], "platform.feed": ["chronological", "engagement"]},
             replicates=3)
 GRID_USERS = {**GRID, "record": ["every_step", "users"]}
 
@@ -56,7 +56,7 @@ def test_grid_expansion_and_seeds_from_a_seed_sequence(tmp_path):
     assert [r.seed for r in runs] == expected
     assert len({r.run_id for r in runs}) == 12
     assert {(r.values["slacktivism.licensing"], r.values["platform.feed"]) for r in runs} == {
-        (0.0, "chronological"), (0.0, "engagement"), (0.5, "chronological"), (0.5, "engagement")}
+        (1.0, "chronological"), (1.0, "engagement"), (0.5, "chronological"), (0.5, "engagement")}
 
 
 def test_a_row_replays_alone_with_slacktivism_run(tmp_path, capsys):
@@ -74,7 +74,7 @@ def test_a_row_replays_alone_with_slacktivism_run(tmp_path, capsys):
 def test_sample_designs_come_from_salib(tmp_path):
     from SALib.sample import latin, sobol
 
-    bounds = {"slacktivism.licensing": [0.0, 1.0], "network.mean_degree": [2, 12], "seeding.count": [1, 20]}
+    bounds = {"slacktivism.licensing": [0.05, 1.0], "network.mean_degree": [2, 12], "seeding.count": [1, 20]}
     problem = {"num_vars": 3, "names": list(bounds), "bounds": list(bounds.values())}
     lhs = load_sweep(_sweep_file(tmp_path, sample={"method": "lhs", "n": 16, "bounds": bounds}))
     assert np.allclose(lhs.sample_matrix, latin.sample(problem, 16, seed=11))
@@ -141,7 +141,7 @@ def _wait_for_runs(out: Path, at_least: int, timeout: float = 60) -> None:
 
 @pytest.mark.slow
 def test_sigkill_loses_only_runs_in_flight_and_resume_completes_it(tmp_path):
-    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.3, 0.6, 0.9]}, replicates=15,
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [1.0, 0.6, 0.3, 0.1]}, replicates=15,
                        overrides={"network.n_users": 3000}, record=["every_step", "users"])
     reference, killed = tmp_path / "reference", tmp_path / "killed"
     assert main(["sweep", str(path), "--out", str(reference), "--workers", "2"]) == 0
@@ -159,7 +159,7 @@ def test_sigkill_loses_only_runs_in_flight_and_resume_completes_it(tmp_path):
 
 
 def test_record_users_is_refused_when_too_big(tmp_path, capsys):
-    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.5]}, replicates=600,
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [1.0, 0.5]}, replicates=600,
                        overrides={"network.n_users": 1_000_000}, record="users")
     assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
@@ -167,13 +167,13 @@ def test_record_users_is_refused_when_too_big(tmp_path, capsys):
     assert "1,200,000,000 user rows" in err and "lower replicates" in err
     assert not (tmp_path / "out").exists()
     # The same sweep without per-user tables is fine to start.
-    assert load_sweep(_sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.5]}, replicates=600,
+    assert load_sweep(_sweep_file(tmp_path, vary={"slacktivism.licensing": [1.0, 0.5]}, replicates=600,
                                   overrides={"network.n_users": 1_000_000})).n_runs == 1200
 
 
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
-    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0, 0.5]}, replicates=40,
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [1.0, 0.5]}, replicates=40,
                        overrides={"network.n_users": 3000})
     out = tmp_path / "out"
     process = _spawn_sweep(path, out, "--workers", "2")
