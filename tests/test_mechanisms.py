@@ -151,7 +151,8 @@ def test_licensing_is_the_odds_ratio_of_the_average_user():
     status, concern = rng.beta(2, 5, 10_000), rng.beta(2, 3, 10_000)
     r = decisions.Rules.of(scenario(slacktivism={"licensing": 0.57}),
                            float(decisions.impression(status, concern).mean()))
-    shifts = [decisions.action_shift(True, False, True, s, c, False, 0, False, r) for s, c in zip(status, concern, strict=True)]
+    shifts = [decisions.action_shift(True, False, True, s, c, False, 0, False, r)
+              for s, c in zip(status, concern, strict=True)]
     assert np.mean(shifts) == pytest.approx(np.log(0.57))
 
 
