@@ -223,7 +223,7 @@ def first_error(exc: ValidationError, source: str, lines: Mapping[str, int]) -> 
         problem = f"not an allowed value (got {_show(got)}; allowed {allowed})"
     elif (m := _KEY_IN_MESSAGE.search(message)) and (not key or m.group(1).startswith(key + ".")):
         key = m.group(1)
-        problem = message
+        problem = message.removeprefix(key + " ")
     elif kind == "value_error":
         problem = message
     else:

@@ -111,7 +111,7 @@ def test_cross_field_errors_name_the_key(tmp_path, capsys):
     path = _write(tmp_path, "s.yaml", "network: {kind: complete, n_users: 4}\n"
                                       "users:\n  threshold: {dist: values, values: [1, 2]}\n")
     _, _, err = _cli(capsys, "validate", str(path))
-    assert err.strip() == f"{path}:3: users.threshold: users.threshold has 2 values for 4 users (needs one per user)"
+    assert err.strip() == f"{path}:3: users.threshold: has 2 values for 4 users (needs one per user)"
 
 
 def test_set_unknown_key(capsys):
@@ -162,3 +162,30 @@ def test_real_process_alias_bomb_exits_2_without_traceback(tmp_path):
                             text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+NEW_KEYS = {
+    "event_min_too_big": ("network: {n_users: 50}\ncampaign: {logic: collective, event_min: 60}\n", 2,
+                          "campaign.event_min: is 60 but there are only 50 users"),
+    "event_min_needs_collective": ("campaign:\n  event_min: 5\n", 2,
+                                   "campaign.event_min: needs campaign.logic collective (got individual)"),
+    "ask_at_step_zero": ("campaign:\n  asks: [0, 4]\n", 2, "campaign.asks: are steps >= 1"),
+    "licensing_above_one": ("slacktivism:\n  licensing: 1.5\n", 2,
+                            "slacktivism.licensing: input should be less than or equal to 1 (got 1.5)"),
+    "consistency_below_one": ("slacktivism:\n  consistency: 0.5\n", 2,
+                              "slacktivism.consistency: input should be greater than or equal to 1 (got 0.5)"),
+    "unknown_logic": ("campaign:\n  logic: viral\n", 2, "campaign.logic: not an allowed value (got 'viral'"),
+    "homophily_above_one": ("identity:\n  homophily: 2\n", 2, "identity.homophily: input should be less than"),
+    "bundle_negative": ("campaign:\n  bundle: -0.1\n", 2, "campaign.bundle: input should be greater than"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEW_KEYS))
+def test_new_mechanism_keys_are_refused_with_file_line_and_range(tmp_path, capsys, case):
+    """Each key of the literature-grounded mechanisms, and each impossible combination, is one FILE:LINE: line."""
+    content, line, expected = NEW_KEYS[case]
+    path = _write(tmp_path, f"{case}.yaml", "name: x\n" + content)
+    code, out, err = _cli(capsys, "run", str(path))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.strip() == err.strip().splitlines()[0] and LINE.match(err.strip())
+    assert f"{path}:{line + 1}: {expected}" in err, err
