@@ -50,6 +50,7 @@ class Rules(NamedTuple):
     cost_act: float
     noise: float
     token_weight: float
+    ask: float
     licensing: float
     impression_scale: float
     consistency: float
@@ -83,6 +84,7 @@ class Rules(NamedTuple):
             proof_cap=float(d.proof_cap),
             bandwagon=float(d.bandwagon), cost_like=float(d.cost_like), cost_share=float(d.cost_share),
             cost_act=float(d.cost_act), noise=float(d.noise), token_weight=float(d.token_weight),
+            ask=float(np.log(c.ask_odds)),
             licensing=float(np.log(scenario.slacktivism.licensing)),
             impression_scale=1.0 / impression_mean if impression_mean > 0 else 0.0,
             consistency=float(np.log(scenario.slacktivism.consistency)),
@@ -112,7 +114,8 @@ def action_shift(asked, liked, shared, status, concern, in_group, in_group_follo
 
     * At a later ask (``asked``: the campaign asks its token supporters again,
       ``campaign.asks``), as in the sequential-request paradigms (Freedman &
-      Fraser 1966; Kristofferson et al. 2014):
+      Fraser 1966; Kristofferson et al. 2014), a direct request multiplies the
+      odds by ``campaign.ask_odds``, and
 
       - moral licensing: *public* token support (a share, or a like where
         like counts are visible) lowers the odds by ``slacktivism.licensing``
@@ -130,6 +133,8 @@ def action_shift(asked, liked, shared, status, concern, in_group, in_group_follo
     """
     shift = r.framing_act
     token = liked or shared
+    if asked:
+        shift += r.ask
     if asked and token:
         if shared or r.likes_visible:
             shift += r.licensing * status * (1.0 - concern) * r.impression_scale

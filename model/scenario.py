@@ -288,7 +288,7 @@ class Platform(Frozen):
 PLATFORM_PRESETS: dict[str, dict] = {
     "twitter": dict(feed="engagement", share_reach=0.3, like_reach=0.05, action_reach=0.2,
                     show_friend_likes=True, like_counts_visible=True, engagement_boost=1.0),
-    "instagram": dict(feed="engagement", share_reach=0.2, like_reach=0.05, action_reach=0.15,
+    "instagram": dict(feed="engagement", share_reach=0.3, like_reach=0.05, action_reach=0.1,
                       show_friend_likes=False, like_counts_visible=True, engagement_boost=1.0),
     "facebook": dict(feed="engagement", share_reach=0.25, like_reach=0.1, action_reach=0.25,
                      show_friend_likes=True, like_counts_visible=True, engagement_boost=1.0),
@@ -307,6 +307,10 @@ class Campaign(Frozen):
         description="steps at which the campaign asks its token supporters again to act (reminders)",
     )
     ask_reach: float = Field(1.0, ge=0, le=1, description="chance a reminder reaches a token supporter")
+    ask_odds: float = Field(
+        10.0, ge=1, le=1000,
+        description="odds ratio on acting of a direct reminder against a post in the feed; 1 = no extra pull",
+    )
     bundle: float = Field(
         0.0, ge=0, le=1, description="chance an actor also shares the call ('I did it, now you')"
     )

@@ -128,9 +128,10 @@ def _rules(**sections):
 
 
 def test_action_shift_licensing_only_for_public_token_support_at_a_later_ask():
-    r = _rules(slacktivism={"licensing": 0.4, "consistency": 2.0}, misalignment={"penalty": 0.3})
+    plain_ask = {"ask_odds": 1.0}  # the direct request's own pull is tested apart
+    r = _rules(slacktivism={"licensing": 0.4, "consistency": 2.0}, misalignment={"penalty": 0.3}, campaign=plain_ask)
     hidden = _rules(slacktivism={"licensing": 0.4, "consistency": 2.0}, misalignment={"penalty": 0.3},
-                    platform={"like_counts_visible": False})
+                    platform={"like_counts_visible": False}, campaign=plain_ask)
     cases = [(True, False), (False, True), (False, False)]  # liked, shared
     # The most impression-driven user (status 1, concern 0; the population mean of status * (1 - concern) is 1 here).
     visible = [decisions.action_shift(True, lk, sh, 1.0, 0.0, False, 0, False, r) for lk, sh in cases]
@@ -149,11 +150,17 @@ def test_licensing_is_the_odds_ratio_of_the_average_user():
     """Scaled by status * (1 - concern) over its population mean, the mean log odds ratio is ln(licensing)."""
     rng = np.random.default_rng(1)
     status, concern = rng.beta(2, 5, 10_000), rng.beta(2, 3, 10_000)
-    r = decisions.Rules.of(scenario(slacktivism={"licensing": 0.57}),
+    r = decisions.Rules.of(scenario(slacktivism={"licensing": 0.57}, campaign={"ask_odds": 1.0}),
                            float(decisions.impression(status, concern).mean()))
     shifts = [decisions.action_shift(True, False, True, s, c, False, 0, False, r)
               for s, c in zip(status, concern, strict=True)]
     assert np.mean(shifts) == pytest.approx(np.log(0.57))
+
+
+def test_a_direct_ask_multiplies_the_odds_of_acting_by_ask_odds():
+    r = _rules(campaign={"ask_odds": 10.0}, slacktivism={"licensing": 1.0, "consistency": 1.0})
+    assert decisions.action_shift(True, True, False, 1.0, 0.0, False, 0, False, r) == pytest.approx(np.log(10))
+    assert decisions.action_shift(False, True, False, 1.0, 0.0, False, 0, False, r) == 0
 
 
 def test_action_shift_in_group_spillover_misalignment_and_framing():
