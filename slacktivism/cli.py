@@ -226,13 +226,22 @@ def _run_with_progress(model, show: bool) -> dict:
 
 def _format_summary(s: dict) -> str:
     goal = "reached at step " + str(s["goal_step"]) if s["goal_reached"] else "not reached"
-    return "\n".join([
+    lines = [
         f"{s['scenario']}: {s['n_users']} users, seed {s['seed']}, {s['steps_run']} steps",
         f"  vanity  reach {s['aware']:>8}   likes {s['liked']:>8}   shares {s['shared']:>8}",
-        f"  impact  acted {s['acted']:>8}   goal {s['goal_actions']} actions: {goal}",
+        f"  impact  acted {s['acted']:>8}   ({s['n_seeds']} of them organisers)   "
+        f"goal {s['goal_actions']} actions: {goal}",
         f"  conversion {s['conversion']:.1%} of reach; slacktivism gap {s['slacktivism_gap']} "
         f"users engaged but never acted",
-    ])
+    ]
+    if s["event_held"] is not None:
+        lines.append(f"  collective event: {'held' if s['event_held'] else 'failed'} ({s['acted']} committed)")
+    if s["in_group_users"]:
+        rest = s["n_users"] - s["in_group_users"]
+        lines.append(f"  in-group {s['in_group_users']} users: {s['engaged_in_group']} engaged, "
+                     f"{s['acted_in_group']} acted; others {rest}: {s['engaged'] - s['engaged_in_group']} "
+                     f"engaged, {s['acted'] - s['acted_in_group']} acted")
+    return "\n".join(lines)
 
 
 def _unwritable(out: Path) -> str | None:
