@@ -65,7 +65,7 @@ def table() -> str:
                 cells.append(text)
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append(f"\nMeans over seeds {SEEDS.start}-{SEEDS.stop - 1}; changes are paired over the same seeds, "
-                 f"in percent of the reference's mean.")
+                 f"in percent of the reference's mean. Actions include the 20 organisers, who act at step 0.")
     return "\n".join(lines)
 
 
