@@ -92,7 +92,7 @@ class Rules(NamedTuple):
             penalty=float(np.log(scenario.misalignment.penalty)),
             framing_token=-float(d.noise) * framing * log_framing, framing_act=framing * log_framing,
             share_boost=float(d.noise) * float(np.log(c.connective_share_odds)) if connective else 0.0,
-            identity=not connective,
+            identity=c.logic == "collective",
             likes_visible=bool(p.like_counts_visible), actions_public=bool(p.actions_public),
             fraction=scenario.users.threshold_kind == "fraction", logit=d.rule == "logit",
         )
@@ -123,9 +123,10 @@ def action_shift(asked, liked, shared, status, concern, in_group, in_group_follo
         satisfied, less so for those who hold the cause's values;
       - consistency (foot in the door): *private* token support (a like with
         hidden counts) raises the odds by ``slacktivism.consistency``.
-    * Collective identity: an in-group member's token support, with an
-      in-group followee engaged too, raises the odds by ``identity.spillover``
-      (this model's assumption; not under connective logic).
+    * Collective identity: under collective logic (Bennett & Segerberg 2012:
+      identity matters in organisation-brokered action), an in-group member's
+      token support, with an in-group followee engaged too, raises the odds by
+      ``identity.spillover`` (this model's assumption).
     * Misalignment: a user reached only through distorted framing has its
       odds multiplied by ``misalignment.penalty`` (the seed essay).
     * Framing: the campaign's message moves the odds by

@@ -233,7 +233,8 @@ class Identity(Frozen):
     share: float = Field(0.0, ge=0, le=1, description="fraction of users in the identifiable in-group")
     spillover: float = Field(
         2.0, ge=1, le=20,
-        description="odds ratio on acting for an in-group token supporter whose in-group followees engaged; 1 = off",
+        description="collective logic: odds ratio on acting for an in-group token supporter whose in-group "
+                    "followees engaged; 1 = off",
     )
     homophily: float = Field(
         0.0, ge=0, le=1,
@@ -326,7 +327,7 @@ class Campaign(Frozen):
         "individual", description="collective: brokered event with a minimum; connective: personal frames"
     )
     event_min: int = Field(
-        0, ge=0, description="collective: commitments needed for the event to take place"
+        0, ge=0, description="collective: commitments (organisers not counted) needed for the event to take place"
     )
     connective_share_odds: float = Field(
         2.0, ge=1, le=20, description="connective: odds ratio on sharing a personal action frame"

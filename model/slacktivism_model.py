@@ -356,7 +356,8 @@ class SlacktivismModel(mesa.Model):
         recruiters = int(np.count_nonzero(f.recruits > 0))
         generations = f.generation[engaged]
         misled = pop.aware & ~pop.aligned
-        event_held = c["acted"] >= self.spec.campaign.event_min if self.spec.campaign.logic == "collective" else None
+        committed = c["acted"] - len(self.seeds)  # the organisers' own actions are not commitments
+        event_held = committed >= self.spec.campaign.event_min if self.spec.campaign.logic == "collective" else None
         return {
             "scenario": self.spec.name,
             "seed": self.seed,
@@ -372,7 +373,7 @@ class SlacktivismModel(mesa.Model):
             "conversion": c["conversion"],
             "goal_actions": goal,
             "goal_reached": metrics.goal_reached(c["acted"], goal) and event_held is not False,
-            "goal_step": self.goal_step,
+            "goal_step": self.goal_step if event_held is not False else None,
             "n_seeds": int(len(self.seeds)),
             "recruiters": recruiters,
             "recruited_none_share": 1.0 - recruiters / n_engaged if n_engaged else 0.0,

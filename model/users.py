@@ -63,8 +63,9 @@ def draw_weighted_fraction(fraction: float, weight: np.ndarray, power: float, rn
     n = len(weight)
     if power == 0 or fraction <= 0:
         return draw_fraction(fraction, n, rng)
-    mean = float(weight.mean())
-    chance = fraction * (weight / mean) ** power if mean > 0 else np.full(n, fraction)
+    lift = weight ** power
+    mean = float(lift.mean())
+    chance = np.minimum(1.0, fraction * lift / mean) if mean > 0 else np.full(n, fraction)
     return (rng() if callable(rng) else rng).random(n) < chance
 
 
@@ -73,16 +74,24 @@ def clustered_group(member: np.ndarray, homophily: float, indptr: np.ndarray, ne
     """A group of the same size as ``member`` whose members cluster on the network.
 
     A share ``1 - homophily`` of the members (at least one) are founders
-    drawn at random; the rest join one at a time as a random network
-    neighbour of a random member (snowball recruitment), so group members
-    follow each other far more often than chance (McPherson, Smith-Lovin &
-    Cook 2001). A group with no outside neighbours left takes a new random
-    founder. Homophily 0 returns ``member`` itself.
+    drawn at random; the rest join one at a time as a network neighbour of a
+    random member (snowball recruitment), so group members follow each other
+    far more often than chance (McPherson, Smith-Lovin & Cook 2001). A
+    neighbour ``c`` of member ``j`` is accepted with chance
+    ``min(1, deg j / deg c)``, the Metropolis-Hastings correction that keeps
+    the snowball from favouring hubs (a random neighbour is, on average,
+    better connected than a random user: the friendship paradox), so the
+    group is clustered, not merely well connected. After many refusals in a
+    row (a group with no outside neighbours left) a new founder is drawn.
+    Homophily 0 returns ``member`` itself. Unlike the random group, a larger
+    clustered group is not a superset of a smaller one.
     """
     if homophily <= 0:
         return member
     k = int(np.count_nonzero(member))
     if k == 0:
+        return member
+    if k == len(member):
         return member
     founders = max(1, int(round(k * (1.0 - homophily))))
     return _snowball(len(member), k, founders, indptr, neighbours, key)
@@ -96,13 +105,15 @@ def _snowball(n, k, founders, indptr, neighbours, key):
     t = 0
     misses = 0
     while size < k:
-        if size < founders or misses > 64:
+        if size < founders or misses > 1000:
             c = min(int(uniform(key, t, 0) * n), n - 1)
             misses = 0
         else:
             j = members[min(int(uniform(key, t, 1) * size), size - 1)]
             degree = indptr[j + 1] - indptr[j]
             c = neighbours[indptr[j] + min(int(uniform(key, t, 2) * degree), degree - 1)] if degree > 0 else -1
+            if c >= 0 and uniform(key, t, 3) * (indptr[c + 1] - indptr[c]) > degree:
+                c = -1  # refused: accept with chance min(1, deg j / deg c)
         t += 1
         if c >= 0 and not member[c]:
             member[c] = True

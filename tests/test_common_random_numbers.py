@@ -112,13 +112,16 @@ def test_an_attribute_key_changes_that_attribute_only(seed):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_an_in_group_with_no_spillover_changes_nothing(file, seed):
     """The issue's example: seed 1 of baseline changed from 727 reached / 25 actions to 1,698 / 56 before."""
-    plain = _model(file, {"identity.spillover": 1.0}, seed)
-    group = _model(file, {"identity.share": 0.4, "identity.spillover": 1.0, "identity.homophily": 0.5}, seed)
+    collective = {"identity.spillover": 1.0, "campaign.logic": "collective"}
+    plain = _model(file, collective, seed)
+    group = _model(file, {**collective, "identity.share": 0.4, "identity.homophily": 0.5}, seed)
     s_plain, s_group = plain.run(), group.run()
     assert group.pop.in_group.sum() > 0
     assert plain.timeseries().equals(group.timeseries())
     differ = {k for k in s_plain if s_plain[k] != s_group[k]}
     assert differ <= {"acted_in_group", "engaged_in_group", "in_group_users"}, differ
+    # Under individual logic identity never spills over, whatever its odds ratio.
+    assert _model(file, {"identity.share": 0.4, "identity.spillover": 20.0}, seed).run()["acted"] == s_plain["acted"]
     assert plain.user_table().drop(columns="in_group").equals(group.user_table().drop(columns="in_group"))
 
 

@@ -107,31 +107,47 @@ def test_the_shipped_baseline_and_presets_sit_in_the_published_funnel(preset):
 
 
 def test_acting_rises_with_the_number_of_acting_followees_under_the_defaults(monkeypatch):
-    """Centola (2010): adoption roughly doubles from one to two adopting contacts; tokens stay simple contagions.
+    """Centola (2010): adoption roughly doubles from one to two adopting contacts, and further contacts add
+    more than earlier ones (a complex contagion).
 
     Every choice a user makes on seeing the campaign is recorded with the
     number of its followees who had acted (reminders to earlier supporters
-    are left out: they are asked, not exposed).
+    are left out: they are asked, not exposed). Intervals are a bootstrap over
+    seeds, since one seed's choices are not independent of each other.
     """
-    exposures, actions = np.zeros(4), np.zeros(4)
+    seeds = range(120)  # acting is rare at the defaults: about 40 actions at exactly two acting followees
+    exposures, actions = np.zeros((len(seeds), 4)), np.zeros((len(seeds), 4))
     original = decisions.choose
+    run = [0]
 
     def spy(users, in_feed, asked, pop, n_followees, r, key, step, like, share, act):
         original(users, in_feed, asked, pop, n_followees, r, key, step, like, share, act)
         k = np.minimum(pop.social[users[~asked], int(Flag.ACTED)], 3)
-        np.add.at(exposures, k, 1)
-        np.add.at(actions, k, act[~asked])
+        np.add.at(exposures[run[0]], k, 1)
+        np.add.at(actions[run[0]], k, act[~asked])
 
     monkeypatch.setattr(decisions, "choose", spy)
-    _file("baseline")
-    rates = [_proportion(actions[k], exposures[k]) for k in range(4)]
-    text = "; ".join(f"{k}{'+' if k == 3 else ''} acting followees: {p:.4f} ({lo:.4f}-{hi:.4f}, n={int(n)})"
-                     for k, ((p, lo, hi), n) in enumerate(zip(rates, exposures, strict=True)))
-    assert rates[0][0] <= rates[1][0] < rates[2][0] < rates[3][0], text
-    # A complex contagion: one acting followee is not enough; two or more at least double the chance.
-    two_or_more = _proportion(actions[2:].sum(), exposures[2:].sum())
-    assert two_or_more[0] >= 2 * rates[1][0] and two_or_more[1] > rates[1][2], \
-        f"{text}; 2+: {two_or_more[0]:.4f} ({two_or_more[1]:.4f}-{two_or_more[2]:.4f})"
+    spec = load_scenario(SCENARIOS / "baseline.yaml")
+    for i, seed in enumerate(seeds):
+        run[0] = i
+        SlacktivismModel(spec, rng=seed).run()
+
+    def rates(rows):
+        return actions[rows].sum(axis=0) / exposures[rows].sum(axis=0)
+
+    p = rates(np.arange(len(seeds)))
+    picks = np.random.default_rng(0).integers(0, len(seeds), size=(2000, len(seeds)))
+    boot = np.array([rates(rows) for rows in picks])
+    ratio = np.percentile(boot[:, 2] / np.maximum(boot[:, 1], 1e-12), [2.5, 97.5])
+    convexity = np.percentile((boot[:, 3] - boot[:, 2]) - (boot[:, 2] - boot[:, 1]), [2.5, 97.5])
+    text = "; ".join(f"{k}{'+' if k == 3 else ''} acting followees: {p[k]:.5f} (n={int(exposures[:, k].sum())})"
+                     for k in range(4))
+    text += f"; P(2)/P(1) {p[2] / p[1]:.2f} (95% CI {ratio[0]:.2f} to {ratio[1]:.2f}); " \
+            f"(P3+ - P2) - (P2 - P1) 95% CI {convexity[0]:.5f} to {convexity[1]:.5f}"
+    assert p[0] <= p[1] < p[2] < p[3], text
+    # Roughly doubling from one to two (2.05 here, 95% CI 1.43 to 2.88 over 120 seeds), and convex.
+    assert ratio[0] > 1.2 and 1.5 < p[2] / p[1] < 3, text
+    assert convexity[0] > 0, text
 
 
 # ---------------------------------------------------------------- licensing and consistency at a later ask
@@ -164,7 +180,7 @@ def test_licensing_lowers_actions_mostly_among_status_motivated_public_supporter
         f"actions lost among the status-minded: {lost_high[3]}; among the rest: {lost_low[3]}"
     # Likes fall only through the actions lost (fewer action posts reach feeds), by a smaller share.
     likes = _paired(_values(off, "liked"), _values(on, "liked"))
-    assert likes[0] / _values(off, "liked").mean() > total[0] / _values(off, "acted").mean(), \
+    assert abs(likes[0]) / _values(off, "liked").mean() < abs(total[0]) / _values(off, "acted").mean(), \
         f"likes: {likes[3]}; actions: {total[3]}"
 
 
@@ -199,8 +215,22 @@ def test_bundling_keeps_spreaders_spreading():
     assert shares[1] > 0, f"shares: {shares[3]}"
 
 
+def test_cheaper_action_silences_spreaders_unless_it_is_bundled():
+    """Without bundling, an actor posts only the action and drops out, so cheaper acting costs shares
+    among those who would have shared; with the act bundled with a share, cheaper acting adds shares."""
+    dear, cheap = {"cost_act": 2.6}, {"cost_act": 2.0}
+    plain = _paired(_values(_arm(decision=dear), "shared"), _values(_arm(decision=cheap), "shared"))
+    bundle = {"bundle": 0.8}
+    bundled = _paired(_values(_arm(decision=dear, campaign=bundle), "shared"),
+                      _values(_arm(decision=cheap, campaign=bundle), "shared"))
+    assert bundled[1] > 0 and bundled[0] > plain[0], f"shares, dearer -> cheaper acting: without bundling " \
+                                                    f"{plain[3]}; bundled {bundled[3]}"
+
+
 def test_the_likes_maximising_design_gets_fewer_actions_than_the_actions_maximising_one():
-    """The seed essay's organiser who chases numbers: organiser_likes.yaml against organiser_actions.yaml."""
+    """The seed essay's organiser who chases numbers: the two shipped designs, organiser_likes.yaml (appeal,
+    hubs, no asks) and organiser_actions.yaml (call to act, hubs, four asks), where framing matters a lot
+    (campaign.framing_odds 10 in both)."""
     likes_design, actions_design = _file("organiser_likes"), _file("organiser_actions")
     actions = _paired(_values(likes_design, "acted"), _values(actions_design, "acted"))
     likes = _paired(_values(likes_design, "liked"), _values(actions_design, "liked"))
@@ -209,18 +239,36 @@ def test_the_likes_maximising_design_gets_fewer_actions_than_the_actions_maximis
 
 
 def test_a_collective_event_fails_below_its_minimum():
-    """Bennett & Segerberg (2012): a brokered event happens only if enough commit; below that it is lost."""
+    """Bennett & Segerberg (2012): a brokered event happens only if enough commit; below that the goal is lost.
+
+    The minimum is set at the median number of commitments (actions by
+    non-organisers), so the same design holds the event in some seeds and not
+    in others; where it fails the goal is missed however many committed.
+    """
     base = {"logic": "collective", "goal_actions": 20}
-    commitments = _values(_arm(decision=CHEAPER, campaign={**base, "event_min": 0}), "acted")
+    open_call = _arm(decision=CHEAPER, campaign={**base, "event_min": 0})
+    commitments = _values(open_call, "acted") - _values(open_call, "n_seeds")
     minimum = int(np.median(commitments))
     runs = _arm(decision=CHEAPER, campaign={**base, "event_min": minimum})
     held = np.array([r["event_held"] for r, _ in runs])
-    acted = _values(runs, "acted")
-    assert np.array_equal(held, acted >= minimum)
+    committed = _values(runs, "acted") - _values(runs, "n_seeds")
+    assert np.array_equal(held, committed >= minimum)
     assert 0 < held.mean() < 1, (minimum, commitments)
-    # Below its minimum the event fails, and with it the goal, however many committed.
-    assert not any(r["goal_reached"] for r, _ in runs if not r["event_held"])
-    assert any(r["acted"] >= 20 and not r["goal_reached"] for r, _ in runs), (minimum, acted)
+    failed = [r for r, _ in runs if not r["event_held"]]
+    assert all(not r["goal_reached"] and r["goal_step"] is None for r in failed)
+    assert any(r["acted"] >= 20 for r in failed), (minimum, committed)
+
+
+def test_identity_spills_over_in_collective_action_only():
+    """Identity matters in organisation-brokered collective action, not in individual or connective action."""
+    group = {"share": 0.4, "spillover": 3.0, "homophily": 0.8}
+    individual = _arm(decision=CHEAPER, identity=group, campaign=ASKS)
+    collective = _arm(decision=CHEAPER, identity=group, campaign={**ASKS, "logic": "collective"})
+    gain = _paired(_values(individual, "acted_in_group"), _values(collective, "acted_in_group"))
+    assert gain[1] > 0, f"in-group actions, individual -> collective logic: {gain[3]}"
+    others = _paired(_values(individual, "acted") - _values(individual, "acted_in_group"),
+                     _values(collective, "acted") - _values(collective, "acted_in_group"))
+    assert others[0] < gain[0], f"others' actions: {others[3]}; in-group: {gain[3]}"
 
 
 # ---------------------------------------------------------------- platforms and seeding
