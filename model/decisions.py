@@ -60,6 +60,7 @@ class Rules(NamedTuple):
     framing_act: float
     share_boost: float
     identity: bool
+    friend_likes: bool
     likes_visible: bool
     actions_public: bool
     fraction: bool
@@ -92,7 +93,7 @@ class Rules(NamedTuple):
             penalty=float(np.log(scenario.misalignment.penalty)),
             framing_token=-float(d.noise) * framing * log_framing, framing_act=framing * log_framing,
             share_boost=float(d.noise) * float(np.log(c.connective_share_odds)) if connective else 0.0,
-            identity=c.logic == "collective",
+            identity=c.logic == "collective", friend_likes=bool(p.show_friend_likes),
             likes_visible=bool(p.like_counts_visible), actions_public=bool(p.actions_public),
             fraction=scenario.users.threshold_kind == "fraction", logit=d.rule == "logit",
         )
@@ -177,8 +178,9 @@ def option_values(concern, status, theta, proof_act, proof_token, shift, shown_l
     Liking pays off for the status-minded only when like counts are visible
     (hidden like counts remove the incentive to be seen liking), and the
     likes a user's own feed shows pull towards liking (``decision.bandwagon``;
-    ``shown_likes`` is the followees who liked or shared, log-scaled to
-    [0, 1] by the number of followees): a local, bounded bandwagon. Acting is
+    ``shown_likes`` is the followees who liked or shared, or only those who
+    shared where friends' likes are not in the feed, log-scaled to [0, 1] by
+    the number of followees): a local, bounded bandwagon. Acting is
     weighed by how far social proof (saturating at ``decision.proof_cap``)
     exceeds the threshold, and moved by the
     log-odds ``shift`` (:func:`action_shift`), scaled by the noise so that it
@@ -266,7 +268,7 @@ def choose(users, in_feed, asked, pop, n_followees, r, key, step, like, share, a
         misled = aware[i] and not aligned[i]
         shift = action_shift(asked[q], liked[i], shared[i], status[i], concern[i], in_group[i],
                              social[i, _IN_GROUP], misled, r)
-        n_token = social[i, _TOKEN]
+        n_token = social[i, _TOKEN] if r.friend_likes else social[i, _SHARER]  # what the feed can show
         proof_act, proof_token = social_proof(social[i, _ACTED], social[i, token_column], n_followees[i], r)
         shown_likes = np.log1p(n_token) / np.log1p(n_followees[i]) if n_token > 0 else 0.0
         v_like, v_share, v_act = option_values(concern[i], status[i], theta[i], proof_act, proof_token, shift,

@@ -340,8 +340,13 @@ class Campaign(Frozen):
     def _consistent(self) -> Campaign:
         if any(step < 1 for step in self.asks):
             raise ValueError("campaign.asks are steps >= 1 (the campaign's first call is step 0)")
+        if len(set(self.asks)) != len(self.asks):
+            raise ValueError(f"campaign.asks names a step twice (got {list(self.asks)})")
         if self.event_min > 0 and self.logic != "collective":
             raise ValueError(f"campaign.event_min needs campaign.logic collective (got {self.logic})")
+        for key in ("connective_share_odds", "connective_drift"):
+            if key in self.model_fields_set and self.logic != "connective":
+                raise ValueError(f"campaign.{key} needs campaign.logic connective (got {self.logic})")
         return self
 
 
@@ -367,7 +372,12 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _fits_population(self) -> Scenario:
+        late = [step for step in self.campaign.asks if step > self.steps]
+        if late:
+            raise ValueError(f"campaign.asks has step {max(late)} but the run has only {self.steps} steps")
         n = self.network.n_users
+        if self.network.kind == "edgelist" and "n_users" not in self.network.model_fields_set:
+            n = None  # the file decides; the model checks once it has read it
         if n is None:
             return self
         for key in ("threshold", "concern", "status_motive"):

@@ -72,6 +72,8 @@ class SlacktivismModel(mesa.Model):
         if net.kind == "edgelist" and net.n_users is not None and "n_users" in net.model_fields_set \
                 and net.n_users != n:
             raise ValueError(f"network.n_users is {net.n_users} but the edge list has {n} users")
+        if scenario.campaign.event_min > n:
+            raise ValueError(f"campaign.event_min is {scenario.campaign.event_min} but there are only {n} users")
 
         u = scenario.users
 

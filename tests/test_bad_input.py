@@ -177,6 +177,11 @@ NEW_KEYS = {
     "unknown_logic": ("campaign:\n  logic: viral\n", 2, "campaign.logic: not an allowed value (got 'viral'"),
     "homophily_above_one": ("identity:\n  homophily: 2\n", 2, "identity.homophily: input should be less than"),
     "bundle_negative": ("campaign:\n  bundle: -0.1\n", 2, "campaign.bundle: input should be greater than"),
+    "ask_twice": ("campaign:\n  asks: [4, 4]\n", 2, "campaign.asks: names a step twice (got [4, 4])"),
+    "ask_after_the_run": ("steps: 10\ncampaign:\n  asks: [5, 12]\n", 3,
+                          "campaign.asks: has step 12 but the run has only 10 steps"),
+    "drift_without_connective": ("campaign:\n  connective_drift: 0.5\n", 2,
+                                 "campaign.connective_drift: needs campaign.logic connective (got individual)"),
 }
 
 
@@ -189,3 +194,11 @@ def test_new_mechanism_keys_are_refused_with_file_line_and_range(tmp_path, capsy
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.strip() == err.strip().splitlines()[0] and LINE.match(err.strip())
     assert f"{path}:{line + 1}: {expected}" in err, err
+
+
+def test_an_event_minimum_above_a_read_network_is_refused_once_the_file_is_read(capsys):
+    """With an edge list the population is known only after reading the file; the model then refuses in one line."""
+    code, out, err = _cli(capsys, "run", str(ROOT / "scenarios" / "facebook_ego.yaml"),
+                          "--set", "campaign.logic=collective", "--set", "campaign.event_min=5000")
+    assert code == 2 and out == "" and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "campaign.event_min is 5000 but there are only 4039 users" in err
