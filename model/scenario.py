@@ -372,9 +372,6 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _fits_population(self) -> Scenario:
-        late = [step for step in self.campaign.asks if step > self.steps]
-        if late:
-            raise ValueError(f"campaign.asks has step {max(late)} but the run has only {self.steps} steps")
         n = self.network.n_users
         if self.network.kind == "edgelist" and "n_users" not in self.network.model_fields_set:
             n = None  # the file decides; the model checks once it has read it

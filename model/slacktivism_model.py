@@ -222,7 +222,7 @@ class SlacktivismModel(mesa.Model):
         c["engaged"] += len(first)
         c["slacktivism_gap"] = c["engaged"] - c["acted"]
         self._record()
-        ask_pending = any(a > t for a in self._asks)
+        ask_pending = any(t < a <= self.spec.steps for a in self._asks)  # an ask after the last step never comes
         if (self._progress() == before and not ask_pending) or t >= self.spec.steps:
             self.running = False
 
