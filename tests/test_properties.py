@@ -30,7 +30,7 @@ scenarios = st.fixed_dictionaries({
     "identity": st.fixed_dictionaries({"share": st.floats(0, 1), "homophily": st.floats(0, 1)}),
     "misalignment": st.fixed_dictionaries({"share": st.floats(0, 1), "status_weight": st.floats(0, 3)}),
     "campaign": st.fixed_dictionaries({
-        "asks": st.lists(st.integers(1, 30), max_size=3),
+        "asks": st.lists(st.integers(1, 30), max_size=3, unique=True),
         "bundle": st.floats(0, 1),
         "framing": st.floats(0, 1),
         "logic": st.sampled_from(["individual", "collective", "connective"]),
