@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 from urllib.parse import parse_qs, urlencode
 
-import ipyvuetify as v
+import reacton.ipyvuetify as v
 import solara
 import solara.lab
 import solara.server.settings
@@ -30,10 +30,23 @@ from model.metrics import BY_NAME, FUNNEL
 from model.scenario import field_info
 from model.scenario_files import parse_override
 from viz import offline
-from viz.controls import CONTROLS, needs_new_network
+from viz.controls import CONTROLS
 from viz.figures import STATE_COLOURS
-from viz.i18n import (LANGUAGES, describe, difference, funnel, lessons, number, option, param, per_100_likes,
-                      scenario_label, scenario_text, signed_percent, t)
+from viz.i18n import (
+    LANGUAGES,
+    describe,
+    difference,
+    funnel,
+    lessons,
+    number,
+    option,
+    param,
+    per_100_likes,
+    scenario_label,
+    scenario_text,
+    signed_percent,
+    t,
+)
 from viz.replicates import N_REPLICATES, paired_actions, summarise
 from viz.widgets import ExportPng, LiveChart, NetworkCanvas
 from viz.world import MAX_VIEW, PALETTE, World
@@ -216,7 +229,25 @@ def TypedField(key: str, value, lang: str, path: Path, overrides: dict, on_value
 
     field = v.TextField(label=prefix + param(lang, key), v_model=text, on_v_model=edit,
                         error_messages=[message] if message else [], error=bool(message),
-                        class_="field " + key.replace(".", "-"), inputmode="numeric" if kind(key) == "int" else "decimal")
+                        class_="field " + key.replace(".", "-"),
+                        attributes={"inputmode": "numeric" if kind(key) == "int" else "decimal"})
+    v.use_event(field, "focusout", commit)
+    v.use_event(field, "keyup.enter", commit)
+    return field
+
+
+@solara.component
+def SeedField(seed: int, lang: str, on_value):
+    """The random seed: a whole number, applied on Enter or leaving the field (the run restarts with it)."""
+    text, set_text = solara.use_state(str(seed), key=str(seed))
+    bad = not text.strip().isdigit()
+    field = v.TextField(label=t(lang, "seed"), v_model=text, on_v_model=set_text, class_="seed",
+                        attributes={"inputmode": "numeric"}, error_messages=[t(lang, "whole_number")] if bad else [])
+
+    def commit(*_):
+        if not bad and int(text) != seed:
+            on_value(text.strip())
+
     v.use_event(field, "focusout", commit)
     v.use_event(field, "keyup.enter", commit)
     return field
@@ -228,7 +259,8 @@ def Control(key: str, value, lang: str, path: Path, overrides: dict, on_value, p
     label = prefix + param(lang, key)
     how = kind(key)
     if how == "bool":
-        solara.Switch(label=label, value=bool(value), on_value=on_value, classes=[key.replace(".", "-")])
+        v.Switch(label=label, v_model=bool(value), on_v_model=on_value, class_=key.replace(".", "-"),
+                        hide_details=True)
     elif how == "choice":
         items = [{"text": option(lang, o), "value": o} for o in get_args(field_info(key).annotation)]
         v.Select(label=label, items=items, v_model=value, on_v_model=on_value, class_=key.replace(".", "-"))
@@ -254,7 +286,8 @@ def Funnel(world: World, lang: str, title: str, step: int):
         colour = STATE_COLOURS[BY_NAME[name].state]
         rows.append(f'<div class="funnel-row" data-outcome="{name}"><span class="funnel-label">{label}</span>'
                     f'<span class="funnel-track"><span class="funnel-bar" style="width:{width:.2f}%;'
-                    f'background:{colour}"></span><span class="funnel-goal" style="left:{min(100, 100 * goal / n):.2f}%">'
+                    f'background:{colour}"></span>'
+                    f'<span class="funnel-goal" style="left:{min(100, 100 * goal / n):.2f}%">'
                     f'</span></span><span class="funnel-value">{number(lang, c[name])}</span></div>')
     goal_row = (f'<div class="funnel-note">┆ {t(lang, "goal")} {number(lang, goal)} · '
                 f'{number(lang, world.model.n_users)} = 100%</div>')
@@ -481,7 +514,8 @@ def Page():
             v.BtnToggle(v_model=list(LANGUAGES).index(L), mandatory=True, dense=True, class_="lang-toggle",
                         on_v_model=lambda k: lang.set(list(LANGUAGES)[k]),
                         children=[v.Btn(children=[code], small=True, class_=f"lang-{code}") for code in LANGUAGES])
-            solara.Checkbox(label=t(L, "present"), value=present.value, on_value=present.set, classes=["present-toggle"])
+            v.Checkbox(label=t(L, "present"), v_model=present.value, on_v_model=present.set, class_="present-toggle",
+                        hide_details=True)
         with solara.Div(classes=["main"]):
             with solara.Div(classes=["controls"]):
                 solara.Button(t(L, "close"), on_click=lambda: drawer.set(False), classes=["drawer-close"], text=True)
@@ -494,10 +528,7 @@ def Page():
                 v.Slider(v_model=speed.value, min=0.5, max=10, step=0.5, label=f"{t(L, 'speed')}: "
                          f"{number(L, speed.value, 1)}", on_v_model=lambda x: speed.set(float(x)), hide_details=True,
                          class_="speed")
-                seed_field = v.TextField(label=t(L, "seed"), v_model=str(seed.value), class_="seed",
-                                         inputmode="numeric",
-                                         error_messages=[] if str(seed.value).isdigit() else [t(L, "whole_number")])
-                v.use_event(seed_field, "change", lambda _w, _e, text: set_seed(str(text)))
+                SeedField(seed.value, L, set_seed)
                 for key in CONTROLS:
                     try:
                         field_info(key)
@@ -506,7 +537,8 @@ def Page():
                     Control(key, current_value(key), L, path, overrides.value,
                             lambda x, k=key: set_control(k, x), failure=failure.value[1]
                             if failure.value[0] == key else "")
-                solara.Checkbox(label=t(L, "compare"), value=compare.value, on_value=set_compare, classes=["compare"])
+                v.Checkbox(label=t(L, "compare"), v_model=compare.value, on_v_model=set_compare, class_="compare",
+                        hide_details=True)
                 if compare.value:
                     keys = [k for k in CONTROLS if k != "network.n_users"]
                     v.Select(label=t(L, "b_changes"), v_model=b_key.value, class_="b-key",
@@ -560,8 +592,10 @@ def Page():
                     xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log.value else "people_axis"),
                     log=log.value, locale=LOCALES[L])
                 with solara.Row(classes=["chart-tools"], gap="8px"):
-                    solara.Checkbox(label=t(L, "log_scale"), value=log.value, on_value=log.set, classes=["log-scale"])
-                    ExportPng.element(label=t(L, "export_png"), filename=f"slacktivism-{name.value}-seed{seed.value}.png")
+                    v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
+                        hide_details=True)
+                    ExportPng.element(label=t(L, "export_png"),
+                                      filename=f"slacktivism-{name.value}-seed{seed.value}.png")
                     for w, title in worlds_shown:
                         solara.FileDownload(lambda w=w: w.model.timeseries().to_csv(index=False).encode(),
                                             filename=f"slacktivism-{name.value}-seed{seed.value}"

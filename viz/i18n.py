@@ -199,7 +199,8 @@ TEXT = {
         "outcomes": {"aware": "terjangkau", "liked": "like", "shared": "dibagikan", "acted": "aksi"},
         "options": {
             "chronological": "terbaru dulu", "engagement": "paling ramai dulu",
-            "random": "pengguna acak", "hubs": "influencer (pengikut terbanyak)", "periphery": "pengikut paling sedikit",
+            "random": "pengguna acak", "hubs": "influencer (pengikut terbanyak)",
+            "periphery": "pengikut paling sedikit",
             "explicit": "pengguna pilihan", "none": "tidak ada",
             "true": "ya", "false": "tidak",
         },

@@ -23,10 +23,9 @@ STUBS = {
 def serve_katex_stub() -> None:
     """Answer KaTeX's CDN paths on Solara's server (once; nothing happens outside a server)."""
     try:
+        import solara.server.starlette as server
         from starlette.responses import Response
         from starlette.routing import Route
-
-        import solara.server.starlette as server
     except ImportError:  # pragma: no cover - Solara's server is part of the pinned install
         return
     if any(getattr(r, "path", "") == KATEX + "{file:path}" for r in server.app.router.routes):

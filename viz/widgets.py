@@ -172,10 +172,24 @@ CHART_TEMPLATE = """
 <script>
 module.exports = {
   data() { return { W: 900, H: 380, L: 70, R: 120, T: 30, B: 40 }; },
+  mounted() {
+    // The drawing is as wide as its box, so its type keeps its size on a phone and on a projector.
+    const fit = () => {
+      const w = Math.max(320, Math.min(1400, this.$el.clientWidth || 900));
+      this.W = w; this.H = Math.round(w < 600 ? w * 0.8 : Math.max(300, w * 0.4));
+      this.L = w < 600 ? 52 : 70; this.R = w < 600 ? 84 : 120;
+    };
+    this.observer = new ResizeObserver(fit);
+    this.observer.observe(this.$el);
+    fit();
+  },
+  destroyed() { if (this.observer) this.observer.disconnect(); },
   computed: {
     top() {
       let m = Math.max(this.goal, 1);
-      for (const w of this.worlds) for (const c of this.columns) for (const v of (w.series[c] || [])) m = Math.max(m, v);
+      for (const w of this.worlds) {
+        for (const c of this.columns) for (const v of (w.series[c] || [])) m = Math.max(m, v);
+      }
       return this.log ? Math.pow(10, Math.ceil(Math.log10(m * 1.05))) : m * 1.08;
     },
     last() { let n = 10; for (const w of this.worlds) n = Math.max(n, (w.series.step || []).length - 1); return n; },

@@ -73,8 +73,8 @@ class World:
         if self._static is None:
             xy = np.round(self.positions * 1000).astype(int).ravel()
             rings = (self.model.pop.misaligned[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
-            self._static = {"xy": ",".join(map(str, xy.tolist())), "edges": ",".join(map(str, self.edges.ravel().tolist())),
-                            "rings": rings}
+            edges = ",".join(map(str, self.edges.ravel().tolist()))
+            self._static = {"xy": ",".join(map(str, xy.tolist())), "edges": edges, "rings": rings}
         return self._static
 
 
