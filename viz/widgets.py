@@ -148,36 +148,42 @@ CHART_TEMPLATE = """
 <template>
   <div class="live-chart-box" style="width:100%">
     <svg ref="svg" class="live-chart" xmlns="http://www.w3.org/2000/svg" :viewBox="'0 0 ' + W + ' ' + H"
-         preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto;max-height:var(--chart-max-h, 60vh);
-         background:#fff;font-family:sans-serif" font-size="14" role="img" :aria-label="title">
-      <text :x="W / 2" y="18" text-anchor="middle" font-size="16" font-weight="bold">{{ title }}</text>
+         :width="W" :height="H" style="display:block;max-height:var(--chart-max-h, 60vh);
+         background:#fff;font-family:sans-serif" :font-size="fs" role="img" :aria-label="title">
+      <text :x="W / 2" :y="fs * 1.3" text-anchor="middle" :font-size="fs * 1.1" font-weight="bold">{{ title }}</text>
       <g v-for="t in ticks" :key="'t' + t.v">
         <line :x1="L" :x2="W - R" :y1="t.y" :y2="t.y" stroke="#e4e4e4"/>
-        <text :x="L - 6" :y="t.y + 5" text-anchor="end" fill="#444">{{ t.label }}</text>
+        <text :x="L - 6" :y="t.y + fs / 3" text-anchor="end" fill="#444">{{ t.label }}</text>
       </g>
-      <text :x="(L + W - R) / 2" :y="H - 6" text-anchor="middle" fill="#444">{{ xlabel }}</text>
-      <text :x="14" :y="(T + H - B) / 2" text-anchor="middle" fill="#444"
-            :transform="'rotate(-90 14 ' + (T + H - B) / 2 + ')'">{{ ylabel }}</text>
+      <text :x="(L + W - R) / 2" :y="H - fs * 0.4" text-anchor="middle" fill="#444">{{ xlabel }}</text>
+      <text :x="fs" :y="(T + H - B) / 2" text-anchor="middle" fill="#444"
+            :transform="'rotate(-90 ' + fs + ' ' + (T + H - B) / 2 + ')'">{{ ylabel }}</text>
       <line :x1="L" :x2="W - R" :y1="y(goal)" :y2="y(goal)" stroke="#000" stroke-dasharray="3 4" stroke-width="1.5"/>
-      <text :x="W - R - 4" :y="y(goal) - 6" text-anchor="end">{{ goal_label }}</text>
+      <text :x="W - R - 4" :y="y(goal) - fs * 0.4" text-anchor="end">{{ goal_label }}</text>
       <g v-for="(line, k) in lines" :key="'l' + k">
         <polyline :points="line.points" fill="none" :stroke="line.colour"
                   :stroke-width="line.column === 'acted' ? 4 : 2.5" :stroke-dasharray="line.dash"/>
-        <text v-if="line.end" :x="line.end[0] + 6" :y="line.end[1] + 5" :fill="line.colour" font-weight="bold"
-              font-size="13">{{ line.name }}</text>
+        <text v-if="line.end" :x="line.end[0] + 6" :y="line.end[1] + fs / 3" :fill="line.colour" font-weight="bold"
+              :font-size="fs * 0.9">{{ line.name }}</text>
       </g>
     </svg>
   </div>
 </template>
 <script>
 module.exports = {
-  data() { return { W: 900, H: 380, L: 70, R: 120, T: 30, B: 40 }; },
+  data() { return { W: 900, H: 380, L: 70, R: 120, T: 30, B: 40, fs: 14 }; },
   mounted() {
-    // The drawing is as wide as its box, so its type keeps its size on a phone and on a projector.
+    // The drawing is exactly as large as its box (no scaling), and its type follows the page's type, so it
+    // stays readable on a phone and grows on a projector.
     const fit = () => {
-      const w = Math.max(320, Math.min(1400, this.$el.clientWidth || 900));
-      this.W = w; this.H = Math.round(w < 600 ? w * 0.8 : Math.max(300, w * 0.4));
-      this.L = w < 600 ? 52 : 70; this.R = w < 600 ? 84 : 120;
+      const style = getComputedStyle(this.$el);
+      const fs = parseFloat(style.fontSize) || 16;
+      const w = Math.max(300, this.$el.clientWidth || 900);
+      const maxH = parseFloat(getComputedStyle(this.$refs.svg).maxHeight) || 0.6 * window.innerHeight;
+      this.fs = Math.round(fs * 0.85);
+      this.W = w; this.H = Math.round(Math.max(220, Math.min(w < 600 ? w * 0.85 : w * 0.45, maxH)));
+      this.L = Math.round(this.fs * 4.2); this.R = Math.round(this.fs * (w < 600 ? 6 : 8));
+      this.T = Math.round(this.fs * 2.2); this.B = Math.round(this.fs * 2.8);
     };
     this.observer = new ResizeObserver(fit);
     this.observer.observe(this.$el);
@@ -275,7 +281,8 @@ module.exports = {
     save() {
       const svg = document.querySelector("svg.live-chart");
       const canvases = [...document.querySelectorAll(".network-canvas canvas")];
-      const W = 1800, chartH = 760;
+      const W = 1800;
+      const chartH = svg ? Math.round(W * svg.height.baseVal.value / Math.max(1, svg.width.baseVal.value)) : 0;
       const netH = canvases.length ? 700 : 0;
       const out = document.createElement("canvas"); out.width = W; out.height = chartH + netH;
       const ctx = out.getContext("2d"); ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, out.width, out.height);
