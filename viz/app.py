@@ -300,8 +300,8 @@ def Scoreboard(world: World, lang: str, title: str, step: int):
     """What the platform shows beside what actually happened (``step`` re-renders it each step)."""
     c = world.model.current
     goal = world.scenario.campaign.goal_actions
-    summary = world.model.summary()
-    met = t(lang, "goal_met", step=summary["goal_step"]) if summary["goal_reached"] else t(lang, "goal_missed")
+    reached = world.goal_step()
+    met = t(lang, "goal_met", step=reached) if reached is not None else t(lang, "goal_missed")
     html = (f'<div class="board-title">{title}</div><div class="board">'
             f'<div class="shows"><div class="board-head">{t(lang, "platform_shows")}</div>'
             f'<div class="big" data-outcome="liked">{number(lang, c["liked"])} {BY(lang, "liked")}</div>'
@@ -324,6 +324,16 @@ def BY(lang: str, name: str) -> str:  # noqa: N802 - reads as a label, like t()
 
 
 @solara.component
+def CsvDownload(world: World, label: str, filename: str):
+    """The run so far as CSV, with the columns of ``slacktivism run --out``'s ``timeseries.csv`` (made on click).
+
+    The data function is kept across steps, so a step does not re-render the button.
+    """
+    data = solara.use_memo(lambda: (lambda: world.model.timeseries().to_csv(index=False).encode()), [world])
+    solara.FileDownload(data, filename=filename, label=label)
+
+
+@solara.component
 def NetworkView(world: World, lang: str, title: str, step: int, pinned: int, on_pin):
     """The network on a canvas, coloured by state; a tapped user's explanation is pinned below it."""
     with solara.Column(classes=["network-card"], gap="4px"):
@@ -341,6 +351,82 @@ def NetworkView(world: World, lang: str, title: str, step: int, pinned: int, on_
                         f"{attributes}</small>")
         else:
             solara.Text(t(lang, "pin_hint"), classes=["pin-hint"])
+
+
+@solara.component
+def Transport(worlds: tuple, steps: int, playing, L: str, step_once, reset):  # noqa: N803
+    """Play, Pause, Step, Reset and the step counter (``steps`` re-renders it at each step, inside :func:`Live`)."""
+    a, _b = worlds
+    with solara.Row(classes=["transport"], gap="8px"):
+        solara.Button(t(L, "play"), on_click=lambda: playing.set(True), disabled=playing.value or not a.running,
+                      color="primary", classes=["play"])
+        solara.Button(t(L, "pause"), on_click=lambda: playing.set(False), disabled=not playing.value,
+                      classes=["pause"])
+        solara.Button(t(L, "step"), on_click=step_once, disabled=playing.value or not a.running, classes=["step"])
+        solara.Button(t(L, "reset"), on_click=reset, classes=["reset"])
+        status = t(L, "step_counter", step=a.steps) + ("" if a.running else f" · {t(L, 'finished')}")
+        solara.Text(status, classes=["step-counter"])
+
+
+@solara.component
+def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_task, log, pins,  # noqa: N803
+         start_lesson, transport: dict):
+    """Everything that changes at each step: scoreboards, funnels, the comparison, the chart, the networks.
+
+    Only this component reads ``tick``, so a step re-renders it (one render pass) and not the controls.
+    """
+    _ = tick.value  # re-render on every step
+    a, b = worlds
+    with solara.Div(classes=["live"]):
+        Transport(worlds, a.steps, L=L, **transport)
+        worlds_shown = [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else [])
+        with solara.Div(classes=["boards"]):
+            for world, title in worlds_shown:
+                with solara.Div(classes=["world"]):
+                    Scoreboard(world, L, title, world.steps)
+                    Funnel(world, L, t(L, "funnel_title"), world.steps)
+        if b is not None:
+            solara.Text(difference(L, a.model.current, b.model.current, change), classes=["difference"])
+            rep = replicates_task.value if replicates_task.finished else None
+            if rep is None:
+                solara.Text(t(L, "replicates_running", n=N_REPLICATES), classes=["replicates"])
+            else:
+                words = "replicates_result" if rep.clear else "replicates_none"
+                pct = signed_percent(L, rep.percent).lstrip("+−")
+                more = t(L, "more_pct" if rep.percent > 0 else "fewer", p=pct.rstrip("%"))
+                solara.Text(t(L, words, n=rep.n, pct=more, low=signed_percent(L, rep.low),
+                              high=signed_percent(L, rep.high)), classes=["replicates"])
+        LiveChart.element(
+            worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
+            columns=list(FUNNEL), colours={c: STATE_COLOURS[BY_NAME[c].state] for c in FUNNEL},
+            names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
+            goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
+            title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if b else ""),
+            xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log.value else "people_axis"),
+            log=log.value, locale=LOCALES[L])
+        with solara.Row(classes=["chart-tools"], gap="8px"):
+            v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
+                hide_details=True)
+            ExportPng.element(label=t(L, "export_png"),
+                              filename=f"slacktivism-{name}-seed{seed}.png")
+            for w, title in worlds_shown:
+                CsvDownload(w, t(L, "export_csv") + (f" {title}" if b else ""),
+                            f"slacktivism-{name}-seed{seed}{'-B' if w is b else ''}-timeseries.csv")
+            solara.Button(t(L, "lesson"), on_click=start_lesson, text=True, classes=["lesson-start"])
+        if not a.running:
+            summary_text = scenario_text(name, "summary", L)
+            questions = scenario_text(name, "questions", L) or []
+            if summary_text:
+                with solara.Div(classes=["debrief"]):
+                    solara.Text(t(L, "debrief"), classes=["card-title"])
+                    solara.Text(summary_text)
+                    solara.Text(t(L, "questions"), classes=["card-title"])
+                    solara.HTML(tag="ol", unsafe_innerHTML="".join(f"<li>{q}</li>" for q in questions))
+        with solara.Div(classes=["networks"]):
+            for k, (world, title) in enumerate(worlds_shown):
+                NetworkView(world, L, f"{t(L, 'network')}: {title}", world.steps, pins.value[k],
+                            lambda user, k=k: pins.set(tuple(user if j == k else -1 for j in range(2))))
+        solara.Text(t(L, "legend"), classes=["legend"])
 
 
 @solara.component
@@ -495,7 +581,6 @@ def Page():
     solara.use_effect(sync_url, [query])
 
     L = lang.value  # noqa: N806 - read on every line below
-    _ = tick.value  # re-render on every step
     classes = ["slacktivism-app"] + (["present"] if present.value else []) + (["drawer-open"] if drawer.value else [])
     with solara.Column(classes=classes, gap="0px"):
         solara.Style(STYLE)
@@ -503,14 +588,6 @@ def Page():
             solara.Text(t(L, "title"), classes=["app-title"])
             solara.Button(t(L, "controls"), icon_name="mdi-tune", on_click=lambda: drawer.set(not drawer.value),
                           classes=["drawer-button"], outlined=True)
-            solara.Button(t(L, "play"), on_click=lambda: playing.set(True), disabled=playing.value or not a.running,
-                          color="primary", classes=["play"])
-            solara.Button(t(L, "pause"), on_click=lambda: playing.set(False), disabled=not playing.value,
-                          classes=["pause"])
-            solara.Button(t(L, "step"), on_click=step_once, disabled=playing.value or not a.running, classes=["step"])
-            solara.Button(t(L, "reset"), on_click=lambda: (playing.set(False), rebuild()), classes=["reset"])
-            status = t(L, "step_counter", step=a.steps) + ("" if a.running else f" · {t(L, 'finished')}")
-            solara.Text(status, classes=["step-counter"])
             v.BtnToggle(v_model=list(LANGUAGES).index(L), mandatory=True, dense=True, class_="lang-toggle",
                         on_v_model=lambda k: lang.set(list(LANGUAGES)[k]),
                         children=[v.Btn(children=[code], small=True, class_=f"lang-{code}") for code in LANGUAGES])
@@ -566,54 +643,7 @@ def Page():
                             solara.Button(t(L, "close"), on_click=lambda: lesson.set(-1), text=True)
                 if notice.value:
                     solara.Text(notice.value, classes=["notice"])
-                worlds_shown = [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else [])
-                with solara.Div(classes=["boards"]):
-                    for world, title in worlds_shown:
-                        with solara.Div(classes=["world"]):
-                            Scoreboard(world, L, title, world.steps)
-                            Funnel(world, L, t(L, "funnel_title"), world.steps)
-                if b is not None:
-                    solara.Text(difference(L, a.model.current, b.model.current, change), classes=["difference"])
-                    rep = replicates_task.value if replicates_task.finished else None
-                    if rep is None:
-                        solara.Text(t(L, "replicates_running", n=N_REPLICATES), classes=["replicates"])
-                    else:
-                        words = "replicates_result" if rep.clear else "replicates_none"
-                        pct = signed_percent(L, rep.percent).lstrip("+−")
-                        more = t(L, "more_pct" if rep.percent > 0 else "fewer", p=pct.rstrip("%"))
-                        solara.Text(t(L, words, n=rep.n, pct=more, low=signed_percent(L, rep.low),
-                                      high=signed_percent(L, rep.high)), classes=["replicates"])
-                LiveChart.element(
-                    worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
-                    columns=list(FUNNEL), colours={c: STATE_COLOURS[BY_NAME[c].state] for c in FUNNEL},
-                    names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
-                    goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
-                    title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if b else ""),
-                    xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log.value else "people_axis"),
-                    log=log.value, locale=LOCALES[L])
-                with solara.Row(classes=["chart-tools"], gap="8px"):
-                    v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
-                        hide_details=True)
-                    ExportPng.element(label=t(L, "export_png"),
-                                      filename=f"slacktivism-{name.value}-seed{seed.value}.png")
-                    for w, title in worlds_shown:
-                        solara.FileDownload(lambda w=w: w.model.timeseries().to_csv(index=False).encode(),
-                                            filename=f"slacktivism-{name.value}-seed{seed.value}"
-                                                     f"{'-B' if w is b else ''}-timeseries.csv",
-                                            label=t(L, "export_csv") + (f" {title}" if b else ""))
-                    solara.Button(t(L, "lesson"), on_click=lambda: (lesson.set(0), choose_scenario(
-                        lessons()["lesson"][0]["scenario"])), text=True, classes=["lesson-start"])
-                if not a.running:
-                    summary_text = scenario_text(name.value, "summary", L)
-                    questions = scenario_text(name.value, "questions", L) or []
-                    if summary_text:
-                        with solara.Div(classes=["debrief"]):
-                            solara.Text(t(L, "debrief"), classes=["card-title"])
-                            solara.Text(summary_text)
-                            solara.Text(t(L, "questions"), classes=["card-title"])
-                            solara.HTML(tag="ol", unsafe_innerHTML="".join(f"<li>{q}</li>" for q in questions))
-                with solara.Div(classes=["networks"]):
-                    for k, (world, title) in enumerate(worlds_shown):
-                        NetworkView(world, L, f"{t(L, 'network')}: {title}", world.steps, pins.value[k],
-                                    lambda user, k=k: pins.set(tuple(user if j == k else -1 for j in range(2))))
-                solara.Text(t(L, "legend"), classes=["legend"])
+                Live(worlds.value, tick, L, name.value, seed.value, change, replicates_task, log, pins,
+                     lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
+                     {"playing": playing, "step_once": step_once,
+                      "reset": lambda: (playing.set(False), rebuild())})

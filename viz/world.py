@@ -42,6 +42,7 @@ class World:
         self.model = SlacktivismModel(scenario, rng=seed, graph=graph)
         self.view, self.positions, self.edges = _view(self.model, scenario.network.model_dump_json(), seed)
         self._static = None
+        self._series = None
 
     @property
     def steps(self) -> int:
@@ -59,10 +60,19 @@ class World:
             self.model.step()
 
     def series(self) -> dict[str, list[int]]:
-        """The per-step counts so far, by outcome name (``step`` first)."""
-        frame = self.model.timeseries()
-        return {"step": frame["step"].astype(int).tolist(),
-                **{c: frame[c].astype(int).tolist() for c in SERIES if frame[c].dtype.kind in "iu"}}
+        """The per-step counts so far, by outcome name (``step`` first); made once per step."""
+        if self._series is None or self._series[0] != self.steps:
+            frame = self.model.timeseries()
+            self._series = (self.steps, {"step": frame["step"].astype(int).tolist(),
+                                         **{c: frame[c].astype(int).tolist() for c in SERIES
+                                            if frame[c].dtype.kind in "iu"}})
+        return self._series[1]
+
+    def goal_step(self) -> int | None:
+        """The first step at which actions reached the campaign's goal, if they have."""
+        goal = self.scenario.campaign.goal_actions
+        series = self.series()
+        return next((s for s, acted in zip(series["step"], series["acted"], strict=True) if acted >= goal), None)
 
     def states(self) -> str:
         """One digit per user shown: its ``UserState`` code (the only per-step network data sent)."""
