@@ -298,3 +298,29 @@ def test_mesa_solaraviz_works_with_this_solara():
     page = SolaraViz(model, components=[make_plot_component(["acted", "liked"])], name="slacktivism")
     box, rc = solara.render(page, handle_error=False)
     assert rc.find().widgets
+
+
+def test_debrief_when_the_run_settles():
+    rc = _page()
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    field.v_model = "400"
+    field.fire_event("keyup.enter", None)
+    for _ in range(80):
+        if "settled" in _counter(rc):
+            break
+        _button(rc, "Step").click()
+    assert "settled" in _counter(rc)
+    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    questions = _html(rc, "")  # the questions are a list
+    assert any(i18n.scenario_text("baseline", "questions", "en")[0] in q for q in questions)
+
+
+def test_guided_lesson_steps_through_its_scenarios():
+    rc = _page()
+    _button(rc, "Guided lesson").click()
+    order = [s["scenario"] for s in i18n.lessons()["lesson"]]
+    assert rc.find(v.Select, class_="scenario").widget.v_model == order[0]
+    assert rc.find(v.Html, children=[i18n.lessons()["lesson"][0]["ask"]["en"]]).widgets
+    _button(rc, "Next").click()
+    assert rc.find(v.Select, class_="scenario").widget.v_model == order[1]
+    assert _counter(rc) == "Step 0"

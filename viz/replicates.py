@@ -17,6 +17,7 @@ import threading
 import time
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from model import SlacktivismModel
@@ -54,6 +55,7 @@ def paired_actions(a: Scenario, b: Scenario, seed: int, n: int = N_REPLICATES,
     """Actions of A and of B for each of ``n`` spawned seeds, shape ``(n, 2)``; None if cancelled."""
     same_network = a.network == b.network
     out = np.zeros((n, 2), dtype=np.int64)
+    numba.set_num_threads(1)  # per thread: see World.step
     with _ONE_AT_A_TIME:
         for k, s in enumerate(replicate_seeds(seed, n)):
             if cancelled():

@@ -33,6 +33,7 @@ module.exports = {
   destroyed() { if (this.observer) this.observer.disconnect(); },
   watch: {
     states() { this.update(); },
+    painted_step() { this.update(); },  // a step that changed no user still marks the step as drawn
     xy() { this.full(); },
     edges() { this.full(); },
     pinned() { this.full(); },

@@ -10,6 +10,7 @@ edges and rings once per world, and each step one character per user shown.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from model import SlacktivismModel
@@ -55,8 +56,14 @@ class World:
         return self.model.running and self.model.steps < self.scenario.steps
 
     def step(self) -> None:
-        """One model step (nothing if the run is over)."""
+        """One model step (nothing if the run is over), on one compiled-code thread.
+
+        A class's sessions step in threads of one server; numba's parallel loops gain nothing at the
+        app's sizes, and their OpenMP threads, spinning while they wait on a busy 2-core machine, made a
+        2,000-user step take 30 ms instead of under 1 ms (``bench/app_bench.py``). The setting is per thread.
+        """
         if self.running:
+            numba.set_num_threads(1)
             self.model.step()
 
     def series(self) -> dict[str, list[int]]:
