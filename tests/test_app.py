@@ -221,7 +221,7 @@ def test_difference_in_words():
     assert i18n.difference("en", a, {"aware": 2300, "acted": 60}) == \
         "B reached 2.3x more people and got 40% fewer actions."
     assert i18n.difference("id", a, {"aware": 1000, "acted": 100}, ("slacktivism.licensing", 0.0, 0.6)) == \
-        'Dengan merasa sudah berbuat ("aku sudah ikut bantu") 0,6, bukan 0, B menjangkau sama banyak orang dan ' \
+        'Dengan merasa sudah berbuat ("aku sudah ikut bantu"): 0,6 (bukan 0), B menjangkau sama banyak orang dan ' \
         "mendapat sama banyak aksi."
 
 

@@ -236,7 +236,7 @@ def test_url_holds_the_run_and_a_reload_restores_it(browser, app_url):
         assert "Merasa sudah berbuat" in page.locator(".scenario").inner_text()
         assert "Konsistensi (like sebagai langkah pertama): 0,5" in page.locator(".controls").inner_text()
         assert page.locator(".scoreboard").count() == 2  # World B, from the link
-        assert "Dengan urutan feed paling ramai dulu, bukan terbaru dulu" in page.locator(".difference").inner_text()
+        assert "Dengan urutan feed: paling ramai dulu (bukan terbaru dulu)" in page.locator(".difference").inner_text()
         _click_slider(page, ".slacktivism-licensing", 0.02)
         _wait_for(lambda: "slacktivism.licensing%3D0" in page.evaluate("location.href"))
         assert parse_qs(urlparse(page.evaluate("location.href")).query)["seed"] == ["7"]

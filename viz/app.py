@@ -369,6 +369,20 @@ def Transport(worlds: tuple, steps: int, playing, L: str, step_once, reset):  # 
 
 
 @solara.component
+def ChartTools(worlds: tuple, L: str, name: str, seed: int, log, start_lesson):  # noqa: N803
+    """Log scale, the exports and the guided lesson's button: a component of its own, so a step skips it."""
+    a, b = worlds
+    with solara.Row(classes=["chart-tools"], gap="8px"):
+        v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
+                   hide_details=True)
+        ExportPng.element(label=t(L, "export_png"), filename=f"slacktivism-{name}-seed{seed}.png")
+        for w, title in [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else []):
+            CsvDownload(w, t(L, "export_csv") + (f" {title}" if b else ""),
+                        f"slacktivism-{name}-seed{seed}{'-B' if w is b else ''}-timeseries.csv")
+        solara.Button(t(L, "lesson"), on_click=start_lesson, text=True, classes=["lesson-start"])
+
+
+@solara.component
 def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_task, log, pins,  # noqa: N803
          start_lesson, transport: dict):
     """Everything that changes at each step: scoreboards, funnels, the comparison, the chart, the networks.
@@ -404,15 +418,7 @@ def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_t
             title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if b else ""),
             xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log.value else "people_axis"),
             log=log.value, locale=LOCALES[L])
-        with solara.Row(classes=["chart-tools"], gap="8px"):
-            v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
-                hide_details=True)
-            ExportPng.element(label=t(L, "export_png"),
-                              filename=f"slacktivism-{name}-seed{seed}.png")
-            for w, title in worlds_shown:
-                CsvDownload(w, t(L, "export_csv") + (f" {title}" if b else ""),
-                            f"slacktivism-{name}-seed{seed}{'-B' if w is b else ''}-timeseries.csv")
-            solara.Button(t(L, "lesson"), on_click=start_lesson, text=True, classes=["lesson-start"])
+        ChartTools(worlds, L, name, seed, log, start_lesson)
         if not a.running:
             summary_text = scenario_text(name, "summary", L)
             questions = scenario_text(name, "questions", L) or []

@@ -122,7 +122,7 @@ TEXT = {
         "play": "Putar",
         "pause": "Jeda",
         "step": "Langkah",
-        "reset": "Ulang",
+        "reset": "Mulai ulang",
         "controls": "Pengaturan",
         "close": "Tutup",
         "present": "Mode presentasi",
@@ -165,7 +165,7 @@ TEXT = {
         "more_pct": "{p}% lebih banyak",
         "fewer": "{p}% lebih sedikit",
         "as_many": "sama banyak",
-        "changed": "Dengan {label} {b}, bukan {a},",
+        "changed": "Dengan {label}: {b} (bukan {a}),",
         "difference": "{changed} B menjangkau {reach} orang dan mendapat {acts} aksi.",
         "replicates_running": "Memeriksa dengan {n} kali jalan untuk tiap dunia…",
         "replicates_result": "Dari {n} kali jalan untuk tiap dunia, B mendapat {pct} aksi (interval 95%: {low} "
