@@ -135,7 +135,7 @@ def served(log=None):
 
 def _open(browser, url, query="set=network.n_users%3D2000", viewport=(1500, 1100)):
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    page.goto(url + "?" + query)
+    page.goto(url + "?" + query, timeout=120_000)
     page.wait_for_function("document.querySelector('.network-canvas') && "
                            "document.querySelector('.network-canvas').getAttribute('data-painted') === '0'",
                            timeout=120_000)
@@ -253,15 +253,23 @@ def load(sessions: int = 30, probes: int = 30, after_s: float = 120) -> dict:
         time.sleep(70)  # past the cull timeout: the warm-up session is freed
         out["rss_start"] = _tree_rss(server.pid)
         _say(f"server at {out['rss_start']:.0f} MB; opening {sessions} sessions")
-        pages = []
+        pages, failed = [], 0
         for k in range(sessions):
-            page = _open(browsers[k % len(browsers)], url)
+            opening = time.monotonic()
+            try:
+                page = _open(browsers[k % len(browsers)], url)
+            except Exception as exc:  # noqa: BLE001 - a session the loaded server could not open is counted
+                failed += 1
+                _say(f"session {k + 1} did not open: {str(exc).splitlines()[0]}")
+                continue
+            _say(f"session {k + 1} open in {time.monotonic() - opening:.1f} s")
             # 1 step per second: the speed slider's left end is 0.5 steps/s, its right end 10.
             box = page.locator(".speed .v-slider").first.bounding_box()
             page.mouse.click(box["x"] + box["width"] * (1.0 - 0.5) / 9.5, box["y"] + box["height"] / 2)
             page.evaluate(KEEP_PLAYING)
             pages.append(page)
-        _say("all playing; probing")
+        out["opened"], out["failed"] = len(pages), failed
+        _say(f"{len(pages)} playing; probing")
         # The probing session is in a browser of its own, not niced: it measures the server as a student's
         # own device would see it, while the 30 playing browsers take only what the server leaves.
         probe_browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
@@ -327,8 +335,9 @@ def table(with_load: bool = False) -> str:
         figures = load()
         after = figures["rss_after"]
         back = next((s for s, rss in after if rss <= 1.15 * figures["rss_start"]), None)
-        rows.append(f"| 30 sessions playing at 1 step/s: Step clicked to painted in a 31st session, p95 (median) "
-                    f"| {figures['p95_ms']:.0f} ms ({figures['median_ms']:.0f} ms) | | <= 500 ms |")
+        rows.append(f"| 30 sessions playing at 1 step/s ({figures['opened']} opened): Step clicked to painted in one "
+                    f"more session, p95 (median) | {figures['p95_ms']:.0f} ms ({figures['median_ms']:.0f} ms) | | "
+                    "<= 500 ms |")
         rows.append(f"| 30 sessions: cores busy, server / whole machine (browsers niced to 19) | "
                     f"{figures['cpu_server_share']:.2f} / {figures['cpu_all_share']:.2f} of 2 | | |")
         rows.append(f"| 30 sessions: server errors in its log; steps not painted within 20 s | "

@@ -17,7 +17,10 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT, app_server
+from model import load_scenario
+from tests.conftest import ROOT, SCENARIOS, app_server
+from viz.app import bounds, contrast, slider_step, value_of
+from viz.i18n import changed, option
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -140,15 +143,18 @@ def test_a_control_acts_without_reset(browser, app_url):
         _click_slider(page, ".slacktivism-consistency", 0.98)
         _wait_for(lambda: _counter(page) == 0 and page.locator(".notice").count() == 1)
         assert page.locator(".notice").inner_text().startswith("Restarted from step 0 with the same seed and network")
-        assert "Consistency (a like as a first step): 1" in page.locator(".controls").inner_text()
+        high = bounds("slacktivism.consistency")[1]
+        assert f"Consistency (a like as a first step): {option('en', float(high))}" in page.locator(".controls") \
+            .inner_text()
 
 
 def test_compare_shows_world_b_at_once_and_says_what_it_changed(browser, app_url):
     with opened(browser, app_url) as page:
         page.locator(".compare").click()
         _wait_for(lambda: page.locator(".scoreboard").count() == 2 and page.locator(".network-canvas").count() == 2)
-        assert page.locator(".difference").inner_text().startswith("With moral licensing ('I did my part') 1 "
-                                                                  "instead of 0, B reached")
+        a = value_of(load_scenario(SCENARIOS / "baseline.yaml"), "slacktivism.licensing")
+        words = changed("en", "slacktivism.licensing", a, contrast("slacktivism.licensing", a))
+        assert page.locator(".difference").inner_text().startswith(words + " B reached")
         # The replicates report in words (30 runs of each world, in the background).
         _wait_for(lambda: "Over 30 runs" in page.locator(".replicates").inner_text(), timeout=90)
         assert re.search(r"(fewer|more) actions \(95% interval|no clear difference",
@@ -166,7 +172,8 @@ def test_phone_one_column_play_visible_drawer_and_touch(browser, app_url):
         page.locator(".slider.slacktivism-consistency").wait_for()
         assert page.locator(".slider.slacktivism-consistency").bounding_box()["width"] > 250
         _click_slider(page, ".slacktivism-consistency", 0.98, touch=True)
-        _wait_for(lambda: "a like as a first step): 1" in page.locator(".controls").inner_text())
+        high = option("en", float(bounds("slacktivism.consistency")[1]))
+        _wait_for(lambda: f"a like as a first step): {high}" in page.locator(".controls").inner_text())
         page.locator("button.drawer-close").tap()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -230,19 +237,24 @@ def test_presentation_mode_fits_one_screen_and_cuts_nothing_off(browser, app_url
 
 
 def test_url_holds_the_run_and_a_reload_restores_it(browser, app_url):
-    query = "scenario=licensing&lang=id&seed=7&set=slacktivism.consistency%3D0.5&b=platform.feed%3Dengagement"
+    low, high = bounds("slacktivism.consistency")
+    middle = round(low + 10 * slider_step(low, high), 6)  # a value within the model's range, on the slider
+    query = f"scenario=licensing&lang=id&seed=7&set=slacktivism.consistency%3D{middle}&b=platform.feed%3Dengagement"
     with opened(browser, app_url, query=query) as page:
         assert page.locator(".step-counter").inner_text().startswith("Langkah 0")
         assert "Merasa sudah berbuat" in page.locator(".scenario").inner_text()
-        assert "Konsistensi (like sebagai langkah pertama): 0,5" in page.locator(".controls").inner_text()
+        assert f"Konsistensi (like sebagai langkah pertama): {option('id', float(middle))}" in \
+            page.locator(".controls").inner_text()
         assert page.locator(".scoreboard").count() == 2  # World B, from the link
         assert "Dengan urutan feed: paling ramai dulu (bukan terbaru dulu)" in page.locator(".difference").inner_text()
-        _click_slider(page, ".slacktivism-licensing", 0.02)
-        _wait_for(lambda: "slacktivism.licensing%3D0" in page.evaluate("location.href"))
+        _click_slider(page, ".slacktivism-licensing", 0.01)
+        least = bounds("slacktivism.licensing")[0]
+        _wait_for(lambda: f"slacktivism.licensing%3D{float(least)}" in page.evaluate("location.href"))
         assert parse_qs(urlparse(page.evaluate("location.href")).query)["seed"] == ["7"]
         page.reload()
         page.locator(".step-counter").wait_for(timeout=60_000)
-        assert "Merasa sudah berbuat (\"aku sudah ikut bantu\"): 0" in page.locator(".controls").inner_text()
+        assert f"Merasa sudah berbuat (\"aku sudah ikut bantu\"): {option('id', float(least))}" in \
+            page.locator(".controls").inner_text()
         assert page.locator(".scoreboard").count() == 2
 
 
