@@ -266,8 +266,10 @@ def load(sessions: int = 30, probes: int = 30, after_s: float = 120) -> dict:
             # 1 step per second: the speed slider's left end is 0.5 steps/s, its right end 10.
             box = page.locator(".speed .v-slider").first.bounding_box()
             page.mouse.click(box["x"] + box["width"] * (1.0 - 0.5) / 9.5, box["y"] + box["height"] / 2)
-            page.evaluate(KEEP_PLAYING)
             pages.append(page)
+        for page in pages:  # all open first, then all play (opening a page in a niced, busy browser is slow)
+            page.evaluate(KEEP_PLAYING)
+        time.sleep(20)  # every session has pressed Play
         out["opened"], out["failed"] = len(pages), failed
         _say(f"{len(pages)} playing; probing")
         # The probing session is in a browser of its own, not niced: it measures the server as a student's

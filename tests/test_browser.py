@@ -312,4 +312,4 @@ def test_a_step_sends_little_over_the_wire(browser, app_url):
             .inner_text()
         sizes = _frames_per_step(page, 6)
         assert statistics.median(sizes) <= 25_000, sizes
-        assert min(sizes) > 2_000  # the states of 2,000 users did arrive
+        assert max(sizes) > 2_000  # the states of 2,000 users do arrive (a step that changes no one sends none)
