@@ -192,8 +192,15 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+#: The app server's environment: one compiled-code thread per session. A class's sessions are the parallelism;
+#: numba's parallel loops gain nothing at the app's 2,000 users and, with OpenMP threads spinning while they
+#: wait, a model step took 30 ms instead of under 1 ms on a busy 2-core machine (bench/app_bench.py).
+APP_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_WAIT_POLICY": "passive"}
+
+
 def _app(args) -> int:
     """Serve viz/app.py with Solara; its front-end files come from solara-assets (no internet)."""
+    import os
     import subprocess
 
     app = Path(__file__).resolve().parent.parent / "viz" / "app.py"
@@ -201,7 +208,7 @@ def _app(args) -> int:
     command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host, "--port", str(args.port),
                "--production", "--no-open", "--no-check-version"]
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, env={**APP_ENV, **os.environ})
     except KeyboardInterrupt:
         return 0
 

@@ -1,5 +1,6 @@
 """The classroom app's components, rendered without a browser (solara.render)."""
 
+import re
 import time
 
 import ipyvuetify as v
@@ -8,9 +9,10 @@ import pytest
 import solara
 
 from model import load_scenario
+from model.metrics import FUNNEL
 from tests.conftest import SCENARIOS
 from viz import i18n
-from viz.app import APP_MAX_USERS, CONTROLS, Page, bounds
+from viz.app import APP_MAX_USERS, CONTROLS, Page, bounds, check, kind, parse_url, url_query
 from viz.world import MAX_VIEW, World
 
 
@@ -27,9 +29,27 @@ def _button(rc, label):
     return rc.find(v.Btn, children=[label]).widget
 
 
+def _html(rc, cls) -> list[str]:
+    """The inner HTML of each solara.HTML block with the class ``cls``."""
+    return [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if cls in w.attributes.get("class", "")]
+
+
+def _acted(rc, k=0) -> int:
+    html = _html(rc, "scoreboard")[k]
+    start = html.index('data-outcome="acted">') + len('data-outcome="acted">')
+    return int(html[start:].split()[0].replace(",", ""))
+
+
+def test_opens_on_the_baseline_and_explains_the_organisers():
+    rc = _page()
+    assert rc.find(v.Select, class_="scenario").widget.v_model == "baseline"
+    assert _counter(rc) == "Step 0"
+    board = _html(rc, "scoreboard")[0]
+    assert "organisers who start the campaign have already acted" in board
+
+
 def test_step_advances_the_counter():
     rc = _page()
-    assert _counter(rc) == "Step 0"
     _button(rc, "Step").click()
     _button(rc, "Step").click()
     assert _counter(rc) == "Step 2"
@@ -48,11 +68,106 @@ def test_play_runs_and_pause_stops():
     while _counter(rc) in ("Step 0", "Step 1") and time.monotonic() < deadline:
         time.sleep(0.1)
     _button(rc, "Pause").click()
-    time.sleep(0.6)
+    time.sleep(1.2)
     paused_at = _counter(rc)
     assert paused_at not in ("Step 0", "Step 1")
-    time.sleep(0.8)
+    time.sleep(1.2)
     assert _counter(rc) == paused_at
+
+
+def test_a_behavioural_control_restarts_the_run_at_once_with_the_same_network():
+    rc = _page()
+    for _ in range(3):
+        _button(rc, "Step").click()
+    graph_before = rc.find(v.Select, class_="scenario")  # any widget: the page is alive
+    slider = rc.find(v.Slider, class_="slider slacktivism-consistency").widget
+    slider.v_model = bounds("slacktivism.consistency")[1]
+    assert _counter(rc) == "Step 0"
+    notice = rc.find(v.Html, class_="notice").widget.children[0]
+    assert notice.startswith("Restarted from step 0 with the same seed and network")
+    assert graph_before.widgets
+
+
+def test_consistency_changes_the_outcome_without_reset():
+    """Issue 10: consistency 1 must show its effect with no Reset (the model's own direction, same seed)."""
+    def actions_after(value):
+        rc = _page()
+        if value is not None:
+            rc.find(v.Slider, class_="slider slacktivism-consistency").widget.v_model = value
+        for _ in range(40):
+            if "settled" in _counter(rc):
+                break
+            _button(rc, "Step").click()
+        return _acted(rc)
+
+    assert actions_after(bounds("slacktivism.consistency")[1]) > actions_after(None)
+
+
+def test_population_change_rebuilds_the_network_and_says_so():
+    rc = _page()
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    field.v_model = "300"
+    field.fire_event("keyup.enter", None)
+    assert rc.find(v.Html, class_="notice").widget.children[0].startswith("New network built (300 users")
+
+
+def test_typed_values_are_checked_as_typed_and_cleared_when_fixed():
+    rc = _page()
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    field.v_model = "abc"
+    assert field.error_messages == ["type a whole number"]
+    field.v_model = "-5"
+    assert field.error_messages == ["at least 1"]
+    field.v_model = "400"
+    assert field.error_messages == []
+
+
+def test_a_population_too_small_is_refused_at_the_field_with_the_scenarios_message():
+    rc = _page()
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    field.v_model = "2"
+    field.fire_event("keyup.enter", None)
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    assert "barabasi_albert needs mean_degree/2 < n_users" in field.error_messages[0]
+    _button(rc, "Step").click()
+    assert _counter(rc) == "Step 1"  # the old world runs on
+
+
+def test_compare_shows_world_b_at_once_and_names_the_change():
+    rc = _page()
+    rc.find(v.Checkbox, class_="compare").widget.v_model = True
+    assert len(_html(rc, "scoreboard")) == 2
+    from viz.app import contrast, value_of
+
+    words = rc.find(v.Html, class_="difference").widget.children[0]
+    a = value_of(load_scenario(SCENARIOS / "baseline.yaml"), "slacktivism.licensing")
+    assert words.startswith(i18n.changed("en", "slacktivism.licensing", a, contrast("slacktivism.licensing", a))
+                            + " B reached")
+
+
+def test_controls_are_built_from_the_model_declarations():
+    from model.scenario import Scenario
+
+    schema = Scenario.model_json_schema()["$defs"]["Slacktivism"]["properties"]["licensing"]
+    assert bounds("slacktivism.licensing") == (schema["minimum"], schema["maximum"])
+    rc = _page()
+    slider = rc.find(v.Slider, class_="slider slacktivism-licensing").widget
+    assert (slider.min, slider.max) == (schema["minimum"], schema["maximum"])
+    assert kind("platform.feed") == "choice" and kind("platform.like_counts_visible") == "bool"
+    assert kind("network.n_users") == "int"
+    for key in CONTROLS:
+        assert all(CONTROLS[key]), key
+    assert check("network.n_users", "12", "id", SCENARIOS / "baseline.yaml", {}) == (12, "")
+    assert check("network.n_users", str(APP_MAX_USERS + 1), "en", SCENARIOS / "baseline.yaml", {})[0] is None
+
+
+def test_url_round_trip():
+    query = url_query("licensing", "id", 7, {"slacktivism.consistency": 0.5, "platform.feed": "engagement"},
+                      ("platform.like_counts_visible", False))
+    assert parse_url(query) == {"name": "licensing", "lang": "id", "seed": 7,
+                                "overrides": {"slacktivism.consistency": 0.5, "platform.feed": "engagement"},
+                                "b": ("platform.like_counts_visible", False)}
+    assert parse_url("scenario=nope&seed=x&set=bogus.key%3D1") == {}
 
 
 def _indonesian(rc):
@@ -67,100 +182,122 @@ def test_language_switch_changes_the_labels():
     assert not rc.find(v.Btn, children=["Step"]).widgets
 
 
-def test_a_bad_value_is_refused_with_a_message_and_nothing_breaks():
-    rc = _page()
-    users = rc.find(v.TextField, label="Number of users").widget
-    users.v_model = "-5"
-    users.fire_event("focusout", None)  # what the browser sends when the field loses focus
-    text = rc.find(v.Html, class_="bad-value").widget.children[0]
-    assert "network.n_users" in text and "greater than or equal to 1" in text
-    _button(rc, "Step").click()
-    assert _counter(rc) == "Step 1"
-
-
-def test_controls_use_the_scenario_ranges():
-    assert bounds("slacktivism.licensing") == (0.05, 1)
-    assert bounds("decision.cost_act") == (0, 10)
-    assert set(CONTROLS) <= set(i18n.TEXT["en"]["params"]) == set(i18n.TEXT["id"]["params"])
-
-
 def test_every_text_exists_in_both_languages():
     assert set(i18n.TEXT["en"]) == set(i18n.TEXT["id"])
+    for key in ("states", "outcomes", "options"):
+        assert set(i18n.TEXT["en"][key]) == set(i18n.TEXT["id"][key]), key
+    assert set(FUNNEL) <= set(i18n.TEXT["en"]["outcomes"])
+
+
+def test_every_scenario_has_a_name_intro_debrief_and_questions_in_both_languages():
+    written = i18n.lessons()["scenarios"]
     for name in [p.stem for p in SCENARIOS.glob("*.yaml")]:
-        s = load_scenario(SCENARIOS / f"{name}.yaml")
-        assert s.description_id and len(s.things_to_try) == len(s.things_to_try_id) >= 1, name
+        assert name in written, f"viz/lessons.yaml has no entry for scenarios/{name}.yaml"
+        for part in ("name", "intro", "summary", "questions"):
+            assert set(written[name][part]) == {"en", "id"}, (name, part)
+        assert 2 <= len(written[name]["questions"]["en"]) == len(written[name]["questions"]["id"]) <= 3
+    for step in i18n.lessons()["lesson"]:
+        assert step["scenario"] in written and set(step["ask"]) == {"en", "id"}
+
+
+def test_glossary_has_both_languages_and_the_indonesian_avoids_word_for_word_terms():
+    glossary = i18n.glossary()
+    avoid = [w for term in glossary.values() for w in term["avoid"]]
+    assert all(term["en"] and term["id"] for term in glossary.values())
+    texts = [str(x) for x in i18n.TEXT["id"].values()] + [x for c in CONTROLS.values() for x in c[1:]]
+    texts += [str(e) for e in i18n.lessons()["scenarios"].values()]
+    for word in avoid:  # as a whole word: "membagikan" is right where "bagikan" as a count is not
+        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        hits = [text for text in texts if pattern.search(text.replace("tanda suka", ""))]
+        assert not hits, (word, hits[:1])
+
+
+def test_numbers_are_written_per_language():
+    assert i18n.number("en", 5000) == "5,000" and i18n.number("id", 5000) == "5.000"
+    assert i18n.number("id", 1.5, 1) == "1,5"
+    assert i18n.per_100_likes("en", 1000, 50) == "For every 100 likes, 5 actions."
+    assert i18n.per_100_likes("id", 1009, 49) == "Dari setiap 100 like, ada 4,9 aksi."
 
 
 def test_world_b_differs_from_a_by_default():
     from viz.app import contrast
 
-    assert contrast("slacktivism.licensing", 0.6) == 0.05 and contrast("slacktivism.licensing", 0.2) == 1
+    low, high = bounds("slacktivism.licensing")
+    assert contrast("slacktivism.licensing", high) == low and contrast("slacktivism.licensing", low) == high
     assert contrast("platform.feed", "chronological") == "engagement"
     assert contrast("platform.like_counts_visible", True) is False
     assert contrast("network.n_users", 2000) == 1000
-    assert contrast("decision.cost_act", 1.5) == 0.75
 
 
 def test_difference_in_words():
     a = {"aware": 1000, "acted": 100}
     assert i18n.difference("en", a, {"aware": 2300, "acted": 60}) == \
         "B reached 2.3x more people and got 40% fewer actions."
-    assert i18n.difference("id", a, {"aware": 1000, "acted": 100}) == \
-        "B menjangkau sama banyak orang dan mendapat sama banyak aksi."
-    assert i18n.difference("en", a, {"aware": 1040, "acted": 130}) == \
-        "B reached 4% more people and got 30% more actions."
+    assert i18n.difference("id", a, {"aware": 1000, "acted": 100}, ("slacktivism.licensing", 0.0, 0.6)) == \
+        'Dengan merasa sudah berbuat ("aku sudah ikut bantu"): 0,6 (bukan 0), B menjangkau sama banyak orang dan ' \
+        "mendapat sama banyak aksi."
+
+
+def test_replicates_report_a_clear_difference_only_when_the_interval_leaves_out_zero():
+    from viz.replicates import replicate_seeds, summarise
+
+    assert replicate_seeds(3, 4) == replicate_seeds(3, 4) and len(set(replicate_seeds(3, 30))) == 30
+    rng = np.random.default_rng(0)
+    a = rng.integers(90, 110, 30)
+    same = summarise(np.column_stack([a, a + rng.integers(-2, 3, 30)]))
+    assert not same.clear and same.low < 0 < same.high
+    fewer = summarise(np.column_stack([a, a - 20]))
+    assert fewer.clear and fewer.high < 0 and abs(fewer.percent + 100 * 20 / a.mean()) < 1e-9
+
+
+def test_replicates_pair_the_worlds_by_seed():
+    from viz.replicates import paired_actions
+
+    a = load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 300})
+    twins = paired_actions(a, a, 5, n=4)
+    assert np.array_equal(twins[:, 0], twins[:, 1])  # same settings, same seeds: no difference at all
 
 
 def test_layout_is_computed_once_per_network():
     scenario = load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 600})
     first = World(scenario, 3)
-    second = World(scenario, 3)
-    assert first.positions is second.positions  # the cached layout, not a new one
+    other = World(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 600,
+                                                              "slacktivism.consistency": 0.5}), 3)
+    assert first.positions is other.positions  # a behavioural change keeps the cached layout
     before = first.positions.copy()
     for _ in range(3):
         first.step()
-        first.svg()
+        first.states()
     assert np.array_equal(first.positions, before)
 
 
-def test_large_populations_get_a_sampled_view():
+def test_large_populations_get_a_sampled_view_of_one_character_per_user():
     world = World(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 20_000}), 1)
     assert len(world.view) == MAX_VIEW and world.model.n_users == 20_000
-    svg = world.svg()
-    assert svg.count("<circle") == MAX_VIEW and APP_MAX_USERS >= 100_000
-
-
-def test_hover_text_explains_the_user():
-    world = World(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 500}), 1)
-    seed = int(world.model.seeds[0])
-    svg = world.svg()
-    start = svg.index(f'data-user="{seed}"')
-    assert "a seed: started the campaign at step 0" in svg[start:start + 600]
-    misaligned = World(load_scenario(SCENARIOS / "misaligned_sharers.yaml", {"network.n_users": 500}), 1)
-    assert 'stroke="#6a3d9a"' in misaligned.svg()
+    states = world.states()
+    assert len(states) == MAX_VIEW and set(states) <= set("01234") and APP_MAX_USERS >= 100_000
+    assert len(world.static()["xy"].split(",")) == 2 * MAX_VIEW
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
-def test_scoreboard_and_charts_render_with_two_worlds(lang):
-    rc = _page()
-    if lang == "id":
-        _indonesian(rc)
-    label = i18n.t(lang, "compare")
-    rc.find(v.Checkbox, label=label).widget.v_model = True
-    _button(rc, i18n.t(lang, "reset")).click()
-    _button(rc, i18n.t(lang, "step")).click()
-    cards = [c for c in rc.find(v.Card).widgets if "scoreboard" in (c.class_ or "")]
-    assert len(cards) == 2
-    words = rc.find(v.Html, class_="difference").widget.children[0]
-    assert words.startswith(i18n.t(lang, "difference", reach="", acts="")[:8])
+def test_pinned_user_is_explained_in_the_chosen_language(lang):
+    world = World(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 500}), 1)
+    from model.agents import user_records
+
+    seed_user = int(world.model.seeds[0])
+    head, why, _ = i18n.describe(lang, user_records(world.model, [seed_user])[0], "count")
+    assert why == i18n.t(lang, "why_seed")
+    assert head.startswith(i18n.t(lang, "user", user=seed_user))
 
 
-def test_telemetry_is_off_and_assets_are_local():
+def test_telemetry_off_banner_hidden_cull_timeout_set_and_assets_local():
     import importlib.metadata as md
 
     import solara.server.settings as settings
+    import solara.util
 
-    assert settings.telemetry.mixpanel_enable is False
+    assert settings.telemetry.mixpanel_enable is False and settings.theme.show_banner is False
+    assert solara.util.parse_timedelta(settings.kernel.cull_timeout) <= 120
     assert md.version("solara-assets") == md.version("solara")  # the front end is served offline
 
 
@@ -174,3 +311,29 @@ def test_mesa_solaraviz_works_with_this_solara():
     page = SolaraViz(model, components=[make_plot_component(["acted", "liked"])], name="slacktivism")
     box, rc = solara.render(page, handle_error=False)
     assert rc.find().widgets
+
+
+def test_debrief_when_the_run_settles():
+    rc = _page()
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    field.v_model = "400"
+    field.fire_event("keyup.enter", None)
+    for _ in range(80):
+        if "settled" in _counter(rc):
+            break
+        _button(rc, "Step").click()
+    assert "settled" in _counter(rc)
+    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    questions = _html(rc, "")  # the questions are a list
+    assert any(i18n.scenario_text("baseline", "questions", "en")[0] in q for q in questions)
+
+
+def test_guided_lesson_steps_through_its_scenarios():
+    rc = _page()
+    _button(rc, "Guided lesson").click()
+    order = [s["scenario"] for s in i18n.lessons()["lesson"]]
+    assert rc.find(v.Select, class_="scenario").widget.v_model == order[0]
+    assert rc.find(v.Html, children=[i18n.lessons()["lesson"][0]["ask"]["en"]]).widgets
+    _button(rc, "Next").click()
+    assert rc.find(v.Select, class_="scenario").widget.v_model == order[1]
+    assert _counter(rc) == "Step 0"

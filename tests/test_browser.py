@@ -3,17 +3,24 @@
 `make test` (and so CI) installs Chromium first; the app is served by
 `slacktivism app` on 127.0.0.1, and every request the page makes must stay
 on that address (the front-end files come from solara-assets, not a CDN).
+Issue 10 lists what a class needs; each test below checks one of them as a
+student or teacher would see it.
 """
 
 import os
+import re
+import statistics
 import time
+from contextlib import contextmanager
+from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from model.state import UserState
-from tests.conftest import app_server
-from viz.figures import STATE_COLOURS
+from model import load_scenario
+from tests.conftest import ROOT, SCENARIOS, app_server
+from viz.app import bounds, contrast, slider_step, value_of
+from viz.i18n import changed, option
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -30,27 +37,43 @@ def app_url():
         yield url
 
 
-@pytest.fixture
-def page(app_url, tmp_path):
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        requests, failures = [], []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("requestfailed", lambda r: failures.append(r.url))
-        page.goto(app_url)
-        page.locator(".step-counter").wait_for(timeout=60_000)
-        page.locator("svg.network-view circle").first.wait_for(timeout=60_000)
-        page.requests, page.failures = requests, failures
-        yield page
-        page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
+        yield browser
         browser.close()
 
 
+@contextmanager
+def opened(browser, url, tmp_path=None, query="", **context):
+    """A page of the app in a fresh browser context, with what it asked for and what went wrong recorded."""
+    options = {"viewport": {"width": 1366, "height": 768}, "accept_downloads": True, **context}
+    ctx = browser.new_context(**options)
+    page = ctx.new_page()
+    page.requests, page.problems = [], []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: page.problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
+    page.on("console", lambda m: page.problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.goto(url + (f"?{query}" if query else ""))
+    page.locator(".step-counter").wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelector('.network-canvas') && "
+                           "document.querySelector('.network-canvas').getAttribute('data-painted') !== null",
+                           timeout=60_000)
+    try:
+        yield page
+    finally:
+        if tmp_path is not None:
+            page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
+        ctx.close()
+
+
 def _counter(page) -> int:
-    return int(page.locator(".step-counter").inner_text().split()[1])
+    return int(re.search(r"\d+", page.locator(".step-counter").inner_text()).group())
 
 
 def _wait_for(condition, timeout=30.0):
@@ -61,63 +84,232 @@ def _wait_for(condition, timeout=30.0):
         time.sleep(0.1)
 
 
-def test_page_loads_with_its_assets_and_no_internet(page, app_url):
-    assert page.requests, "no request recorded"
-    local = (app_url.rstrip("/"), "data:", "blob:")
-    outside = [u for u in page.requests if not u.startswith(local)]
-    assert outside == [], outside
-    assert page.failures == [], page.failures
-    _wait_for(lambda: page.locator("svg.network-view circle").count() == 2000)
-    assert _counter(page) == 0
+def _acted(page, k=0) -> str:
+    return page.locator('.scoreboard [data-outcome="acted"]').nth(k).inner_text()
 
 
-def test_step_play_pause(page):
-    board = page.locator(".scoreboard").inner_text()
-    liked = f'circle[fill="{STATE_COLOURS[UserState.LIKED]}"]'
-    assert page.locator(liked).count() == 0
-    page.get_by_role("button", name="Step", exact=True).click()
-    _wait_for(lambda: _counter(page) == 1)
-    # The scoreboard and the network follow the model.
-    _wait_for(lambda: page.locator(".scoreboard").inner_text() != board and page.locator(liked).count() > 0)
-    page.get_by_role("button", name="Play").click()
-    _wait_for(lambda: _counter(page) >= 4)
-    page.get_by_role("button", name="Pause").click()
-    time.sleep(1.0)
-    paused = _counter(page)
-    time.sleep(1.5)
-    assert _counter(page) == paused
+def _step(page, times=1):
+    for _ in range(times):
+        before = _counter(page)
+        page.locator("button.step").click()
+        _wait_for(lambda b=before: _counter(page) == b + 1)
 
 
-def test_changing_a_control_and_reset_rebuilds_the_model(page):
-    page.get_by_role("button", name="Step", exact=True).click()
-    _wait_for(lambda: _counter(page) == 1)
-    users = page.get_by_label("Number of users")
-    users.fill("300")
-    users.press("Enter")
-    page.get_by_role("button", name="Reset").click()
-    _wait_for(lambda: _counter(page) == 0 and page.locator("svg.network-view circle").count() == 300)
+def _click_slider(page, selector, fraction, touch=False):
+    """Click (or tap, with a finger) a slider's track at ``fraction`` of its width."""
+    track = page.locator(f"{selector} .v-slider").first
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    x, y = box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2
+    if touch:
+        page.touchscreen.tap(x, y)
+    else:
+        page.mouse.click(x, y)
 
 
-def test_language_switch_changes_the_labels(page):
-    page.get_by_role("button", name="id", exact=True).click()
-    page.get_by_role("button", name="Langkah").wait_for(timeout=10_000)
-    _wait_for(lambda: page.locator(".step-counter").inner_text().startswith("Langkah"))
-    assert page.get_by_role("button", name="Step", exact=True).count() == 0
+def test_page_loads_with_its_assets_and_no_internet_nor_console_errors(browser, app_url, tmp_path):
+    with opened(browser, app_url, tmp_path) as page:
+        _step(page)
+        time.sleep(1.0)
+        local = (app_url.rstrip("/"), "data:", "blob:")
+        assert page.requests and [u for u in page.requests if not u.startswith(local)] == []
+        assert page.problems == [], page.problems  # KaTeX included: no 404, no script error
+        assert page.locator("text=This website runs on").count() == 0
 
 
-def test_side_by_side_shows_two_runs(page, tmp_path):
-    page.locator("label", has_text="Compare two worlds (A and B)").click()
-    page.get_by_role("button", name="Reset").click()
-    _wait_for(lambda: page.locator("svg.network-view").count() == 2)
-    page.get_by_role("button", name="Play").click()
-    _wait_for(lambda: _counter(page) >= 5)
-    pause = page.get_by_role("button", name="Pause")
-    if pause.is_enabled():  # the campaign may settle by itself first, and then Pause is disabled
-        try:
-            pause.click(timeout=3000)
-        except PlaywrightTimeout:
-            assert not pause.is_enabled()
-    _wait_for(lambda: page.locator(".difference").count() == 1 and page.locator(".scoreboard").count() == 2)
-    assert page.locator(".difference").inner_text().startswith("B reached")
-    page.screenshot(path=str(tmp_path / "side_by_side.png"), full_page=True)
-    assert (tmp_path / "side_by_side.png").stat().st_size > 20_000
+def test_opens_on_the_baseline_and_explains_the_organisers(browser, app_url):
+    with opened(browser, app_url) as page:
+        assert "Baseline" in page.locator(".scenario").inner_text()
+        assert _counter(page) == 0
+        assert "organisers who start the campaign have already acted" in page.locator(".organisers").inner_text()
+
+
+def test_step_play_pause_and_the_canvas_follows(browser, app_url):
+    with opened(browser, app_url) as page:
+        _step(page)
+        page.wait_for_function("document.querySelector('.network-canvas').getAttribute('data-painted') === '1'")
+        page.locator("button.play").click()
+        _wait_for(lambda: _counter(page) >= 4)
+        page.locator("button.pause").click()
+        time.sleep(1.0)
+        paused = _counter(page)
+        time.sleep(1.5)
+        assert _counter(page) == paused
+
+
+def test_a_control_acts_without_reset(browser, app_url):
+    with opened(browser, app_url) as page:
+        _step(page, 3)
+        _click_slider(page, ".slacktivism-consistency", 0.98)
+        _wait_for(lambda: _counter(page) == 0 and page.locator(".notice").count() == 1)
+        assert page.locator(".notice").inner_text().startswith("Restarted from step 0 with the same seed and network")
+        high = bounds("slacktivism.consistency")[1]
+        assert f"Consistency (a like as a first step): {option('en', float(high))}" in page.locator(".controls") \
+            .inner_text()
+
+
+def test_compare_shows_world_b_at_once_and_says_what_it_changed(browser, app_url):
+    with opened(browser, app_url) as page:
+        page.locator(".compare").click()
+        _wait_for(lambda: page.locator(".scoreboard").count() == 2 and page.locator(".network-canvas").count() == 2)
+        a = value_of(load_scenario(SCENARIOS / "baseline.yaml"), "slacktivism.licensing")
+        words = changed("en", "slacktivism.licensing", a, contrast("slacktivism.licensing", a))
+        assert page.locator(".difference").inner_text().startswith(words + " B reached")
+        # The replicates report in words (30 runs of each world, in the background).
+        _wait_for(lambda: "Over 30 runs" in page.locator(".replicates").inner_text(), timeout=90)
+        assert re.search(r"(fewer|more) actions \(95% interval|no clear difference",
+                         page.locator(".replicates").inner_text())
+
+
+def test_phone_one_column_play_visible_drawer_and_touch(browser, app_url):
+    with opened(browser, app_url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                device_scale_factor=2) as page:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        play = page.locator("button.play").bounding_box()
+        assert play["y"] + play["height"] <= 844 and play["x"] + play["width"] <= 390
+        assert not page.locator(".controls").is_visible()  # folded into the drawer
+        page.locator("button.drawer-button").tap()
+        page.locator(".slider.slacktivism-consistency").wait_for()
+        assert page.locator(".slider.slacktivism-consistency").bounding_box()["width"] > 250
+        _click_slider(page, ".slacktivism-consistency", 0.98, touch=True)
+        high = option("en", float(bounds("slacktivism.consistency")[1]))
+        _wait_for(lambda: f"a like as a first step): {high}" in page.locator(".controls").inner_text())
+        page.locator("button.drawer-close").tap()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def _user_on_screen(page, k=0):
+    """Where user ``k`` of the first network view is drawn, in page coordinates."""
+    return page.evaluate("""() => {
+        const vm = document.querySelector('.network-canvas').__vue__;
+        const box = vm.$refs.canvas.getBoundingClientRect();
+        const p = vm.place(vm.points()[0], box.width, box.height);
+        return [box.left + p[0], box.top + p[1]];
+    }""")
+
+
+def test_tap_to_pin_a_user_explains_it_in_the_chosen_language(browser, app_url):
+    with opened(browser, app_url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True) as page:
+        page.locator(".lang-id").tap()
+        _wait_for(lambda: page.locator(".step-counter").inner_text().startswith("Langkah"))
+        page.locator(".network-canvas").scroll_into_view_if_needed()
+        x, y = _user_on_screen(page)
+        page.touchscreen.tap(x, y)
+        page.locator(".pinned").wait_for(timeout=10_000)
+        from viz.i18n import TEXT
+
+        text = page.locator(".pinned").inner_text()
+        state = re.match(r"pengguna \d+: ([^\n·]+)", text).group(1).strip()
+        assert state in TEXT["id"]["states"].values(), text
+        assert "pengikut" in text and "followers" not in text
+        page.touchscreen.tap(x, y)  # the same user again: still pinned, no flicker to another
+        assert page.locator(".pinned").inner_text() == text
+
+
+def _cut_off(page) -> list[str]:
+    """Visible elements of the top bar and the stage whose box reaches past the window's right edge."""
+    return page.evaluate("""() => {
+        const w = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('.topbar *, .stage *')]
+          .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > w + 1)
+          .map(e => e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+    }""")
+
+
+@pytest.mark.parametrize("size", [(1366, 768, 1), (1920, 1080, 1), (1366, 768, 1.5)])
+def test_presentation_mode_fits_one_screen_and_cuts_nothing_off(browser, app_url, size):
+    width, height, zoom = size
+    # Browser zoom at 150% is a window 1.5 times narrower in CSS pixels, drawn 1.5 times larger.
+    viewport = {"width": round(width / zoom), "height": round(height / zoom)}
+    with opened(browser, app_url, viewport=viewport, device_scale_factor=zoom) as page:
+        page.locator(".present-toggle").click()
+        page.locator(".slacktivism-app.present").wait_for()
+        _step(page, 2)
+        assert not page.locator(".controls").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert _cut_off(page) == []
+        if zoom == 1:  # scoreboard, funnel and chart on one screen
+            for selector in (".scoreboard", ".funnel", "svg.live-chart"):
+                box = page.locator(selector).first.bounding_box()
+                assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] + 1, selector
+            size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.slacktivism-app')).fontSize)")
+            assert size >= 16 and (width < 1900 or size >= 20)  # type grows with the screen
+
+
+def test_url_holds_the_run_and_a_reload_restores_it(browser, app_url):
+    low, high = bounds("slacktivism.consistency")
+    middle = round(low + 10 * slider_step(low, high), 6)  # a value within the model's range, on the slider
+    query = f"scenario=licensing&lang=id&seed=7&set=slacktivism.consistency%3D{middle}&b=platform.feed%3Dengagement"
+    with opened(browser, app_url, query=query) as page:
+        assert page.locator(".step-counter").inner_text().startswith("Langkah 0")
+        assert "Merasa sudah berbuat" in page.locator(".scenario").inner_text()
+        assert f"Konsistensi (like sebagai langkah pertama): {option('id', float(middle))}" in \
+            page.locator(".controls").inner_text()
+        assert page.locator(".scoreboard").count() == 2  # World B, from the link
+        assert "Dengan urutan feed: paling ramai dulu (bukan terbaru dulu)" in page.locator(".difference").inner_text()
+        _click_slider(page, ".slacktivism-licensing", 0.01)
+        least = bounds("slacktivism.licensing")[0]
+        _wait_for(lambda: f"slacktivism.licensing%3D{float(least)}" in page.evaluate("location.href"))
+        assert parse_qs(urlparse(page.evaluate("location.href")).query)["seed"] == ["7"]
+        page.reload()
+        page.locator(".step-counter").wait_for(timeout=60_000)
+        assert f"Merasa sudah berbuat (\"aku sudah ikut bantu\"): {option('id', float(least))}" in \
+            page.locator(".controls").inner_text()
+        assert page.locator(".scoreboard").count() == 2
+
+
+def test_exports_png_and_the_same_csv_as_the_command_line(browser, app_url, tmp_path):
+    from slacktivism.cli import main
+
+    assert main(["run", str(ROOT / "scenarios" / "baseline.yaml"), "--out", str(tmp_path / "cli")]) == 0
+    with opened(browser, app_url) as page:
+        _click_slider(page, ".speed", 0.99)
+        page.locator("button.play").click()
+        _wait_for(lambda: "settled" in page.locator(".step-counter").inner_text(), timeout=120)
+        with page.expect_download() as png:
+            page.locator("button.export-png").click()
+        png.value.save_as(tmp_path / "app.png")
+        assert (tmp_path / "app.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (tmp_path / "app.png").stat().st_size > 20_000
+        with page.expect_download() as csv:
+            page.get_by_text("Save run (CSV)").click()
+        csv.value.save_as(tmp_path / "app.csv")
+    app, cli = pd.read_csv(tmp_path / "app.csv"), pd.read_csv(tmp_path / "cli" / "timeseries.csv")
+    assert list(app.columns) == list(cli.columns)
+    pd.testing.assert_frame_equal(app, cli)  # same seed, same scenario: the very same run
+
+
+def test_indonesian_numbers_and_debrief(browser, app_url):
+    with opened(browser, app_url) as page:
+        page.locator(".lang-id").click()
+        _wait_for(lambda: page.locator(".step-counter").inner_text().startswith("Langkah"))
+        _wait_for(lambda: "5.000 = 100%" in page.locator(".funnel").first.inner_text(), timeout=10)
+        _step(page, 6)
+        reached = page.locator('.funnel-row[data-outcome="aware"] .funnel-value').first.inner_text()
+        assert re.fullmatch(r"\d{1,3}(\.\d{3})*", reached), reached
+        assert "," not in reached
+
+
+def _frames_per_step(page, steps):
+    """Bytes the server sends over the websocket for each Step click (Chrome DevTools Protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    received = []
+    cdp.on("Network.webSocketFrameReceived", lambda e: received.append(len(e["response"]["payloadData"])))
+    sizes = []
+    for _ in range(steps):
+        time.sleep(0.5)
+        received.clear()
+        _step(page)
+        time.sleep(0.7)
+        sizes.append(sum(received))
+    return sizes
+
+
+def test_a_step_sends_little_over_the_wire(browser, app_url):
+    with opened(browser, app_url, query="set=network.n_users%3D2000") as page:
+        assert "2.000" in page.locator(".funnel").first.inner_text() or "2,000" in page.locator(".funnel").first \
+            .inner_text()
+        sizes = _frames_per_step(page, 6)
+        assert statistics.median(sizes) <= 25_000, sizes
+        assert max(sizes) > 2_000  # the states of 2,000 users do arrive (a step that changes no one sends none)

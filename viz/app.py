@@ -3,41 +3,100 @@
 Run with ``slacktivism app`` or ``solara run viz/app.py``. Every browser
 session builds its own worlds (state lives in the ``Page`` component, not in
 the module), so two students never drive the same model.
+
+Controls act at once: a change to a network key builds the new network (same
+seed); any other change restarts the run from step 0 on the same network and
+seed, which common random numbers make a fair before-and-after. The network
+and the chart are drawn in the browser (``viz/widgets.py``), so a step sends a
+few kilobytes. The URL holds the scenario, the changed keys, World B, the
+seed and the language, so a reload or a shared link restores the run.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import math
+import threading
 import time
 from pathlib import Path
 from typing import Literal, get_args, get_origin
+from urllib.parse import parse_qs, urlencode
 
+import reacton.ipyvuetify as v
 import solara
 import solara.lab
 import solara.server.settings
 
 from model import ScenarioError, load_scenario
+from model.metrics import BY_NAME, FUNNEL
 from model.scenario import field_info
-from viz.i18n import LANGUAGES, TEXT, difference, t
-from viz.live_chart import chart_svg
-from viz.world import HEIGHT, MAX_VIEW, WIDTH, World
+from model.scenario_files import parse_override
+from viz import offline
+from viz.controls import CONTROLS
+from viz.figures import STATE_COLOURS
+from viz.i18n import (
+    LANGUAGES,
+    describe,
+    difference,
+    funnel,
+    lessons,
+    number,
+    option,
+    param,
+    per_100_likes,
+    scenario_label,
+    scenario_text,
+    signed_percent,
+    t,
+)
+from viz.replicates import N_REPLICATES, paired_actions, summarise
+from viz.widgets import ExportPng, LiveChart, NetworkCanvas
+from viz.world import MAX_VIEW, PALETTE, World
 
-# The one place usage statistics are switched off. Solara runs this module before the server
-# starts (so before its start-up event) and before any session, for `slacktivism app`,
-# `solara run viz/app.py` and tests alike.
-solara.server.settings.telemetry.mixpanel_enable = False
+# Server settings, set here because Solara runs this module before the server starts (and before any
+# session) for `slacktivism app`, `solara run viz/app.py` and tests alike.
+solara.server.settings.telemetry.mixpanel_enable = False  # no usage statistics
+solara.server.settings.theme.show_banner = False  # the "runs on Solara" badge covered the legend
+solara.server.settings.theme.title = "Slacktivism"
+#: A closed tab's session (its worlds) is freed this long after its websocket goes (Solara's default is 24 h).
+#: SOLARA_KERNEL_CULL_TIMEOUT in the environment overrides it.
+CULL_TIMEOUT = "60s"
+if solara.server.settings.kernel.cull_timeout == "24h":
+    solara.server.settings.kernel.cull_timeout = CULL_TIMEOUT
+offline.serve_katex_stub()
+
+
+def release_memory() -> None:
+    """Collect a closed session's objects and hand freed heap pages back to the system (glibc's malloc_trim).
+
+    Without the trim, a server that had 30 sessions kept their memory after they closed (bench/app_bench.py).
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the collection alone
+        pass
+
+
+@solara.lab.on_kernel_start
+def _when_a_session_ends():
+    """Free a culled session's worlds a few seconds after its kernel closes (its objects are gone by then)."""
+    return lambda: threading.Timer(5.0, release_memory).start()
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-DEFAULT_SCENARIO = "licensing"
-#: The keys a class can change, with the model's own ranges.
-CONTROLS = ("slacktivism.licensing", "slacktivism.consistency", "platform.feed", "platform.like_counts_visible",
-            "seeding.strategy", "decision.cost_act", "misalignment.share", "network.n_users")
+DEFAULT_SCENARIO = "baseline"
 #: Largest population the app builds (the view above MAX_VIEW users is sampled).
 APP_MAX_USERS = 200_000
+STYLE = Path(__file__).resolve().parent / "app.css"
+LOCALES = {"en": "en-US", "id": "id-ID"}
 
 
 def scenario_names() -> list[str]:
-    """The shipped scenarios, by file name."""
-    return sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    """The shipped scenarios, by file name: the guided lesson's order first, then the rest."""
+    names = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    order = [s["scenario"] for s in lessons()["lesson"]]
+    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
 
 
 def bounds(key: str) -> tuple[float | None, float | None]:
@@ -49,11 +108,49 @@ def bounds(key: str) -> tuple[float | None, float | None]:
     return low, high
 
 
-def build(name: str, overrides: dict, seed: int, b_change: tuple | None) -> tuple[World, World | None]:
-    """World A, and World B (A's overrides plus one change, same seed) when comparing."""
+def kind(key: str) -> str:
+    """How a key is controlled: ``bool``, ``choice``, ``slider`` (a bounded number) or ``int``/``float`` fields."""
+    annotation = field_info(key).annotation
+    if annotation is bool:
+        return "bool"
+    if get_origin(annotation) is Literal:
+        return "choice"
+    if annotation is float:
+        low, high = bounds(key)
+        return "slider" if low is not None and high is not None and high > low else "float"
+    return "int"
+
+
+def slider_step(low: float, high: float) -> float:
+    """A round step giving about 20 positions between the bounds (0.05 for 0-1, 1 for 1-20)."""
+    raw = (high - low) / 20
+    scale = 10 ** math.floor(math.log10(raw))
+    return next(m * scale for m in (1, 2, 2.5, 5, 10) if m * scale >= raw * 0.99)
+
+
+def value_of(scenario, key: str):
+    """A dotted key's value in a scenario."""
+    value = scenario
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def build(name: str, overrides: dict, seed: int, b_change: tuple | None,
+          previous: tuple | None = None) -> tuple[World, World | None]:
+    """World A, and World B (A's overrides plus one change, same seed) when comparing.
+
+    A world whose network keys and seed match a previous world's reuses that network.
+    """
     path = SCENARIOS / f"{name}.yaml"
-    a = World(load_scenario(path, overrides), seed)
-    b = World(load_scenario(path, {**overrides, b_change[0]: b_change[1]}), seed) if b_change else None
+    old = [w for w in (previous or ()) if w is not None]
+
+    def world(scenario):
+        same = next((w for w in old if w.seed == seed and w.scenario.network == scenario.network), None)
+        return World(scenario, seed, graph=same.model.graph if same else None)
+
+    a = world(load_scenario(path, overrides))
+    b = world(load_scenario(path, {**overrides, b_change[0]: b_change[1]})) if b_change else None
     return a, b
 
 
@@ -71,33 +168,159 @@ def contrast(key: str, value):
     return value / 2 if value > 1 else value * 2
 
 
-@solara.component
-def Control(key: str, value, on_value, lang: str, error, path: Path, overrides: dict, prefix: str = ""):
-    """One parameter control; a value the scenario refuses is reported, never applied."""
-    label = prefix + TEXT[lang]["params"].get(key, key)
+def check(key: str, text: str, lang: str, path: Path, overrides: dict):
+    """``(value, "")`` for a typed value the scenario accepts, else ``(None, one line saying why)``."""
+    integer = kind(key) == "int"
+    try:
+        value = int(text.strip()) if integer else float(text.strip().replace(",", "."))
+    except ValueError:
+        return None, t(lang, "whole_number" if integer else "a_number")
+    low, high = bounds(key)
+    if low is not None and value < low:
+        return None, t(lang, "min_value", low=number(lang, low, 0 if integer else 2))
+    if high is not None and value > high:
+        return None, t(lang, "max_value", high=number(lang, high, 0 if integer else 2))
+    if key == "network.n_users" and value > APP_MAX_USERS:
+        return None, t(lang, "max_users", high=number(lang, APP_MAX_USERS))
+    try:
+        load_scenario(path, {**overrides, key: value})
+    except ScenarioError as exc:
+        return None, exc.problem
+    return value, ""
 
-    def accept(new):
+
+def parse_url(search: str | None) -> dict:
+    """What a URL's query holds: scenario, lang, seed, set (KEY=VALUE, repeated), b (KEY=VALUE); bad parts dropped."""
+    query = parse_qs(search or "")
+    state: dict = {}
+    name = query.get("scenario", [""])[0]
+    if name in scenario_names():
+        state["name"] = name
+    if query.get("lang", [""])[0] in LANGUAGES:
+        state["lang"] = query["lang"][0]
+    if query.get("seed", [""])[0].isdigit():
+        state["seed"] = int(query["seed"][0])
+    overrides = {}
+    for item in query.get("set", []):
         try:
-            load_scenario(path, {**overrides, key: new})
-            if key == "network.n_users" and new > APP_MAX_USERS:
-                raise ScenarioError("app", None, key, f"at most {APP_MAX_USERS} users in the app")
-        except ScenarioError as exc:
-            error.set(t(lang, "bad_value", problem=f"{exc.key}: {exc.problem}"))
-            return
-        error.set("")
-        on_value(new)
+            key, value = parse_override(item)
+        except ScenarioError:
+            continue
+        if key in CONTROLS:
+            overrides[key] = value
+    if overrides:
+        state["overrides"] = overrides
+    if query.get("b"):
+        try:
+            key, value = parse_override(query["b"][0])
+            if key in CONTROLS:
+                state["b"] = (key, value)
+        except ScenarioError:
+            pass
+    return state
 
-    annotation = field_info(key).annotation
-    if annotation is bool:
-        solara.Checkbox(label=label, value=bool(value), on_value=accept)
-    elif get_origin(annotation) is Literal:
-        solara.Select(label=label, value=value, values=list(get_args(annotation)), on_value=accept)
-    elif annotation is float:
+
+def url_query(name: str, lang: str, seed: int, overrides: dict, b: tuple | None) -> str:
+    """The query that :func:`parse_url` reads back."""
+    def show(value):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    items = [("scenario", name), ("lang", lang), ("seed", str(seed))]
+    items += [("set", f"{k}={show(x)}") for k, x in overrides.items()]
+    if b:
+        items.append(("b", f"{b[0]}={show(b[1])}"))
+    return urlencode(items)
+
+
+@solara.component
+def TypedField(key: str, value, lang: str, path: Path, overrides: dict, on_value, prefix: str = "",
+               failure: str = ""):
+    """A number typed into a field: checked at every keystroke, applied on Enter or leaving the field.
+
+    The error stands under the field and goes as soon as the text is fixed.
+    ``on_value`` may answer with a message (a network the scenario cannot
+    build), which is shown the same way.
+    """
+    text, set_text = solara.use_state(str(value), key=f"{key}-{value}")
+    refused, set_refused = solara.use_state("", key=f"{key}-{value}-refused")
+    _, problem = check(key, text, lang, path, overrides)
+    message = problem or refused or failure
+
+    def edit(new):
+        set_text(new)
+        set_refused("")
+
+    def commit(*_):
+        parsed, bad = check(key, text, lang, path, overrides)
+        if not bad and parsed != value:
+            set_refused(on_value(parsed) or "")
+
+    field = v.TextField(label=prefix + param(lang, key), v_model=text, on_v_model=edit,
+                        error_messages=[message] if message else [], error=bool(message),
+                        class_="field " + key.replace(".", "-"),
+                        attributes={"inputmode": "numeric" if kind(key) == "int" else "decimal"})
+    v.use_event(field, "focusout", commit)
+    v.use_event(field, "keyup.enter", commit)
+    return field
+
+
+@solara.component
+def SeedField(seed: int, lang: str, on_value):
+    """The random seed: a whole number, applied on Enter or leaving the field (the run restarts with it)."""
+    text, set_text = solara.use_state(str(seed), key=str(seed))
+    bad = not text.strip().isdigit()
+    field = v.TextField(label=t(lang, "seed"), v_model=text, on_v_model=set_text, class_="seed",
+                        attributes={"inputmode": "numeric"}, error_messages=[t(lang, "whole_number")] if bad else [])
+
+    def commit(*_):
+        if not bad and int(text) != seed:
+            on_value(text.strip())
+
+    v.use_event(field, "focusout", commit)
+    v.use_event(field, "keyup.enter", commit)
+    return field
+
+
+@solara.component
+def Control(key: str, value, lang: str, path: Path, overrides: dict, on_value, prefix: str = "", failure: str = ""):
+    """One parameter control, built from the model's declaration of the key."""
+    label = prefix + param(lang, key)
+    how = kind(key)
+    if how == "bool":
+        v.Switch(label=label, v_model=bool(value), on_v_model=on_value, class_=key.replace(".", "-"),
+                        hide_details=True)
+    elif how == "choice":
+        items = [{"text": option(lang, o), "value": o} for o in get_args(field_info(key).annotation)]
+        v.Select(label=label, items=items, v_model=value, on_v_model=on_value, class_=key.replace(".", "-"))
+    elif how == "slider":
         low, high = bounds(key)
-        solara.SliderFloat(label=label, value=float(value), min=low or 0.0, max=high if high is not None else 1.0,
-                           step=0.05, on_value=accept, thumb_label="always")
+        with solara.Column(gap="0px", classes=["slider-field"]):
+            solara.Text(f"{label}: {option(lang, float(value))}", classes=["slider-label"])
+            v.Slider(v_model=float(value), min=low, max=high, step=slider_step(low, high), hide_details=True,
+                     on_v_model=lambda x: on_value(round(float(x), 6)), class_="slider " + key.replace(".", "-"))
     else:
-        solara.InputInt(label=label, value=int(value), on_value=accept, continuous_update=False)
+        TypedField(key, value, lang, path, overrides, on_value, prefix, failure)
+
+
+@solara.component
+def Funnel(world: World, lang: str, title: str, step: int):
+    """Reached, liked, shared and acted as bars on one scale (the population), with the goal marked."""
+    c = world.model.current
+    n = max(world.model.n_users, 1)
+    goal = world.scenario.campaign.goal_actions
+    rows = []
+    for name, label in funnel(lang):
+        width = 100 * c[name] / n
+        colour = STATE_COLOURS[BY_NAME[name].state]
+        rows.append(f'<div class="funnel-row" data-outcome="{name}"><span class="funnel-label">{label}</span>'
+                    f'<span class="funnel-track"><span class="funnel-bar" style="width:{width:.2f}%;'
+                    f'background:{colour}"></span>'
+                    f'<span class="funnel-goal" style="left:{min(100, 100 * goal / n):.2f}%">'
+                    f'</span></span><span class="funnel-value">{number(lang, c[name])}</span></div>')
+    goal_row = (f'<div class="funnel-note">┆ {t(lang, "goal")} {number(lang, goal)} · '
+                f'{number(lang, world.model.n_users)} = 100%</div>')
+    solara.HTML(tag="div", classes=["funnel"], unsafe_innerHTML=f'<div class="funnel-title">{title}</div>'
+                + "".join(rows) + goal_row)
 
 
 @solara.component
@@ -105,90 +328,253 @@ def Scoreboard(world: World, lang: str, title: str, step: int):
     """What the platform shows beside what actually happened (``step`` re-renders it each step)."""
     c = world.model.current
     goal = world.scenario.campaign.goal_actions
-    summary = world.model.summary()
-    with solara.Card(title, classes=["scoreboard"]):
-        with solara.Row():
-            with solara.Column():
-                solara.Markdown(f"**{t(lang, 'platform_shows')}**")
-                solara.Markdown(f"### {c['liked']:,} {t(lang, 'likes')}")
-                solara.Markdown(f"{c['shared']:,} {t(lang, 'shares')} · {c['aware']:,} {t(lang, 'reached')}")
-            with solara.Column():
-                solara.Markdown(f"**{t(lang, 'happened')}**")
-                solara.Markdown(f"### {c['acted']:,} {t(lang, 'actions')}")
-                met = (t(lang, "goal_met", step=summary["goal_step"]) if summary["goal_reached"]
-                       else t(lang, "goal_missed"))
-                solara.Markdown(f"{t(lang, 'goal')} {goal:,}: {met}")
-        solara.Markdown(t(lang, "gap", gap=f"{c['slacktivism_gap']:,}"))
+    reached = world.goal_step()
+    met = t(lang, "goal_met", step=reached) if reached is not None else t(lang, "goal_missed")
+    html = (f'<div class="board-title">{title}</div><div class="board">'
+            f'<div class="shows"><div class="board-head">{t(lang, "platform_shows")}</div>'
+            f'<div class="big" data-outcome="liked">{number(lang, c["liked"])} {BY(lang, "liked")}</div>'
+            f'<div>{number(lang, c["shared"])} {BY(lang, "shared")} · {number(lang, c["aware"])} '
+            f'{BY(lang, "aware")}</div></div>'
+            f'<div class="happened"><div class="board-head">{t(lang, "happened")}</div>'
+            f'<div class="big" data-outcome="acted">{number(lang, c["acted"])} {BY(lang, "acted")}</div>'
+            f'<div>{t(lang, "goal")} {number(lang, goal)}: {met}</div></div></div>'
+            f'<div class="per-100">{per_100_likes(lang, c["liked"], c["acted"])} '
+            f'{t(lang, "gap", gap=number(lang, c["slacktivism_gap"]))}.</div>')
+    if world.steps == 0:
+        html += (f'<div class="organisers">{t(lang, "organisers", n=number(lang, c["acted"]))}</div>' if c["acted"]
+                 else f'<div class="organisers">{t(lang, "organisers_none")}</div>')
+    solara.HTML(tag="div", classes=["scoreboard"], unsafe_innerHTML=html)
+
+
+def BY(lang: str, name: str) -> str:  # noqa: N802 - reads as a label, like t()
+    """An outcome's label (the model names the outcomes; the app words them)."""
+    return dict(funnel(lang))[name]
 
 
 @solara.component
-def Edges(world: World):
-    """The network's ties: drawn once per world, not per step."""
-    solara.HTML(tag="div", unsafe_innerHTML=world.edges_svg(), style="position:absolute;left:0;top:0")
+def CsvDownload(world: World, label: str, filename: str):
+    """The run so far as CSV, with the columns of ``slacktivism run --out``'s ``timeseries.csv`` (made on click).
+
+    The data function is kept across steps, so a step does not re-render the button.
+    """
+    data = solara.use_memo(lambda: (lambda: world.model.timeseries().to_csv(index=False).encode()), [world])
+    solara.FileDownload(data, filename=filename, label=label)
 
 
 @solara.component
-def NetworkView(world: World, lang: str, title: str, step: int):
-    """The network, coloured by state, with hover explanations (``step`` re-renders it each step)."""
-    with solara.Card(title):
+def NetworkView(world: World, lang: str, title: str, step: int, pinned: int, on_pin):
+    """The network on a canvas, coloured by state; a tapped user's explanation is pinned below it."""
+    with solara.Column(classes=["network-card"], gap="4px"):
+        solara.Text(title, classes=["card-title"])
         if world.model.n_users > MAX_VIEW:
-            solara.Text(t(lang, "sampled", shown=f"{MAX_VIEW:,}", total=f"{world.model.n_users:,}"))
-        with solara.Div(style=f"position:relative;width:{WIDTH}px;height:{HEIGHT}px"):
-            Edges(world)
-            solara.HTML(tag="div", unsafe_innerHTML=world.svg(), classes=["network"],
-                        style="position:absolute;left:0;top:0")
+            solara.Text(t(lang, "sampled", shown=number(lang, MAX_VIEW), total=number(lang, world.model.n_users)))
+        NetworkCanvas.element(**world.static(), states=world.states(), palette=PALETTE, aspect=0.7, pinned=pinned,
+                              on_pinned=on_pin, painted_step=world.steps, label=title)
+        if 0 <= pinned < len(world.view):
+            from model.agents import user_records
+
+            record = user_records(world.model, [int(world.view[pinned])])[0]
+            head, why, attributes = describe(lang, record, world.model.spec.users.threshold_kind)
+            solara.HTML(tag="div", classes=["pinned"], unsafe_innerHTML=f"<b>{head}</b><br>{why}<br><small>"
+                        f"{attributes}</small>")
+        else:
+            solara.Text(t(lang, "pin_hint"), classes=["pin-hint"])
+
+
+@solara.component
+def Transport(worlds: tuple, steps: int, playing, L: str, step_once, reset):  # noqa: N803
+    """Play, Pause, Step, Reset and the step counter (``steps`` re-renders it at each step, inside :func:`Live`)."""
+    a, _b = worlds
+    with solara.Row(classes=["transport"], gap="8px"):
+        solara.Button(t(L, "play"), on_click=lambda: playing.set(True), disabled=playing.value or not a.running,
+                      color="primary", classes=["play"])
+        solara.Button(t(L, "pause"), on_click=lambda: playing.set(False), disabled=not playing.value,
+                      classes=["pause"])
+        solara.Button(t(L, "step"), on_click=step_once, disabled=playing.value or not a.running, classes=["step"])
+        solara.Button(t(L, "reset"), on_click=reset, classes=["reset"])
+        status = t(L, "step_counter", step=a.steps) + ("" if a.running else f" · {t(L, 'finished')}")
+        solara.Text(status, classes=["step-counter"])
+
+
+@solara.component
+def ChartTools(worlds: tuple, L: str, name: str, seed: int, log, start_lesson):  # noqa: N803
+    """Log scale, the exports and the guided lesson's button: a component of its own, so a step skips it."""
+    a, b = worlds
+    with solara.Row(classes=["chart-tools"], gap="8px"):
+        v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
+                   hide_details=True)
+        ExportPng.element(label=t(L, "export_png"), filename=f"slacktivism-{name}-seed{seed}.png")
+        for w, title in [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else []):
+            CsvDownload(w, t(L, "export_csv") + (f" {title}" if b else ""),
+                        f"slacktivism-{name}-seed{seed}{'-B' if w is b else ''}-timeseries.csv")
+        solara.Button(t(L, "lesson"), on_click=start_lesson, text=True, classes=["lesson-start"])
+
+
+@solara.component
+def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_task, log, pins,  # noqa: N803
+         start_lesson, transport: dict):
+    """Everything that changes at each step: scoreboards, funnels, the comparison, the chart, the networks.
+
+    Only this component reads ``tick``, so a step re-renders it (one render pass) and not the controls.
+    """
+    _ = tick.value  # re-render on every step
+    a, b = worlds
+    with solara.Div(classes=["live"]):
+        Transport(worlds, a.steps, L=L, **transport)
+        worlds_shown = [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else [])
+        with solara.Div(classes=["boards"]):
+            for world, title in worlds_shown:
+                with solara.Div(classes=["world"]):
+                    Scoreboard(world, L, title, world.steps)
+                    Funnel(world, L, t(L, "funnel_title"), world.steps)
+        if b is not None:
+            solara.Text(difference(L, a.model.current, b.model.current, change), classes=["difference"])
+            rep = replicates_task.value if replicates_task.finished else None
+            if rep is None:
+                solara.Text(t(L, "replicates_running", n=N_REPLICATES), classes=["replicates"])
+            else:
+                words = "replicates_result" if rep.clear else "replicates_none"
+                pct = signed_percent(L, rep.percent).lstrip("+−")
+                more = t(L, "more_pct" if rep.percent > 0 else "fewer", p=pct.rstrip("%"))
+                solara.Text(t(L, words, n=rep.n, pct=more, low=signed_percent(L, rep.low),
+                              high=signed_percent(L, rep.high)), classes=["replicates"])
+        LiveChart.element(
+            worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
+            columns=list(FUNNEL), colours={c: STATE_COLOURS[BY_NAME[c].state] for c in FUNNEL},
+            names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
+            goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
+            title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if b else ""),
+            xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log.value else "people_axis"),
+            log=log.value, locale=LOCALES[L])
+        ChartTools(worlds, L, name, seed, log, start_lesson)
+        if not a.running:
+            summary_text = scenario_text(name, "summary", L)
+            questions = scenario_text(name, "questions", L) or []
+            if summary_text:
+                with solara.Div(classes=["debrief"]):
+                    solara.Text(t(L, "debrief"), classes=["card-title"])
+                    solara.Text(summary_text)
+                    solara.Text(t(L, "questions"), classes=["card-title"])
+                    solara.HTML(tag="ol", unsafe_innerHTML="".join(f"<li>{q}</li>" for q in questions))
+        with solara.Div(classes=["networks"]):
+            for k, (world, title) in enumerate(worlds_shown):
+                NetworkView(world, L, f"{t(L, 'network')}: {title}", world.steps, pins.value[k],
+                            lambda user, k=k: pins.set(tuple(user if j == k else -1 for j in range(2))))
+        solara.Text(t(L, "legend"), classes=["legend"])
 
 
 @solara.component
 def Page():
-    """The app: controls on the left, the worlds on the right."""
-    lang = solara.use_reactive("en")
-    name = solara.use_reactive(DEFAULT_SCENARIO)
-    seed = solara.use_reactive(42)
-    overrides = solara.use_reactive({})
-    compare = solara.use_reactive(False)
-    b_key = solara.use_reactive("slacktivism.licensing")
-    b_value = solara.use_reactive(None)
+    """The app: a bar with the run's buttons, the controls (a drawer on phones), and the worlds."""
+    router = solara.use_router()
+    start = solara.use_memo(lambda: parse_url(router.search), [])
+    lang = solara.use_reactive(start.get("lang", "en"))
+    name = solara.use_reactive(start.get("name", DEFAULT_SCENARIO))
+    seed = solara.use_reactive(start.get("seed", 42))
+    overrides = solara.use_reactive(start.get("overrides", {}))
+    compare = solara.use_reactive("b" in start)
+    b_key = solara.use_reactive(start["b"][0] if "b" in start else next(iter(CONTROLS)))
+    b_value = solara.use_reactive(start["b"][1] if "b" in start else None)
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(5.0)
-    error = solara.use_reactive("")
+    speed = solara.use_reactive(2.0)
+    notice = solara.use_reactive("")
+    failure = solara.use_reactive(("", ""))  # (key, message): a build the scenario refused, shown at its field
     tick = solara.use_reactive(0)
     worlds = solara.use_reactive(None)
+    pins = solara.use_reactive((-1, -1))
+    present = solara.use_reactive(False)
+    drawer = solara.use_reactive(False)
+    log = solara.use_reactive(False)
+    lesson = solara.use_reactive(-1)
+    lock = solara.use_memo(threading.RLock, [])
 
     path = SCENARIOS / f"{name.value}.yaml"
     base = solara.use_memo(lambda: load_scenario(path), [name.value])
 
-    def b_change():
-        if not compare.value:
+    def current_value(key, values=None):
+        values = overrides.value if values is None else values
+        return values[key] if key in values else value_of(base, key)
+
+    def b_change(values=None, on=None, key=None, value=None):
+        if not (compare.value if on is None else on):
             return None
-        value = b_value.value if b_value.value is not None else contrast(b_key.value, current_value(b_key.value))
-        return (b_key.value, value)
+        key = key or b_key.value
+        value = value if value is not None else b_value.value
+        return (key, value if value is not None else contrast(key, current_value(key, values)))
 
-    def current_value(key):
-        if key in overrides.value:
-            return overrides.value[key]
-        value = base
-        for part in key.split("."):
-            value = getattr(value, part)
-        return value
-
-    def reset():
-        playing.set(False)
+    def rebuild(values=None, b=(), words="", scenario=None, new_seed=None) -> str:
+        """Build both worlds from step 0 at once; the scenario's refusal comes back as one line."""
+        values = overrides.value if values is None else values
+        change = b_change(values) if b == () else b
         try:
-            worlds.set(build(name.value, overrides.value, seed.value, b_change()))
-            error.set("")
+            with lock:
+                built = build(scenario or name.value, values, seed.value if new_seed is None else new_seed, change,
+                              previous=worlds.value)
         except (ScenarioError, ValueError) as exc:
-            error.set(t(lang.value, "bad_value", problem=str(exc)))
+            return str(getattr(exc, "problem", exc))
+        network_changed = worlds.value is None or built[0].model.graph is not worlds.value[0].model.graph
+        worlds.set(built)
+        pins.set((-1, -1))
+        if words:
+            notice.set(t(lang.value, "rebuilt" if network_changed else "restarted",
+                         n=number(lang.value, built[0].model.n_users), what=words))
         tick.set(tick.value + 1)
+        return ""
 
     if worlds.value is None:
-        worlds.set(build(name.value, overrides.value, seed.value, None))
+        try:
+            worlds.set(build(name.value, overrides.value, seed.value, b_change()))
+        except (ScenarioError, ValueError):  # a URL the scenario refuses: start from the scenario as shipped
+            overrides.set({})
+            compare.set(False)
+            worlds.set(build(name.value, {}, seed.value, None))
+
+    def set_control(key, value):
+        values = {**overrides.value, key: value}
+        error = rebuild(values, words=f"{param(lang.value, key)} = {option(lang.value, value)}")
+        if error:
+            failure.set((key, error))
+            return error
+        failure.set(("", ""))
+        overrides.set(values)
+        return ""
+
+    def set_b(key=None, value=None):
+        change = b_change(on=True, key=key, value=value)
+        error = rebuild(b=change, words=f"{t(lang.value, 'world_b')}: {param(lang.value, change[0])} = "
+                                        f"{option(lang.value, change[1])}")
+        if error:
+            failure.set((f"B:{change[0]}", error))
+            return error
+        failure.set(("", ""))
+        b_key.set(change[0])
+        b_value.set(value)
+        return ""
+
+    def set_compare(on):
+        compare.set(on)
+        rebuild(b=b_change(on=on), words=t(lang.value, "compare"))
+
+    def choose_scenario(new):
+        if new == name.value:
+            return
+        name.set(new)
+        overrides.set({})
+        b_value.set(None)
+        rebuild({}, b=b_change({}, key=b_key.value) if compare.value else None, scenario=new)
+        notice.set("")
+
+    def set_seed(text):
+        if text.strip().isdigit():
+            seed.set(int(text))
+            rebuild(new_seed=int(text), words=f"{t(lang.value, 'seed')} {text}")
 
     def step_once():
-        a, b = worlds.value
-        a.step()
-        if b is not None:
-            b.step()
+        with lock:
+            a, b = worlds.value
+            a.step()
+            if b is not None:
+                b.step()
         tick.set(tick.value + 1)
 
     def loop():
@@ -204,67 +590,94 @@ def Page():
     solara.lab.use_task(loop, dependencies=[playing.value], prefer_threaded=True)
 
     a, b = worlds.value
-    _ = tick.value  # re-render on every step
-    with solara.Column(classes=["slacktivism-app"]):
-        with solara.Row(style={"align-items": "center"}):
-            solara.Markdown(f"## {t(lang.value, 'title')}")
-            solara.ToggleButtonsSingle(value=lang.value, values=list(LANGUAGES), on_value=lang.set)
-        with solara.Columns([1, 3]):
-            with solara.Column():
-                solara.Select(label=t(lang.value, "scenario"), value=name.value, values=scenario_names(),
-                              on_value=lambda v: (name.set(v), overrides.set({}), worlds.set(
-                                  build(v, {}, seed.value, None)), compare.set(False)))
-                description = base.description_id if lang.value == "id" and base.description_id else base.description
-                solara.Markdown(description)
-                tries = base.things_to_try_id if lang.value == "id" else base.things_to_try
-                if tries:
-                    solara.Markdown(f"**{t(lang.value, 'things_to_try')}**\n\n" + "\n".join(f"- {x}" for x in tries))
-                with solara.Row():
-                    solara.Button(t(lang.value, "play"), on_click=lambda: playing.set(True),
-                                  disabled=playing.value or not a.running, color="primary", classes=["play"])
-                    solara.Button(t(lang.value, "pause"), on_click=lambda: playing.set(False),
-                                  disabled=not playing.value, classes=["pause"])
-                    solara.Button(t(lang.value, "step"), on_click=step_once, disabled=playing.value or not a.running,
-                                  classes=["step"])
-                    solara.Button(t(lang.value, "reset"), on_click=reset, classes=["reset"])
-                solara.SliderFloat(t(lang.value, "speed"), value=speed.value, min=0.5, max=20, step=0.5,
-                                   on_value=speed.set)
-                solara.InputInt(t(lang.value, "seed"), value=seed.value, continuous_update=False,
-                                on_value=lambda v: seed.set(v) if v >= 0 else error.set(
-                                    t(lang.value, "bad_value", problem=f"seed: must be >= 0 (got {v})")))
+    change = (b_change()[0], current_value(b_change()[0]), b_change()[1]) if b is not None else None
+
+    generation = solara.use_memo(lambda: [0], [])
+
+    def replicate():
+        if b is None:
+            return None
+        generation[0] += 1
+        mine = generation[0]  # a newer request (the settings changed) cancels this one between runs
+        result = paired_actions(a.scenario, b.scenario, seed.value, cancelled=lambda: generation[0] != mine)
+        return None if result is None else summarise(result)
+
+    replicates_task = solara.lab.use_task(replicate, dependencies=[a.scenario.digest(), b.scenario.digest() if b
+                                                                   else None, seed.value], prefer_threaded=True)
+
+    query = url_query(name.value, lang.value, seed.value, overrides.value,
+                      b_change() if compare.value else None)
+
+    def sync_url():
+        if router.search != query and router.set_path is not None:
+            router.push(f"{router.path}?{query}")
+
+    solara.use_effect(sync_url, [query])
+
+    L = lang.value  # noqa: N806 - read on every line below
+    classes = ["slacktivism-app"] + (["present"] if present.value else []) + (["drawer-open"] if drawer.value else [])
+    with solara.Column(classes=classes, gap="0px"):
+        solara.Style(STYLE)
+        with solara.Row(classes=["topbar"], gap="8px"):
+            solara.Text(t(L, "title"), classes=["app-title"])
+            solara.Button(t(L, "controls"), icon_name="mdi-tune", on_click=lambda: drawer.set(not drawer.value),
+                          classes=["drawer-button"], outlined=True)
+            v.BtnToggle(v_model=list(LANGUAGES).index(L), mandatory=True, dense=True, class_="lang-toggle",
+                        on_v_model=lambda k: lang.set(list(LANGUAGES)[k]),
+                        children=[v.Btn(children=[code], small=True, class_=f"lang-{code}") for code in LANGUAGES])
+            v.Checkbox(label=t(L, "present"), v_model=present.value, on_v_model=present.set, class_="present-toggle",
+                        hide_details=True)
+        with solara.Div(classes=["main"]):
+            with solara.Div(classes=["controls"]):
+                solara.Button(t(L, "close"), on_click=lambda: drawer.set(False), classes=["drawer-close"], text=True)
+                v.Select(label=t(L, "scenario"), v_model=name.value, on_v_model=choose_scenario, class_="scenario",
+                         items=[{"text": scenario_label(s, L), "value": s} for s in scenario_names()])
+                intro = scenario_text(name.value, "intro", L)
+                if not intro:
+                    intro = base.description_id if L == "id" and base.description_id else base.description
+                solara.Text(intro, classes=["intro"])
+                v.Slider(v_model=speed.value, min=0.5, max=10, step=0.5, label=f"{t(L, 'speed')}: "
+                         f"{number(L, speed.value, 1)}", on_v_model=lambda x: speed.set(float(x)), hide_details=True,
+                         class_="speed")
+                SeedField(seed.value, L, set_seed)
                 for key in CONTROLS:
-                    Control(key, current_value(key), lambda v, k=key: overrides.set({**overrides.value, k: v}),
-                            lang.value, error, path, overrides.value)
-                solara.Checkbox(label=t(lang.value, "compare"), value=compare.value, on_value=compare.set)
+                    try:
+                        field_info(key)
+                    except (KeyError, AttributeError):  # a key the model no longer declares: its line needs updating
+                        continue
+                    Control(key, current_value(key), L, path, overrides.value,
+                            lambda x, k=key: set_control(k, x), failure=failure.value[1]
+                            if failure.value[0] == key else "")
+                v.Checkbox(label=t(L, "compare"), v_model=compare.value, on_v_model=set_compare, class_="compare",
+                        hide_details=True)
                 if compare.value:
-                    solara.Select(label=t(lang.value, "b_changes"), value=b_key.value, values=list(CONTROLS),
-                                  on_value=lambda v: (b_key.set(v), b_value.set(None)))
-                    Control(b_key.value, b_value.value if b_value.value is not None
-                            else contrast(b_key.value, current_value(b_key.value)),
-                            b_value.set, lang.value, error, path, overrides.value, prefix="B: ")
-                if error.value:
-                    solara.Text(error.value, classes=["bad-value"], style={"color": "#b00020", "font-weight": "bold"})
-            with solara.Column():
-                status = t(lang.value, "step_counter", step=a.steps)
-                if not a.running:
-                    status += f" · {t(lang.value, 'finished')}"
-                solara.Text(status, classes=["step-counter"], style={"font-size": "1.5em", "font-weight": "bold"})
-                worlds_shown = [(a, t(lang.value, "world_a"))] + ([(b, t(lang.value, "world_b"))] if b else [])
-                with solara.Row():
-                    for world, title in worlds_shown:
-                        Scoreboard(world, lang.value, title, world.steps)
-                if b is not None:
-                    solara.Text(difference(lang.value, a.model.summary(), b.model.summary()), classes=["difference"],
-                                style={"font-size": "1.3em", "color": "#08519c"})
-                frames = [(w.series(), title) for w, title in worlds_shown]
-                labels = {"aware": t(lang.value, "reached"), "liked": t(lang.value, "likes"),
-                          "shared": t(lang.value, "shares"), "acted": t(lang.value, "actions"),
-                          "goal": t(lang.value, "goal")}
-                solara.HTML(tag="div", classes=["chart"], unsafe_innerHTML=chart_svg(
-                    frames, goal_actions=a.scenario.campaign.goal_actions,
-                    n_users=max(w.model.n_users for w, _ in worlds_shown),
-                    titles=(t(lang.value, "vanity"), t(lang.value, "impact")), labels=labels))
-                with solara.Row():
-                    for world, title in worlds_shown:
-                        NetworkView(world, lang.value, f"{t(lang.value, 'network')}: {title}", world.steps)
-                solara.Text(t(lang.value, "legend"))
+                    keys = [k for k in CONTROLS if k != "network.n_users"]
+                    v.Select(label=t(L, "b_changes"), v_model=b_key.value, class_="b-key",
+                             items=[{"text": param(L, k), "value": k} for k in keys],
+                             on_v_model=lambda k: set_b(key=k, value=None))
+                    Control(b_key.value, b_change()[1], L, path, overrides.value,
+                            lambda x: set_b(value=x), prefix="B: ",
+                            failure=failure.value[1] if failure.value[0] == f"B:{b_key.value}" else "")
+            with solara.Div(classes=["stage"]):
+                if lesson.value >= 0:
+                    steps = lessons()["lesson"]
+                    k = lesson.value
+                    with solara.Div(classes=["lesson"]):
+                        solara.Text(f"{t(L, 'lesson_step', k=k + 1, n=len(steps))}: "
+                                    f"{scenario_label(steps[k]['scenario'], L)}", classes=["card-title"])
+                        solara.Text(steps[k]["ask"][L], classes=["lesson-ask"])
+                        with solara.Row():
+                            def go(j):
+                                lesson.set(j)
+                                if j >= 0:
+                                    choose_scenario(steps[j]["scenario"])
+                            solara.Button(t(L, "previous"), on_click=lambda: go(k - 1), disabled=k == 0, text=True)
+                            solara.Button(t(L, "next"), on_click=lambda: go(k + 1), disabled=k + 1 >= len(steps),
+                                          text=True, classes=["lesson-next"])
+                            solara.Button(t(L, "close"), on_click=lambda: lesson.set(-1), text=True)
+                if notice.value:
+                    solara.Text(notice.value, classes=["notice"])
+                Live(worlds.value, tick, L, name.value, seed.value, change, replicates_task, log, pins,
+                     lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
+                     {"playing": playing, "step_once": step_once,
+                      "reset": lambda: (playing.set(False), rebuild())})

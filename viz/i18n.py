@@ -1,11 +1,24 @@
 """The classroom app's words, in English and Bahasa Indonesia.
 
-Keys of the parameters are the model's dotted keys; their labels here are
-what a class reads.
+Interface texts are here; what the app says about each scenario (its name,
+introduction, debrief and questions, and the guided lesson) is in
+``viz/lessons.yaml``, and the terms both draw on are in ``viz/glossary.yaml``.
+Keys of the parameters are the model's dotted keys; outcome keys are the
+model's outcome names (``model.metrics.OUTCOMES``). Numbers are written per
+language: "5,000" and "1.5" in English, "5.000" and "1,5" in Indonesian.
 """
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from model.metrics import BY_NAME, FUNNEL
+from viz.controls import CONTROLS
+
+HERE = Path(__file__).resolve().parent
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 
 TEXT = {
@@ -13,104 +26,183 @@ TEXT = {
         "title": "Slacktivism: likes are not actions",
         "language": "Language",
         "scenario": "Scenario",
-        "things_to_try": "Things to try",
-        "seed": "Seed",
+        "seed": "Random seed",
         "speed": "Speed (steps per second)",
         "play": "Play",
         "pause": "Pause",
         "step": "Step",
         "reset": "Reset",
+        "controls": "Controls",
+        "close": "Close",
+        "present": "Presentation mode",
         "step_counter": "Step {step}",
         "finished": "the campaign has settled",
         "compare": "Compare two worlds (A and B)",
-        "b_changes": "World B changes",
-        "b_value": "to",
+        "b_changes": "What is different in World B",
         "world_a": "World A",
         "world_b": "World B",
         "platform_shows": "The platform shows",
         "happened": "What actually happened",
-        "reached": "reached",
-        "likes": "likes",
-        "shares": "shares",
-        "actions": "actions",
         "goal": "goal",
         "goal_met": "goal met at step {step}",
         "goal_missed": "goal not met",
         "gap": "{gap} people liked or shared but never acted",
+        "per_100": "For every 100 likes, {n} actions.",
+        "per_100_none": "No likes yet.",
+        "organisers": "At step 0 the {n} organisers who start the campaign have already acted: they are the first "
+                      "{n} actions.",
+        "organisers_none": "No one has acted yet: the campaign starts from its first mover.",
+        "restarted": "Restarted from step 0 with the same seed and network: {what}.",
+        "rebuilt": "New network built ({n} users, same seed): {what}.",
         "network": "Who did what",
         "sampled": "showing {shown} of {total} users",
-        "legend": "grey: unaware · blue: aware · light orange: liked · orange: shared · green: acted · "
-                  "purple ring: misaligned sharer. Hover a user to see why.",
-        "vanity": "What the platform shows",
-        "impact": "What the campaign achieved",
+        "legend": "grey: not reached · blue: reached · light orange: liked · orange: shared · green: acted · "
+                  "purple ring: sharer who changes the message.",
+        "pin_hint": "Tap or click a user to see why it did what it did.",
+        "chart_title": "Reached, likes, shares and actions, on one scale",
+        "step_axis": "step",
+        "people_axis": "people",
+        "people_axis_log": "people (log scale: each line is 10 times the one below)",
+        "log_scale": "Log scale",
+        "funnel_title": "The funnel, on one scale",
         "bad_value": "Not accepted: {problem}",
-        "more": "{x:.1f}x more",
-        "more_pct": "{p:.0f}% more",
-        "fewer": "{p:.0f}% fewer",
+        "whole_number": "type a whole number",
+        "a_number": "type a number",
+        "min_value": "at least {low}",
+        "max_value": "at most {high}",
+        "max_users": "at most {high} users in the app",
+        "more": "{x}x more",
+        "more_pct": "{p}% more",
+        "fewer": "{p}% fewer",
         "as_many": "as many",
-        "difference": "B reached {reach} people and got {acts} actions.",
-        "same_worlds": "Turn on the comparison to run a second world beside the first.",
-        "params": {
-            "slacktivism.licensing": "Moral licensing",
-            "slacktivism.consistency": "Consistency (stepping stone)",
-            "platform.feed": "Feed",
-            "platform.like_counts_visible": "Like counts visible",
-            "seeding.strategy": "Who starts the campaign",
-            "decision.cost_act": "Cost of acting",
-            "misalignment.share": "Misaligned sharers",
-            "network.n_users": "Number of users",
+        "changed": "With {label} {b} instead of {a},",
+        "difference": "{changed} B reached {reach} people and got {acts} actions.",
+        "replicates_running": "Checking with {n} runs of each world…",
+        "replicates_result": "Over {n} runs of each world, B got {pct} actions (95% interval {low} to {high}).",
+        "replicates_none": "Over {n} runs of each world, no clear difference in actions (95% interval {low} to "
+                           "{high}).",
+        "debrief": "What happened",
+        "questions": "Talk about it",
+        "lesson": "Guided lesson",
+        "lesson_step": "Lesson {k} of {n}",
+        "previous": "Previous",
+        "next": "Next",
+        "export_png": "Save charts (PNG)",
+        "export_csv": "Save run (CSV)",
+        "yes": "yes",
+        "no": "no",
+        "user": "user {user}",
+        "user_flags_in_group": "in the group",
+        "user_flags_misaligned": "changes the message when sharing",
+        "user_attributes": "concern {concern} · wants to be seen {status} · {followers} followers",
+        "why_seed": "an organiser: started the campaign at step 0",
+        "why_acted": "acted at step {step}: {proof}, needed {threshold}",
+        "why_unaware": "the campaign never reached this user's feed",
+        "why_waiting": "{proof}, needs {threshold}",
+        "why_token": "gave token support ({state}) but did not act",
+        "why_misled": "saw only a changed message",
+        "proof_count": "{n} people they follow acted",
+        "proof_fraction": "{n} of the people they follow acted",
+        "states": {"unaware": "not reached", "aware": "reached", "liked": "liked", "shared": "shared",
+                   "acted": "acted"},
+        "outcomes": {"aware": "reached", "liked": "likes", "shared": "shares", "acted": "actions"},
+        "options": {
+            "chronological": "newest first", "engagement": "most popular first",
+            "random": "random users", "hubs": "influencers (most followed)", "periphery": "the least followed",
+            "explicit": "chosen users", "none": "no one",
+            "true": "yes", "false": "no",
         },
     },
     "id": {
-        "title": "Slacktivism: suka bukan aksi",
+        "title": "Slacktivism: like bukan aksi",
         "language": "Bahasa",
         "scenario": "Skenario",
-        "things_to_try": "Hal yang bisa dicoba",
-        "seed": "Benih acak",
+        "seed": "Seed acak",
         "speed": "Kecepatan (langkah per detik)",
         "play": "Putar",
         "pause": "Jeda",
         "step": "Langkah",
-        "reset": "Ulang",
+        "reset": "Mulai ulang",
+        "controls": "Pengaturan",
+        "close": "Tutup",
+        "present": "Mode presentasi",
         "step_counter": "Langkah {step}",
         "finished": "kampanye sudah berhenti",
         "compare": "Bandingkan dua dunia (A dan B)",
-        "b_changes": "Dunia B mengubah",
-        "b_value": "menjadi",
+        "b_changes": "Yang berbeda di Dunia B",
         "world_a": "Dunia A",
         "world_b": "Dunia B",
         "platform_shows": "Yang ditampilkan platform",
         "happened": "Yang benar-benar terjadi",
-        "reached": "terjangkau",
-        "likes": "suka",
-        "shares": "bagikan",
-        "actions": "aksi",
         "goal": "target",
         "goal_met": "target tercapai di langkah {step}",
-        "goal_missed": "target tidak tercapai",
-        "gap": "{gap} orang menyukai atau membagikan tetapi tidak pernah beraksi",
+        "goal_missed": "target belum tercapai",
+        "gap": "{gap} orang memberi like atau share tetapi tidak pernah beraksi",
+        "per_100": "Dari setiap 100 like, ada {n} aksi.",
+        "per_100_none": "Belum ada like.",
+        "organisers": "Di langkah 0, {n} penggerak yang memulai kampanye sudah beraksi: merekalah {n} aksi pertama.",
+        "organisers_none": "Belum ada yang beraksi: kampanye dimulai dari orang pertama yang bergerak.",
+        "restarted": "Dimulai ulang dari langkah 0 dengan seed dan jaringan yang sama: {what}.",
+        "rebuilt": "Jaringan baru dibuat ({n} pengguna, seed yang sama): {what}.",
         "network": "Siapa melakukan apa",
         "sampled": "menampilkan {shown} dari {total} pengguna",
-        "legend": "abu-abu: belum tahu · biru: tahu · oranye muda: suka · oranye: bagikan · hijau: beraksi · "
-                  "cincin ungu: pembagi yang menyimpang. Arahkan kursor ke pengguna untuk melihat alasannya.",
-        "vanity": "Yang ditampilkan platform",
-        "impact": "Yang dicapai kampanye",
+        "legend": "abu-abu: belum terjangkau · biru: terjangkau · oranye muda: memberi like · oranye: membagikan · "
+                  "hijau: beraksi · cincin ungu: penyebar yang mengubah pesan.",
+        "pin_hint": "Ketuk atau klik seorang pengguna untuk melihat alasannya.",
+        "chart_title": "Terjangkau, like, share, dan aksi dalam satu skala",
+        "step_axis": "langkah",
+        "people_axis": "orang",
+        "people_axis_log": "orang (skala log: tiap garis 10 kali garis di bawahnya)",
+        "log_scale": "Skala log",
+        "funnel_title": "Corong partisipasi, dalam satu skala",
         "bad_value": "Tidak diterima: {problem}",
-        "more": "{x:.1f}x lebih banyak",
-        "more_pct": "{p:.0f}% lebih banyak",
-        "fewer": "{p:.0f}% lebih sedikit",
+        "whole_number": "ketik bilangan bulat",
+        "a_number": "ketik sebuah angka",
+        "min_value": "paling sedikit {low}",
+        "max_value": "paling banyak {high}",
+        "max_users": "paling banyak {high} pengguna di aplikasi ini",
+        "more": "{x} kali lebih banyak",
+        "more_pct": "{p}% lebih banyak",
+        "fewer": "{p}% lebih sedikit",
         "as_many": "sama banyak",
-        "difference": "B menjangkau {reach} orang dan mendapat {acts} aksi.",
-        "same_worlds": "Nyalakan perbandingan untuk menjalankan dunia kedua di samping yang pertama.",
-        "params": {
-            "slacktivism.licensing": "Lisensi moral",
-            "slacktivism.consistency": "Konsistensi (batu loncatan)",
-            "platform.feed": "Feed",
-            "platform.like_counts_visible": "Jumlah suka terlihat",
-            "seeding.strategy": "Siapa yang memulai kampanye",
-            "decision.cost_act": "Biaya beraksi",
-            "misalignment.share": "Pembagi yang menyimpang",
-            "network.n_users": "Jumlah pengguna",
+        "changed": "Dengan {label}: {b} (bukan {a}),",
+        "difference": "{changed} B menjangkau {reach} orang dan mendapat {acts} aksi.",
+        "replicates_running": "Memeriksa dengan {n} kali jalan untuk tiap dunia…",
+        "replicates_result": "Dari {n} kali jalan untuk tiap dunia, B mendapat {pct} aksi (interval 95%: {low} "
+                             "sampai {high}).",
+        "replicates_none": "Dari {n} kali jalan untuk tiap dunia, tidak ada perbedaan aksi yang jelas (interval 95%: "
+                           "{low} sampai {high}).",
+        "debrief": "Apa yang terjadi",
+        "questions": "Bahan diskusi",
+        "lesson": "Pelajaran terpandu",
+        "lesson_step": "Pelajaran {k} dari {n}",
+        "previous": "Sebelumnya",
+        "next": "Berikutnya",
+        "export_png": "Simpan grafik (PNG)",
+        "export_csv": "Simpan hasil (CSV)",
+        "yes": "ya",
+        "no": "tidak",
+        "user": "pengguna {user}",
+        "user_flags_in_group": "anggota kelompok",
+        "user_flags_misaligned": "mengubah pesan saat membagikan",
+        "user_attributes": "kepedulian {concern} · ingin dilihat {status} · {followers} pengikut",
+        "why_seed": "penggerak: memulai kampanye di langkah 0",
+        "why_acted": "beraksi di langkah {step}: {proof}, butuh {threshold}",
+        "why_unaware": "kampanye tidak pernah sampai ke feed pengguna ini",
+        "why_waiting": "{proof}, butuh {threshold}",
+        "why_token": "memberi dukungan sebatas {state} tetapi tidak beraksi",
+        "why_misled": "hanya menerima pesan yang sudah diubah",
+        "proof_count": "{n} orang yang diikutinya sudah beraksi",
+        "proof_fraction": "{n} dari orang yang diikutinya sudah beraksi",
+        "states": {"unaware": "belum terjangkau", "aware": "terjangkau", "liked": "memberi like",
+                   "shared": "membagikan", "acted": "beraksi"},
+        "outcomes": {"aware": "terjangkau", "liked": "like", "shared": "dibagikan", "acted": "aksi"},
+        "options": {
+            "chronological": "terbaru dulu", "engagement": "paling ramai dulu",
+            "random": "pengguna acak", "hubs": "influencer (pengikut terbanyak)",
+            "periphery": "pengikut paling sedikit",
+            "explicit": "pengguna pilihan", "none": "tidak ada",
+            "true": "ya", "false": "tidak",
         },
     },
 }
@@ -122,20 +214,135 @@ def t(lang: str, key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def number(lang: str, value, digits: int = 0) -> str:
+    """A number as the language writes it: ``5,000``/``1.5`` in English, ``5.000``/``1,5`` in Indonesian."""
+    text = f"{value:,.{digits}f}"
+    if lang == "id":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def outcome(lang: str, name: str) -> str:
+    """An outcome's label (``model.metrics`` names it; the model's English label is the fallback)."""
+    return TEXT[lang]["outcomes"].get(name, BY_NAME[name].label)
+
+
+def funnel(lang: str) -> list[tuple[str, str]]:
+    """``(outcome name, label)`` down the model's funnel."""
+    return [(name, outcome(lang, name)) for name in FUNNEL]
+
+
+def param(lang: str, key: str) -> str:
+    """A parameter's label (its dotted key when no label is written yet)."""
+    labels = CONTROLS.get(key)
+    return labels[list(LANGUAGES).index(lang)] if labels else key
+
+
+def option(lang: str, value) -> str:
+    """A choice's words (``engagement``: "most popular first"); numbers are written per language."""
+    if isinstance(value, bool):
+        return TEXT[lang]["options"]["true" if value else "false"]
+    if isinstance(value, int):
+        return number(lang, value)
+    if isinstance(value, float):
+        return number(lang, value, 2).rstrip("0").rstrip(",.") if value != int(value) else number(lang, value)
+    return TEXT[lang]["options"].get(str(value), str(value))
+
+
 def ratio_words(lang: str, b: float, a: float) -> str:
     """"2.3x more", "4% more", "40% fewer" or "as many": B against A."""
     if a == b or (a > 0 and round(100 * abs(b - a) / a) == 0):
         return t(lang, "as_many")
     if a == 0:
-        return t(lang, "more", x=float("inf"))
+        return t(lang, "more", x="∞")
     if b >= 1.5 * a:
-        return t(lang, "more", x=b / a)
+        return t(lang, "more", x=number(lang, b / a, 1))
     if b > a:
-        return t(lang, "more_pct", p=100 * (b / a - 1))
-    return t(lang, "fewer", p=100 * (1 - b / a))
+        return t(lang, "more_pct", p=number(lang, 100 * (b / a - 1)))
+    return t(lang, "fewer", p=number(lang, 100 * (1 - b / a)))
 
 
-def difference(lang: str, a: dict, b: dict) -> str:
+def changed(lang: str, key: str, a, b) -> str:
+    """What World B changed, in words: "With moral licensing 0.6 instead of 0,"."""
+    label = param(lang, key)
+    return t(lang, "changed", label=label[0].lower() + label[1:], a=option(lang, a), b=option(lang, b))
+
+
+def difference(lang: str, a: dict, b: dict, change: tuple | None = None) -> str:
     """The difference between two worlds, in words: "B reached 2.3x more people and got 40% fewer actions"."""
-    return t(lang, "difference", reach=ratio_words(lang, b["aware"], a["aware"]),
-             acts=ratio_words(lang, b["acted"], a["acted"]))
+    words = changed(lang, *change) if change else ""
+    return t(lang, "difference", changed=words, reach=ratio_words(lang, b["aware"], a["aware"]),
+             acts=ratio_words(lang, b["acted"], a["acted"])).strip()
+
+
+def per_100_likes(lang: str, liked: int, acted: int) -> str:
+    """"For every 100 likes, 5 actions." (one decimal below 10)."""
+    if not liked:
+        return t(lang, "per_100_none")
+    n = 100 * acted / liked
+    return t(lang, "per_100", n=number(lang, n, 1 if n < 10 and n != int(n) else 0))
+
+
+def signed_percent(lang: str, value: float) -> str:
+    """"+5%" or "−12%" (a real minus sign), written per language."""
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{number(lang, abs(value))}%"
+
+
+def explain(lang: str, r: dict, kind: str) -> str:
+    """Why a user is where it is, from its record (``model.agents.user_records``), in ``lang``.
+
+    The rule is :func:`model.agents.explain`'s; the words are the app's.
+    """
+    if kind == "fraction":
+        share = r["followees_acted"] / r["followees"] if r["followees"] else 0.0
+        proof = t(lang, "proof_fraction", n=number(lang, share, 2))
+        threshold = number(lang, r["threshold"], 2)
+    else:
+        proof = t(lang, "proof_count", n=number(lang, r["followees_acted"]))
+        threshold = number(lang, r["threshold"], 2)
+    if r["step_acted"] == 0:
+        return t(lang, "why_seed")
+    if r["state"] == "acted":
+        return t(lang, "why_acted", step=r["step_acted"], proof=proof, threshold=threshold)
+    if r["state"] == "unaware":
+        return t(lang, "why_unaware")
+    parts = [t(lang, "why_waiting", proof=proof, threshold=threshold)]
+    if r["state"] in ("liked", "shared"):
+        parts.append(t(lang, "why_token", state=TEXT[lang]["states"][r["state"]]))
+    if r["misled"]:
+        parts.append(t(lang, "why_misled"))
+    return "; ".join(parts)
+
+
+def describe(lang: str, r: dict, kind: str) -> tuple[str, str, str]:
+    """A pinned user's explanation: (who and state, why, attributes)."""
+    flags = [t(lang, "user_flags_in_group")] if r["in_group"] else []
+    flags += [t(lang, "user_flags_misaligned")] if r["misaligned"] else []
+    head = " · ".join([f"{t(lang, 'user', user=r['user'])}: {TEXT[lang]['states'][r['state']]}", *flags])
+    attributes = t(lang, "user_attributes", concern=number(lang, r["concern"], 2),
+                   status=number(lang, r["status_motive"], 2), followers=number(lang, r["followers"]))
+    return head, explain(lang, r, kind), attributes
+
+
+@cache
+def lessons() -> dict:
+    """``viz/lessons.yaml``: per-scenario names, introductions, debriefs and questions, and the guided lesson."""
+    return yaml.safe_load((HERE / "lessons.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def glossary() -> dict:
+    """``viz/glossary.yaml``: the app's terms in both languages, with renderings to avoid."""
+    return yaml.safe_load((HERE / "glossary.yaml").read_text(encoding="utf-8"))
+
+
+def scenario_text(name: str, part: str, lang: str):
+    """A scenario's ``name``, ``intro``, ``summary`` or ``questions`` in ``lang`` (None if not written)."""
+    entry = lessons()["scenarios"].get(name, {})
+    return entry.get(part, {}).get(lang)
+
+
+def scenario_label(name: str, lang: str) -> str:
+    """What the scenario menu shows: the written name, else the file name."""
+    return scenario_text(name, "name", lang) or name.replace("_", " ")

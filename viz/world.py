@@ -1,21 +1,21 @@
 """One simulated world for the classroom app: a model plus what it takes to show it.
 
-The layout is computed once per network (and cached per scenario and seed),
+The layout is computed once per network (and cached per network and seed),
 never per frame. Populations above ``MAX_VIEW`` users are shown through a
 sample of them, drawn with a generator of its own so that the view never
-touches the model's random numbers. Rendering is plain SVG: each user is a
-circle whose tooltip says who it is and why it did what it did, which works
-in any browser with no extra JavaScript.
+touches the model's random numbers. What the browser needs to draw the
+network is made here as compact strings (see ``viz/widgets.py``): positions,
+edges and rings once per world, and each step one character per user shown.
 """
 
 from __future__ import annotations
 
-from html import escape
-
+import numba
 import numpy as np
 
 from model import SlacktivismModel
-from model.agents import user_records
+from model.metrics import SERIES
+from model.network import FollowerGraph
 from model.scenario import Scenario
 from model.state import UserState
 from viz.figures import STATE_COLOURS
@@ -25,18 +25,25 @@ from viz.layout import layout, undirected_edges
 MAX_VIEW = 2000
 #: Edges drawn in the network view, at most.
 MAX_EDGES = 4000
-#: Size of the network view, in pixels.
-WIDTH, HEIGHT = 560, 420
+#: The colours of the user states, indexed by ``UserState`` code (what the canvas reads).
+PALETTE = [STATE_COLOURS[s] for s in UserState]
 
 
 class World:
-    """A :class:`~model.SlacktivismModel` with a fixed view of its network."""
+    """A :class:`~model.SlacktivismModel` with a fixed view of its network.
 
-    def __init__(self, scenario: Scenario, seed: int):
+    ``graph`` reuses a network already built from the same network keys and
+    seed (the model would build the very same one), so that a behavioural
+    change restarts the run without rebuilding it.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, graph: FollowerGraph | None = None):
         self.scenario = scenario
         self.seed = seed
-        self.model = SlacktivismModel(scenario, rng=seed)
-        self.view, self.positions, self.edges = _view(self.model, scenario.digest(), seed)
+        self.model = SlacktivismModel(scenario, rng=seed, graph=graph)
+        self.view, self.positions, self.edges = _view(self.model, scenario.network.model_dump_json(), seed)
+        self._static = None
+        self._series = None
 
     @property
     def steps(self) -> int:
@@ -49,62 +56,52 @@ class World:
         return self.model.running and self.model.steps < self.scenario.steps
 
     def step(self) -> None:
-        """One model step (nothing if the run is over)."""
+        """One model step (nothing if the run is over), on one compiled-code thread.
+
+        A class's sessions step in threads of one server; numba's parallel loops gain nothing at the
+        app's sizes, and their OpenMP threads, spinning while they wait on a busy 2-core machine, made a
+        2,000-user step take 30 ms instead of under 1 ms (``bench/app_bench.py``). The setting is per thread.
+        """
         if self.running:
+            numba.set_num_threads(1)
             self.model.step()
 
-    def series(self):
-        """The per-step counts so far."""
-        return self.model.timeseries()
+    def series(self) -> dict[str, list[int]]:
+        """The per-step counts so far, by outcome name (``step`` first); made once per step."""
+        if self._series is None or self._series[0] != self.steps:
+            frame = self.model.timeseries()
+            self._series = (self.steps, {"step": frame["step"].astype(int).tolist(),
+                                         **{c: frame[c].astype(int).tolist() for c in SERIES
+                                            if frame[c].dtype.kind in "iu"}})
+        return self._series[1]
 
-    def svg(self, width: int = WIDTH, height: int = HEIGHT) -> str:
-        """The users as SVG circles, coloured by state, misaligned sharers ringed.
+    def goal_step(self) -> int | None:
+        """The first step at which actions reached the campaign's goal, if they have."""
+        goal = self.scenario.campaign.goal_actions
+        series = self.series()
+        return next((s for s, acted in zip(series["step"], series["acted"], strict=True) if acted >= goal), None)
 
-        Each user's tooltip is its record and the reason for its state. The
-        edges are a separate, static layer (:meth:`edges_svg`) drawn under it,
-        so a step sends only the users.
-        """
-        codes = self.model.pop.codes()[self.view]
-        misaligned = self.model.pop.misaligned[self.view]
-        x, y = self._xy(width, height)
-        tips = [describe(r) for r in user_records(self.model, self.view)]
-        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-                 f'viewBox="0 0 {width} {height}" class="network-view">']
-        radius = 2.5 if len(self.view) > 800 else 4
-        # Draw the furthest-along users last, so actions stay visible.
-        for k in np.argsort(codes, kind="stable"):
-            colour = STATE_COLOURS[UserState(int(codes[k]))]
-            ring = ' stroke="#6a3d9a" stroke-width="1.5"' if misaligned[k] else ""
-            parts.append(f'<circle cx="{x[k]:.0f}" cy="{y[k]:.0f}" r="{radius}" fill="{colour}"{ring} '
-                         f'data-user="{int(self.view[k])}"><title>{escape(tips[k])}</title></circle>')
-        parts.append("</svg>")
-        return "".join(parts)
+    def states(self) -> str:
+        """One digit per user shown: its ``UserState`` code (the only per-step network data sent)."""
+        return (self.model.pop.codes()[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
 
-    def edges_svg(self, width: int = WIDTH, height: int = HEIGHT) -> str:
-        """The follower ties among the users shown, as one SVG path (it never changes)."""
-        x, y = self._xy(width, height)
-        lines = "".join(f"M{x[a]:.1f} {y[a]:.1f}L{x[b]:.1f} {y[b]:.1f}" for a, b in self.edges)
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="network-edges" '
-                f'style="background:#fff"><path d="{lines}" stroke="#bbb" stroke-width="0.3" fill="none"/></svg>')
-
-    def _xy(self, width: int, height: int):
-        return 8 + self.positions[:, 0] * (width - 16), 8 + self.positions[:, 1] * (height - 16)
+    def static(self) -> dict[str, str]:
+        """Positions (0-1000 per axis), edges and misaligned rings, as the canvas reads them (made once)."""
+        if self._static is None:
+            xy = np.round(self.positions * 1000).astype(int).ravel()
+            rings = (self.model.pop.misaligned[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
+            edges = ",".join(map(str, self.edges.ravel().tolist()))
+            self._static = {"xy": ",".join(map(str, xy.tolist())), "edges": edges, "rings": rings}
+        return self._static
 
 
-def describe(r: dict) -> str:
-    """One user's hover text, from its record: state, why, and attributes."""
-    flags = (" · in-group" if r["in_group"] else "") + (" · misaligned sharer" if r["misaligned"] else "")
-    return (f"user {r['user']}: {r['state']}{flags}\n{r['why']}\n"
-            f"concern {r['concern']:.2f} · status {r['status_motive']:.2f} · {r['followers']} followers")
-
-
-#: Views already laid out, by (scenario digest, seed): shared read-only by all sessions.
+#: Views already laid out, by (network keys, seed): shared read-only by all sessions.
 _VIEWS: dict = {}
 
 
-def _view(model, digest: str, seed: int):
+def _view(model, network: str, seed: int):
     """The users shown, their positions and the edges among them (computed once per network)."""
-    key = (digest, seed)
+    key = (network, seed)
     if key not in _VIEWS:
         n = model.n_users
         rng = np.random.default_rng([seed, 7])  # the view's own generator, not the model's
