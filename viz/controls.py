@@ -14,6 +14,10 @@ from __future__ import annotations
 CONTROLS: dict[str, tuple[str, str]] = {
     "slacktivism.licensing": ("Moral licensing ('I did my part')", "Merasa sudah berbuat (\"aku sudah ikut bantu\")"),
     "slacktivism.consistency": ("Consistency (a like as a first step)", "Konsistensi (like sebagai langkah pertama)"),
+    "campaign.framing": ("The message: 0 = easy to like, 1 = a call to act",
+                         "Pesan: 0 = mudah di-like, 1 = ajakan beraksi"),
+    "campaign.bundle": ("Actors also share it ('I did it, now you')",
+                        "Yang beraksi ikut membagikan (\"aku sudah, sekarang kamu\")"),
     "platform.feed": ("Feed order", "Urutan feed"),
     "platform.like_counts_visible": ("Like counts visible", "Jumlah like terlihat"),
     "seeding.strategy": ("Who starts the campaign", "Siapa yang memulai kampanye"),
