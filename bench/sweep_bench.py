@@ -29,7 +29,7 @@ def sweep_file(folder: Path, n_users: int, runs: int, record: str = "every_step"
     path.write_text(yaml.safe_dump({
         "scenario": str(ROOT / "scenarios" / "baseline.yaml"),
         "overrides": {"network.n_users": n_users},
-        "vary": {"slacktivism.licensing": [0.0, 0.5]},
+        "vary": {"slacktivism.licensing": [1.0, 0.5]},
         "replicates": runs // 2, "seed": 1, "record": record}, sort_keys=False))
     return path
 

@@ -294,10 +294,18 @@ def Control(key: str, value, lang: str, path: Path, overrides: dict, on_value, p
         v.Select(label=label, items=items, v_model=value, on_v_model=on_value, class_=key.replace(".", "-"))
     elif how == "slider":
         low, high = bounds(key)
+        step = slider_step(low, high)
+
+        def moved(x):
+            # The slider snaps a value that is off its grid (a default of 0.57 on a 0.05 grid) and reports the
+            # snapped value at once; only a move of at least half a step is the user's.
+            if abs(float(x) - float(value)) > step / 2 + 1e-9:
+                on_value(round(float(x), 6))
+
         with solara.Column(gap="0px", classes=["slider-field"]):
             solara.Text(f"{label}: {option(lang, float(value))}", classes=["slider-label"])
-            v.Slider(v_model=float(value), min=low, max=high, step=slider_step(low, high), hide_details=True,
-                     on_v_model=lambda x: on_value(round(float(x), 6)), class_="slider " + key.replace(".", "-"))
+            v.Slider(v_model=float(value), min=low, max=high, step=step, hide_details=True,
+                     on_v_model=moved, class_="slider " + key.replace(".", "-"))
     else:
         TypedField(key, value, lang, path, overrides, on_value, prefix, failure)
 
