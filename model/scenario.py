@@ -344,9 +344,6 @@ class Campaign(Frozen):
             raise ValueError(f"campaign.asks names a step twice (got {list(self.asks)})")
         if self.event_min > 0 and self.logic != "collective":
             raise ValueError(f"campaign.event_min needs campaign.logic collective (got {self.logic})")
-        for key in ("connective_share_odds", "connective_drift"):
-            if key in self.model_fields_set and self.logic != "connective":
-                raise ValueError(f"campaign.{key} needs campaign.logic connective (got {self.logic})")
         return self
 
 

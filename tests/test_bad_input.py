@@ -178,8 +178,6 @@ NEW_KEYS = {
     "homophily_above_one": ("identity:\n  homophily: 2\n", 2, "identity.homophily: input should be less than"),
     "bundle_negative": ("campaign:\n  bundle: -0.1\n", 2, "campaign.bundle: input should be greater than"),
     "ask_twice": ("campaign:\n  asks: [4, 4]\n", 2, "campaign.asks: names a step twice (got [4, 4])"),
-    "drift_without_connective": ("campaign:\n  connective_drift: 0.5\n", 2,
-                                 "campaign.connective_drift: needs campaign.logic connective (got individual)"),
 }
 
 

@@ -68,3 +68,12 @@ def test_readme_parameter_table_is_current():
     assert table == parameter_markdown(), "README parameter table is stale: run make docs"
     leaves = [k for k in known_keys() if "." in k or k in ("name", "description", "seed", "steps")]
     assert all(f"`{k}`" in table for k in leaves)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_a_resolved_scenario_validates_again(path):
+    """Sweeps and run files record the resolved scenario (every key set); it must load back as the same scenario."""
+    from model.scenario import Scenario
+
+    scenario = load_scenario(path)
+    assert Scenario.model_validate(scenario.model_dump(mode="json")) == scenario
