@@ -178,6 +178,11 @@ def browser_figures(n: int, clicks: int = 8) -> dict | None:
             page.wait_for_function("document.querySelectorAll('.network-canvas').length === 2")
             during = []
             while "Over 30 runs" not in page.locator(".replicates").inner_text() and len(during) < 40:
+                if "settled" in page.locator(".step-counter").first.inner_text():
+                    # A settled run paints nothing new: start it again, untimed (the campaign ends in ~10 steps).
+                    page.locator("button.reset").click()
+                    page.wait_for_function(
+                        "document.querySelector('.network-canvas').getAttribute('data-painted') === '0'")
                 during.append(step_painted(page) or 20_000)
             out["during_replicates_ms"] = during
         browser.close()
