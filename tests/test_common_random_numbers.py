@@ -175,7 +175,7 @@ def test_the_apps_two_worlds_share_everything_but_the_change():
     _same_world(a.model, b.model, [x for x in ATTRIBUTES if x != "in_group"])
     while a.running or b.running:
         a.step(), b.step()
-    assert a.series().equals(b.series())
+    assert a.series() == b.series() and a.model.timeseries().equals(b.model.timeseries())
     a, b = build("baseline", {}, 42, ("decision.cost_act", 3.0))
     _same_world(a.model, b.model)
     a.step(), b.step()
