@@ -142,7 +142,8 @@ def _open(browser, url, query="set=network.n_users%3D2000", viewport=(1500, 1100
     return page
 
 
-def _bytes_per_step(page, clicks: int) -> list[int]:
+def bytes_per_step(page, clicks: int) -> list[int]:
+    """Bytes the server sends over the websocket for each Step click (Chrome DevTools Protocol frames)."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     received: list[int] = []
@@ -171,7 +172,7 @@ def browser_figures(n: int, clicks: int = 8) -> dict | None:
         out["paint_ms"] = float(np.median([step_painted(page) or 20_000 for _ in range(clicks)]))
         page.locator("button.reset").click()
         page.wait_for_function("document.querySelector('.network-canvas').getAttribute('data-painted') === '0'")
-        out["bytes"] = float(np.median(_bytes_per_step(page, clicks)))
+        out["bytes"] = float(np.median(bytes_per_step(page, clicks)))
         if n == 2000:
             page.locator("button.reset").click()
             page.locator(".compare").click()  # World B appears and its replicates start in the background

@@ -290,26 +290,20 @@ def test_indonesian_numbers_and_debrief(browser, app_url):
         assert "," not in reached
 
 
-def _frames_per_step(page, steps):
-    """Bytes the server sends over the websocket for each Step click (Chrome DevTools Protocol)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    received = []
-    cdp.on("Network.webSocketFrameReceived", lambda e: received.append(len(e["response"]["payloadData"])))
-    sizes = []
-    for _ in range(steps):
-        time.sleep(0.5)
-        received.clear()
-        _step(page)
-        time.sleep(0.7)
-        sizes.append(sum(received))
-    return sizes
-
-
 def test_a_step_sends_little_over_the_wire(browser, app_url):
     with opened(browser, app_url, query="set=network.n_users%3D2000") as page:
         assert "2.000" in page.locator(".funnel").first.inner_text() or "2,000" in page.locator(".funnel").first \
             .inner_text()
-        sizes = _frames_per_step(page, 6)
+        sizes = _bench().bytes_per_step(page, 6)
         assert statistics.median(sizes) <= 25_000, sizes
         assert max(sizes) > 2_000  # the states of 2,000 users do arrive (a step that changes no one sends none)
+
+
+def _bench():
+    """bench/app_bench.py, whose websocket byte counter (Chrome DevTools Protocol) the bench and this test share."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("app_bench", ROOT / "bench" / "app_bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
