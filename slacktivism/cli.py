@@ -48,6 +48,31 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                        help="progress bar (auto: only on a terminal)")
 
+    opt = sub.add_parser("optimize", help="search a scenario's design for the best mean of one outcome (Optuna; "
+                                          "resumable: rerun to continue)")
+    opt.add_argument("file", help="scenario YAML file")
+    opt.add_argument("--objective", required=True, metavar="OUTCOME",
+                     help="the outcome to optimise, e.g. acted or liked (its mean over the replicates)")
+    opt.add_argument("--minimize", action="store_true", help="minimise the objective (default: maximise)")
+    opt.add_argument("--design", action="append", default=[], required=True, metavar="KEY=LOW:HIGH|a,b,c",
+                     help="a dotted key to design: a number range, or choices read as YAML (repeatable)")
+    opt.add_argument("--trials", type=_positive, required=True, help="complete trials wanted in all")
+    opt.add_argument("--out", type=Path, required=True, help="results directory")
+    opt.add_argument("--replicates", type=_positive, default=10,
+                     help="runs per trial, the same seeds for every trial (default 10)")
+    opt.add_argument("--seed", type=_non_negative, default=0, help="master seed of the runs and the sampler")
+    opt.add_argument("--sampler", choices=("tpe", "random"), default="tpe", help="Optuna sampler (default tpe)")
+    opt.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="fix a dotted key of the base scenario (repeatable)")
+    where = opt.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive, help="local worker processes (default: all cores)")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786")
+    opt.add_argument("--batch", type=_positive,
+                     help="trials in flight (default: enough for two runs per worker, plus one); "
+                          "a seed and batch give the same trials on any executor")
+    opt.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                     help="progress bar (auto: only on a terminal)")
+
     report = sub.add_parser("report", help="figures and tables from a sweep's results")
     report.add_argument("dir", type=Path, help="a sweep's results directory")
 
@@ -59,12 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "validate":
             return _validate(args)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "optimize":
+            return _optimize(args, argv)
         if args.command == "report":
             return _report(args)
         if args.command == "app":
@@ -138,8 +166,8 @@ def _run(args) -> int:
 
 
 def _sweep(args) -> int:
-    from model.scenario_files import ScenarioError, first_line
-    from slacktivism.sweep import DaskExecutor, LocalExecutor, default_workers, run_sweep
+    from model.scenario_files import ScenarioError
+    from slacktivism.sweep import run_sweep
     from slacktivism.sweep_spec import load_sweep
 
     try:
@@ -157,14 +185,10 @@ def _sweep(args) -> int:
         if previous != sweep.spec.model_dump(mode="json"):
             print(f"{args.out}: holds results of a different sweep; use another --out", file=sys.stderr)
             return EXIT_USAGE
-    if args.scheduler:
-        try:
-            executor = DaskExecutor(args.scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
-            print(f"--scheduler {args.scheduler}: cannot connect ({first_line(exc)})", file=sys.stderr)
-            return EXIT_USAGE
-    else:
-        executor = LocalExecutor(args.workers or default_workers())
+    executor = _executor(args)
+    if isinstance(executor, str):
+        print(executor, file=sys.stderr)
+        return EXIT_USAGE
     command = f"slacktivism sweep {args.file} --out {args.out}"
     try:
         counts = run_sweep(sweep, args.out, executor, progress=_show_progress(args))
@@ -176,6 +200,66 @@ def _sweep(args) -> int:
           f"{counts['total']} in all: {args.out}")
     if counts["failed"]:
         print(f"some runs failed: see the status and error columns of {args.out / 'runs'}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _executor(args):
+    """The executor ``--scheduler`` or ``--workers`` asks for; a string if the scheduler cannot be reached."""
+    from model.scenario_files import first_line
+    from slacktivism.sweep import DaskExecutor, LocalExecutor, default_workers
+
+    if args.scheduler:
+        try:
+            return DaskExecutor(args.scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            return f"--scheduler {args.scheduler}: cannot connect ({first_line(exc)})"
+    return LocalExecutor(args.workers or default_workers())
+
+
+def _optimize(args, argv: list[str]) -> int:
+    import shlex
+
+    from model.scenario_files import ScenarioError, parse_override
+    from slacktivism import optimize
+
+    try:
+        overrides = dict(parse_override(a) for a in args.overrides)
+        plan = optimize.build_optimisation(args.file, args.objective, args.design, minimize=args.minimize,
+                                           replicates=args.replicates, seed=args.seed, sampler=args.sampler,
+                                           overrides=overrides)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    problem = _unwritable(args.out) or optimize.directory_problem(args.out, plan)
+    if problem:
+        print(f"{args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    executor = _executor(args)
+    if isinstance(executor, str):
+        print(executor, file=sys.stderr)
+        return EXIT_USAGE
+    command = shlex.join(["slacktivism", *argv])
+    try:
+        counts = optimize.optimise(plan, args.out, executor, args.trials, batch=args.batch,
+                                   progress=_show_progress(args))
+    except optimize.BusyError as exc:
+        executor.close()
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        if (args.out / "optuna.db").exists():
+            optimize.write_outputs(optimize.load_study(args.out), plan, args.out, figures=False)
+        print(f"interrupted: every finished trial is saved in {args.out / 'optuna.db'}; rerun `{command}` to resume",
+              file=sys.stderr)
+        return 130
+    study = optimize.load_study(args.out)
+    written = optimize.write_outputs(study, plan, args.out)
+    print(optimize.describe(optimize.trials_table(study, plan), plan))
+    print(f"wrote {', '.join(p.name for p in written)} in {args.out}")
+    if counts["failed"]:
+        print(f"{counts['failed']} trials failed: see the error column of {args.out / 'trials.parquet'}",
+              file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 

@@ -160,8 +160,9 @@ class LocalExecutor:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Shut the pool down."""
-        self.pool.shutdown()
+        """Shut the pool down (if it was started)."""
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 class DaskExecutor:
