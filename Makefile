@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test lint bench claims docs setup clean app
+.PHONY: run test lint bench claims likes-vs-actions docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c pass >/dev/null 2>&1 || { echo "need python3.13 or python3.12 (pyenv: .python-version selects both)"; exit 1; }
@@ -43,6 +43,10 @@ bench: $(STAMP)
 
 claims: $(STAMP)
 	$(BIN)/python bench/scenario_claims.py --readme README.md
+
+# Optimise the baseline for likes and for actions, re-run both optima on fresh seeds (about two minutes on 2 cores).
+likes-vs-actions: $(STAMP)
+	$(BIN)/python bench/likes_vs_actions.py --readme README.md
 
 app: $(STAMP)
 	$(BIN)/slacktivism app

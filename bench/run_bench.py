@@ -13,6 +13,8 @@
    a fresh process. Also the share of the run spent recording recruiters
    (attribution during the run, the forest at the end; target <= 10%) and
    ``user_table()`` (target < 1 s).
+3. Sweeps (``bench/sweep_bench.py``), `slacktivism optimize` against a sweep of the same runs
+   (``bench/optimize_bench.py``) and the app (``bench/app_bench.py``), each in its own table.
 
 Writes the table between the ``bench`` markers of the README (``--readme``).
 """
@@ -226,6 +228,10 @@ def main() -> int:
 
     sweeps = sweep_bench.table(sweep_bench.measure())
     print(sweeps)
+    import optimize_bench
+
+    optimisation = optimize_bench.table(optimize_bench.measure())
+    print(optimisation)
     import app_bench
 
     app = app_bench.table()
@@ -233,6 +239,7 @@ def main() -> int:
     if args.readme:
         replace_block(args.readme, "bench", text)
         replace_block(args.readme, "sweep-bench", sweeps)
+        replace_block(args.readme, "optimize-bench", optimisation)
         replace_block(args.readme, "app-bench", app)
     return 0
 

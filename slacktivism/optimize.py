@@ -384,9 +384,16 @@ def optimise(optimisation: Optimisation, out: Path, executor, trials: int, *, ba
         failed = sum(1 for t in study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
                      if not t.user_attrs.get("interrupted"))
         told = 0
-        bar = _bar(trials, complete, progress)
+
+        def wanted() -> bool:
+            return complete + len(in_flight) < trials and failed < max(trials, 1)
+
         in_flight: list[_InFlight] = []
         futures: dict = {}
+        if not wanted():
+            executor.close()
+            return {"complete": complete, "failed": failed, "told": 0, "batch": batch}
+        bar = _bar(trials, complete, progress)
         executor.start(None, None)  # results come back to the driver; workers write nothing
 
         def launch() -> None:
@@ -407,9 +414,6 @@ def optimise(optimisation: Optimisation, out: Path, executor, trials: int, *, ba
                 futures[executor.submit(run, RECORD)] = (job, run.replicate)
             in_flight.append(job)
 
-        def wanted() -> bool:
-            return complete + len(in_flight) < trials and failed < max(trials, 1)
-
         try:
             while wanted() and (pending or len(in_flight) < batch):
                 launch()
@@ -425,7 +429,7 @@ def optimise(optimisation: Optimisation, out: Path, executor, trials: int, *, ba
                         bar.update(int(ok))
                     while wanted() and (pending or len(in_flight) < batch):
                         launch()
-        except KeyboardInterrupt:
+        except BaseException:  # Ctrl-C above all: drop what is queued, leave told trials as they are
             executor.cancel(list(futures))
             raise
         finally:
@@ -713,7 +717,9 @@ def describe(table: pd.DataFrame, optimisation: Optimisation) -> str:
     obj = optimisation.objective
 
     def measured(k: str) -> str:
-        return f"{BY_NAME[k].label} {best[f'{k}_mean']:,.4g} ± {best[f'{k}_half_width']:,.2g}"
+        mean, half = best[f"{k}_mean"], best[f"{k}_half_width"]
+        digits = 1 if mean == 0 or not math.isfinite(mean) else min(6, max(0, 2 - math.floor(math.log10(abs(mean)))))
+        return f"{BY_NAME[k].label} {mean:,.{digits}f} ± {half:,.{digits}f}"
 
     cross = [k for k in (*FUNNEL, "conversion") if k != obj]
     lines = [f"best of {len(complete)} complete trials ({failed} failed): trial {int(best['number'])}, {design}",
