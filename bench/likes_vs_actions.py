@@ -127,7 +127,7 @@ def main() -> int:
     text, results = measure(args.workers)
     print(text)
     figure = optima_figure(results, OUTCOMES)
-    figure.suptitle(f"Likes and actions of the two optima, {FRESH} fresh seeds (95% intervals)")
+    figure.suptitle(f"Likes and actions of the two optima and the baseline, {FRESH} fresh seeds (95% intervals)")
     figure.savefig(FIGURE, dpi=110)
     print(f"wrote {FIGURE.relative_to(ROOT)}")
     if args.readme:

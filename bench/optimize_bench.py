@@ -3,7 +3,8 @@
 The optimisation designs scenarios/baseline.yaml (5,000 users) over three organiser's choices for 20 trials of
 10 replicates (200 runs) on 2 local workers. The sweep runs the same 200 runs (the trials' designs as explicit
 combinations, 10 replicates each, ``record: end``) on the same 2 workers. Each is timed after its workers have
-started, twice, alternating, in the same bench run; runs per second is runs over the mean wall time. The
+started, five times, alternating, in the same bench run; runs per second is runs over the best of the five
+wall times (on a shared machine the fastest is the one least slowed by other work; all ten are printed). The
 optimisation's extra work is Optuna's: asking and telling each trial through SQLite in the driver, and keeping
 only a batch of trials in flight. Target: the optimisation keeps >= 80% of the sweep's runs per second.
 """
@@ -53,7 +54,7 @@ def same_runs_sweep(plan, out: Path, folder: Path) -> Path:
     return path
 
 
-def measure(repeats: int = 2) -> dict:
+def measure(repeats: int = 5) -> dict:
     from sweep_bench import timed_sweep
 
     from slacktivism.optimize import build_optimisation
@@ -72,8 +73,8 @@ def measure(repeats: int = 2) -> dict:
             sweep_s.append(timed_sweep(sweep, tmp / f"sweep{i}", WORKERS))
             print(f"optimisation {optimise_s[-1]:.2f} s, sweep {sweep_s[-1]:.2f} s", flush=True)
     runs = TRIALS * REPLICATES
-    optimise_rate = runs / (sum(optimise_s) / repeats)
-    sweep_rate = runs / (sum(sweep_s) / repeats)
+    optimise_rate = runs / min(optimise_s)
+    sweep_rate = runs / min(sweep_s)
     return {"runs": runs, "trials": TRIALS, "replicates": REPLICATES, "workers": WORKERS,
             "optimise_s": optimise_s, "sweep_s": sweep_s, "optimise_runs_per_s": optimise_rate,
             "sweep_runs_per_s": sweep_rate, "ratio": optimise_rate / sweep_rate,
@@ -85,8 +86,13 @@ def table(r: dict) -> str:
         "| measurement | baseline (same run) | optimize | ratio | target |",
         "|---|---|---|---|---|",
         f"| runs per second, {r['trials']} trials x {r['replicates']} replicates of the baseline (5,000 users), "
-        f"{r['workers']} workers | `slacktivism sweep` of the same {r['runs']} runs: {r['sweep_runs_per_s']:.2f}/s | "
-        f"{r['optimise_runs_per_s']:.2f}/s | {r['ratio']:.0%} | >= 80% |",
+        f"{r['workers']} workers, best of {len(r['sweep_s'])} alternating | `slacktivism sweep` of the same "
+        f"{r['runs']} runs: "
+        f"{r['sweep_runs_per_s']:.2f}/s | {r['optimise_runs_per_s']:.2f}/s | {r['ratio']:.0%} | >= 80% |",
+        "",
+        f"Wall times of the {len(r['sweep_s'])} alternating pairs: optimisation "
+        f"{', '.join(f'{t:.1f}' for t in r['optimise_s'])} s; sweep {', '.join(f'{t:.1f}' for t in r['sweep_s'])} s "
+        f"({r['cores']} cores).",
     ])
 
 

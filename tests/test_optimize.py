@@ -126,6 +126,26 @@ def test_common_random_numbers_make_equal_designs_score_equally(tmp_path):
     assert first.user_attrs["runs"]["liked"] == _direct(path, same, _seeds(9, 3), "liked")
 
 
+def test_a_failed_run_fails_its_trial_and_the_search_goes_on(tmp_path):
+    """A design whose runs raise (an edge list that is not there) is a failed trial with the run's error."""
+    path = _scenario(tmp_path, 300)
+    plan = optimize.build_optimisation(path, "acted", ["network.kind=barabasi_albert,edgelist"], replicates=2,
+                                       seed=2, sampler="random",
+                                       overrides={"network.path": str(tmp_path / "missing.csv")})
+    out = tmp_path / "out"
+    counts = optimize.optimise(plan, out, LocalExecutor(1), 2,
+                               enqueue=[{"network.kind": "edgelist"}, {"network.kind": "barabasi_albert"}])
+    # The search goes on until the trials wanted are complete, or as many have failed.
+    assert counts["failed"] >= 1 and 2 in (counts["complete"], counts["failed"])
+    table = optimize.trials_table(optimize.load_study(out), plan)
+    assert table.loc[0, "state"] == "FAIL" and "missing.csv" in table.loc[0, "error"]
+    assert np.isnan(table.loc[0, "acted_mean"]) and table.loc[1, "state"] == "COMPLETE"
+    assert (table["state"] == "FAIL").sum() == counts["failed"]
+    assert set(table.loc[table["state"] == "FAIL", "network.kind"]) == {"edgelist"}
+    assert set(table.loc[table["state"] == "COMPLETE", "network.kind"]) == {"barabasi_albert"}
+    assert optimize.optimise(plan, out, LocalExecutor(1), 2)["told"] == 0  # a failed trial is not run again
+
+
 def test_trials_do_not_depend_on_the_workers_for_a_given_batch(tmp_path):
     """Told in the order asked, the trials are a function of the seed and the batch, not of timing."""
     path = _scenario(tmp_path, 300)

@@ -74,7 +74,7 @@ def optima_figure(results: dict[str, dict[str, tuple[float, float]]], outcomes=(
         halves = [results[k][outcome][1] for k in labels]
         ax.bar(np.arange(len(labels)), means, yerr=halves, capsize=5, color=outcome_colour(outcome, "C0"),
                edgecolor="black", linewidth=0.6)
-        ax.set_xticks(np.arange(len(labels)), labels, fontsize=9)
+        ax.set_xticks(np.arange(len(labels)), [label.replace(" ", "\n", 1) for label in labels], fontsize=9)
         ax.set_title(BY_NAME[outcome].label)
         ax.set_ylabel("users (mean, 95% interval)")
         ax.grid(alpha=0.3, axis="y")
