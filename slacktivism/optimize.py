@@ -39,7 +39,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -140,7 +140,6 @@ class Optimisation:
     replicates: int
     seed: int
     sampler: Literal["tpe", "random"]
-    _base_json: dict = field(default_factory=dict, repr=False, compare=False)
 
     def spec(self) -> dict:
         """The identity of the optimisation: a directory holds results of one spec only."""
@@ -151,7 +150,7 @@ class Optimisation:
     @property
     def base_json(self) -> dict:
         """The resolved base scenario as JSON data."""
-        return self._base_json or self.base.model_dump(mode="json")
+        return self.base.model_dump(mode="json")
 
     @property
     def keys(self) -> list[str]:
@@ -237,7 +236,7 @@ def build_optimisation(file: str | Path, objective: str, designs: Iterable[str],
         raise ScenarioError("--design", None, "", "give at least one --design KEY=LOW:HIGH or KEY=a,b,c")
     digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
     return Optimisation(source, digest, base, objective, "minimize" if minimize else "maximize", tuple(parsed),
-                        replicates, seed, sampler, base_json)
+                        replicates, seed, sampler)
 
 
 def parse_design(text: str) -> Design:
@@ -689,7 +688,12 @@ def write_outputs(study, optimisation: Optimisation, out: Path, *, figures: bool
 
 
 def parameter_importances(study, optimisation: Optimisation) -> tuple[dict[str, float] | None, str]:
-    """Optuna's parameter importances (PED-ANOVA, its default, which needs no scikit-learn), or why there are none."""
+    """Optuna's parameter importances, or why there are none.
+
+    PED-ANOVA (Watanabe, Bansal & Hutter 2023), Optuna's default evaluator,
+    needs no scikit-learn (fANOVA, the former default, fits a random forest
+    with it).
+    """
     import optuna
 
     complete = [t for t in _results(study) if t.state.name == "COMPLETE"]

@@ -146,6 +146,7 @@ def test_a_failed_run_fails_its_trial_and_the_search_goes_on(tmp_path):
     assert optimize.optimise(plan, out, LocalExecutor(1), 2)["told"] == 0  # a failed trial is not run again
 
 
+@pytest.mark.slow
 def test_trials_do_not_depend_on_the_workers_for_a_given_batch(tmp_path):
     """Told in the order asked, the trials are a function of the seed and the batch, not of timing."""
     path = _scenario(tmp_path, 300)
@@ -173,7 +174,7 @@ def _spawn(argv):
 
 @pytest.mark.slow
 def test_sigkill_loses_no_trial_and_resuming_equals_an_uninterrupted_run(tmp_path, capsys):
-    path = _scenario(tmp_path, 2000)
+    path = _scenario(tmp_path, 1000)
     killed, reference = tmp_path / "killed", tmp_path / "reference"
 
     def argv(out):
@@ -226,6 +227,7 @@ class _InterruptingExecutor(LocalExecutor):
         return super().wait(futures)
 
 
+@pytest.mark.slow
 def test_ctrl_c_leaves_a_study_that_resumes_to_the_same_trials(tmp_path, capsys, monkeypatch):
     path = _scenario(tmp_path, 300)
     plan = optimize.build_optimisation(path, "acted", [f"{COST}=1:3"], replicates=2, seed=1)
