@@ -51,6 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="figures and tables from a sweep's results")
     report.add_argument("dir", type=Path, help="a sweep's results directory")
 
+    compare = sub.add_parser("compare", help="a real campaign's observed statistics beside the model's")
+    compare.add_argument("file", help="a case's observed-data file (scenarios/cases/*.data.yaml)")
+    compare.add_argument("--replicates", type=_positive, default=20, help="seeded runs (default 20)")
+    compare.add_argument("--seed", type=_non_negative, help="master seed of the replicates (default: the scenario's)")
+    compare.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                         help="override a dotted key of the case's scenario (repeatable)")
+    compare.add_argument("--out", type=Path, help="directory for comparison.csv and comparison.png")
+
     app = sub.add_parser("app", help="the classroom web app (Solara), offline")
     app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     app.add_argument("--port", type=_non_negative, default=8765, help="port (default 8765)")
@@ -69,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "app":
             return _app(args)
+        if args.command == "compare":
+            return _compare(args)
         return _run(args)
     except KeyboardInterrupt:
         print("slacktivism: interrupted", file=sys.stderr)
@@ -189,6 +199,38 @@ def _report(args) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     print(f"wrote {len(written)} files to {args.dir / 'report'}")
+    return EXIT_OK
+
+
+def _compare(args) -> int:
+    from model.scenario_files import ScenarioError, parse_override
+    from slacktivism.cases import load_case
+    from slacktivism.compare import compare_case, format_rows, write_comparison
+
+    try:
+        overrides = dict(parse_override(a) for a in args.overrides)
+        case = load_case(args.file, overrides)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if args.out is not None:
+        problem = _unwritable(args.out)
+        if problem:
+            print(f"{args.out}: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.replicates < 2:
+        print("--replicates: an interval needs at least 2 replicates", file=sys.stderr)
+        return EXIT_USAGE
+    rows, band = compare_case(case, args.replicates, args.seed)
+    print(f"{case.data.title} ({case.scenario.name}, {case.scenario.network.n_users or 'edge list'} users)")
+    print(format_rows(rows, args.replicates))
+    if args.out is not None:
+        try:
+            written = write_comparison(rows, band, args.out, case.data.title)
+        except OSError as exc:
+            print(f"{args.out}: cannot write results ({exc.strerror or exc})", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"wrote {', '.join(str(p) for p in written)}")
     return EXIT_OK
 
 
