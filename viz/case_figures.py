@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -46,6 +48,23 @@ def comparison_figure(rows, band=None, *, title: str = "") -> Figure:
         ax.set_ylabel(band.label)
         ax.set_title("Curve against observation")
         ax.legend(loc="lower right", fontsize="small")
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def pairs_figure(frame, fits, *, title: str = "") -> Figure:
+    """The posterior's 1- and 2-d marginals (pyabc's weighted kernel density matrix), on the priors' ranges."""
+    from pyabc.visualization import plot_kde_matrix
+
+    keys = [f.key for f in fits]
+    size = 2.6 * len(keys)
+    figure = Figure(figsize=(size + 1, size), layout="constrained")
+    axes = figure.subplots(len(keys), len(keys), squeeze=False)
+    limits = {f.key: (f.low, f.high) for f in fits}
+    with warnings.catch_warnings():  # pyabc calls tight_layout on a figure that lays itself out
+        warnings.simplefilter("ignore", UserWarning)
+        plot_kde_matrix(frame[keys], frame["weight"].to_numpy(), limits=limits, arr_ax=axes, colorbar=False)
     if title:
         figure.suptitle(title)
     return figure
