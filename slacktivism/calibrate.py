@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -129,17 +128,25 @@ class CaseSimulator:
 
 
 def _seeded_jobs(seed: int, generation: int, simulate_one_pickle: bytes, job_ids: list[int]):
-    """Run pyabc's ``simulate_one`` once per job id, with NumPy's and Python's generators seeded from the job."""
+    """Run pyabc's ``simulate_one`` once per job id, NumPy's global generator seeded from the job.
+
+    pyabc draws its proposals from NumPy's global generator and offers no
+    other. This is the one place the project touches global random state: it
+    is set from ``(seed, generation, job)`` before each job and put back
+    afterwards, so no result depends on what ran before in the process.
+    """
     import cloudpickle
 
     simulate_one = cloudpickle.loads(simulate_one_pickle)
+    saved = np.random.get_state()  # noqa: NPY002
     batch = []
-    for job in job_ids:
-        state = np.random.SeedSequence([seed, generation + 1, job]).generate_state(2)
-        np.random.seed(int(state[0]))  # noqa: NPY002 - pyabc draws from the global generator; this sets it per job
-        random.seed(int(state[1]))
-        result = simulate_one()
-        batch.append((result, result.accepted, job))
+    try:
+        for job in job_ids:
+            np.random.seed(int(np.random.SeedSequence([seed, generation + 1, job]).generate_state(1)[0]))  # noqa: NPY002
+            result = simulate_one()
+            batch.append((result, result.accepted, job))
+    finally:
+        np.random.set_state(saved)  # noqa: NPY002
     return batch
 
 
@@ -421,7 +428,8 @@ def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, 
     table = pd.DataFrame(rows, columns=Row._fields).rename(columns={"model_low": "predictive_5",
                                                                     "model_high": "predictive_95"})
     atomic_write(paths["predictive.csv"], lambda p: table.to_csv(p, index=False))
-    figure = comparison_figure(rows, None, title=f"{case.data.title}: posterior predictive (5-95% over {draws} draws)")
+    figure = comparison_figure(rows, None, title=f"{case.data.title}: posterior predictive",
+                               interval=f"5-95% over {draws} posterior draws")
     atomic_write(paths["predictive.png"], lambda p: figure.savefig(p, dpi=110, format="png"))
     gens = pd.DataFrame(done, columns=Generation._fields)
     atomic_write(paths["generations.csv"], lambda p: gens.to_csv(p, index=False))

@@ -319,8 +319,8 @@ def _calibrate(args) -> int:
           f"{'' if reached else f'; target {spec.epsilon:g} not reached'})")
     from slacktivism.compare import format_rows
 
-    print("posterior predictive (model columns: mean and 5-95% over draws):")
-    print(format_rows(rows, args.predictive).rsplit("\n", 1)[0])
+    print(f"posterior predictive over {args.predictive} draws:")
+    print(format_rows(rows, args.predictive, "5-95% over draws").rsplit("\n", 1)[0])
     for w in warnings:
         print(f"warning: {w}")
     print(f"wrote {len(written)} files to {args.out}")

@@ -86,11 +86,11 @@ def _band(curve: list[Statistic], kept: list[np.ndarray], steps: int) -> Band:
     return Band(label, np.arange(steps + 1), mean, mean - half, mean + half, points)
 
 
-def format_rows(rows: list[Row], replicates: int) -> str:
-    """The comparison as a text table."""
+def format_rows(rows: list[Row], replicates: int, interval: str = "95% interval") -> str:
+    """The comparison as a text table (``interval`` names what the model's interval is)."""
     width = max(len(r.statistic) for r in rows)
     head = (f"{'statistic':<{width}}  {'observed':>10}  {'tolerance':>9}  {'model mean':>10}  "
-            f"{'95% interval':>21}  mark")
+            f"{interval:>21}  mark")
     lines = [head, "-" * len(head)]
     for r in rows:
         mark = "pass" if r.passed else "MISS"

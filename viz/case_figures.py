@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 
 import matplotlib
@@ -11,7 +12,7 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 
-def comparison_figure(rows, band=None, *, title: str = "") -> Figure:
+def comparison_figure(rows, band=None, *, title: str = "", interval: str = "95% interval") -> Figure:
     """Each statistic's distance from the observed value in tolerances; and a series band, if given.
 
     Args:
@@ -34,7 +35,7 @@ def comparison_figure(rows, band=None, *, title: str = "") -> Figure:
     ax.axvspan(-1, 1, color="#d9d9d9", alpha=0.6, lw=0, label="within tolerance")
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, [f"{r.statistic}" + (f" ({r.role})" if r.role else "") for r in rows])
-    ax.set_xlabel("(model - observed) / tolerance   (model mean and 95% interval)")
+    ax.set_xlabel(f"(model - observed) / tolerance\nmodel mean and {interval}")
     ax.set_title("Statistics against observation")
     ax.legend(loc="lower right", fontsize="small")
     if band is not None:
@@ -49,7 +50,7 @@ def comparison_figure(rows, band=None, *, title: str = "") -> Figure:
         ax.set_title("Curve against observation")
         ax.legend(loc="lower right", fontsize="small")
     if title:
-        figure.suptitle(title)
+        figure.suptitle(textwrap.fill(title, 60 * panels))
     return figure
 
 
@@ -59,7 +60,7 @@ def pairs_figure(frame, fits, *, title: str = "") -> Figure:
 
     keys = [f.key for f in fits]
     size = 2.6 * len(keys)
-    figure = Figure(figsize=(size + 1, size), layout="constrained")
+    figure = Figure(figsize=(size + 1, size))
     axes = figure.subplots(len(keys), len(keys), squeeze=False)
     limits = {f.key: (f.low, f.high) for f in fits}
     with warnings.catch_warnings():  # pyabc calls tight_layout on a figure that lays itself out
@@ -67,4 +68,5 @@ def pairs_figure(frame, fits, *, title: str = "") -> Figure:
         plot_kde_matrix(frame[keys], frame["weight"].to_numpy(), limits=limits, arr_ax=axes, colorbar=False)
     if title:
         figure.suptitle(title)
+    figure.tight_layout(rect=(0, 0, 1, 0.96))
     return figure
