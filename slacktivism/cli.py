@@ -242,7 +242,13 @@ def _compare(args) -> int:
     if args.replicates < 2:
         print("--replicates: an interval needs at least 2 replicates", file=sys.stderr)
         return EXIT_USAGE
-    rows, band = compare_case(case, args.replicates, args.seed)
+    from model.edgelist import EdgeListError
+
+    try:
+        rows, band = compare_case(case, args.replicates, args.seed)
+    except (EdgeListError, ValueError) as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"{case.data.title} ({case.scenario.name}, {case.scenario.network.n_users or 'edge list'} users)")
     print(format_rows(rows, args.replicates))
     if args.out is not None:
@@ -307,8 +313,9 @@ def _calibrate(args) -> int:
         print(f"interrupted: completed generations are in {args.out / cal.DATABASE}; rerun `{command}` to resume",
               file=sys.stderr)
         return 130
-    except (OSError, TimeoutError) as exc:
-        print(f"calibration stopped: {first_line(exc)}; rerun to resume from the last generation", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the generations stay
+        print(f"calibration stopped: {type(exc).__name__}: {first_line(exc)}; completed generations are kept in "
+              f"{args.out / cal.DATABASE}; rerun `{command}` to resume", file=sys.stderr)
         return EXIT_FAILED
     finally:
         _close(executor, dask)
@@ -363,7 +370,7 @@ def _close(executor, dask: bool) -> None:
     if dask:
         executor.close()
     else:
-        executor.shutdown(wait=False, cancel_futures=True)
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 #: The app server's environment: one compiled-code thread per session. A class's sessions are the parallelism;

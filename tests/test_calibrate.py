@@ -198,3 +198,30 @@ def test_a_directory_holding_another_calibration_is_refused(tmp_path, capsys):
     (tmp_path / "sweep" / "manifest.json").write_text("{}")
     assert main(["calibrate", str(case), "--fit", "decision.cost_like=1.3:1.9", "--out", str(tmp_path / "sweep")]) == 2
     assert "holds other files" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
+    """Kill a pool worker mid-calibration: one line, exit 1, completed generations kept, rerun resumes."""
+    import psutil
+
+    case = _small_case(tmp_path)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "slacktivism", *_args(case, out, "--workers", "2")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while _stored_generations(out / "calibration.db") < 1:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    forkserver = [c for c in psutil.Process(process.pid).children() if "forkserver" in " ".join(c.cmdline())]
+    workers = forkserver[0].children()
+    assert len(workers) == 2
+    workers[0].kill()  # as the kernel's out-of-memory killer would
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1, stderr
+    lines = [line for line in stderr.splitlines() if not line.startswith("generation ")]
+    assert len(lines) == 1 and lines[0].startswith("calibration stopped") and "resume" in lines[0], stderr
+    kept = _stored_generations(out / "calibration.db")
+    assert kept >= 1
+    assert main(_args(case, out, "--workers", "2")) == 0
+    assert len(pd.read_csv(out / "generations.csv")) == 3
