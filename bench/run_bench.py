@@ -236,6 +236,9 @@ def main() -> int:
 
     app = app_bench.table()
     print(app)
+    # Calibration last: it writes its own README blocks (cases, darfur, calibrate-bench).
+    subprocess.run([sys.executable, str(HERE / "calibrate_bench.py")]
+                   + (["--readme", str(args.readme)] if args.readme else []), check=True)
     if args.readme:
         replace_block(args.readme, "bench", text)
         replace_block(args.readme, "sweep-bench", sweeps)

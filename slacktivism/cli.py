@@ -76,6 +76,33 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="figures and tables from a sweep's results")
     report.add_argument("dir", type=Path, help="a sweep's results directory")
 
+    compare = sub.add_parser("compare", help="a real campaign's observed statistics beside the model's")
+    compare.add_argument("file", help="a case's observed-data file (scenarios/cases/*.data.yaml)")
+    compare.add_argument("--replicates", type=_positive, default=20, help="seeded runs (default 20)")
+    compare.add_argument("--seed", type=_non_negative, help="master seed of the replicates (default: the scenario's)")
+    compare.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                         help="override a dotted key of the case's scenario (repeatable)")
+    compare.add_argument("--out", type=Path, help="directory for comparison.csv and comparison.png")
+
+    cal = sub.add_parser("calibrate", help="fit scenario keys to a real campaign (ABC-SMC; rerun to resume)")
+    cal.add_argument("file", help="a case's observed-data file (scenarios/cases/*.data.yaml)")
+    cal.add_argument("--fit", action="append", default=[], metavar="KEY=LOW:HIGH", required=True,
+                     help="a fitted key and its uniform prior (repeatable)")
+    cal.add_argument("--out", type=Path, required=True, help="directory for the database and results")
+    cal.add_argument("--statistics", metavar="NAME,NAME", help="the statistics to fit (default: all of the case's)")
+    cal.add_argument("--population", type=_positive, default=200, help="particles per generation (default 200)")
+    cal.add_argument("--generations", type=_positive, default=8, help="most generations (default 8)")
+    cal.add_argument("--epsilon", type=float, default=1.0,
+                     help="stop once every fitted statistic is within this many tolerances (default 1)")
+    cal.add_argument("--replicates", type=_positive, default=5,
+                     help="runs per particle, on common seeds (default 5)")
+    cal.add_argument("--seed", type=_non_negative, default=0, help="seed of the calibration (default 0)")
+    cal.add_argument("--predictive", type=_positive, default=50, help="posterior-predictive draws (default 50)")
+    cal.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a dotted key of the case's scenario (repeatable)")
+    cal.add_argument("--workers", type=_positive, help="local worker processes (default: all cores)")
+    cal.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786")
+
     app = sub.add_parser("app", help="the classroom web app (Solara), offline")
     app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     app.add_argument("--port", type=_non_negative, default=8765, help="port (default 8765)")
@@ -97,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "app":
             return _app(args)
+        if args.command == "compare":
+            return _compare(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
         return _run(args)
     except KeyboardInterrupt:
         print("slacktivism: interrupted", file=sys.stderr)
@@ -274,6 +305,156 @@ def _report(args) -> int:
         return EXIT_USAGE
     print(f"wrote {len(written)} files to {args.dir / 'report'}")
     return EXIT_OK
+
+
+def _compare(args) -> int:
+    from model.scenario_files import ScenarioError, parse_override
+    from slacktivism.cases import load_case
+    from slacktivism.compare import compare_case, format_rows, write_comparison
+
+    try:
+        overrides = dict(parse_override(a) for a in args.overrides)
+        case = load_case(args.file, overrides)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if args.out is not None:
+        problem = _unwritable(args.out)
+        if problem:
+            print(f"{args.out}: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.replicates < 2:
+        print("--replicates: an interval needs at least 2 replicates", file=sys.stderr)
+        return EXIT_USAGE
+    from model.edgelist import EdgeListError
+
+    try:
+        rows, band = compare_case(case, args.replicates, args.seed)
+    except (EdgeListError, ValueError) as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{case.data.title} ({case.scenario.name}, {case.scenario.network.n_users or 'edge list'} users)")
+    print(format_rows(rows, args.replicates))
+    if args.out is not None:
+        try:
+            written = write_comparison(rows, band, args.out, case.data.title)
+        except OSError as exc:
+            print(f"{args.out}: cannot write results ({exc.strerror or exc})", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"wrote {', '.join(str(p) for p in written)}")
+    return EXIT_OK
+
+
+def _calibrate(args) -> int:
+    import math
+
+    from model.scenario_files import ScenarioError, first_line, parse_override
+    from slacktivism import calibrate as cal
+    from slacktivism.cases import load_case
+
+    try:
+        overrides = dict(parse_override(a) for a in args.overrides)
+        case = load_case(args.file, overrides)
+        fits = [cal.parse_fit(text, case.scenario) for text in args.fit]
+        names = args.statistics.split(",") if args.statistics else None
+        stats = case.pick([n.strip() for n in names] if names else None)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if len({f.key for f in fits}) != len(fits):
+        print("--fit: each key may be fitted once", file=sys.stderr)
+        return EXIT_USAGE
+    if not (math.isfinite(args.epsilon) and args.epsilon > 0):
+        print(f"--epsilon: must be a positive number (got {args.epsilon})", file=sys.stderr)
+        return EXIT_USAGE
+    spec = cal.Spec(str(Path(args.file).resolve()), case.sha256, overrides, [list(f) for f in fits],
+                    [s.name for s in stats], args.population, args.generations, args.epsilon, args.replicates,
+                    args.seed)
+    problem = _unwritable(args.out) or _holds_other(args.out, cal.MANIFEST, cal.spec_dict(spec), "calibration")
+    if problem:
+        print(f"{args.out}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    executor, workers, dask = _executor(args)
+    if isinstance(executor, str):
+        print(executor, file=sys.stderr)
+        return EXIT_USAGE
+    from slacktivism.outputs import atomic_write
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    manifest = args.out / cal.MANIFEST
+    atomic_write(manifest, lambda p: Path(p).write_text(json.dumps(cal.spec_dict(spec), indent=1) + "\n"))
+    command = f"slacktivism calibrate {' '.join(sys.argv[2:]) if sys.argv[1:2] == ['calibrate'] else args.file}"
+
+    def report(g):
+        print(f"generation {g.t}: epsilon {g.epsilon:.3g} ({g.particles} particles from {g.simulations} "
+              f"simulations)", file=sys.stderr)
+
+    try:
+        done = cal.calibrate(case, spec, args.out, executor, workers, dask=dask, report=report)
+        written, warnings, rows = cal.write_outputs(case, spec, args.out, done, draws=args.predictive,
+                                                    replicates=args.replicates, executor=executor)
+    except KeyboardInterrupt:
+        print(f"interrupted: completed generations are in {args.out / cal.DATABASE}; rerun `{command}` to resume",
+              file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the generations stay
+        print(f"calibration stopped: {type(exc).__name__}: {first_line(exc)}; completed generations are kept in "
+              f"{args.out / cal.DATABASE}; rerun `{command}` to resume", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        _close(executor, dask)
+    last = done[-1]
+    reached = last.epsilon <= spec.epsilon
+    print(f"{len(done)} generations; final epsilon {last.epsilon:.3g} "
+          f"({'every fitted statistic within tolerance' if last.epsilon <= 1 else 'not within tolerance'}"
+          f"{'' if reached else f'; target {spec.epsilon:g} not reached'})")
+    from slacktivism.compare import format_rows
+
+    print(f"posterior predictive over {args.predictive} draws:")
+    print(format_rows(rows, args.predictive, "5-95% over draws").rsplit("\n", 1)[0])
+    for w in warnings:
+        print(f"warning: {w}")
+    print(f"wrote {len(written)} files to {args.out}")
+    return EXIT_OK
+
+
+def _holds_other(out: Path, manifest_name: str, spec: dict, what: str) -> str | None:
+    """Why ``out`` cannot take this job: it holds another one, or files that are not a job's."""
+    if not out.exists():
+        return None
+    manifest = out / manifest_name
+    if manifest.exists():
+        try:
+            previous = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            return f"holds an unreadable {manifest_name}; use another --out"
+        return None if previous == spec else f"holds another {what}; use another --out"
+    if any(out.iterdir()):
+        return f"holds other files, not a {what}; use an empty or new --out"
+    return None
+
+
+def _executor(args):
+    """The pool of ``--workers`` or Dask client of ``--scheduler``: (executor, workers, is_dask), or a message."""
+    from model.scenario_files import first_line
+    from slacktivism.sweep import DaskExecutor, LocalExecutor, default_workers
+
+    if args.scheduler:
+        try:
+            dask = DaskExecutor(args.scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            return f"--scheduler {args.scheduler}: cannot connect ({first_line(exc)})", 0, True
+        return dask.client, dask.workers, True
+    local = LocalExecutor(args.workers or default_workers())
+    local.start(None, None)
+    return local.pool, local.workers, False
+
+
+def _close(executor, dask: bool) -> None:
+    if dask:
+        executor.close()
+    else:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 #: The app server's environment: one compiled-code thread per session. A class's sessions are the parallelism;

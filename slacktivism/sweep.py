@@ -138,6 +138,10 @@ class LocalExecutor:
         # (forking a process with threads can deadlock); the model is imported once, there.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["slacktivism.sweep"])
+        # When a worker is killed (out of memory, say) the pool's queues cannot be released in order, and
+        # multiprocessing's resource tracker, a process of its own started with the first queue, would print a
+        # multi-line "leaked semaphore" warning after our one-line error. The tracker reads this variable.
+        os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker")
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_init,
                                         initargs=(out, schema))
 

@@ -39,9 +39,17 @@ def test_model_never_imports_viz_or_the_shell():
         assert not ({"viz", "slacktivism"} & set(_imports(path))), path.name
 
 
+#: pyabc draws its proposals from NumPy's global generator and offers no other; calibrate sets it per job from
+#: (seed, generation, job) and restores it after the job. No other file may touch global random state.
+GLOBAL_STATE_FOR_PYABC = ROOT / "slacktivism" / "calibrate.py"
+
+
 def test_no_global_random_state():
     for folder in ("model", "viz", "slacktivism"):
         for path in (ROOT / folder).glob("*.py"):
             text = path.read_text()
-            assert "np.random.seed" not in text and "random.seed(" not in text, path
             assert "import random" not in text, path
+            if path == GLOBAL_STATE_FOR_PYABC:
+                assert text.count("np.random.seed(") == 1 and "np.random.set_state(saved)" in text, path
+                continue
+            assert "np.random.seed" not in text and "random.seed(" not in text, path

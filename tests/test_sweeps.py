@@ -3,7 +3,6 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from model import SlacktivismModel, load_scenario
 from model.scenario_files import ScenarioError
 from slacktivism.cli import main
 from slacktivism.sweep_spec import load_sweep
-from tests.conftest import ROOT, SCENARIOS, free_port, run_in_terminal
+from tests.conftest import ROOT, SCENARIOS, dask_cluster, free_port, run_in_terminal
 
 BIN = Path(sys.executable).parent
 SWEEPS = sorted((SCENARIOS / "sweeps").glob("*.yaml"))
@@ -206,29 +205,7 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
 @pytest.mark.slow
 def test_dask_cluster_gives_the_local_results(tmp_path):
     """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
-    try:
-        from dask.distributed import Client
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        for _ in range(2):
-            procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
-                                           "--no-dashboard", "--host", "127.0.0.1"], cwd=ROOT,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
+    with dask_cluster(2) as address:
         path = _sweep_file(tmp_path, **GRID_USERS)
         local, cluster = tmp_path / "local", tmp_path / "cluster"
         assert main(["sweep", str(path), "--out", str(local), "--workers", "2"]) == 0
@@ -237,11 +214,6 @@ def test_dask_cluster_gives_the_local_results(tmp_path):
         assert len(tables[0]) == len(tables[1]) == 3
         for a, b in zip(*tables, strict=True):
             pd.testing.assert_frame_equal(a, b)
-    finally:
-        for p in reversed(procs):
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
 
 
 def test_unreachable_scheduler_is_one_line(tmp_path, capsys):

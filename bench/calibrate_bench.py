@@ -1,0 +1,230 @@
+"""Calibration benchmarks and the shipped Save Darfur calibration (part of `make bench`).
+
+1. Throughput: runs per second of `calibrate` against `slacktivism sweep` on the
+   same runs (the parameter sets the calibration accepted, on the same replicate
+   count) and the same two local workers, measured in this run (target: >= 80%).
+2. Simulation-based calibration with more trials than the test suite runs.
+3. The shipped result: the Save Darfur case calibrated on `never_donated` with three
+   keys on 10,000-user runs, timed (target: within the data's tolerance in under 30
+   minutes on 2 cores), and judged on the statistic it was not fitted to.
+4. `compare` on every shipped case.
+
+Writes the `calibrate-bench`, `cases` and `darfur` blocks of the README (``--readme``)
+and the figures under docs/cases/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from scipy import stats
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from slacktivism.readme import replace_block  # noqa: E402
+
+CASES = ROOT / "scenarios" / "cases"
+DOCS = ROOT / "docs" / "cases"
+DARFUR_FITS = ["decision.cost_act=2:3.5", "decision.cost_like=1:1.6", "platform.like_reach=0.05:0.5"]
+DARFUR_COMMAND = ["calibrate", str(CASES / "save_darfur.data.yaml"), *[a for f in DARFUR_FITS for a in ("--fit", f)],
+                  "--statistics", "never_donated", "--population", "150", "--generations", "10", "--replicates", "3",
+                  "--workers", "2", "--seed", "0"]
+
+
+def _recording_simulator(folder: Path):
+    from slacktivism.calibrate import CaseSimulator
+
+    class Recorded(CaseSimulator):
+        """The calibration's simulator, noting each parameter set it really ran (one file per worker)."""
+
+        record = str(folder)
+
+        def __call__(self, parameters):
+            import json
+            import os
+
+            result = super().__call__(parameters)
+            with open(Path(self.record) / f"runs-{os.getpid()}.jsonl", "a") as f:
+                f.write(json.dumps({f.key: float(parameters[f.key]) for f in self.fits}) + "\n")
+            return result
+
+    return Recorded
+
+
+def throughput() -> dict:
+    """Calibration's runs per second, then a sweep of exactly the parameter sets it ran, each on a warmed pool."""
+    import json
+
+    import slacktivism.calibrate as cal
+    from slacktivism.cases import load_case
+    from slacktivism.sweep import LocalExecutor, run_sweep, runs_schema
+    from slacktivism.sweep_spec import load_sweep
+
+    case = load_case(CASES / "save_darfur.data.yaml")
+    fits = [cal.parse_fit(f, case.scenario) for f in DARFUR_FITS]
+    replicates = 3
+    spec = cal.Spec("bench", case.sha256, {}, [list(f) for f in fits], ["never_donated"], 60, 3, 1.0, replicates, 5)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "cal").mkdir()
+        (tmp / "record").mkdir()
+        real = cal.CaseSimulator
+        cal.CaseSimulator = _recording_simulator(tmp / "record")
+        executor = LocalExecutor(2)
+        executor.start(None, None)
+        executor.warm_up()
+        try:
+            start = time.perf_counter()
+            cal.calibrate(case, spec, tmp / "cal", executor.pool, 2)
+            cal_seconds = time.perf_counter() - start
+        finally:
+            cal.CaseSimulator = real
+            executor.pool.shutdown()
+        combos = [json.loads(line) for f in sorted((tmp / "record").glob("*.jsonl")) for line in f.open()]
+        path = tmp / "sweep.yaml"
+        path.write_text(yaml.safe_dump({"scenario": str(CASES / "save_darfur.yaml"), "explicit": combos,
+                                        "replicates": replicates, "seed": 5, "record": "end"}))
+        sweep = load_sweep(path)
+        executor = LocalExecutor(2)
+        executor.start((tmp / "sweep").resolve(), runs_schema(sweep))
+        executor.warm_up()
+        start = time.perf_counter()
+        run_sweep(sweep, tmp / "sweep", executor)
+        sweep_seconds = time.perf_counter() - start
+    return {"cal_runs": len(combos) * replicates, "cal_s": cal_seconds, "sweep_runs": sweep.n_runs,
+            "sweep_s": sweep_seconds}
+
+
+def sbc(trials: int) -> dict:
+    from slacktivism.sbc import HIGH, LOW, run_trials
+    from slacktivism.sweep import LocalExecutor
+
+    executor = LocalExecutor(2)
+    executor.start(None, None)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        results = run_trials(trials, Path(tmp), executor.pool, 2, seed=1000)
+    executor.pool.shutdown()
+    covered = sum(t.covered for t in results)
+    low, high = stats.binomtest(covered, trials).proportion_ci(0.95, method="exact")
+    width = sum(t.high - t.low for t in results) / trials / (HIGH - LOW)
+    return {"trials": trials, "covered": covered, "low": low, "high": high, "width": width,
+            "seconds": time.perf_counter() - start}
+
+
+def darfur(out: Path) -> dict:
+    """The shipped calibration, run as the README shows it, from scratch."""
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "slacktivism", *DARFUR_COMMAND, "--out", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    generations = pd.read_csv(out / "generations.csv")
+    reached = generations["epsilon"].iloc[-1] <= 1.0
+    return {"seconds": seconds, "generations": generations, "reached": bool(reached),
+            "predictive": pd.read_csv(out / "predictive.csv"), "posterior": pd.read_csv(out / "posterior.csv"),
+            "warnings": (out / "warnings.txt").read_text().splitlines(), "stdout": result.stdout}
+
+
+def compare_all(replicates: int) -> str:
+    from slacktivism.cases import load_case
+    from slacktivism.compare import compare_case, format_rows, write_comparison
+
+    blocks = []
+    for path in sorted(CASES.glob("*.data.yaml")):
+        case = load_case(path)
+        rows, band = compare_case(case, replicates)
+        name = path.name.removesuffix(".data.yaml")
+        write_comparison(rows, band, DOCS / name, case.data.title)
+        blocks.append(f"**{case.data.title}** (`slacktivism compare scenarios/cases/{path.name} --replicates "
+                      f"{replicates}`; figure `docs/cases/{name}/comparison.png`)\n\n```\n"
+                      f"{format_rows(rows, replicates)}\n```")
+    return "\n\n".join(blocks)
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", type=Path)
+    parser.add_argument("--sbc-trials", type=int, default=30)
+    parser.add_argument("--skip-darfur", action="store_true", help="skip the 3-key Save Darfur calibration")
+    args = parser.parse_args()
+
+    cases = compare_all(20)
+    print(cases, flush=True)
+    t = throughput()
+    ratio = (t["cal_runs"] / t["cal_s"]) / (t["sweep_runs"] / t["sweep_s"])
+    print(f"calibrate {t['cal_runs']} runs in {t['cal_s']:.1f} s; sweep {t['sweep_runs']} runs in "
+          f"{t['sweep_s']:.1f} s; ratio {ratio:.2f}", flush=True)
+    s = sbc(args.sbc_trials)
+    print(f"SBC: {s['covered']} of {s['trials']} covered", flush=True)
+    bench = "\n".join([
+        "| what | measured | target |",
+        "|---|---|---|",
+        f"| calibration throughput, 10k-user Save Darfur runs, 2 local workers | {t['cal_runs']} runs in "
+        f"{t['cal_s']:.1f} s = {t['cal_runs'] / t['cal_s']:.1f} runs/s; a sweep of the same parameter sets "
+        f"({t['sweep_runs']} runs) {t['sweep_runs'] / t['sweep_s']:.1f} runs/s: **{ratio:.0%} of sweep** | >= 80% |",
+        f"| simulation-based calibration: 90% intervals holding the true `decision.cost_like` | {s['covered']} of "
+        f"{s['trials']} ({s['covered'] / s['trials']:.0%}, exact 95% CI {s['low']:.0%} to {s['high']:.0%}); "
+        f"mean interval {s['width']:.0%} of the prior's width; {s['seconds'] / 60:.1f} min | about 90% |",
+    ])
+    if not args.skip_darfur:
+        d = darfur(Path(tempfile.gettempdir()) / "slacktivism-darfur")
+        DOCS.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.gettempdir()) / "slacktivism-darfur"
+        for name in ("pairs.png", "predictive.png"):
+            shutil.copy(folder / name, DOCS / f"darfur_{name}")
+        for name in ("predictive.csv", "posterior.csv", "generations.csv", "calibrated.yaml"):
+            shutil.copy(folder / name, DOCS / f"darfur_{name}")
+        g = d["generations"]
+        bench += (f"\n| 3-key Save Darfur calibration, 10k-user runs, 2 cores | {d['seconds'] / 60:.1f} min, "
+                  f"{len(g)} generations, final epsilon {g['epsilon'].iloc[-1]:.2f} "
+                  f"({'within' if d['reached'] else 'NOT within'} the data's tolerance) | under 30 min |")
+        replace_block(args.readme, "darfur", darfur_text(d)) if args.readme else None
+        print(darfur_text(d))
+    bench += f"\n\nMeasured by `make bench` ({_machine()})."
+    print(bench)
+    if args.readme:
+        replace_block(args.readme, "calibrate-bench", bench)
+        replace_block(args.readme, "cases", cases)
+    return 0
+
+
+def darfur_text(d: dict) -> str:
+    p = d["predictive"]
+    lines = ["| statistic | role | observed | tolerance | predictive mean | 5-95% over draws | mark |",
+             "|---|---|---|---|---|---|---|"]
+    for r in p.itertuples():
+        lines.append(f"| {r.statistic} | {r.role} | {r.observed:g} | {r.tolerance:g} | {r.model_mean:.4f} | "
+                     f"{r.predictive_5:.4f} to {r.predictive_95:.4f} | {'pass' if r.passed else 'miss'} |")
+    post = d["posterior"]
+    w = post["weight"]
+    keys = [c for c in post.columns if c != "weight"]
+    from slacktivism.calibrate import weighted_quantile
+
+    medians = ", ".join(f"`{k}` {weighted_quantile(post[k].to_numpy(), w.to_numpy(), 0.5):.3g} "
+                        f"({weighted_quantile(post[k].to_numpy(), w.to_numpy(), 0.05):.3g} to "
+                        f"{weighted_quantile(post[k].to_numpy(), w.to_numpy(), 0.95):.3g})" for k in keys)
+    warn = "\n".join(f"- {w}" for w in d["warnings"]) or "- none"
+    g = d["generations"]
+    return (f"Posterior medians (90% intervals): {medians}. {len(g)} generations, final epsilon "
+            f"{g['epsilon'].iloc[-1]:.2f}, {d['seconds'] / 60:.1f} min on 2 cores.\n\n" + "\n".join(lines)
+            + f"\n\nWarnings the calibration printed:\n\n{warn}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Real campaigns: observed-data files, and the same statistics measured on model runs.
+
+A case is a scenario (``scenarios/cases/NAME.yaml``) and a data file
+(``scenarios/cases/NAME.data.yaml``). The data file lists what was observed
+in the real campaign: each statistic's value, its source, the tolerance it
+carries (press figures are approximate, and marked so), and how it maps onto
+model outputs. Counts of a real campaign are rarely comparable with a model
+of a smaller population, so most statistics are ratios or shapes: a share
+of users (``ratio``, ``users``), or a series value relative to another step
+(``series`` with ``relative_to_step``). ``scale`` multiplies a model count
+when the scenario runs at a known fraction of the real population.
+
+Every statistic is computed per replicate run from the run's summary, time
+series and user table, so ``compare``, ``calibrate`` and the posterior
+predictive checks all read the same numbers. Replicates use common random
+numbers: replicate ``r`` of a case gets the same seed whatever the
+parameters, so two parameter sets are compared on the same luck.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import Field, ValidationError, model_validator
+
+from model.metrics import SERIES, SUMMARY
+from model.scenario import Frozen, Scenario
+from model.scenario_files import ScenarioError, first_error, load_scenario, parse_yaml, read_text
+
+#: Columns a ``users`` statistic may use: the user table's, plus one flag per funnel state.
+USER_COLUMNS = ("user", "threshold", "concern", "status_motive", "in_group", "misaligned", "seed", "step_aware",
+                "step_liked", "step_shared", "step_acted", "aligned", "misled", "recruiter", "generation",
+                "recruits", "token_before_act", "aware", "liked", "shared", "acted", "engaged")
+
+
+class UsersShare(Frozen):
+    """The share of users matching ``share`` among those matching ``among`` (pandas query expressions)."""
+
+    among: str = Field(description="which users count, e.g. 'engaged and not seed'")
+    share: str = Field(description="which of them the statistic counts, e.g. 'recruiter >= 0'")
+
+
+class Mapping(Frozen):
+    """How one observed statistic is measured on a model run: exactly one of four sources."""
+
+    summary: str | None = Field(None, description="a run outcome (model/metrics.py OUTCOMES)")
+    ratio: list[str] | None = Field(None, min_length=2, max_length=2, description="[numerator, denominator] outcomes")
+    series: str | None = Field(None, description="a per-step outcome, read at `step`")
+    step: int | None = Field(None, ge=0, description="the step a series is read at")
+    relative_to_step: int | None = Field(None, ge=0, description="divide the series by its value at this step")
+    users: UsersShare | None = Field(None, description="a share of the user table")
+    per_user: bool = Field(False, description="divide by the run's number of users (a penetration)")
+    complement: bool = Field(False, description="report 1 - value (e.g. never donated = 1 - donors' share)")
+    scale: float | None = Field(None, gt=0, description="multiply by this (a model count to the real population)")
+    log10: bool = Field(False, description="compare on a log10 scale (for values spanning orders of magnitude)")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Mapping:
+        given = [k for k in ("summary", "ratio", "series", "users") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of summary, ratio, series or users (got {given or 'none'})")
+        for name in ([self.summary] if self.summary else []) + list(self.ratio or []):
+            if name not in SUMMARY:
+                raise ValueError(f"{name!r} is not a model output (outputs: {', '.join(SUMMARY)})")
+        if self.series is not None:
+            if self.series not in SERIES:
+                raise ValueError(f"{self.series!r} is not a per-step output (series: {', '.join(SERIES)})")
+            if self.step is None:
+                raise ValueError("a series statistic needs step")
+        elif self.step is not None or self.relative_to_step is not None:
+            raise ValueError("step and relative_to_step apply to a series only")
+        if self.users is not None:
+            _check_query(self.users.among)
+            _check_query(self.users.share)
+        return self
+
+
+class Statistic(Frozen):
+    """One observed statistic of a real campaign."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="a short snake_case name")
+    observed: float = Field(description="the observed value, on the scale the model's value is compared on")
+    tolerance: float = Field(gt=0, description="how far the model may be and still match (same scale)")
+    source: str = Field(description="a key of the file's sources")
+    approximate: bool = Field(False, description="a press or rough figure rather than a measured one")
+    note: str = Field("", description="what the figure is and how the mapping reads it")
+    model: Mapping
+
+
+class CaseData(Frozen):
+    """An observed-data file."""
+
+    case: str = Field(description="the case's name")
+    title: str
+    scenario: str = Field(description="the case's scenario file, relative to this file")
+    sources: dict[str, str] = Field(min_length=1, description="key -> full citation")
+    statistics: list[Statistic] = Field(min_length=1)
+    context: list[str] = Field(default_factory=list, description="observed facts the model has no output for")
+
+    @model_validator(mode="after")
+    def _sources_known(self) -> CaseData:
+        names = [s.name for s in self.statistics]
+        if len(set(names)) != len(names):
+            raise ValueError("statistic names must be unique")
+        for stat in self.statistics:
+            if stat.source not in self.sources:
+                raise ValueError(f"statistic {stat.name}: source {stat.source!r} is not in sources")
+        return self
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: its data, its scenario and where they came from."""
+
+    path: Path
+    data: CaseData
+    scenario: Scenario
+    sha256: str
+
+    @property
+    def statistics(self) -> list[Statistic]:
+        """The observed statistics, in file order."""
+        return self.data.statistics
+
+    def pick(self, names: list[str] | None) -> list[Statistic]:
+        """The statistics named (all when ``names`` is None); unknown names raise ScenarioError."""
+        if names is None:
+            return list(self.statistics)
+        known = {s.name: s for s in self.statistics}
+        for name in names:
+            if name not in known:
+                raise ScenarioError(str(self.path), None, name,
+                                    f"not a statistic of this case (statistics: {', '.join(known)})")
+        return [known[n] for n in names]
+
+
+def load_case(path: str | Path, overrides: dict[str, Any] | None = None) -> Case:
+    """Read and validate a data file and its scenario (with ``overrides``); errors are one-line ScenarioErrors."""
+    source = str(path)
+    text = read_text(source)
+    raw, lines = parse_yaml(text, source)
+    try:
+        data = CaseData.model_validate(raw)
+    except ValidationError as exc:
+        raise first_error(exc, source, lines) from None
+    scenario_path = Path(source).resolve().parent / data.scenario
+    if not scenario_path.is_file():
+        raise ScenarioError(source, lines.get("scenario"), "scenario", f"no such scenario file ({data.scenario})")
+    scenario = load_scenario(scenario_path, overrides)
+    for stat in data.statistics:
+        m = stat.model
+        for step in (m.step, m.relative_to_step):
+            if step is not None and step > scenario.steps:
+                raise ScenarioError(source, None, f"statistics.{stat.name}",
+                                    f"step {step} is after the scenario's last step ({scenario.steps})")
+    return Case(Path(source), data, scenario, hashlib.sha256(text.encode()).hexdigest())
+
+
+def replicate_seeds(master: int, n: int) -> list[int]:
+    """Seeds of ``n`` replicates from a master seed: the same for every parameter set (common random numbers)."""
+    states = np.random.SeedSequence(master).spawn(n)
+    return [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for s in states]
+
+
+def measure(stat: Statistic, summary: dict, series, users) -> float:
+    """The statistic on one run (``series``: the run's time series frame; ``users``: its user table or None).
+
+    A run that stopped early holds its last counts: a quiet step changes nothing.
+    """
+    m = stat.model
+    if m.summary is not None:
+        value = float(summary[m.summary])
+    elif m.ratio is not None:
+        num, den = (float(summary[k]) for k in m.ratio)
+        value = num / den if den else 0.0
+    elif m.series is not None:
+        column = series[m.series].to_numpy(np.float64)
+        value = column[min(m.step, len(column) - 1)]
+        if m.relative_to_step is not None:
+            base = column[min(m.relative_to_step, len(column) - 1)]
+            value = value / base if base else 0.0
+    else:
+        table = _with_flags(users)
+        among = table.query(m.users.among)
+        value = float(len(among.query(m.users.share)) / len(among)) if len(among) else 0.0
+    if m.per_user:
+        value /= summary["n_users"]
+    if m.complement:
+        value = 1.0 - value
+    if m.scale is not None:
+        value *= m.scale
+    if m.log10:
+        value = math.log10(value) if value > 0 else -9.0
+    return value
+
+
+def needs_users(stats: list[Statistic]) -> bool:
+    """Whether any statistic reads the user table (which costs a little per run)."""
+    return any(s.model.users is not None for s in stats)
+
+
+def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], keep_series: str | None = None):
+    """Run the scenario once per seed; return each statistic per replicate (and, optionally, one series).
+
+    Returns:
+        ``(values, series)``: ``values`` maps each statistic's name to an
+        array with one value per seed; ``series`` is a list of arrays of
+        the ``keep_series`` outcome per step (or None).
+    """
+    from model import SlacktivismModel
+
+    values = {s.name: np.empty(len(seeds)) for s in stats}
+    kept = [] if keep_series else None
+    users_needed = needs_users(stats)
+    for r, seed in enumerate(seeds):
+        model = SlacktivismModel(Scenario.model_validate({**scenario, "seed": seed}))
+        summary = model.run()
+        frame = model.timeseries()
+        users = model.user_table() if users_needed else None
+        for s in stats:
+            values[s.name][r] = measure(s, summary, frame, users)
+        if kept is not None:
+            kept.append(frame[keep_series].to_numpy(np.float64))
+    return values, kept
+
+
+def _with_flags(users):
+    return users.assign(aware=users.step_aware >= 0, liked=users.step_liked >= 0, shared=users.step_shared >= 0,
+                        acted=users.step_acted >= 0,
+                        engaged=(users.step_liked >= 0) | (users.step_shared >= 0) | (users.step_acted >= 0))
+
+
+def _check_query(expression: str) -> None:
+    """Refuse a query that names no user-table column or does not parse (checked on an empty table)."""
+    import pandas as pd
+
+    empty = pd.DataFrame({c: pd.Series(dtype=bool if c in ("in_group", "misaligned", "seed", "aligned", "misled",
+                                                             "token_before_act", "aware", "liked", "shared",
+                                                             "acted", "engaged") else float)
+                          for c in USER_COLUMNS})
+    try:
+        empty.query(expression)
+    except Exception as exc:  # noqa: BLE001 - pandas raises many kinds; all mean "no such output"
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"users query {expression!r} maps to no user-table output ({text}; columns: "
+                         f"{', '.join(USER_COLUMNS)})") from None
+
+
+def describe(stat: Statistic) -> str:
+    """A short reading of a mapping, for tables."""
+    m = stat.model
+    if m.summary:
+        text = m.summary
+    elif m.ratio:
+        text = f"{m.ratio[0]}/{m.ratio[1]}"
+    elif m.series:
+        text = f"{m.series}[{m.step}]" + (f"/{m.series}[{m.relative_to_step}]" if m.relative_to_step is not None
+                                          else "")
+    else:
+        text = f"share({m.users.share} | {m.users.among})"
+    if m.per_user:
+        text = f"{text}/n_users"
+    if m.complement:
+        text = f"1-{text}"
+    if m.scale:
+        text = f"{text}*{m.scale:g}"
+    return f"log10({text})" if m.log10 else text
+
+

@@ -1,0 +1,120 @@
+"""``slacktivism compare CASE.data.yaml``: a real campaign's statistics beside the model's.
+
+Each observed statistic is printed beside the model's mean over replicate
+runs and its 95% confidence interval (Student's t), with a mark: ``pass``
+when the mean lies within the statistic's tolerance of the observed value,
+``miss`` otherwise. The same rows are written as a table, and a figure shows
+each statistic's distance in tolerances and, when the case has a series
+statistic (a member curve), the model's band against the observed points.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from slacktivism.cases import Case, Statistic, describe, replicate_seeds, run_statistics
+from slacktivism.report import t_half_width
+
+
+class Row(NamedTuple):
+    """One observed statistic against the model."""
+
+    statistic: str
+    observed: float
+    tolerance: float
+    approximate: bool
+    mapping: str
+    model_mean: float
+    model_low: float
+    model_high: float
+    passed: bool
+    role: str
+
+
+class Band(NamedTuple):
+    """A series statistic's curve over replicates: mean and 95% interval per step, and the observed points."""
+
+    label: str
+    steps: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    points: list[tuple[int, float, float]]
+
+
+def rows_for(stats: list[Statistic], values: dict[str, np.ndarray], roles: dict[str, str] | None = None) -> list[Row]:
+    """The comparison rows from per-replicate values (``roles`` marks e.g. fitted and held-out statistics)."""
+    rows = []
+    for s in stats:
+        x = values[s.name]
+        mean = float(np.mean(x))
+        half = float(t_half_width(np.std(x, ddof=1), len(x))) if len(x) > 1 else float("nan")
+        rows.append(Row(s.name, s.observed, s.tolerance, s.approximate, describe(s), mean, mean - half, mean + half,
+                        abs(mean - s.observed) <= s.tolerance, (roles or {}).get(s.name, "")))
+    return rows
+
+
+def compare_case(case: Case, replicates: int, seed: int | None = None) -> tuple[list[Row], Band | None]:
+    """Run the case's scenario ``replicates`` times and measure every statistic."""
+    stats = case.statistics
+    curve = [s for s in stats if s.model.series is not None]
+    seeds = replicate_seeds(case.scenario.seed if seed is None else seed, replicates)
+    values, kept = run_statistics(case.scenario.model_dump(mode="json"), seeds, stats,
+                                  keep_series=curve[0].model.series if curve else None)
+    band = _band(curve, kept, case.scenario.steps) if curve else None
+    return rows_for(stats, values), band
+
+
+def _band(curve: list[Statistic], kept: list[np.ndarray], steps: int) -> Band:
+    """The first series statistic's transform applied at every step (same series, same base step)."""
+    first = curve[0].model
+    same = [s for s in curve if (s.model.series, s.model.relative_to_step, s.model.log10, s.model.per_user)
+            == (first.series, first.relative_to_step, first.log10, first.per_user)]
+    padded = np.array([np.pad(k, (0, steps + 1 - len(k)), mode="edge") for k in kept])
+    if first.relative_to_step is not None:
+        base = padded[:, [first.relative_to_step]]
+        padded = np.divide(padded, base, out=np.zeros_like(padded), where=base > 0)
+    if first.log10:
+        padded = np.log10(np.maximum(padded, 1e-9))
+    mean = padded.mean(axis=0)
+    half = t_half_width(padded.std(axis=0, ddof=1), len(padded)) if len(padded) > 1 else np.zeros_like(mean)
+    label = describe(same[0]).replace(f"[{first.step}]", "[step]")
+    points = [(s.model.step, s.observed, s.tolerance) for s in same]
+    return Band(label, np.arange(steps + 1), mean, mean - half, mean + half, points)
+
+
+def format_rows(rows: list[Row], replicates: int, interval: str = "95% interval") -> str:
+    """The comparison as a text table (``interval`` names what the model's interval is)."""
+    width = max(len(r.statistic) for r in rows)
+    head = (f"{'statistic':<{width}}  {'observed':>10}  {'tolerance':>9}  {'model mean':>10}  "
+            f"{interval:>21}  mark")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        mark = "pass" if r.passed else "MISS"
+        approx = " ~" if r.approximate else ""
+        role = f"  ({r.role})" if r.role else ""
+        lines.append(f"{r.statistic:<{width}}  {r.observed:>10.4g}  {r.tolerance:>9.3g}  {r.model_mean:>10.4g}  "
+                     f"[{r.model_low:>9.4g}, {r.model_high:>9.4g}]  {mark}{approx}{role}")
+    passed = sum(r.passed for r in rows)
+    lines.append(f"{passed} of {len(rows)} statistics within tolerance over {replicates} replicates "
+                 f"(~ marks an approximate observed figure)")
+    return "\n".join(lines)
+
+
+def write_comparison(rows: list[Row], band: Band | None, out: Path, title: str) -> list[Path]:
+    """Write ``comparison.csv`` and ``comparison.png`` into ``out``."""
+    import pandas as pd
+
+    from slacktivism.outputs import atomic_write
+    from viz.case_figures import comparison_figure
+
+    out.mkdir(parents=True, exist_ok=True)
+    table, figure_path = out / "comparison.csv", out / "comparison.png"
+    frame = pd.DataFrame(rows, columns=Row._fields)
+    atomic_write(table, lambda p: frame.to_csv(p, index=False))
+    figure = comparison_figure(rows, band, title=title)
+    atomic_write(figure_path, lambda p: figure.savefig(p, dpi=120, format="png"))
+    return [table, figure_path]

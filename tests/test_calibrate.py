@@ -1,0 +1,227 @@
+"""`slacktivism calibrate`: ABC-SMC with pyabc, on local and Dask workers, resumable, honest by SBC."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from model.scenario_files import load_scenario
+from slacktivism.cli import main
+from tests.conftest import ROOT, SCENARIOS, dask_cluster
+
+DARFUR = SCENARIOS / "cases" / "save_darfur.data.yaml"
+
+
+def _small_case(tmp_path: Path, observed: float = -1.2, tolerance: float = 0.15) -> Path:
+    """A 500-user campaign whose like rate (likes per user reached, log10) was 'observed'."""
+    scenario = {"name": "small", "seed": 0, "steps": 40,
+                "network": {"kind": "barabasi_albert", "n_users": 500, "mean_degree": 20},
+                "seeding": {"strategy": "random", "count": 20}}
+    (tmp_path / "small.yaml").write_text(yaml.safe_dump(scenario))
+    data = {"case": "small", "title": "a small synthetic case", "scenario": "small.yaml",
+            "sources": {"synthetic": "a value chosen for the test, inside the range the prior can produce"},
+            "statistics": [{"name": "like_rate", "observed": observed, "tolerance": tolerance,
+                            "source": "synthetic", "model": {"ratio": ["liked", "aware"], "log10": True}}]}
+    path = tmp_path / "small.data.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def _args(case: Path, out: Path, *extra: str) -> list[str]:
+    return ["calibrate", str(case), "--fit", "decision.cost_like=1.2:1.9", "--out", str(out), "--population", "30",
+            "--generations", "3", "--epsilon", "0.01", "--replicates", "2", "--seed", "3", "--predictive", "6",
+            *extra]
+
+
+def _stored_generations(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_simulation_based_calibration_covers_the_truth(tmp_path):
+    """Talts et al. (2018): true values drawn from the prior fall in the 90% intervals about 90% of the time."""
+    from slacktivism.sbc import HIGH, LOW, run_trials
+    from slacktivism.sweep import LocalExecutor
+
+    executor = LocalExecutor(2)
+    executor.start(None, None)
+    try:
+        trials = run_trials(6, tmp_path, executor.pool, 2)
+    finally:
+        executor.pool.shutdown()
+    covered = sum(t.covered for t in trials)
+    width = np.mean([t.high - t.low for t in trials]) / (HIGH - LOW)
+    detail = ", ".join(f"{t.truth:.3f} in [{t.low:.3f}, {t.high:.3f}]" for t in trials)
+    # Binomial(6, 0.9): P(at most 3 covered) = 0.016, so 4 or more is what a calibrated method gives.
+    assert covered >= 4, f"90% intervals covered {covered} of 6 true values: {detail}"
+    # ... and not by returning the prior: the data must narrow the interval.
+    assert width < 0.6, f"mean 90% interval is {width:.0%} of the prior's width: {detail}"
+    assert all(t.epsilon <= 1.0 for t in trials), "each calibration reaches the data's tolerance"
+
+
+@pytest.mark.slow
+def test_killed_calibration_resumes_to_the_uninterrupted_result(tmp_path):
+    case = _small_case(tmp_path)
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    assert main(_args(case, whole, "--workers", "1")) == 0
+    command = [sys.executable, "-m", "slacktivism", *_args(case, killed, "--workers", "1")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 240
+    while _stored_generations(killed / "calibration.db") < 1:
+        assert process.poll() is None, "the calibration ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    before = _stored_generations(killed / "calibration.db")
+    assert 1 <= before < 3, f"killed after {before} generations"
+    assert not (killed / "posterior.csv").exists()
+    assert main(_args(case, killed, "--workers", "1")) == 0
+    a, b = pd.read_csv(whole / "posterior.csv"), pd.read_csv(killed / "posterior.csv")
+    pd.testing.assert_frame_equal(a, b)
+    ga, gb = pd.read_csv(whole / "generations.csv"), pd.read_csv(killed / "generations.csv")
+    assert len(ga) == len(gb) == 3
+    pd.testing.assert_frame_equal(ga, gb)
+
+
+@pytest.mark.slow
+def test_dask_cluster_and_local_pool_give_the_same_posterior(tmp_path):
+    """Particles are seeded by (seed, generation, job), so the executor and its timing do not matter."""
+    case = _small_case(tmp_path)
+    local, cluster = tmp_path / "local", tmp_path / "cluster"
+    assert main(_args(case, local, "--workers", "2")) == 0
+    with dask_cluster(2) as address:
+        assert main(_args(case, cluster, "--scheduler", address)) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(local / "posterior.csv"), pd.read_csv(cluster / "posterior.csv"))
+
+
+@pytest.mark.slow
+def test_outputs_of_a_calibration(tmp_path, capsys):
+    case = _small_case(tmp_path)
+    out = tmp_path / "out"
+    assert main(_args(case, out, "--workers", "2")) == 0
+    printed = capsys.readouterr().out
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert list(posterior.columns) == ["decision.cost_like", "weight"]
+    assert len(posterior) == 30 and posterior["weight"].sum() == pytest.approx(1.0)
+    assert posterior["decision.cost_like"].between(1.2, 1.9).all()
+    pd.testing.assert_frame_equal(pd.read_csv(out / "posterior.csv"), posterior, check_exact=False, rtol=1e-12)
+    predictive = pd.read_csv(out / "predictive.csv")
+    assert list(predictive["role"]) == ["fitted"]
+    assert (predictive["predictive_5"] <= predictive["predictive_95"]).all()
+    for figure in ("pairs.png", "predictive.png"):
+        assert (out / figure).stat().st_size > 10_000
+    calibrated = load_scenario(out / "calibrated.yaml")
+    median = calibrated.decision.cost_like
+    assert 1.2 <= median <= 1.9
+    assert "sha256" in calibrated.description and "pyabc" in calibrated.description
+    assert "posterior predictive" in printed
+
+
+def test_a_prior_the_data_cannot_narrow_is_reported(tmp_path):
+    """A key the statistic does not depend on keeps its prior's spread: the warning must say so."""
+    from slacktivism.calibrate import Fit, warnings_for
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"a": rng.uniform(0, 1, 400), "b": rng.normal(0.5, 0.02, 400)})
+    frame["weight"] = 1 / 400
+    found = warnings_for(frame, [Fit("a", 0, 1, False), Fit("b", 0, 1, False)])
+    assert len(found) == 1 and found[0].startswith("a: the posterior is hardly narrower"), found
+
+
+def test_two_modes_and_a_trade_off_are_reported():
+    from slacktivism.calibrate import Fit, warnings_for
+
+    rng = np.random.default_rng(2)
+    a = np.concatenate([rng.normal(0.2, 0.03, 200), rng.normal(0.8, 0.03, 200)])
+    b = 1 - a + rng.normal(0, 0.01, 400)
+    frame = pd.DataFrame({"a": a, "b": b, "weight": 1 / 400})
+    found = " | ".join(warnings_for(frame, [Fit("a", 0, 1, False), Fit("b", 0, 1, False)]))
+    assert "a: the posterior has 2 modes" in found and "trade off" in found, found
+
+
+@pytest.mark.parametrize("fit, problem", [
+    ("decision.cost_lik=1:2", "not a scenario key that can be fitted; did you mean decision.cost_like?"),
+    ("decision.cost_like=-1:2", "bound -1 is not allowed"),
+    ("decision.cost_like=2:1", "LOW must be below HIGH"),
+    ("decision.cost_like=1", "expected KEY=LOW:HIGH"),
+    ("platform.feed=0:1", "only numeric keys can be fitted"),
+])
+def test_bad_fits_are_one_line_and_leave_nothing(tmp_path, capsys, fit, problem):
+    out = tmp_path / "out"
+    assert main(["calibrate", str(DARFUR), "--fit", fit, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and err.count("\n") == 1, err
+    assert not out.exists()
+
+
+def test_unknown_statistic_and_bad_data_file_are_one_line(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["calibrate", str(DARFUR), "--fit", "decision.cost_act=2:3", "--statistics", "mean_gift",
+                 "--out", str(out)]) == 2
+    assert "mean_gift: not a statistic of this case" in capsys.readouterr().err
+    bad = tmp_path / "bad.data.yaml"
+    text = DARFUR.read_text().replace("summary: recruited_none_share", "summary: recruited_via_email")
+    bad.write_text(text.replace("scenario: save_darfur.yaml", f"scenario: {DARFUR.parent / 'save_darfur.yaml'}"))
+    assert main(["calibrate", str(bad), "--fit", "decision.cost_act=2:3", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "'recruited_via_email' is not a model output" in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_directory_holding_another_calibration_is_refused(tmp_path, capsys):
+    case = _small_case(tmp_path)
+    out = tmp_path / "out"
+    assert main(_args(case, out, "--workers", "1")) == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    capsys.readouterr()
+    other = ["calibrate", str(case), "--fit", "decision.cost_like=1.3:1.9", "--out", str(out)]
+    assert main(other) == 2
+    err = capsys.readouterr().err
+    assert "holds another calibration" in err and err.count("\n") == 1
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    (tmp_path / "sweep").mkdir()
+    (tmp_path / "sweep" / "manifest.json").write_text("{}")
+    assert main(["calibrate", str(case), "--fit", "decision.cost_like=1.3:1.9", "--out", str(tmp_path / "sweep")]) == 2
+    assert "holds other files" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
+    """Kill a pool worker mid-calibration: one line, exit 1, completed generations kept, rerun resumes."""
+    import psutil
+
+    case = _small_case(tmp_path)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "slacktivism", *_args(case, out, "--workers", "2")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while _stored_generations(out / "calibration.db") < 1:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    forkserver = [c for c in psutil.Process(process.pid).children() if "forkserver" in " ".join(c.cmdline())]
+    workers = forkserver[0].children()
+    assert len(workers) == 2
+    workers[0].kill()  # as the kernel's out-of-memory killer would
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1, stderr
+    lines = [line for line in stderr.splitlines() if not line.startswith("generation ")]
+    assert len(lines) == 1 and lines[0].startswith("calibration stopped") and "resume" in lines[0], stderr
+    kept = _stored_generations(out / "calibration.db")
+    assert kept >= 1
+    assert main(_args(case, out, "--workers", "2")) == 0
+    assert len(pd.read_csv(out / "generations.csv")) == 3

@@ -1,0 +1,134 @@
+"""Real-campaign case files and `slacktivism compare`."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from model.scenario_files import ScenarioError
+from slacktivism.cases import load_case, measure
+from slacktivism.cli import main
+from tests.conftest import SCENARIOS
+
+CASES = SCENARIOS / "cases"
+SHIPPED = sorted(CASES.glob("*.data.yaml"))
+
+
+def test_three_cases_ship_with_sourced_data():
+    names = {p.name.removesuffix(".data.yaml") for p in SHIPPED}
+    assert {"save_darfur", "kpk_2009", "ice_bucket_2014"} <= names
+    for path in SHIPPED:
+        case = load_case(path)
+        for stat in case.statistics:
+            citation = case.data.sources[stat.source]
+            assert len(citation) > 40, f"{path.name}: {stat.name} needs a full citation"
+
+
+def test_save_darfur_holds_the_papers_figures():
+    """Lewis, Gray & Meierhenrich (2014): 99.76% never donated; about 72% recruited no one."""
+    case = load_case(CASES / "save_darfur.data.yaml")
+    observed = {s.name: s.observed for s in case.statistics}
+    assert observed["never_donated"] == pytest.approx(0.9976)
+    assert observed["recruited_no_one"] == pytest.approx(0.72)
+    assert "10.15195/v1.a1" in case.data.sources["lewis2014"]
+
+
+def test_kpk_curve_is_the_reported_membership():
+    """164, 7,789, 250,114 and 501,803 members against 1,000,000 on 7 November 2009, on a log10 scale."""
+    case = load_case(CASES / "kpk_2009.data.yaml")
+    observed = {s.name: s.observed for s in case.statistics}
+    for name, members in [("members_30_oct", 164), ("members_31_oct", 7789), ("members_1_nov", 250114),
+                          ("members_3_nov", 501803)]:
+        assert observed[name] == pytest.approx(np.log10(members / 1e6), abs=1e-3)
+
+
+def test_ice_bucket_poll_split_adds_up():
+    case = load_case(CASES / "ice_bucket_2014.data.yaml")
+    split = [s.observed for s in case.statistics if s.source == "onepoll2014"]
+    assert sum(split) == pytest.approx(1.0)
+
+
+def test_mappings_compute_what_they_say():
+    """On a hand-made run: 3 donors among 1,000 members is 99.7% never donated; shares of a user table."""
+    stats = {s["name"]: s for s in [
+        {"name": "never", "model": {"ratio": ["acted", "engaged"], "complement": True}},
+        {"name": "curve", "model": {"series": "engaged", "step": 1, "relative_to_step": 3, "log10": True}},
+        {"name": "friends", "model": {"users": {"among": "engaged and not seed", "share": "recruiter >= 0"}}},
+        {"name": "reach", "model": {"summary": "aware", "per_user": True}},
+    ]}
+    from slacktivism.cases import Statistic
+
+    summary = {"acted": 3, "engaged": 1000, "aware": 250, "n_users": 1000}
+    series = pd.DataFrame({"engaged": [1, 10, 100, 1000]})
+    users = pd.DataFrame({"step_aware": [0, 0, 1, 2, -1], "step_liked": [0, 1, 2, -1, -1],
+                          "step_shared": [-1] * 5, "step_acted": [0, -1, -1, -1, -1],
+                          "seed": [True, False, False, False, False], "recruiter": [-1, 0, -1, -1, -1]})
+
+    def value(name):
+        return measure(Statistic(name=name, observed=0, tolerance=1, source="s", model=stats[name]["model"]),
+                       summary, series, users)
+
+    assert value("never") == pytest.approx(0.997)
+    assert value("curve") == pytest.approx(-2.0)
+    assert value("friends") == pytest.approx(0.5)  # users 1 and 2 engaged, not seeds; one of them recruited
+    assert value("reach") == pytest.approx(0.25)
+
+
+def _case(tmp_path, scenario: str, statistics: list[dict]):
+    (tmp_path / "case.yaml").write_text((SCENARIOS / scenario).read_text())
+    data = {"case": "t", "title": "a test case", "scenario": "case.yaml",
+            "sources": {"theory": "Granovetter, M. (1978). Threshold models of collective behavior. American "
+                                  "Journal of Sociology 83(6):1420-1443."},
+            "statistics": statistics}
+    path = tmp_path / "case.data.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_compare_passes_granovetters_full_riot_and_marks_the_perturbed_crowd_a_miss(tmp_path, capsys):
+    """Granovetter (1978): thresholds 0, 1, ..., 99 riot to the last person; without the 1, it stops at one."""
+    stat = {"name": "rioters", "observed": 1.0, "tolerance": 0.01, "source": "theory",
+            "model": {"summary": "acted", "per_user": True}}
+    path = _case(tmp_path, "granovetter.yaml", [stat])
+    assert main(["compare", str(path), "--replicates", "3", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "rioters" in out and "pass" in out and "1 of 1 statistics within tolerance" in out
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv")
+    assert table.loc[0, "model_mean"] == pytest.approx(1.0)
+    assert (tmp_path / "out" / "comparison.png").stat().st_size > 10_000
+
+    path = _case(tmp_path, "granovetter_perturbed.yaml", [stat])
+    assert main(["compare", str(path), "--replicates", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "MISS" in out and "0 of 1 statistics within tolerance" in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_compare_reports_every_shipped_case(path, tmp_path, capsys):
+    case = load_case(path)
+    assert main(["compare", str(path), "--replicates", "2", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for stat in case.statistics:
+        assert stat.name in out
+    table = pd.read_csv(tmp_path / "comparison.csv")
+    assert list(table["statistic"]) == [s.name for s in case.statistics]
+    assert table["model_mean"].notna().all()
+
+
+@pytest.mark.parametrize("model, problem", [
+    ({"ratio": ["acted", "donations"]}, "'donations' is not a model output"),
+    ({"summary": "money_raised"}, "'money_raised' is not a model output"),
+    ({"series": "goal_step", "step": 3}, "not a per-step output"),
+    ({"users": {"among": "engaged", "share": "gift > 0"}}, "maps to no user-table output"),
+    ({"series": "acted"}, "needs step"),
+])
+def test_a_statistic_that_maps_to_no_output_is_one_line(tmp_path, capsys, model, problem):
+    stat = {"name": "x", "observed": 1.0, "tolerance": 0.1, "source": "theory", "model": model}
+    path = _case(tmp_path, "granovetter.yaml", [stat])
+    with pytest.raises(ScenarioError, match=problem):
+        load_case(path)
+    assert main(["compare", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert problem.split("'")[-1].strip() in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
