@@ -216,7 +216,7 @@ def _sweep(args) -> int:
         if previous != sweep.spec.model_dump(mode="json"):
             print(f"{args.out}: holds results of a different sweep; use another --out", file=sys.stderr)
             return EXIT_USAGE
-    executor = _executor(args)
+    executor = _sweep_executor(args)
     if isinstance(executor, str):
         print(executor, file=sys.stderr)
         return EXIT_USAGE
@@ -235,8 +235,11 @@ def _sweep(args) -> int:
     return EXIT_OK
 
 
-def _executor(args):
-    """The executor ``--scheduler`` or ``--workers`` asks for; a string if the scheduler cannot be reached."""
+def _sweep_executor(args):
+    """The sweep executor (:mod:`slacktivism.sweep`) that ``--scheduler`` or ``--workers`` asks for.
+
+    A string (the one-line error) if the scheduler cannot be reached.
+    """
     from model.scenario_files import first_line
     from slacktivism.sweep import DaskExecutor, LocalExecutor, default_workers
 
@@ -266,7 +269,7 @@ def _optimize(args, argv: list[str]) -> int:
     if problem:
         print(f"{args.out}: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    executor = _executor(args)
+    executor = _sweep_executor(args)
     if isinstance(executor, str):
         print(executor, file=sys.stderr)
         return EXIT_USAGE
@@ -284,6 +287,12 @@ def _optimize(args, argv: list[str]) -> int:
         print(f"interrupted: every finished trial is saved in {args.out / 'optuna.db'}; rerun `{command}` to resume",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the told trials stay
+        from model.scenario_files import first_line
+
+        print(f"optimisation stopped: {type(exc).__name__}: {first_line(exc)}; every finished trial is saved in "
+              f"{args.out / 'optuna.db'}; rerun `{command}` to resume", file=sys.stderr)
+        return EXIT_FAILED
     study = optimize.load_study(args.out)
     written = optimize.write_outputs(study, plan, args.out)
     print(optimize.describe(optimize.trials_table(study, plan), plan))

@@ -250,6 +250,17 @@ def test_ctrl_c_leaves_a_study_that_resumes_to_the_same_trials(tmp_path, capsys,
     assert main(argv) == 130
     err = capsys.readouterr().err
     assert str(stopped / "optuna.db") in err and "to resume" in err and "--design" in err
+    # A lost worker (or any other failure of the machinery) is one line too, with exit code 1.
+
+    def lost_worker(*args, **kwargs):
+        from concurrent.futures.process import BrokenProcessPool
+
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly\nwhile running")
+
+    monkeypatch.setattr(optimize, "optimise", lost_worker)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "BrokenProcessPool" in err and "to resume" in err
 
 
 def test_a_directory_in_use_is_refused(tmp_path, capsys):
