@@ -1,6 +1,6 @@
 """Optimisation speed (part of `make bench`): `slacktivism optimize` against `slacktivism sweep` on the same runs.
 
-The optimisation designs scenarios/baseline.yaml (5,000 users) over three organiser's choices for 20 trials of
+The optimisation designs scenarios/baseline.yaml (5,000 users) over three of the organisers' choices, 20 trials of
 10 replicates (200 runs) on 2 local workers. The sweep runs the same 200 runs (the trials' designs as explicit
 combinations, 10 replicates each, ``record: end``) on the same 2 workers. Each is timed after its workers have
 started, five times, alternating, in the same bench run; runs per second is runs over the best of the five

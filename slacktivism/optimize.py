@@ -51,7 +51,15 @@ from pydantic import ValidationError
 
 from model.metrics import BY_NAME, FUNNEL, SUMMARY
 from model.scenario import Scenario, field_info, json_digest
-from model.scenario_files import ScenarioError, first_error, first_line, known_keys, load_scenario, suggest_key
+from model.scenario_files import (
+    ScenarioError,
+    first_error,
+    first_line,
+    known_keys,
+    load_scenario,
+    parse_override,
+    suggest_key,
+)
 from slacktivism.sweep_spec import Run, _is_integer_key, resolve, run_seeds
 
 #: Optuna's name for the one study in a results directory.
@@ -267,10 +275,10 @@ def parse_design(text: str) -> Design:
         if not (math.isfinite(low) and math.isfinite(high)):
             raise ScenarioError("--design", None, key, f"bounds must be finite (got {raw.strip()})")
         return Design(key, kind, int(low) if kind == "int" else low, int(high) if kind == "int" else high)
-    try:
-        choices = yaml.safe_load(f"[{raw}]")
-    except yaml.YAMLError as exc:
-        raise ScenarioError("--design", None, key, f"choices are not valid YAML ({first_line(exc)})") from None
+    try:  # read as --set reads a value (safe loader, no anchors or aliases), as one YAML list
+        _, choices = parse_override(f"{key}=[{raw}]")
+    except ScenarioError as exc:
+        raise ScenarioError("--design", None, key, f"choices: {exc.problem}") from None
     if not isinstance(choices, list) or not choices:
         raise ScenarioError("--design", None, key, "expected LOW:HIGH or choices a,b,c")
     if field_info(key).annotation is float:

@@ -292,6 +292,7 @@ BAD = {
     "empty_value": (["--design", f"{COST}="], "expected KEY=LOW:HIGH"),
     "bad_yaml": (["--design", "seeding.strategy=[random"], "not valid YAML"),
     "bad_choice": (["--design", "seeding.strategy=random,hubbs"], "not an allowed value"),
+    "yaml_alias": (["--design", "seeding.strategy=&a random,*a"], "anchors and aliases are not allowed"),
     "fraction_of_an_int": (["--design", "seeding.count=1.5:4"], "whole numbers"),
     "range_of_a_word": (["--design", "platform.feed=0:1"], "is not a number"),
     "a_section": (["--design", "network=0:1"], "cannot"),
