@@ -177,11 +177,10 @@ class Optimisation:
         """The runs of one trial: the base scenario with ``values``, once per seed (the shared ones by default)."""
         resolved = resolve(self.base_json, dict(values))
         digest = json_digest({k: v for k, v in resolved.items() if k != "seed"})
-        shown = {k: v if isinstance(v, (bool, int, float, str)) else json.dumps(v) for k, v in values.items()}
         runs = []
         for r, seed in enumerate(self.seeds() if seeds is None else seeds):
             run_id = hashlib.sha256(f"{digest}:{r}:{seed}".encode()).hexdigest()[:20]
-            runs.append(Run(r, number, r, seed, shown, {**resolved, "seed": seed}, run_id))
+            runs.append(Run(r, number, r, seed, dict(values), {**resolved, "seed": seed}, run_id))
         return runs
 
     def sampler_for(self, slot: int):
