@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "compare":
             return _compare(args)
         if args.command == "calibrate":
-            return _calibrate(args)
+            return _calibrate(args, argv)
         return _run(args)
     except KeyboardInterrupt:
         print("slacktivism: interrupted", file=sys.stderr)
@@ -354,8 +354,9 @@ def _compare(args) -> int:
     return EXIT_OK
 
 
-def _calibrate(args) -> int:
+def _calibrate(args, argv: list[str]) -> int:
     import math
+    import shlex
 
     from model.scenario_files import ScenarioError, first_line, parse_override
     from slacktivism import calibrate as cal
@@ -392,7 +393,7 @@ def _calibrate(args) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     manifest = args.out / cal.MANIFEST
     atomic_write(manifest, lambda p: Path(p).write_text(json.dumps(cal.spec_dict(spec), indent=1) + "\n"))
-    command = f"slacktivism calibrate {' '.join(sys.argv[2:]) if sys.argv[1:2] == ['calibrate'] else args.file}"
+    command = shlex.join(["slacktivism", *argv])
 
     def report(g):
         print(f"generation {g.t}: epsilon {g.epsilon:.3g} ({g.particles} particles from {g.simulations} "
@@ -444,19 +445,16 @@ def _holds_other(out: Path, manifest_name: str, spec: dict, what: str) -> str | 
 
 
 def _executor(args):
-    """The pool of ``--workers`` or Dask client of ``--scheduler``: (executor, workers, is_dask), or a message."""
-    from model.scenario_files import first_line
-    from slacktivism.sweep import DaskExecutor, LocalExecutor, default_workers
+    """What pyabc submits to: a process pool or a Dask client, as (executor, workers, is_dask), or a message."""
+    from slacktivism.sweep import DaskExecutor
 
-    if args.scheduler:
-        try:
-            dask = DaskExecutor(args.scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
-            return f"--scheduler {args.scheduler}: cannot connect ({first_line(exc)})", 0, True
-        return dask.client, dask.workers, True
-    local = LocalExecutor(args.workers or default_workers())
-    local.start(None, None)
-    return local.pool, local.workers, False
+    executor = _sweep_executor(args)
+    if isinstance(executor, str):
+        return executor, 0, False
+    if isinstance(executor, DaskExecutor):
+        return executor.client, executor.workers, True
+    executor.start(None, None)
+    return executor.pool, executor.workers, False
 
 
 def _close(executor, dask: bool) -> None:
