@@ -4,7 +4,6 @@ import hashlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from model import SlacktivismModel, load_scenario
 from slacktivism import optimize
 from slacktivism.cli import main
 from slacktivism.sweep import LocalExecutor
-from tests.conftest import ROOT, SCENARIOS, free_port
+from tests.conftest import ROOT, SCENARIOS, dask_cluster, free_port
 
 BIN = Path(sys.executable).parent
 COST = "decision.cost_act"
@@ -350,29 +349,7 @@ def test_a_directory_with_another_optimisation_is_refused_untouched(tmp_path, ca
 @pytest.mark.slow
 def test_dask_cluster_gives_the_local_trials(tmp_path, capsys):
     """A real `dask scheduler` and two `dask worker --nthreads 1` on 127.0.0.1, as the sweep tests start them."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
-    try:
-        from dask.distributed import Client
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        for _ in range(2):
-            procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
-                                           "--no-dashboard", "--host", "127.0.0.1"], cwd=ROOT,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
+    with dask_cluster(2) as address:
         path = _scenario(tmp_path, 500)
         local, cluster = tmp_path / "local", tmp_path / "cluster"
         argv = ["optimize", str(path), "--objective", "acted", "--design", f"{COST}=1:3",
@@ -385,8 +362,3 @@ def test_dask_cluster_gives_the_local_trials(tmp_path, capsys):
         best = tables[1].loc[tables[1]["acted_mean"].idxmax()]
         values = {COST: float(best[COST]), "campaign.asks": json.loads(best["campaign.asks"])}
         assert best["acted_mean"] == pytest.approx(np.mean(_direct(path, values, _seeds(6, 2), "acted")), rel=1e-12)
-    finally:
-        for p in reversed(procs):
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
