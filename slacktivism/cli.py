@@ -380,7 +380,8 @@ def _calibrate(args, argv: list[str]) -> int:
     spec = cal.Spec(str(Path(args.file).resolve()), case.sha256, overrides, [list(f) for f in fits],
                     [s.name for s in stats], args.population, args.generations, args.epsilon, args.replicates,
                     args.seed)
-    problem = _unwritable(args.out) or _holds_other(args.out, cal.MANIFEST, cal.spec_dict(spec), "calibration")
+    problem = _unwritable(args.out) or _holds_other(args.out, cal.MANIFEST, cal.spec_dict(spec), "calibration",
+                                                    ignore=("generations",))
     if problem:
         print(f"{args.out}: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -428,8 +429,11 @@ def _calibrate(args, argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _holds_other(out: Path, manifest_name: str, spec: dict, what: str) -> str | None:
-    """Why ``out`` cannot take this job: it holds another one, or files that are not a job's."""
+def _holds_other(out: Path, manifest_name: str, spec: dict, what: str, ignore: tuple[str, ...] = ()) -> str | None:
+    """Why ``out`` cannot take this job: it holds another one, or files that are not a job's.
+
+    Keys in ``ignore`` may differ (a stopping rule: more generations continue the same calibration).
+    """
     if not out.exists():
         return None
     manifest = out / manifest_name
@@ -438,7 +442,10 @@ def _holds_other(out: Path, manifest_name: str, spec: dict, what: str) -> str | 
             previous = json.loads(manifest.read_text())
         except (OSError, ValueError):
             return f"holds an unreadable {manifest_name}; use another --out"
-        return None if previous == spec else f"holds another {what}; use another --out"
+        def same(d):
+            return {k: v for k, v in d.items() if k not in ignore}
+
+        return None if same(previous) == same(spec) else f"holds another {what}; use another --out"
     if any(out.iterdir()):
         return f"holds other files, not a {what}; use an empty or new --out"
     return None

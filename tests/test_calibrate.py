@@ -194,6 +194,10 @@ def test_a_directory_holding_another_calibration_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "holds another calibration" in err and err.count("\n") == 1
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    more = _args(case, out, "--workers", "1")
+    more[more.index("--generations") + 1] = "4"
+    assert main(more) == 0, "more generations continue the same calibration"
+    assert len(pd.read_csv(out / "generations.csv")) == 4
     (tmp_path / "sweep").mkdir()
     (tmp_path / "sweep" / "manifest.json").write_text("{}")
     assert main(["calibrate", str(case), "--fit", "decision.cost_like=1.3:1.9", "--out", str(tmp_path / "sweep")]) == 2
