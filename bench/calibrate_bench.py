@@ -1,8 +1,9 @@
 """Calibration benchmarks and the shipped Save Darfur calibration (part of `make bench`).
 
 1. Throughput: runs per second of `calibrate` against `slacktivism sweep` on the
-   same runs (the parameter sets the calibration accepted, on the same replicate
-   count) and the same two local workers, measured in this run (target: >= 80%).
+   same runs (every parameter set the calibration simulated, recorded by its workers,
+   on the same replicate count) and the same two local workers, measured in this run
+   (target: >= 80%). The calibration's time runs until its pool has shut down.
 2. Simulation-based calibration with more trials than the test suite runs.
 3. The shipped result: the Save Darfur case calibrated on `never_donated` with three
    keys on 10,000-user runs, timed (target: within the data's tolerance in under 30
@@ -74,7 +75,8 @@ def throughput() -> dict:
     case = load_case(CASES / "save_darfur.data.yaml")
     fits = [cal.parse_fit(f, case.scenario) for f in DARFUR_FITS]
     replicates = 3
-    spec = cal.Spec("bench", case.sha256, {}, [list(f) for f in fits], ["never_donated"], 60, 3, 1.0, replicates, 5)
+    spec = cal.Spec("bench", case.sha256, case.scenario.digest(), {}, [list(f) for f in fits], ["never_donated"], 60,
+                    3, 1.0, replicates, 5)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "cal").mkdir()
@@ -87,6 +89,7 @@ def throughput() -> dict:
         try:
             start = time.perf_counter()
             cal.calibrate(case, spec, tmp / "cal", executor.pool, 2)
+            executor.pool.shutdown()  # runs still in flight finish, and count, inside the timed span
             cal_seconds = time.perf_counter() - start
         finally:
             cal.CaseSimulator = real

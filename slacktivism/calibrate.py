@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,7 +39,7 @@ import numpy as np
 
 from model.scenario import Scenario, field_info
 from model.scenario_files import ScenarioError, first_error, known_keys, set_dotted, suggest_key
-from slacktivism.cases import Case, Statistic, replicate_seeds, run_statistics
+from slacktivism.cases import Case, Statistic, finish, replicate_seeds, run_statistics
 
 #: The database and manifest of a calibration directory.
 DATABASE, MANIFEST = "calibration.db", "calibration.json"
@@ -67,6 +68,8 @@ def parse_fit(text: str, base: Scenario) -> Fit:
     if key not in known_keys() or key in ("name", "description", "seed"):
         raise ScenarioError("--fit", None, key, f"not a scenario key that can be fitted{suggest_key(key)}")
     annotation = field_info(key).annotation
+    if str(annotation) in ("int | None", "float | None", "typing.Optional[int]", "typing.Optional[float]"):
+        annotation = int if "int" in str(annotation) else float
     if annotation not in (int, float):
         raise ScenarioError("--fit", None, key, "only numeric keys can be fitted")
     try:
@@ -93,6 +96,7 @@ class Spec:
 
     case_file: str
     case_sha256: str
+    scenario_sha256: str
     overrides: dict[str, Any]
     fits: list[list]
     statistics: list[str]
@@ -124,7 +128,12 @@ class CaseSimulator:
     def __call__(self, parameters) -> dict[str, float]:
         """Run the replicates; pyabc calls this once per proposed particle."""
         values, _ = run_statistics(self.scenario(parameters), self.seeds, self.stats)
-        return {name: float(np.mean(v)) for name, v in values.items()}
+        out = {}
+        for s in self.stats:
+            x = values[s.name][~np.isnan(values[s.name])]
+            # A statistic undefined in every replicate (nobody to count) is as far from the data as can be.
+            out[s.name] = finish(s, float(np.mean(x))) if len(x) else math.inf
+        return out
 
 
 def _seeded_jobs(seed: int, generation: int, simulate_one_pickle: bytes, job_ids: list[int]):
@@ -138,6 +147,15 @@ def _seeded_jobs(seed: int, generation: int, simulate_one_pickle: bytes, job_ids
     import cloudpickle
 
     simulate_one = cloudpickle.loads(simulate_one_pickle)
+    with _GLOBAL_STATE:  # a Dask worker with several threads runs such jobs one at a time
+        return _run_seeded(seed, generation, simulate_one, job_ids)
+
+
+#: Serialises the jobs of one process: the global generator is one per process.
+_GLOBAL_STATE = threading.Lock()
+
+
+def _run_seeded(seed: int, generation: int, simulate_one, job_ids: list[int]):
     saved = np.random.get_state()  # noqa: NPY002
     batch = []
     try:
@@ -251,17 +269,29 @@ def calibrate(case: Case, spec: Spec, out: Path, executor, workers: int, *, dask
     return done
 
 
+class CalibrationError(RuntimeError):
+    """A calibration directory that cannot be used; the message is one line."""
+
+
 def _open(abc, db: str, observed: dict, out: Path):
-    """Load the stored calibration, or start one (a database without a run is one killed while starting)."""
-    from pyabc import History
+    """Load the stored calibration, or start one.
+
+    A database file without pyabc's tables is one killed while it was being
+    created: nothing in it was completed, so it is started afresh. Any other
+    database that does not open is left alone and reported.
+    """
+    import sqlite3
 
     path = out / DATABASE
     if path.exists():
         try:
-            if History(db).all_runs():
-                return abc.load(db, 1)
-        except Exception:  # noqa: BLE001 - a database cut short before its first commit; nothing was completed
-            pass
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as con:
+                tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                runs = con.execute("SELECT COUNT(*) FROM abc_smc").fetchone()[0] if "abc_smc" in tables else 0
+        except sqlite3.Error as exc:
+            raise CalibrationError(f"{path}: cannot read the calibration database ({exc})") from None
+        if runs:
+            return abc.load(db, 1)
         path.unlink()
     return abc.new(db, observed)
 
@@ -369,7 +399,8 @@ def calibrated_scenario(case: Case, spec: Spec, frame, generations_done: list[Ge
     last = generations_done[-1]
     provenance = (
         f"Calibrated with ABC-SMC (pyabc {_version('pyabc')}) to {Path(spec.case_file).name} "
-        f"(sha256 {spec.case_sha256[:16]}), statistics {', '.join(spec.statistics)}; fitted "
+        f"(data sha256 {spec.case_sha256}; scenario sha256 {spec.scenario_sha256}), statistics "
+        f"{', '.join(spec.statistics)}; fitted "
         + ", ".join(f"{f.key} in [{f.low:g}, {f.high:g}] -> {medians[f.key]:.4g}" for f in fits)
         + f" (posterior medians); {spec.population} particles, {last.t + 1} generations, final epsilon "
         f"{last.epsilon:.3g}, {spec.replicates} replicates, seed {spec.seed}; slacktivism {versions['slacktivism']}, "

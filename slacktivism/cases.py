@@ -168,35 +168,56 @@ def replicate_seeds(master: int, n: int) -> list[int]:
 
 
 def measure(stat: Statistic, summary: dict, series, users) -> float:
-    """The statistic on one run (``series``: the run's time series frame; ``users``: its user table or None).
+    """The statistic on one run, before any ``log10``; NaN where it is undefined (a ratio of 0 to 0).
 
-    A run that stopped early holds its last counts: a quiet step changes nothing.
+    ``series`` is the run's time series frame, ``users`` its user table (or None). A run that stopped
+    early holds its last counts: a quiet step changes nothing. ``log10`` is applied to the mean over
+    replicates (:func:`finish`), not to each run, so a replicate with a zero count lowers the mean as it
+    should instead of sinking it to minus infinity.
     """
     m = stat.model
     if m.summary is not None:
         value = float(summary[m.summary])
     elif m.ratio is not None:
         num, den = (float(summary[k]) for k in m.ratio)
-        value = num / den if den else 0.0
+        value = num / den if den else math.nan
     elif m.series is not None:
         column = series[m.series].to_numpy(np.float64)
         value = column[min(m.step, len(column) - 1)]
         if m.relative_to_step is not None:
             base = column[min(m.relative_to_step, len(column) - 1)]
-            value = value / base if base else 0.0
+            value = value / base if base else math.nan
     else:
         table = _with_flags(users)
         among = table.query(m.users.among)
-        value = float(len(among.query(m.users.share)) / len(among)) if len(among) else 0.0
+        value = float(len(among.query(m.users.share)) / len(among)) if len(among) else math.nan
+    return linear(stat, value, summary["n_users"])
+
+
+def linear(stat: Statistic, value, n_users: int):
+    """The mapping's linear part: ``per_user``, ``complement``, ``scale`` (works on arrays too)."""
+    m = stat.model
     if m.per_user:
-        value /= summary["n_users"]
+        value = value / n_users
     if m.complement:
         value = 1.0 - value
     if m.scale is not None:
-        value *= m.scale
-    if m.log10:
-        value = math.log10(value) if value > 0 else -9.0
+        value = value * m.scale
     return value
+
+
+#: What a log10 statistic reads for a mean of zero: far below any observed value.
+LOG_OF_ZERO = -9.0
+
+
+def finish(stat: Statistic, mean):
+    """The value compared with the observation: the replicates' mean, on a log10 scale if the mapping says so."""
+    if not stat.model.log10:
+        return mean
+    mean = np.asarray(mean, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(mean > 0, np.log10(np.where(mean > 0, mean, 1.0)), LOG_OF_ZERO)
+    return float(out) if out.ndim == 0 else out
 
 
 def needs_users(stats: list[Statistic]) -> bool:
@@ -209,8 +230,9 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
 
     Returns:
         ``(values, series)``: ``values`` maps each statistic's name to an
-        array with one value per seed; ``series`` is a list of arrays of
-        the ``keep_series`` outcome per step (or None).
+        array with one value per seed, before ``log10`` (:func:`measure`);
+        ``series`` is a list of arrays of the ``keep_series`` outcome per
+        step (or None).
     """
     from model import SlacktivismModel
 
@@ -236,7 +258,7 @@ def _with_flags(users):
 
 
 def _check_query(expression: str) -> None:
-    """Refuse a query that names no user-table column or does not parse (checked on an empty table)."""
+    """Refuse a query that names no user-table column, does not parse, or is not a condition (on an empty table)."""
     import pandas as pd
 
     empty = pd.DataFrame({c: pd.Series(dtype=bool if c in ("in_group", "misaligned", "seed", "aligned", "misled",
@@ -244,7 +266,9 @@ def _check_query(expression: str) -> None:
                                                              "acted", "engaged") else float)
                           for c in USER_COLUMNS})
     try:
-        empty.query(expression)
+        result = empty.eval(expression)
+        if str(getattr(result, "dtype", "")) != "bool":
+            raise ValueError("not a true/false condition")
     except Exception as exc:  # noqa: BLE001 - pandas raises many kinds; all mean "no such output"
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ValueError(f"users query {expression!r} maps to no user-table output ({text}; columns: "

@@ -377,11 +377,11 @@ def _calibrate(args, argv: list[str]) -> int:
     if not (math.isfinite(args.epsilon) and args.epsilon > 0):
         print(f"--epsilon: must be a positive number (got {args.epsilon})", file=sys.stderr)
         return EXIT_USAGE
-    spec = cal.Spec(str(Path(args.file).resolve()), case.sha256, overrides, [list(f) for f in fits],
-                    [s.name for s in stats], args.population, args.generations, args.epsilon, args.replicates,
-                    args.seed)
+    spec = cal.Spec(str(Path(args.file).resolve()), case.sha256, case.scenario.digest(), overrides,
+                    [list(f) for f in fits], [s.name for s in stats], args.population, args.generations,
+                    args.epsilon, args.replicates, args.seed)
     problem = _unwritable(args.out) or _holds_other(args.out, cal.MANIFEST, cal.spec_dict(spec), "calibration",
-                                                    ignore=("generations",))
+                                                    ignore=("generations", "case_file"))
     if problem:
         print(f"{args.out}: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -400,6 +400,14 @@ def _calibrate(args, argv: list[str]) -> int:
         print(f"generation {g.t}: epsilon {g.epsilon:.3g} ({g.particles} particles from {g.simulations} "
               f"simulations)", file=sys.stderr)
 
+    from slacktivism.outputs import DirectoryBusy, lock_directory
+
+    try:
+        lock = lock_directory(args.out, "another calibration is running in this directory")
+    except DirectoryBusy as exc:
+        _close(executor, dask)
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     try:
         done = cal.calibrate(case, spec, args.out, executor, workers, dask=dask, report=report)
         written, warnings, rows = cal.write_outputs(case, spec, args.out, done, draws=args.predictive,
@@ -408,12 +416,16 @@ def _calibrate(args, argv: list[str]) -> int:
         print(f"interrupted: completed generations are in {args.out / cal.DATABASE}; rerun `{command}` to resume",
               file=sys.stderr)
         return 130
+    except cal.CalibrationError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the generations stay
         print(f"calibration stopped: {type(exc).__name__}: {first_line(exc)}; completed generations are kept in "
               f"{args.out / cal.DATABASE}; rerun `{command}` to resume", file=sys.stderr)
         return EXIT_FAILED
     finally:
         _close(executor, dask)
+        lock.close()
     last = done[-1]
     reached = last.epsilon <= spec.epsilon
     print(f"{len(done)} generations; final epsilon {last.epsilon:.3g} "
@@ -446,7 +458,7 @@ def _holds_other(out: Path, manifest_name: str, spec: dict, what: str, ignore: t
             return {k: v for k, v in d.items() if k not in ignore}
 
         return None if same(previous) == same(spec) else f"holds another {what}; use another --out"
-    if any(out.iterdir()):
+    if any(p.name != ".lock" for p in out.iterdir()):
         return f"holds other files, not a {what}; use an empty or new --out"
     return None
 

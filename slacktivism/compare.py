@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from slacktivism.cases import Case, Statistic, describe, replicate_seeds, run_statistics
+from slacktivism.cases import Case, Statistic, describe, finish, linear, replicate_seeds, run_statistics
 from slacktivism.report import t_half_width
 
 
@@ -49,11 +49,12 @@ def rows_for(stats: list[Statistic], values: dict[str, np.ndarray], roles: dict[
     """The comparison rows from per-replicate values (``roles`` marks e.g. fitted and held-out statistics)."""
     rows = []
     for s in stats:
-        x = values[s.name]
-        mean = float(np.mean(x))
+        x = values[s.name][~np.isnan(values[s.name])]
+        mean = float(np.mean(x)) if len(x) else float("nan")
         half = float(t_half_width(np.std(x, ddof=1), len(x))) if len(x) > 1 else float("nan")
-        rows.append(Row(s.name, s.observed, s.tolerance, s.approximate, describe(s), mean, mean - half, mean + half,
-                        abs(mean - s.observed) <= s.tolerance, (roles or {}).get(s.name, "")))
+        value, low, high = (finish(s, v) for v in (mean, mean - half, mean + half))
+        rows.append(Row(s.name, s.observed, s.tolerance, s.approximate, describe(s), value, low, high,
+                        abs(value - s.observed) <= s.tolerance, (roles or {}).get(s.name, "")))
     return rows
 
 
@@ -64,26 +65,27 @@ def compare_case(case: Case, replicates: int, seed: int | None = None) -> tuple[
     seeds = replicate_seeds(case.scenario.seed if seed is None else seed, replicates)
     values, kept = run_statistics(case.scenario.model_dump(mode="json"), seeds, stats,
                                   keep_series=curve[0].model.series if curve else None)
-    band = _band(curve, kept, case.scenario.steps) if curve else None
+    n_users = case.scenario.network.n_users or 0
+    band = _band(curve, kept, case.scenario.steps, n_users) if curve else None
     return rows_for(stats, values), band
 
 
-def _band(curve: list[Statistic], kept: list[np.ndarray], steps: int) -> Band:
-    """The first series statistic's transform applied at every step (same series, same base step)."""
+def _band(curve: list[Statistic], kept: list[np.ndarray], steps: int, n_users: int) -> Band:
+    """The first series statistic's mapping applied at every step (the statistics sharing its mapping as points)."""
     first = curve[0].model
-    same = [s for s in curve if (s.model.series, s.model.relative_to_step, s.model.log10, s.model.per_user)
-            == (first.series, first.relative_to_step, first.log10, first.per_user)]
+    same = [s for s in curve if s.model.model_dump(exclude={"step"}) == first.model_dump(exclude={"step"})]
     padded = np.array([np.pad(k, (0, steps + 1 - len(k)), mode="edge") for k in kept])
     if first.relative_to_step is not None:
         base = padded[:, [first.relative_to_step]]
-        padded = np.divide(padded, base, out=np.zeros_like(padded), where=base > 0)
-    if first.log10:
-        padded = np.log10(np.maximum(padded, 1e-9))
-    mean = padded.mean(axis=0)
-    half = t_half_width(padded.std(axis=0, ddof=1), len(padded)) if len(padded) > 1 else np.zeros_like(mean)
+        padded = np.divide(padded, base, out=np.full_like(padded, np.nan), where=base > 0)
+    padded = linear(same[0], padded, n_users)
+    mean = np.nanmean(padded, axis=0)
+    half = t_half_width(np.nanstd(padded, axis=0, ddof=1), len(padded)) if len(padded) > 1 else np.zeros_like(mean)
+    low = np.maximum(mean - half, 0) if first.log10 else mean - half
     label = describe(same[0]).replace(f"[{first.step}]", "[step]")
     points = [(s.model.step, s.observed, s.tolerance) for s in same]
-    return Band(label, np.arange(steps + 1), mean, mean - half, mean + half, points)
+    return Band(label, np.arange(steps + 1), finish(same[0], mean), finish(same[0], low),
+                finish(same[0], mean + half), points)
 
 
 def format_rows(rows: list[Row], replicates: int, interval: str = "95% interval") -> str:

@@ -544,15 +544,12 @@ def versions(packages: dict[str, str]) -> dict[str, str]:
 
 def _lock(out: Path):
     """An exclusive lock on ``out/.lock`` for the life of the returned file (freed by the OS if killed)."""
-    import fcntl
+    from slacktivism.outputs import DirectoryBusy, lock_directory
 
-    handle = open(out / ".lock", "w")  # noqa: SIM115 - held open for the whole optimisation
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise BusyError(f"{out}: another optimisation is running in this directory") from None
-    return handle
+        return lock_directory(out, "another optimisation is running in this directory")
+    except DirectoryBusy as exc:
+        raise BusyError(str(exc)) from None
 
 
 def _bar(total: int, initial: int, show: bool):

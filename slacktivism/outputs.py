@@ -97,3 +97,24 @@ def atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class DirectoryBusy(RuntimeError):
+    """Another process holds the directory's lock; the message is one line."""
+
+
+def lock_directory(out: Path, message: str):
+    """An exclusive lock on ``out/.lock`` for the life of the returned file (the OS frees it if killed).
+
+    Raises:
+        DirectoryBusy: with ``out: message`` when another process holds it.
+    """
+    import fcntl
+
+    handle = open(Path(out) / ".lock", "w")  # noqa: SIM115 - held open for the whole job
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise DirectoryBusy(f"{out}: {message}") from None
+    return handle

@@ -19,7 +19,7 @@ import numpy as np
 
 from model.scenario import Scenario
 from slacktivism.calibrate import Spec, calibrate, posterior, weighted_quantile
-from slacktivism.cases import Case, CaseData, replicate_seeds, run_statistics
+from slacktivism.cases import Case, CaseData, finish, replicate_seeds, run_statistics
 
 #: The fitted key, its prior, and the statistic that carries information about it.
 KEY, LOW, HIGH = "decision.cost_like", 1.2, 1.9
@@ -62,7 +62,8 @@ def noise_tolerance(scenario: Scenario, replicates: int, pilots: int = 12, seed:
     stat = _case(scenario, 0.0, 1.0).statistics
     data = scenario.model_dump(mode="json")
     data["decision"]["cost_like"] = (LOW + HIGH) / 2
-    means = [run_statistics(data, replicate_seeds(seed + p, replicates), stat)[0]["like_rate"].mean()
+    means = [finish(stat[0], float(np.nanmean(run_statistics(data, replicate_seeds(seed + p, replicates),
+                                                             stat)[0]["like_rate"])))
              for p in range(pilots)]
     return 2 * np.sqrt(2) * float(np.std(means, ddof=1))
 
@@ -79,12 +80,13 @@ def run_trials(trials: int, out: Path, executor, workers: int, *, n_users: int =
         data = scenario.model_dump(mode="json")
         data["decision"]["cost_like"] = truth
         stat = _case(scenario, 0.0, 1.0).statistics
-        observed = float(run_statistics(data, replicate_seeds(10_000 + 97 * seed + i, replicates),
-                                        stat)[0]["like_rate"].mean())
+        raw = run_statistics(data, replicate_seeds(10_000 + 97 * seed + i, replicates), stat)[0]["like_rate"]
+        observed = finish(stat[0], float(np.nanmean(raw)))
         case = _case(scenario, observed, tolerance)
-        spec = Spec(case_file=f"sbc-{i}", case_sha256=case.sha256, overrides={}, fits=[[KEY, LOW, HIGH, False]],
-                    statistics=["like_rate"], population=population, generations=generations, epsilon=1.0,
-                    replicates=replicates, seed=seed + i)
+        spec = Spec(case_file=f"sbc-{i}", case_sha256=case.sha256, scenario_sha256=scenario.digest(),
+                    overrides={}, fits=[[KEY, LOW, HIGH, False]], statistics=["like_rate"],
+                    population=population, generations=generations, epsilon=1.0, replicates=replicates,
+                    seed=seed + i)
         folder = out / f"trial{i}"
         folder.mkdir(parents=True, exist_ok=True)
         done = calibrate(case, spec, folder, executor, workers)

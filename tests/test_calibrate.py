@@ -229,3 +229,36 @@ def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
     assert kept >= 1
     assert main(_args(case, out, "--workers", "2")) == 0
     assert len(pd.read_csv(out / "generations.csv")) == 3
+
+
+def test_a_database_cut_short_restarts_and_an_unreadable_one_is_kept(tmp_path, capsys):
+    """A database with no pyabc tables (killed while created) holds nothing completed; one that does not open
+    is reported in one line and left alone, never deleted."""
+    import sqlite3
+
+    case = _small_case(tmp_path)
+    out = tmp_path / "out"
+    assert main(_args(case, out, "--workers", "1", "--generations", "1")) == 0
+    (out / "calibration.db").unlink()
+    sqlite3.connect(out / "calibration.db").close()  # an empty database file
+    assert main(_args(case, out, "--workers", "1", "--generations", "1")) == 0
+    assert len(pd.read_csv(out / "generations.csv")) == 1
+    (out / "calibration.db").write_bytes(b"not a database" * 100)
+    capsys.readouterr()
+    assert main(_args(case, out, "--workers", "1", "--generations", "1")) == 2
+    err = capsys.readouterr().err
+    assert "cannot read the calibration database" in err and err.count("\n") == 1, err
+    assert (out / "calibration.db").read_bytes() == b"not a database" * 100
+
+
+def test_a_second_calibration_in_a_busy_directory_is_refused(tmp_path, capsys):
+    from slacktivism.outputs import lock_directory
+
+    case = _small_case(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    with lock_directory(out, "busy"):
+        assert main(_args(case, out, "--workers", "1")) == 2
+    err = capsys.readouterr().err
+    assert "another calibration is running in this directory" in err and err.count("\n") == 1, err
+    assert not (out / "calibration.db").exists()

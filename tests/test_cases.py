@@ -69,7 +69,7 @@ def test_mappings_compute_what_they_say():
                        summary, series, users)
 
     assert value("never") == pytest.approx(0.997)
-    assert value("curve") == pytest.approx(-2.0)
+    assert value("curve") == pytest.approx(0.01)  # log10 is applied to the mean over replicates (finish)
     assert value("friends") == pytest.approx(0.5)  # users 1 and 2 engaged, not seeds; one of them recruited
     assert value("reach") == pytest.approx(0.25)
 
@@ -122,6 +122,7 @@ def test_compare_reports_every_shipped_case(path, tmp_path, capsys):
     ({"series": "goal_step", "step": 3}, "not a per-step output"),
     ({"users": {"among": "engaged", "share": "gift > 0"}}, "maps to no user-table output"),
     ({"series": "acted"}, "needs step"),
+    ({"users": {"among": "recruiter", "share": "acted"}}, "not a true/false condition"),
 ])
 def test_a_statistic_that_maps_to_no_output_is_one_line(tmp_path, capsys, model, problem):
     stat = {"name": "x", "observed": 1.0, "tolerance": 0.1, "source": "theory", "model": model}
@@ -132,3 +133,18 @@ def test_a_statistic_that_maps_to_no_output_is_one_line(tmp_path, capsys, model,
     err = capsys.readouterr().err
     assert problem.split("'")[-1].strip() in err and err.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_log10_is_taken_of_the_replicates_mean_and_undefined_ratios_are_skipped():
+    """Two replicates with 0 and 2 donors per 1,000: log10 of the mean is -3, whatever one zero would do to a
+    mean of logs; a replicate where no one engaged (0/0) has no donation rate at all."""
+    from slacktivism.cases import Statistic
+    from slacktivism.compare import rows_for
+
+    stat = Statistic(name="rate", observed=-3.0, tolerance=0.1, source="s",
+                     model={"ratio": ["acted", "engaged"], "log10": True})
+    runs = [{"acted": 0, "engaged": 1000}, {"acted": 2, "engaged": 1000}, {"acted": 0, "engaged": 0}]
+    values = {"rate": np.array([measure(stat, {**r, "n_users": 1000}, None, None) for r in runs])}
+    assert np.isnan(values["rate"][2])
+    (row,) = rows_for([stat], values)
+    assert row.model_mean == pytest.approx(-3.0) and row.passed
