@@ -14,9 +14,9 @@ CASES = SCENARIOS / "cases"
 SHIPPED = sorted(CASES.glob("*.data.yaml"))
 
 
-def test_three_cases_ship_with_sourced_data():
+def test_the_cases_ship_with_sourced_data():
     names = {p.name.removesuffix(".data.yaml") for p in SHIPPED}
-    assert {"save_darfur", "kpk_2009", "ice_bucket_2014"} <= names
+    assert {"save_darfur", "kpk_2009", "ice_bucket_2014", "kony_2012"} <= names
     for path in SHIPPED:
         case = load_case(path)
         for stat in case.statistics:
