@@ -332,6 +332,27 @@ def test_debrief_when_the_run_settles():
     assert any(i18n.scenario_text("baseline", "questions", "en")[0] in q for q in questions)
 
 
+def test_the_step_that_settles_the_run_keeps_the_network_views():
+    # The debrief appears as the run settles; the network views must stay the same widgets (not built again,
+    # which re-sends every position and edge and blanks the canvases), with both worlds shown.
+    from viz.widgets import NetworkCanvas
+
+    rc = _page()
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    field.v_model = "400"
+    field.fire_event("keyup.enter", None)
+    rc.find(v.Checkbox, class_="compare").widget.v_model = True
+    views = [w.model_id for w in rc.find(NetworkCanvas).widgets]
+    assert len(views) == 2
+    for _ in range(80):
+        if "settled" in _counter(rc):
+            break
+        _button(rc, "Step").click()
+    assert "settled" in _counter(rc)
+    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    assert [w.model_id for w in rc.find(NetworkCanvas).widgets] == views
+
+
 def test_guided_lesson_steps_through_its_scenarios():
     rc = _page()
     _button(rc, "Guided lesson").click()
