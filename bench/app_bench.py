@@ -229,6 +229,8 @@ def during_replicates(page, at_result: int = 5) -> dict:
         page.locator(".compare").click()
         page.wait_for_function("document.querySelectorAll('.network-canvas').length === 2")
         at_sentence.append(page.evaluate(CLICK_AS_REPLICATES_REPORT) or 20_000)
+    _say(f"during the replicates: {[round(x) for x in during]} ms; at their result: "
+         f"{[round(x) for x in at_sentence]} ms")
     return {"during_replicates_ms": during, "at_result_ms": at_sentence}
 
 
