@@ -394,6 +394,134 @@ def load(sessions: int = 30, probes: int = 30, after_s: float = 120) -> dict:
     return out
 
 
+def load_light(sessions: int = 30, probes: int = 30, after_s: float = 120, cull_wait_s: float = 70) -> dict:
+    """As :func:`load`, with the playing sessions as light websocket clients (``bench/solara_client.py``).
+
+    The clients run in a thread of this process and draw nothing; the probe is a real Chromium page, not niced,
+    whose Step is timed to the paint as before. The clients' own CPU time is this process's, reported beside
+    the server's, so their cost can be subtracted from the machine's.
+    """
+    import asyncio
+    import threading
+
+    import psutil
+    from playwright.sync_api import sync_playwright
+    from solara_client import Session
+
+    log_path = Path(tempfile.mkdtemp()) / "server.log"
+    out: dict = {}
+    stop, ready, state = threading.Event(), threading.Event(), {}
+
+    def drive(url):
+        async def main():
+            clients = []
+            for k in range(sessions):
+                client = Session(url)
+                opening = time.monotonic()
+                try:
+                    await client.open()
+                except Exception as exc:  # noqa: BLE001 - a session the loaded server could not open is counted
+                    _say(f"session {k + 1} did not open: {exc!r}")
+                    continue
+                _say(f"session {k + 1} open in {time.monotonic() - opening:.1f} s")
+                clients.append(client)
+            players = [asyncio.create_task(c.keep_playing(1.0)) for c in clients]
+            state["opened"] = len(clients)
+            await asyncio.sleep(min(20, 2 * sessions))  # every session has pressed Play
+            state["steps_from"], state["steps_at"] = sum(c.steps for c in clients), time.monotonic()
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.2)
+            state["steps_per_s"] = (sum(c.steps for c in clients) - state["steps_from"]) / (
+                time.monotonic() - state["steps_at"]) / max(len(clients), 1)
+            state["client_errors"] = sum(c.errors for c in clients)
+            for player in players:
+                player.cancel()
+            for client in clients:
+                await client.close()
+
+        asyncio.run(main())
+
+    with open(log_path, "w") as log, served(log) as (url, server), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        warm = _open(browser, url)  # loads the model's compiled code into the server, then goes
+        step_painted(warm)
+        warm.close()
+        time.sleep(cull_wait_s)  # past the cull timeout: the warm-up session is freed
+        out["rss_start"] = _tree_rss(server.pid)
+        _say(f"server at {out['rss_start']:.0f} MB; opening {sessions} light sessions")
+        thread = threading.Thread(target=drive, args=(url,), daemon=True)
+        thread.start()
+        if not ready.wait(timeout=900):
+            raise RuntimeError("the light sessions did not all start playing within 15 minutes")
+        out["opened"], out["failed"] = state["opened"], sessions - state["opened"]
+        _say(f"{out['opened']} playing; probing")
+        probe = _open(browser, url)
+        me = psutil.Process()
+        cpu_server, cpu_clients, cpu_all = _tree_cpu([server.pid]), me.cpu_times(), psutil.cpu_times()
+        started = time.monotonic()
+        times = []
+        while len(times) < probes:
+            times.append(step_painted(probe))
+            _say(f"probe {len(times)}: {times[-1]}")
+            time.sleep(1.0)
+        elapsed = time.monotonic() - started
+        out["cpu_server_share"] = (_tree_cpu([server.pid]) - cpu_server) / elapsed
+        now_me = me.cpu_times()
+        out["cpu_clients_share"] = (now_me.user + now_me.system - cpu_clients.user - cpu_clients.system) / elapsed
+        now = psutil.cpu_times()
+        out["cpu_all_share"] = ((now.user + now.system + now.nice) - (cpu_all.user + cpu_all.system + cpu_all.nice)) \
+            / elapsed
+        out["lost"] = sum(t is None for t in times)
+        painted = [t if t is not None else 20_000.0 for t in times]
+        out["p95_ms"], out["median_ms"] = float(np.percentile(painted, 95)), float(np.median(painted))
+        out["rss_open"] = _tree_rss(server.pid)
+        _say("closing the sessions")
+        stop.set()
+        thread.join(timeout=120)
+        out["steps_per_s"], out["client_errors"] = state.get("steps_per_s"), state.get("client_errors")
+        probe.close()
+        closed = time.monotonic()
+        samples = []
+        while time.monotonic() - closed < after_s:
+            time.sleep(10)
+            samples.append((round(time.monotonic() - closed), _tree_rss(server.pid)))
+            _say(f"after closing: {samples[-1]}")
+        out["rss_after"] = samples
+        browser.close()
+    text = log_path.read_text(errors="replace")
+    out["errors"] = [line for line in text.splitlines() if "Traceback" in line or " ERROR" in line
+                     or "Exception" in line]
+    out["log"] = str(log_path)
+    return out
+
+
+def load_rows(light: bool = False) -> list[str]:
+    """The 30-session rows: Chromium pages under `nice -n 19` (:func:`load`) or light clients (:func:`load_light`)."""
+    figures = load_light() if light else load()
+    after = figures["rss_after"]
+    back = next((s for s, rss in after if rss <= 1.15 * figures["rss_start"]), None)
+    how = "light websocket clients" if light else "Chromium pages"
+    rows = [f"| 30 sessions ({how}) playing at 1 step/s ({figures['opened']} opened): Step clicked to painted in "
+            f"one more session (Chromium), p95 (median) | {figures['p95_ms']:.0f} ms ({figures['median_ms']:.0f} ms) "
+            "| | <= 500 ms |"]
+    if light:
+        rows.append(f"| 30 sessions: steps shown per session per second; cores busy, server / light clients / whole "
+                    f"machine | {figures['steps_per_s']:.2f}; {figures['cpu_server_share']:.2f} / "
+                    f"{figures['cpu_clients_share']:.2f} / {figures['cpu_all_share']:.2f} of 2 | | 1 step/s |")
+    else:
+        rows.append(f"| 30 sessions: cores busy, server / whole machine (browsers niced to 19) | "
+                    f"{figures['cpu_server_share']:.2f} / {figures['cpu_all_share']:.2f} of 2 | | |")
+    rows.append(f"| 30 sessions: server errors in its log; steps not painted within 20 s | "
+                f"{len(figures['errors'])}; {figures['lost']} | | 0 |")
+    rows.append(f"| 30 sessions: server memory at start / with 30 open / 2 min after closing | "
+                f"{figures['rss_start']:.0f} / {figures['rss_open']:.0f} / {after[-1][1]:.0f} MB "
+                f"(within 15% after {back} s) | | within 15% of start in 120 s |")
+    for line in figures["errors"][:5]:
+        _say(f"server log: {line}")
+    return rows
+
+
 def table(with_load: bool = False) -> str:
     rows = ["| measurement | 2,000 users | 100,000 users (sampled view of 2,000) | target |", "|---|---|---|---|"]
     server = {n: server_ms(n) for n in (2000, 100_000)}
@@ -408,19 +536,7 @@ def table(with_load: bool = False) -> str:
         rows += _replicates_browser_rows(browser[2000])
     rows.append(_replicates_time_row())
     if with_load:
-        figures = load()
-        after = figures["rss_after"]
-        back = next((s for s, rss in after if rss <= 1.15 * figures["rss_start"]), None)
-        rows.append(f"| 30 sessions playing at 1 step/s ({figures['opened']} opened): Step clicked to painted in one "
-                    f"more session, p95 (median) | {figures['p95_ms']:.0f} ms ({figures['median_ms']:.0f} ms) | | "
-                    "<= 500 ms |")
-        rows.append(f"| 30 sessions: cores busy, server / whole machine (browsers niced to 19) | "
-                    f"{figures['cpu_server_share']:.2f} / {figures['cpu_all_share']:.2f} of 2 | | |")
-        rows.append(f"| 30 sessions: server errors in its log; steps not painted within 20 s | "
-                    f"{len(figures['errors'])}; {figures['lost']} | | 0 |")
-        rows.append(f"| 30 sessions: server memory at start / with 30 open / 2 min after closing | "
-                    f"{figures['rss_start']:.0f} / {figures['rss_open']:.0f} / {after[-1][1]:.0f} MB "
-                    f"(within 15% after {back} s) | | within 15% of start in 120 s |")
+        rows += load_rows()
     return "\n".join(rows)
 
 
@@ -429,5 +545,13 @@ if __name__ == "__main__":
     parser.add_argument("--load", action="store_true", help="also the 30-session load test (about 5 minutes)")
     parser.add_argument("--replicates-only", action="store_true",
                         help="only the rows about the background replicates (about a minute)")
+    parser.add_argument("--load-light-only", action="store_true",
+                        help="only the 30-session rows, the sessions being light websocket clients "
+                             "(bench/solara_client.py) and the probe a Chromium page (about 5 minutes)")
     args = parser.parse_args()
-    print("\n".join(replicates_rows()) if args.replicates_only else table(args.load))
+    if args.replicates_only:
+        print("\n".join(replicates_rows()))
+    elif args.load_light_only:
+        print("\n".join(load_rows(light=True)))
+    else:
+        print(table(args.load))
