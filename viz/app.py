@@ -365,7 +365,7 @@ def CsvDownload(world: World, label: str, filename: str):
 
     The data function is kept across steps, so a step does not re-render the button.
     """
-    data = solara.use_memo(lambda: (lambda: world.model.timeseries().to_csv(index=False).encode()), [world])
+    data = solara.use_memo(lambda: (lambda: world.timeseries().to_csv(index=False).encode()), [world])
     solara.FileDownload(data, filename=filename, label=label)
 
 
