@@ -7,7 +7,9 @@
    the server sends over the websocket per Step (Chrome DevTools Protocol
    frames, summed between clicks).
 3. The background replicates: 30 seeds of both worlds at 2,000 users, timed
-   in-process, and the live Step-to-paint while they run (Compare starts them).
+   in-process, and the live Step-to-paint while they run and for a Step
+   clicked the moment their result appears (Compare starts them).
+   `--replicates-only` measures just these rows.
 4. With --load: 30 sessions playing at 1 step/s against one server on this
    2-core machine, and one more session that does not play, whose Step-to-paint
    is measured (p95). The browsers run under `nice -n 19`, so the server is
@@ -69,23 +71,39 @@ def server_ms(n: int, clicks: int = 10) -> float:
 
 
 #: Measured inside the page: from the click on Step to the first frame painted after the canvas has drawn
-#: the new step (the canvas marks the step it drew; the step number arrives in the same update).
+#: the new step (the canvas marks the step it drew; the step number arrives in the same update). The canvas is
+#: looked up afresh at each change, so a network view that the page builds again is timed when it has drawn
+#: (until the app's fix, the step that settled a run rebuilt the views, and a watch on the old canvas never ended).
 CLICK_TO_PAINT = """async () => {
   const button = document.querySelector('button.step');
-  const canvas = document.querySelector('.network-canvas');
+  const canvas = () => document.querySelector('.network-canvas');
   if (button.disabled) return -1;  // the run has settled (its last update may still be arriving)
-  const target = String(Number(canvas.getAttribute('data-painted')) + 1);
+  const target = String(Number(canvas().getAttribute('data-painted')) + 1);
   const start = performance.now();
   button.click();
   const painted = await new Promise(resolve => {
-    const done = () => canvas.getAttribute('data-painted') === target;
+    const done = () => canvas() !== null && canvas().getAttribute('data-painted') === target;
     if (done()) return resolve(true);
     const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); resolve(true); } });
-    observer.observe(canvas, {attributes: true});
+    observer.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                     attributeFilter: ['data-painted']});
     setTimeout(() => { observer.disconnect(); resolve(false); }, 20000);
   });
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   return painted ? performance.now() - start : null;
+}"""
+
+#: Waits in the page for the replicates' result sentence, then clicks Step at once (no round trip to the
+#: driver, so the click lands while the server is still sending the result) and times it as above.
+CLICK_AS_REPLICATES_REPORT = """async () => {
+  const reported = () => (document.querySelector('.replicates') || {innerText: ''}).innerText.includes('Over 30 runs');
+  if (!reported()) {
+    await new Promise(resolve => {
+      const observer = new MutationObserver(() => { if (reported()) { observer.disconnect(); resolve(); } });
+      observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+    });
+  }
+  return (""" + CLICK_TO_PAINT + """)();
 }"""
 
 
@@ -174,20 +192,74 @@ def browser_figures(n: int, clicks: int = 8) -> dict | None:
         page.wait_for_function("document.querySelector('.network-canvas').getAttribute('data-painted') === '0'")
         out["bytes"] = float(np.median(bytes_per_step(page, clicks)))
         if n == 2000:
-            page.locator("button.reset").click()
-            page.locator(".compare").click()  # World B appears and its replicates start in the background
-            page.wait_for_function("document.querySelectorAll('.network-canvas').length === 2")
-            during = []
-            while "Over 30 runs" not in page.locator(".replicates").inner_text() and len(during) < 40:
-                if "settled" in page.locator(".step-counter").first.inner_text():
-                    # A settled run paints nothing new: start it again, untimed (the campaign ends in ~10 steps).
-                    page.locator("button.reset").click()
-                    page.wait_for_function(
-                        "document.querySelector('.network-canvas').getAttribute('data-painted') === '0'")
-                during.append(step_painted(page) or 20_000)
-            out["during_replicates_ms"] = during
+            out.update(during_replicates(page))
         browser.close()
     return out
+
+
+def _reset(page) -> None:
+    page.locator("button.reset").click()
+    page.wait_for_function("document.querySelector('.network-canvas').getAttribute('data-painted') === '0'")
+
+
+def during_replicates(page, at_result: int = 5) -> dict:
+    """Step-to-paint while the 30+30 replicates run, and for a Step clicked the moment their result appears.
+
+    Compare starts the replicates; Steps are clicked one after another until their sentence appears (a run that
+    settles is reset, untimed, and its settling step is timed like any other). Then, ``at_result`` times,
+    Compare is turned off and on (the replicates start again) and Step is clicked as the sentence appears.
+    """
+    _reset(page)
+    page.locator(".compare").click()  # World B appears and its replicates start in the background
+    page.wait_for_function("document.querySelectorAll('.network-canvas').length === 2")
+    time.sleep(0.5)  # the page Compare built is finished, as after a reset below
+    during = []
+    while "Over 30 runs" not in page.locator(".replicates").inner_text() and len(during) < 40:
+        if "settled" in page.locator(".step-counter").first.inner_text():
+            # A settled run paints nothing new: start it again, untimed (it settles in ~10 steps), and let the
+            # server finish the reset's page as a person would before the next Step: a Step clicked within a
+            # millisecond of Reset waits for it (195-288 ms while the replicates run, 75-105 ms after).
+            _reset(page)
+            time.sleep(0.5)
+        during.append(step_painted(page) or 20_000)
+    at_sentence = []
+    for _ in range(at_result):
+        page.locator(".compare").click()
+        page.wait_for_function("document.querySelectorAll('.network-canvas').length === 1")
+        page.locator(".compare").click()
+        page.wait_for_function("document.querySelectorAll('.network-canvas').length === 2")
+        at_sentence.append(page.evaluate(CLICK_AS_REPLICATES_REPORT) or 20_000)
+    _say(f"during the replicates: {[round(x) for x in during]} ms; at their result: "
+         f"{[round(x) for x in at_sentence]} ms")
+    return {"during_replicates_ms": during, "at_result_ms": at_sentence}
+
+
+def replicates_rows() -> list[str]:
+    """Only the replicates' rows (``--replicates-only``): the browser figures during them and their time."""
+    from playwright.sync_api import sync_playwright
+
+    with served() as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = _open(browser, url)
+        step_painted(page)  # warm up
+        figures = during_replicates(page)
+        browser.close()
+    return [*_replicates_browser_rows(figures), _replicates_time_row()]
+
+
+def _replicates_browser_rows(figures: dict) -> list[str]:
+    during, at = figures["during_replicates_ms"], figures["at_result_ms"]
+    rows = []
+    if during:
+        rows.append(f"| Step clicked to painted while the 30+30 replicates run (median / max of {len(during)}) | "
+                    f"{statistics.median(during):.0f} / {max(during):.0f} ms | | <= 200 ms |")
+    rows.append(f"| Step clicked the moment the replicates' result appears, to painted (median / max of {len(at)}) | "
+                f"{statistics.median(at):.0f} / {max(at):.0f} ms | | <= 200 ms |")
+    return rows
+
+
+def _replicates_time_row() -> str:
+    return f"| Background replicates: 30 seeds of both worlds (in-process, warm) | {replicates_s():.1f} s | | < 10 s |"
 
 
 def replicates_s() -> float:
@@ -322,6 +394,134 @@ def load(sessions: int = 30, probes: int = 30, after_s: float = 120) -> dict:
     return out
 
 
+def load_light(sessions: int = 30, probes: int = 30, after_s: float = 120, cull_wait_s: float = 70) -> dict:
+    """As :func:`load`, with the playing sessions as light websocket clients (``bench/solara_client.py``).
+
+    The clients run in a thread of this process and draw nothing; the probe is a real Chromium page, not niced,
+    whose Step is timed to the paint as before. The clients' own CPU time is this process's, reported beside
+    the server's, so their cost can be subtracted from the machine's.
+    """
+    import asyncio
+    import threading
+
+    import psutil
+    from playwright.sync_api import sync_playwright
+    from solara_client import Session
+
+    log_path = Path(tempfile.mkdtemp()) / "server.log"
+    out: dict = {}
+    stop, ready, state = threading.Event(), threading.Event(), {}
+
+    def drive(url):
+        async def main():
+            clients = []
+            for k in range(sessions):
+                client = Session(url)
+                opening = time.monotonic()
+                try:
+                    await client.open()
+                except Exception as exc:  # noqa: BLE001 - a session the loaded server could not open is counted
+                    _say(f"session {k + 1} did not open: {exc!r}")
+                    continue
+                _say(f"session {k + 1} open in {time.monotonic() - opening:.1f} s")
+                clients.append(client)
+            players = [asyncio.create_task(c.keep_playing(1.0)) for c in clients]
+            state["opened"] = len(clients)
+            await asyncio.sleep(min(20, 2 * sessions))  # every session has pressed Play
+            state["steps_from"], state["steps_at"] = sum(c.steps for c in clients), time.monotonic()
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.2)
+            state["steps_per_s"] = (sum(c.steps for c in clients) - state["steps_from"]) / (
+                time.monotonic() - state["steps_at"]) / max(len(clients), 1)
+            state["client_errors"] = sum(c.errors for c in clients)
+            for player in players:
+                player.cancel()
+            for client in clients:
+                await client.close()
+
+        asyncio.run(main())
+
+    with open(log_path, "w") as log, served(log) as (url, server), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        warm = _open(browser, url)  # loads the model's compiled code into the server, then goes
+        step_painted(warm)
+        warm.close()
+        time.sleep(cull_wait_s)  # past the cull timeout: the warm-up session is freed
+        out["rss_start"] = _tree_rss(server.pid)
+        _say(f"server at {out['rss_start']:.0f} MB; opening {sessions} light sessions")
+        thread = threading.Thread(target=drive, args=(url,), daemon=True)
+        thread.start()
+        if not ready.wait(timeout=900):
+            raise RuntimeError("the light sessions did not all start playing within 15 minutes")
+        out["opened"], out["failed"] = state["opened"], sessions - state["opened"]
+        _say(f"{out['opened']} playing; probing")
+        probe = _open(browser, url)
+        me = psutil.Process()
+        cpu_server, cpu_clients, cpu_all = _tree_cpu([server.pid]), me.cpu_times(), psutil.cpu_times()
+        started = time.monotonic()
+        times = []
+        while len(times) < probes:
+            times.append(step_painted(probe))
+            _say(f"probe {len(times)}: {times[-1]}")
+            time.sleep(1.0)
+        elapsed = time.monotonic() - started
+        out["cpu_server_share"] = (_tree_cpu([server.pid]) - cpu_server) / elapsed
+        now_me = me.cpu_times()
+        out["cpu_clients_share"] = (now_me.user + now_me.system - cpu_clients.user - cpu_clients.system) / elapsed
+        now = psutil.cpu_times()
+        out["cpu_all_share"] = ((now.user + now.system + now.nice) - (cpu_all.user + cpu_all.system + cpu_all.nice)) \
+            / elapsed
+        out["lost"] = sum(t is None for t in times)
+        painted = [t if t is not None else 20_000.0 for t in times]
+        out["p95_ms"], out["median_ms"] = float(np.percentile(painted, 95)), float(np.median(painted))
+        out["rss_open"] = _tree_rss(server.pid)
+        _say("closing the sessions")
+        stop.set()
+        thread.join(timeout=120)
+        out["steps_per_s"], out["client_errors"] = state.get("steps_per_s"), state.get("client_errors")
+        probe.close()
+        closed = time.monotonic()
+        samples = []
+        while time.monotonic() - closed < after_s:
+            time.sleep(10)
+            samples.append((round(time.monotonic() - closed), _tree_rss(server.pid)))
+            _say(f"after closing: {samples[-1]}")
+        out["rss_after"] = samples
+        browser.close()
+    text = log_path.read_text(errors="replace")
+    out["errors"] = [line for line in text.splitlines() if "Traceback" in line or " ERROR" in line
+                     or "Exception" in line]
+    out["log"] = str(log_path)
+    return out
+
+
+def load_rows(light: bool = False) -> list[str]:
+    """The 30-session rows: Chromium pages under `nice -n 19` (:func:`load`) or light clients (:func:`load_light`)."""
+    figures = load_light() if light else load()
+    after = figures["rss_after"]
+    back = next((s for s, rss in after if rss <= 1.15 * figures["rss_start"]), None)
+    how = "light websocket clients" if light else "Chromium pages"
+    rows = [f"| 30 sessions ({how}) playing at 1 step/s ({figures['opened']} opened): Step clicked to painted in "
+            f"one more session (Chromium), p95 (median) | {figures['p95_ms']:.0f} ms ({figures['median_ms']:.0f} ms) "
+            "| | <= 500 ms |"]
+    if light:
+        rows.append(f"| 30 sessions: steps shown per session per second; cores busy, server / light clients / whole "
+                    f"machine | {figures['steps_per_s']:.2f}; {figures['cpu_server_share']:.2f} / "
+                    f"{figures['cpu_clients_share']:.2f} / {figures['cpu_all_share']:.2f} of 2 | | 1 step/s |")
+    else:
+        rows.append(f"| 30 sessions: cores busy, server / whole machine (browsers niced to 19) | "
+                    f"{figures['cpu_server_share']:.2f} / {figures['cpu_all_share']:.2f} of 2 | | |")
+    rows.append(f"| 30 sessions: server errors in its log; steps not painted within 20 s | "
+                f"{len(figures['errors'])}; {figures['lost']} | | 0 |")
+    rows.append(f"| 30 sessions: server memory at start / with 30 open / 2 min after closing | "
+                f"{figures['rss_start']:.0f} / {figures['rss_open']:.0f} / {after[-1][1]:.0f} MB "
+                f"(within 15% after {back} s) | | within 15% of start in 120 s |")
+    for line in figures["errors"][:5]:
+        _say(f"server log: {line}")
+    return rows
+
+
 def table(with_load: bool = False) -> str:
     rows = ["| measurement | 2,000 users | 100,000 users (sampled view of 2,000) | target |", "|---|---|---|---|"]
     server = {n: server_ms(n) for n in (2000, 100_000)}
@@ -333,30 +533,25 @@ def table(with_load: bool = False) -> str:
                     f"{browser[2000]['paint_ms']:.0f} ms | {browser[100_000]['paint_ms']:.0f} ms | <= 150 ms |")
         rows.append(f"| Bytes sent to the browser per Step (websocket frames, median of 8) | "
                     f"{browser[2000]['bytes'] / 1000:.1f} KB | {browser[100_000]['bytes'] / 1000:.1f} KB | <= 25 KB |")
-        during = browser[2000]["during_replicates_ms"]
-        if during:
-            rows.append(f"| Step clicked to painted while the 30+30 replicates run (median / max of {len(during)}) | "
-                        f"{statistics.median(during):.0f} / {max(during):.0f} ms | | <= 200 ms |")
-    rows.append(f"| Background replicates: 30 seeds of both worlds (in-process, warm) | {replicates_s():.1f} s | | "
-                "< 10 s |")
+        rows += _replicates_browser_rows(browser[2000])
+    rows.append(_replicates_time_row())
     if with_load:
-        figures = load()
-        after = figures["rss_after"]
-        back = next((s for s, rss in after if rss <= 1.15 * figures["rss_start"]), None)
-        rows.append(f"| 30 sessions playing at 1 step/s ({figures['opened']} opened): Step clicked to painted in one "
-                    f"more session, p95 (median) | {figures['p95_ms']:.0f} ms ({figures['median_ms']:.0f} ms) | | "
-                    "<= 500 ms |")
-        rows.append(f"| 30 sessions: cores busy, server / whole machine (browsers niced to 19) | "
-                    f"{figures['cpu_server_share']:.2f} / {figures['cpu_all_share']:.2f} of 2 | | |")
-        rows.append(f"| 30 sessions: server errors in its log; steps not painted within 20 s | "
-                    f"{len(figures['errors'])}; {figures['lost']} | | 0 |")
-        rows.append(f"| 30 sessions: server memory at start / with 30 open / 2 min after closing | "
-                    f"{figures['rss_start']:.0f} / {figures['rss_open']:.0f} / {after[-1][1]:.0f} MB "
-                    f"(within 15% after {back} s) | | within 15% of start in 120 s |")
+        rows += load_rows()
     return "\n".join(rows)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--load", action="store_true", help="also the 30-session load test (about 5 minutes)")
-    print(table(parser.parse_args().load))
+    parser.add_argument("--replicates-only", action="store_true",
+                        help="only the rows about the background replicates (about a minute)")
+    parser.add_argument("--load-light-only", action="store_true",
+                        help="only the 30-session rows, the sessions being light websocket clients "
+                             "(bench/solara_client.py) and the probe a Chromium page (about 5 minutes)")
+    args = parser.parse_args()
+    if args.replicates_only:
+        print("\n".join(replicates_rows()))
+    elif args.load_light_only:
+        print("\n".join(load_rows(light=True)))
+    else:
+        print(table(args.load))

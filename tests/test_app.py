@@ -332,6 +332,57 @@ def test_debrief_when_the_run_settles():
     assert any(i18n.scenario_text("baseline", "questions", "en")[0] in q for q in questions)
 
 
+def test_the_step_that_settles_the_run_keeps_the_network_views():
+    # The debrief appears as the run settles; the network views must stay the same widgets (not built again,
+    # which re-sends every position and edge and blanks the canvases), with both worlds shown.
+    from viz.widgets import NetworkCanvas
+
+    rc = _page()
+    field = rc.find(v.TextField, class_="field network-n_users").widget
+    field.v_model = "400"
+    field.fire_event("keyup.enter", None)
+    rc.find(v.Checkbox, class_="compare").widget.v_model = True
+    views = [w.model_id for w in rc.find(NetworkCanvas).widgets]
+    assert len(views) == 2
+    for _ in range(80):
+        if "settled" in _counter(rc):
+            break
+        _button(rc, "Step").click()
+    assert "settled" in _counter(rc)
+    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    assert [w.model_id for w in rc.find(NetworkCanvas).widgets] == views
+
+
+def test_a_world_read_while_another_thread_steps_it_sees_whole_steps():
+    # A session's play loop steps in one thread while a click renders the page in another; the page must never
+    # read a step half recorded (it raised "Length of values (3) does not match length of index (2)").
+    import sys
+    import threading
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so that a race shows at once
+    problems, reads = [], 0
+    try:
+        for seed in range(5):
+            world = World(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 300}), seed=seed)
+            stepper = threading.Thread(target=lambda w=world: [w.step() for _ in range(60) if w.running])
+            stepper.start()
+            while stepper.is_alive():
+                try:
+                    series = world.series()
+                    world.goal_step()
+                    world.states()
+                    reads += 1
+                    assert len(series["step"]) == len(series["acted"]) == series["step"][-1] + 1
+                except Exception as exc:  # noqa: BLE001 - collected and shown below
+                    problems.append(repr(exc))
+            stepper.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert reads > 0
+    assert problems == []
+
+
 def test_guided_lesson_steps_through_its_scenarios():
     rc = _page()
     _button(rc, "Guided lesson").click()

@@ -365,7 +365,7 @@ def CsvDownload(world: World, label: str, filename: str):
 
     The data function is kept across steps, so a step does not re-render the button.
     """
-    data = solara.use_memo(lambda: (lambda: world.model.timeseries().to_csv(index=False).encode()), [world])
+    data = solara.use_memo(lambda: (lambda: world.timeseries().to_csv(index=False).encode()), [world])
     solara.FileDownload(data, filename=filename, label=label)
 
 
@@ -455,10 +455,13 @@ def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_t
             xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log.value else "people_axis"),
             log=log.value, locale=LOCALES[L])
         ChartTools(worlds, L, name, seed, log, start_lesson)
-        if not a.running:
-            summary_text = scenario_text(name, "summary", L)
-            questions = scenario_text(name, "questions", L) or []
+        # The debrief has a place of its own that is always there: Solara pairs old and new children by position,
+        # so a debrief inserted here when the run settles made every later child new, and the network views
+        # were built again (their positions and edges re-sent, the canvases blank for a moment).
+        with solara.Div(classes=["debrief-slot"]):
+            summary_text = scenario_text(name, "summary", L) if not a.running else None
             if summary_text:
+                questions = scenario_text(name, "questions", L) or []
                 with solara.Div(classes=["debrief"]):
                     solara.Text(t(L, "debrief"), classes=["card-title"])
                     solara.Text(summary_text)

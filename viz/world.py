@@ -10,6 +10,8 @@ edges and rings once per world, and each step one character per user shown.
 
 from __future__ import annotations
 
+import threading
+
 import numba
 import numpy as np
 
@@ -44,6 +46,10 @@ class World:
         self.view, self.positions, self.edges = _view(self.model, scenario.network.model_dump_json(), seed)
         self._static = None
         self._series = None
+        # A session's play loop steps the model in one thread while a click or another change renders the page in
+        # another; a render that read the step being recorded raised "Length of values (3) does not match length
+        # of index (2)" (bench/app_bench.py --load-light-only). Stepping and reading take this lock.
+        self._lock = threading.RLock()
 
     @property
     def steps(self) -> int:
@@ -62,18 +68,25 @@ class World:
         app's sizes, and their OpenMP threads, spinning while they wait on a busy 2-core machine, made a
         2,000-user step take 30 ms instead of under 1 ms (``bench/app_bench.py``). The setting is per thread.
         """
-        if self.running:
-            numba.set_num_threads(1)
-            self.model.step()
+        with self._lock:
+            if self.running:
+                numba.set_num_threads(1)
+                self.model.step()
 
     def series(self) -> dict[str, list[int]]:
         """The per-step counts so far, by outcome name (``step`` first); made once per step."""
-        if self._series is None or self._series[0] != self.steps:
-            frame = self.model.timeseries()
-            self._series = (self.steps, {"step": frame["step"].astype(int).tolist(),
-                                         **{c: frame[c].astype(int).tolist() for c in SERIES
-                                            if frame[c].dtype.kind in "iu"}})
-        return self._series[1]
+        with self._lock:
+            if self._series is None or self._series[0] != self.steps:
+                frame = self.timeseries()
+                self._series = (self.steps, {"step": frame["step"].astype(int).tolist(),
+                                             **{c: frame[c].astype(int).tolist() for c in SERIES
+                                                if frame[c].dtype.kind in "iu"}})
+            return self._series[1]
+
+    def timeseries(self):
+        """The model's time series so far (a whole step's row or none of it)."""
+        with self._lock:
+            return self.model.timeseries()
 
     def goal_step(self) -> int | None:
         """The first step at which actions reached the campaign's goal, if they have."""
@@ -83,7 +96,8 @@ class World:
 
     def states(self) -> str:
         """One digit per user shown: its ``UserState`` code (the only per-step network data sent)."""
-        return (self.model.pop.codes()[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
+        with self._lock:
+            return (self.model.pop.codes()[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
 
     def static(self) -> dict[str, str]:
         """Positions (0-1000 per axis), edges and misaligned rings, as the canvas reads them (made once)."""
