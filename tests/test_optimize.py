@@ -194,8 +194,9 @@ def test_sigkill_loses_no_trial_and_resuming_equals_an_uninterrupted_run(tmp_pat
                 os.killpg(process.pid, signal.SIGKILL)  # the driver and its workers: no chance to clean up
                 break
         time.sleep(0.05)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, "the optimisation ended before it could be killed"
+    _, err = process.communicate()
+    assert process.returncode == -signal.SIGKILL, (
+        f"the optimisation ended (exit {process.returncode}) before it could be killed: {err[-2000:]}")
     before = _study_trials(killed)  # what the killed process had committed
     assert 3 <= len(before) < 8
     assert main(argv(killed)) == 0  # the same command resumes
