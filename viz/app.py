@@ -17,12 +17,14 @@ from __future__ import annotations
 import ctypes
 import gc
 import math
+import os
 import threading
 import time
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 from urllib.parse import parse_qs, urlencode
 
+import reacton.core
 import reacton.ipyvuetify as v
 import solara
 import solara.lab
@@ -53,6 +55,12 @@ from viz.i18n import (
 from viz.replicates import N_REPLICATES, paired_actions, summarise
 from viz.widgets import ExportPng, LiveChart, NetworkCanvas
 from viz.world import MAX_VIEW, PALETTE, World
+
+# Reacton's fast renderer (opt-in in the pinned reacton) walks only the parts of the tree whose state changed. A step
+# re-renders a few small components (see Live); the default renderer walks the whole page for each of them, and a
+# step cost the server 45 ms instead of 5 (bench/app_bench.py). Read whenever a session's page is rendered, so set
+# before any is; REACTON_FAST=0 in the environment turns it off.
+os.environ.setdefault("REACTON_FAST", "1")
 
 # Server settings, set here because Solara runs this module before the server starts (and before any
 # session) for `slacktivism app`, `solara run viz/app.py` and tests alike.
@@ -311,8 +319,9 @@ def Control(key: str, value, lang: str, path: Path, overrides: dict, on_value, p
 
 
 @solara.component
-def Funnel(world: World, lang: str, title: str, step: int):
+def Funnel(world: World, lang: str, title: str, tick):
     """Reached, liked, shared and acted as bars on one scale (the population), with the goal marked."""
+    _ = tick.value  # a step re-renders this component alone (see :func:`Live`)
     c = world.model.current
     n = max(world.model.n_users, 1)
     goal = world.scenario.campaign.goal_actions
@@ -332,8 +341,9 @@ def Funnel(world: World, lang: str, title: str, step: int):
 
 
 @solara.component
-def Scoreboard(world: World, lang: str, title: str, step: int):
-    """What the platform shows beside what actually happened (``step`` re-renders it each step)."""
+def Scoreboard(world: World, lang: str, title: str, tick):
+    """What the platform shows beside what actually happened (a step re-renders it alone)."""
+    _ = tick.value
     c = world.model.current
     goal = world.scenario.campaign.goal_actions
     reached = world.goal_step()
@@ -370,38 +380,62 @@ def CsvDownload(world: World, label: str, filename: str):
 
 
 @solara.component
-def NetworkView(world: World, lang: str, title: str, step: int, pinned: int, on_pin):
+def NetworkView(world: World, lang: str, title: str, tick, pinned: int, on_pin):
     """The network on a canvas, coloured by state; a tapped user's explanation is pinned below it."""
     with solara.Column(classes=["network-card"], gap="4px"):
         solara.Text(title, classes=["card-title"])
         if world.model.n_users > MAX_VIEW:
             solara.Text(t(lang, "sampled", shown=number(lang, MAX_VIEW), total=number(lang, world.model.n_users)))
-        NetworkCanvas.element(**world.static(), states=world.states(), palette=PALETTE, aspect=0.7, pinned=pinned,
-                              on_pinned=on_pin, painted_step=world.steps, label=title)
+        Canvas(world, title, tick, pinned, on_pin)
         if 0 <= pinned < len(world.view):
-            from model.agents import user_records
-
-            record = user_records(world.model, [int(world.view[pinned])])[0]
-            head, why, attributes = describe(lang, record, world.model.spec.users.threshold_kind)
-            solara.HTML(tag="div", classes=["pinned"], unsafe_innerHTML=f"<b>{head}</b><br>{why}<br><small>"
-                        f"{attributes}</small>")
+            PinnedNote(world, lang, tick, pinned)
         else:
             solara.Text(t(lang, "pin_hint"), classes=["pin-hint"])
 
 
 @solara.component
-def Transport(worlds: tuple, steps: int, playing, L: str, step_once, reset):  # noqa: N803
-    """Play, Pause, Step, Reset and the step counter (``steps`` re-renders it at each step, inside :func:`Live`)."""
+def Canvas(world: World, title: str, tick, pinned: int, on_pin):
+    """The canvas itself: a step sends it one character per user shown, and re-renders nothing else."""
+    _ = tick.value
+    NetworkCanvas.element(**world.static(), states=world.states(), palette=PALETTE, aspect=0.7, pinned=pinned,
+                          on_pinned=on_pin, painted_step=world.steps, label=title)
+
+
+@solara.component
+def PinnedNote(world: World, lang: str, tick, pinned: int):
+    """Why the tapped user did what it did, as of this step."""
+    _ = tick.value
+    from model.agents import user_records
+
+    record = user_records(world.model, [int(world.view[pinned])])[0]
+    head, why, attributes = describe(lang, record, world.model.spec.users.threshold_kind)
+    solara.HTML(tag="div", classes=["pinned"], unsafe_innerHTML=f"<b>{head}</b><br>{why}<br><small>"
+                f"{attributes}</small>")
+
+
+@solara.component
+def Transport(worlds: tuple, tick, running: bool, playing, L: str, step_once, reset):  # noqa: N803
+    """Play, Pause, Step, Reset and the step counter (the counter alone re-renders at each step).
+
+    ``running`` is World A's, passed so that the run settling re-renders the buttons (the world is the same object).
+    """
     a, _b = worlds
     with solara.Row(classes=["transport"], gap="8px"):
-        solara.Button(t(L, "play"), on_click=lambda: playing.set(True), disabled=playing.value or not a.running,
+        solara.Button(t(L, "play"), on_click=lambda: playing.set(True), disabled=playing.value or not running,
                       color="primary", classes=["play"])
         solara.Button(t(L, "pause"), on_click=lambda: playing.set(False), disabled=not playing.value,
                       classes=["pause"])
-        solara.Button(t(L, "step"), on_click=step_once, disabled=playing.value or not a.running, classes=["step"])
+        solara.Button(t(L, "step"), on_click=step_once, disabled=playing.value or not running, classes=["step"])
         solara.Button(t(L, "reset"), on_click=reset, classes=["reset"])
-        status = t(L, "step_counter", step=a.steps) + ("" if a.running else f" · {t(L, 'finished')}")
-        solara.Text(status, classes=["step-counter"])
+        StepCounter(a, tick, L)
+
+
+@solara.component
+def StepCounter(world: World, tick, L: str):  # noqa: N803
+    """The step reached, and whether the run has settled."""
+    _ = tick.value
+    status = t(L, "step_counter", step=world.steps) + ("" if world.running else f" · {t(L, 'finished')}")
+    solara.Text(status, classes=["step-counter"])
 
 
 @solara.component
@@ -419,24 +453,50 @@ def ChartTools(worlds: tuple, L: str, name: str, seed: int, log, start_lesson): 
 
 
 @solara.component
-def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_task, log, pins,  # noqa: N803
-         start_lesson, transport: dict):
-    """Everything that changes at each step: scoreboards, funnels, the comparison, the chart, the networks.
+def Difference(a: World, b: World, change, L: str, tick):  # noqa: N803
+    """What B did differently this step, in words naming the change."""
+    _ = tick.value
+    solara.Text(difference(L, a.model.current, b.model.current, change), classes=["difference"])
 
-    Only this component reads ``tick``, so a step re-renders it (one render pass) and not the controls.
+
+@solara.component
+def Chart(worlds_shown: list, L: str, log: bool, tick):  # noqa: N803
+    """Reach, likes, shares, actions and the goal on one y-axis; a step sends the new points."""
+    _ = tick.value
+    a = worlds_shown[0][0]
+    compared = len(worlds_shown) > 1
+    LiveChart.element(
+        worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
+        columns=list(FUNNEL), colours={c: STATE_COLOURS[BY_NAME[c].state] for c in FUNNEL},
+        names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
+        goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
+        title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if compared else ""),
+        xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log else "people_axis"),
+        log=log, locale=LOCALES[L])
+
+
+@solara.component
+def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, replicates_task, log,  # noqa: N803
+         pins, start_lesson, transport: dict):
+    """Everything that changes with the run: scoreboards, funnels, the comparison, the chart, the networks.
+
+    A step re-renders only the small components that read ``tick`` (the counter, scoreboards, funnels, the
+    difference, the chart, the canvases); this one re-renders when a run settles (``settled``) or the worlds
+    change. Re-rendering all of it at every step cost a session 15 ms of the server's time a step, and a class
+    of 30 playing at once shares one interpreter (bench/app_bench.py).
     """
-    _ = tick.value  # re-render on every step
+    _ = settled.value  # the transport's buttons and the debrief change when a run settles
     a, b = worlds
     with solara.Div(classes=["live"]):
-        Transport(worlds, a.steps, L=L, **transport)
+        Transport(worlds, tick, a.running, L=L, **transport)
         worlds_shown = [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else [])
         with solara.Div(classes=["boards"]):
             for world, title in worlds_shown:
                 with solara.Div(classes=["world"]):
-                    Scoreboard(world, L, title, world.steps)
-                    Funnel(world, L, t(L, "funnel_title"), world.steps)
+                    Scoreboard(world, L, title, tick)
+                    Funnel(world, L, t(L, "funnel_title"), tick)
         if b is not None:
-            solara.Text(difference(L, a.model.current, b.model.current, change), classes=["difference"])
+            Difference(a, b, change, L, tick)
             rep = replicates_task.value if replicates_task.finished else None
             if rep is None:
                 solara.Text(t(L, "replicates_running", n=N_REPLICATES), classes=["replicates"])
@@ -446,14 +506,7 @@ def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_t
                 more = t(L, "more_pct" if rep.percent > 0 else "fewer", p=pct.rstrip("%"))
                 solara.Text(t(L, words, n=rep.n, pct=more, low=signed_percent(L, rep.low),
                               high=signed_percent(L, rep.high)), classes=["replicates"])
-        LiveChart.element(
-            worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
-            columns=list(FUNNEL), colours={c: STATE_COLOURS[BY_NAME[c].state] for c in FUNNEL},
-            names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
-            goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
-            title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if b else ""),
-            xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log.value else "people_axis"),
-            log=log.value, locale=LOCALES[L])
+        Chart(worlds_shown, L, log.value, tick)
         ChartTools(worlds, L, name, seed, log, start_lesson)
         # The debrief has a place of its own that is always there: Solara pairs old and new children by position,
         # so a debrief inserted here when the run settles made every later child new, and the network views
@@ -469,7 +522,7 @@ def Live(worlds: tuple, tick, L: str, name: str, seed: int, change, replicates_t
                     solara.HTML(tag="ol", unsafe_innerHTML="".join(f"<li>{q}</li>" for q in questions))
         with solara.Div(classes=["networks"]):
             for k, (world, title) in enumerate(worlds_shown):
-                NetworkView(world, L, f"{t(L, 'network')}: {title}", world.steps, pins.value[k],
+                NetworkView(world, L, f"{t(L, 'network')}: {title}", tick, pins.value[k],
                             lambda user, k=k: pins.set(tuple(user if j == k else -1 for j in range(2))))
         solara.Text(t(L, "legend"), classes=["legend"])
 
@@ -490,7 +543,8 @@ def Page():
     speed = solara.use_reactive(2.0)
     notice = solara.use_reactive("")
     failure = solara.use_reactive(("", ""))  # (key, message): a build the scenario refused, shown at its field
-    tick = solara.use_reactive(0)
+    tick = solara.use_reactive(0)  # bumped at each step: read by the small components a step changes
+    settled = solara.use_reactive((True, True))  # each world's ``running``: read by :func:`Live`
     worlds = solara.use_reactive(None)
     pins = solara.use_reactive((-1, -1))
     present = solara.use_reactive(False)
@@ -498,6 +552,7 @@ def Page():
     log = solara.use_reactive(False)
     lesson = solara.use_reactive(-1)
     lock = solara.use_memo(threading.RLock, [])
+    render_context = reacton.core.get_render_context()
 
     path = SCENARIOS / f"{name.value}.yaml"
     base = solara.use_memo(lambda: load_scenario(path), [name.value])
@@ -525,6 +580,7 @@ def Page():
             return str(getattr(exc, "problem", exc))
         network_changed = worlds.value is None or built[0].model.graph is not worlds.value[0].model.graph
         worlds.set(built)
+        settled.set((built[0].running, built[1] is None or built[1].running))
         pins.set((-1, -1))
         if words:
             notice.set(t(lang.value, "rebuilt" if network_changed else "restarted",
@@ -586,7 +642,11 @@ def Page():
             a.step()
             if b is not None:
                 b.step()
-        tick.set(tick.value + 1)
+            running = (a.running, b is None or b.running)
+        with render_context:  # one render pass for all the components a step changes, not one for each
+            tick.set(tick.value + 1)
+            if running != settled.value:
+                settled.set(running)
 
     def loop():
         while playing.value:
@@ -688,7 +748,7 @@ def Page():
                             solara.Button(t(L, "close"), on_click=lambda: lesson.set(-1), text=True)
                 if notice.value:
                     solara.Text(notice.value, classes=["notice"])
-                Live(worlds.value, tick, L, name.value, seed.value, change, replicates_task, log, pins,
+                Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicates_task, log, pins,
                      lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
                      {"playing": playing, "step_once": step_once,
                       "reset": lambda: (playing.set(False), rebuild())})
