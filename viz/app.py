@@ -730,24 +730,28 @@ def Page():
                             lambda x: set_b(value=x), prefix="B: ",
                             failure=failure.value[1] if failure.value[0] == f"B:{b_key.value}" else "")
             with solara.Div(classes=["stage"]):
-                if lesson.value >= 0:
-                    steps = lessons()["lesson"]
-                    k = lesson.value
-                    with solara.Div(classes=["lesson"]):
-                        solara.Text(f"{t(L, 'lesson_step', k=k + 1, n=len(steps))}: "
-                                    f"{scenario_label(steps[k]['scenario'], L)}", classes=["card-title"])
-                        solara.Text(steps[k]["ask"][L], classes=["lesson-ask"])
-                        with solara.Row():
-                            def go(j):
-                                lesson.set(j)
-                                if j >= 0:
-                                    choose_scenario(steps[j]["scenario"])
-                            solara.Button(t(L, "previous"), on_click=lambda: go(k - 1), disabled=k == 0, text=True)
-                            solara.Button(t(L, "next"), on_click=lambda: go(k + 1), disabled=k + 1 >= len(steps),
-                                          text=True, classes=["lesson-next"])
-                            solara.Button(t(L, "close"), on_click=lambda: lesson.set(-1), text=True)
-                if notice.value:
-                    solara.Text(notice.value, classes=["notice"])
+                # The lesson and the notice come and go above the live view; each has a slot that is always there
+                # (laid out as if absent when empty), so that the live view keeps its place and is not built again.
+                with solara.Div(classes=["slot", "lesson-slot"]):
+                    if lesson.value >= 0:
+                        steps = lessons()["lesson"]
+                        k = lesson.value
+                        with solara.Div(classes=["lesson"]):
+                            solara.Text(f"{t(L, 'lesson_step', k=k + 1, n=len(steps))}: "
+                                        f"{scenario_label(steps[k]['scenario'], L)}", classes=["card-title"])
+                            solara.Text(steps[k]["ask"][L], classes=["lesson-ask"])
+                            with solara.Row():
+                                def go(j):
+                                    lesson.set(j)
+                                    if j >= 0:
+                                        choose_scenario(steps[j]["scenario"])
+                                solara.Button(t(L, "previous"), on_click=lambda: go(k - 1), disabled=k == 0, text=True)
+                                solara.Button(t(L, "next"), on_click=lambda: go(k + 1), disabled=k + 1 >= len(steps),
+                                              text=True, classes=["lesson-next"])
+                                solara.Button(t(L, "close"), on_click=lambda: lesson.set(-1), text=True)
+                with solara.Div(classes=["slot", "notice-slot"]):
+                    if notice.value:
+                        solara.Text(notice.value, classes=["notice"])
                 Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicates_task, log, pins,
                      lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
                      {"playing": playing, "step_once": step_once,
