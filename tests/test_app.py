@@ -435,3 +435,19 @@ def test_a_step_renders_only_what_it_changes(monkeypatch):
     assert _counter(rc) == "Step 2"
     assert rc.render_count - renders_before == 1, "one render pass per step"
     assert sorted(calls) == ["Canvas", "Chart", "Funnel", "Scoreboard", "StepCounter"], calls
+
+
+def test_sessions_leave_nothing_behind_in_solaras_global_callbacks():
+    # solara.lab.use_task registered a callback per task in a list of Solara's that lives as long as the
+    # server, holding the task's function and so the session's worlds: a class's closed sessions stayed in
+    # memory. Pressing Play and comparing two worlds must add nothing there.
+    import solara.lifecycle
+
+    before = len(solara.lifecycle._on_kernel_start_callbacks)
+    for _ in range(3):
+        rc = _page()
+        _button(rc, "Play").click()
+        rc.find(v.Checkbox, class_="compare").widget.v_model = True
+        _button(rc, "Pause").click()
+        rc.close()
+    assert len(solara.lifecycle._on_kernel_start_callbacks) == before

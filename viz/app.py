@@ -28,6 +28,8 @@ import reacton.core
 import reacton.ipyvuetify as v
 import solara
 import solara.lab
+import solara.lifecycle
+import solara.server.kernel_context
 import solara.server.settings
 
 from model import ScenarioError, load_scenario
@@ -87,10 +89,39 @@ def release_memory() -> None:
         pass
 
 
+def session_closed() -> threading.Event:
+    """Set when this session's kernel closes (a closed tab, culled): the session's threads stop on it."""
+    try:
+        return solara.lifecycle.kernel_closed_event()
+    except RuntimeError:  # rendered outside a server (solara.render in the tests): it never closes
+        return threading.Event()
+
+
+def forget_session(context) -> None:
+    """Drop what a closed session's kernel context holds: its state (the worlds) and its page's render tree.
+
+    A closed context stays reachable for a while (a coroutine of Solara's cull scheduling holds it), and with
+    it everything the session held; clearing it lets a class's closed sessions go (bench/app_bench.py). It is
+    closed when this runs: nothing reads it again.
+    """
+    context.user_dicts.clear()
+    context.app_object = None
+    context.widgets.clear()
+    context.templates.clear()
+
+
 @solara.lab.on_kernel_start
 def _when_a_session_ends():
-    """Free a culled session's worlds a few seconds after its kernel closes (its objects are gone by then)."""
-    return lambda: threading.Timer(5.0, release_memory).start()
+    """Free a culled session's worlds a few seconds after its kernel closes (its close has finished by then)."""
+    context = solara.server.kernel_context.get_current_context()
+
+    def ended():
+        def free():
+            forget_session(context)
+            release_memory()
+        threading.Timer(5.0, free).start()
+
+    return ended
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = "baseline"
@@ -476,7 +507,7 @@ def Chart(worlds_shown: list, L: str, log: bool, tick):  # noqa: N803
 
 
 @solara.component
-def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, replicates_task, log,  # noqa: N803
+def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, replicated, log,  # noqa: N803
          pins, start_lesson, transport: dict):
     """Everything that changes with the run: scoreboards, funnels, the comparison, the chart, the networks.
 
@@ -497,7 +528,7 @@ def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, rep
                     Funnel(world, L, t(L, "funnel_title"), tick)
         if b is not None:
             Difference(a, b, change, L, tick)
-            rep = replicates_task.value if replicates_task.finished else None
+            rep = replicated
             if rep is None:
                 solara.Text(t(L, "replicates_running", n=N_REPLICATES), classes=["replicates"])
             else:
@@ -648,33 +679,55 @@ def Page():
             if running != settled.value:
                 settled.set(running)
 
-    def loop():
-        while playing.value:
-            started = time.perf_counter()
-            step_once()
-            a, b = worlds.value
-            if not a.running and (b is None or not b.running):
-                playing.set(False)
-                break
-            time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+    def play():
+        """While Play is on, step at the chosen speed in a thread of this session; Pause or a closed tab stops it."""
+        if not playing.value:
+            return None
+        stop = threading.Event()
+        closed = session_closed()
 
-    solara.lab.use_task(loop, dependencies=[playing.value], prefer_threaded=True)
+        def loop():
+            while not (stop.is_set() or closed.is_set()):
+                started = time.perf_counter()
+                step_once()
+                a, b = worlds.value
+                if not a.running and (b is None or not b.running):
+                    playing.set(False)
+                    break
+                stop.wait(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+
+        threading.Thread(target=loop, name="play", daemon=True).start()
+        return stop.set
+
+    # Threads of our own rather than solara.lab.use_task: each use_task registers a callback in a list of
+    # Solara's that lives as long as the server, and the callback holds the task's function, so every session
+    # that had pressed Play or compared two worlds stayed in memory, worlds and all (bench/app_bench.py).
+    solara.use_effect(play, [playing.value])
 
     a, b = worlds.value
     change = (b_change()[0], current_value(b_change()[0]), b_change()[1]) if b is not None else None
-
-    generation = solara.use_memo(lambda: [0], [])
+    replicates_key = (a.scenario.digest(), b.scenario.digest() if b else None, seed.value)
+    replicates = solara.use_reactive(None)  # (replicates_key, summary) once the background runs are done
 
     def replicate():
+        """Run the paired replicates of both worlds in a thread; new settings cancel it between runs."""
         if b is None:
             return None
-        generation[0] += 1
-        mine = generation[0]  # a newer request (the settings changed) cancels this one between runs
-        result = paired_actions(a.scenario, b.scenario, seed.value, cancelled=lambda: generation[0] != mine)
-        return None if result is None else summarise(result)
+        cancelled = threading.Event()
+        closed = session_closed()
+        key, world_a, world_b, first_seed = replicates_key, a.scenario, b.scenario, seed.value
 
-    replicates_task = solara.lab.use_task(replicate, dependencies=[a.scenario.digest(), b.scenario.digest() if b
-                                                                   else None, seed.value], prefer_threaded=True)
+        def run():
+            result = paired_actions(world_a, world_b, first_seed,
+                                    cancelled=lambda: cancelled.is_set() or closed.is_set())
+            if result is not None and not (cancelled.is_set() or closed.is_set()):
+                replicates.set((key, summarise(result)))
+
+        threading.Thread(target=run, name="replicates", daemon=True).start()
+        return cancelled.set
+
+    solara.use_effect(replicate, list(replicates_key))
+    replicated = replicates.value[1] if replicates.value and replicates.value[0] == replicates_key else None
 
     query = url_query(name.value, lang.value, seed.value, overrides.value,
                       b_change() if compare.value else None)
@@ -752,7 +805,7 @@ def Page():
                 with solara.Div(classes=["slot", "notice-slot"]):
                     if notice.value:
                         solara.Text(notice.value, classes=["notice"])
-                Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicates_task, log, pins,
+                Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicated, log, pins,
                      lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
                      {"playing": playing, "step_once": step_once,
                       "reset": lambda: (playing.set(False), rebuild())})
