@@ -698,6 +698,8 @@ def Page():
                         children=[v.Btn(children=[code], small=True, class_=f"lang-{code}") for code in LANGUAGES])
             v.Checkbox(label=t(L, "present"), v_model=present.value, on_v_model=present.set, class_="present-toggle",
                         hide_details=True)
+            with solara.Link("/class"):
+                solara.Button(t(L, "class_mode"), text=True, classes=["class-mode-link"])
         with solara.Div(classes=["main"]):
             with solara.Div(classes=["controls"]):
                 solara.Button(t(L, "close"), on_click=lambda: drawer.set(False), classes=["drawer-close"], text=True)
@@ -756,3 +758,20 @@ def Page():
                      lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
                      {"playing": playing, "step_once": step_once,
                       "reset": lambda: (playing.set(False), rebuild())})
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's layout signature
+    """The page as it is: Solara's app layout without its navigation tabs (the routes are pages, not tabs)."""
+    return solara.AppLayout(children=children, navigation=False)
+
+
+def _class_mode_routes():
+    from viz.classroom import ClassPage, JoinPage  # class mode's pages (viz/classroom.py)
+
+    return [solara.Route(path="class", component=ClassPage, label="Slacktivism: class mode"),
+            solara.Route(path="join", component=JoinPage, label="Slacktivism: join")]
+
+
+#: The app at /, class mode's projector at /class and the students' phones at /join.
+routes = [solara.Route(path="/", component=Page, label="Slacktivism", layout=Layout), *_class_mode_routes()]

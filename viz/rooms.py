@@ -101,7 +101,7 @@ class RoomSettings:
                              f"(got {self.n_users})")
 
 
-@dataclass
+@dataclass(eq=False)
 class Student:
     """A student in a room. ``token`` is the phone's secret; ``node`` is set at Start."""
 
@@ -128,7 +128,7 @@ class ChoiceRecord:
     seconds: float  # from the card showing to the choice
 
 
-@dataclass
+@dataclass(eq=False)
 class Room:
     """One class's campaign: its model, its students and its clock.
 
@@ -148,6 +148,7 @@ class Room:
     last_step_at: float = 0.0
     last_activity: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock)
+    teacher_key: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     listeners: dict[int, tuple[Callable[[str], None], str | None]] = field(default_factory=dict)
     _next_listener: int = 0
 
@@ -440,6 +441,12 @@ class Rooms:
                 recent.append(now)
                 raise RoomError("wrong_code")
             return room
+
+    def teacher(self, code: str, key: str) -> Room | None:
+        """The room whose teacher holds ``key`` (a reload of the projector keeps its room), else None."""
+        with self._lock:
+            room = self._rooms.get(code)
+        return room if room is not None and secrets.compare_digest(room.teacher_key, key) else None
 
     def close(self, code: str) -> None:
         """Forget a room (its model and students); its pages show that it has ended."""
