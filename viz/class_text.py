@@ -41,6 +41,8 @@ CLASS_TEXT = {
         "class_phase_paused": "Paused · step {step}",
         "class_phase_ended": "Ended · step {step}",
         "class_cards_open": "{n} phones have a card open",
+        "class_tally": "The class so far: likes {like} · shares {share} · took action {act} · scrolled past {none} "
+                       "· no answer in time {timeout}",
         "class_class": "The class",
         "class_crowd": "The simulated crowd",
         "class_funnel_note": "out of those the campaign reached ({n})",
@@ -145,6 +147,8 @@ CLASS_TEXT = {
         "class_phase_paused": "Dijeda · langkah {step}",
         "class_phase_ended": "Selesai · langkah {step}",
         "class_cards_open": "{n} ponsel sedang membuka kartu",
+        "class_tally": "Kelas sejauh ini: like {like} · dibagikan {share} · ikut aksi {act} · melewati {none} "
+                       "· tidak menjawab tepat waktu {timeout}",
         "class_class": "Kelas",
         "class_crowd": "Kerumunan simulasi",
         "class_funnel_note": "dari mereka yang dijangkau kampanye ({n})",

@@ -13,6 +13,7 @@ own choices led to: never another student's name or choice.
 
 from __future__ import annotations
 
+import html
 import io
 import secrets
 from contextlib import nullcontext
@@ -240,6 +241,12 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
         solara.Text(t(L, f"class_phase_{phase}", step=model.steps), classes=["class-phase"])
         if started and phase != "ended":
             solara.Text(t(L, "class_cards_open", n=len(room.open_cards())), classes=["class-cards-open"])
+    if started:
+        with solara.Row(classes=["class-tally-row"]):
+            tally = room.tally()
+            words = html.escape(t(L, "class_tally", **{k: number(L, n) for k, n in tally.items()}))
+            solara.HTML(tag="div", classes=["class-tally"], attributes={f"data-{k}": str(n) for k, n in tally.items()},
+                        unsafe_innerHTML=words)
     if problem:
         solara.Text(problem, classes=["class-problem"])
     nodes = room.class_nodes()

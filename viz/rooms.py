@@ -398,6 +398,16 @@ class Room:
 
     # ---------------------------------------------------------------- what the views show
 
+    def tally(self) -> dict[str, int]:
+        """Every answer the class has given so far, by choice name, and the cards that timed out (``timeout``).
+
+        What the projector shows the moment a student taps: the funnels move only when the step applies the choice.
+        """
+        counts = dict.fromkeys([c.name.lower() for c in Choice] + ["timeout"], 0)
+        for r in self.log:
+            counts["timeout" if r.how == "timeout" else r.choice.name.lower()] += 1
+        return counts
+
     def class_nodes(self) -> np.ndarray:
         """The seated students' nodes."""
         return np.array(sorted(self.by_node()), dtype=np.int64)
