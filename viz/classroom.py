@@ -300,7 +300,7 @@ def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N802, N803 - called 
 # ---------------------------------------------------------------------------------------------- the phone
 
 
-def card_fields(lang: str, room: Room, card) -> dict:
+def card_fields(lang: str, room: Room, card, dealt: float = 0.0) -> dict:
     """What the phone's card shows (never the decision rule's choice, nor anyone's name)."""
     lines = []
     if card.shared_by:
@@ -313,7 +313,8 @@ def card_fields(lang: str, room: Room, card) -> dict:
         lines.append("♥ " + t(lang, "class_card_likes", n=number(lang, card.like_count)))
     if card.asked:
         lines.append(t(lang, "class_card_reminder"))
-    return {"step": card.step, "timeout": room.settings.timeout, "head": t(lang, "class_card_head"),
+    return {"step": card.step, "timeout": room.settings.timeout, "dealt": round(dealt, 3),
+            "head": t(lang, "class_card_head"),
             "post": t(lang, "class_card_post" if card.aligned else "class_card_distorted"), "lines": lines}
 
 
@@ -435,7 +436,7 @@ def Seat(room: Room, token: str, L: str, error, version: int):  # noqa: N803
         solara.Text(t(L, "class_paused"), classes=["phone-status"])
     card = student.card
     message = error.value or ("" if card is not None else last_word(L, room, student.node))
-    FeedCard.element(card=card_fields(L, room, card) if card is not None else {}, node=student.node,
+    FeedCard.element(card=card_fields(L, room, card, student.card_dealt) if card is not None else {}, node=student.node,
                      labels=card_labels(L), cost=room.settings.action_cost, wait_seconds=room.settings.wait_seconds,
                      message=message, done=card is None, choose_callback=choose, action_callback=begin_action)
 

@@ -112,6 +112,7 @@ class Student:
     node: int = -1
     card: Card | None = None
     card_opened: float = 0.0
+    card_dealt: float = 0.0  # wall-clock time the card was dealt (for measuring step to card; bench/class_bench.py)
     answered: int = -1  # the step of the last card answered
     action_started: float | None = None
 
@@ -328,7 +329,7 @@ class Room:
         seated = self.by_node()
         for card in self.model.cards():
             s = seated[card.user]
-            s.card, s.card_opened, s.action_started = card, now, None
+            s.card, s.card_opened, s.action_started, s.card_dealt = card, now, None, time.time()
 
     # ---------------------------------------------------------------- the students
 
