@@ -306,3 +306,33 @@ def test_settings_are_checked():
     with pytest.raises(ValueError, match="n_users"):
         RoomSettings(n_users=100_000)
     assert copy.copy(RoomSettings()) == RoomSettings()
+
+
+def test_the_export_holds_the_run_files_the_choices_and_pseudonyms_only(rooms, clock):
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from viz.class_export import export_zip
+
+    room, students = _room(rooms, n=40)
+    room.start()
+    s = _until_cards(room, clock)[0]
+    room.choose(s.token, s.node, s.card.step, Choice.SHARE)
+    clock.now += STEP_INTERVAL
+    room.step()
+    room.end()
+    with zipfile.ZipFile(io.BytesIO(export_zip(room))) as z:
+        files = {n.split("/")[-1]: n for n in z.namelist()}
+        assert {"timeseries.csv", "timeseries.parquet", "summary.json", "figure.png", "users.parquet", "users.csv",
+                "choices.csv"} <= set(files)
+        users = pd.read_csv(z.open(files["users.csv"]), keep_default_na=False)
+        choices = pd.read_csv(z.open(files["choices.csv"]))
+        blob = b"".join(z.read(n) for n in z.namelist())
+    assert sorted(users.loc[users["student"] != "", "student"]) == sorted(x.pseudonym for x in students)
+    assert users.loc[users["student"] == s.pseudonym, "user"].item() == s.node
+    assert users.loc[users["user"] == s.node, "step_shared"].item() >= 1
+    row = choices[choices["student"] == s.pseudonym].iloc[0]
+    assert row["choice"] == "share" and row["how"] == "card" and row["node"] == s.node
+    assert b"Student " not in blob  # nicknames never leave the server
