@@ -54,3 +54,12 @@ def test_a_phone_joins_gets_its_card_and_cannot_answer_for_another_node():
     assert card.card == {} and card.message == "You liked it."
     assert _html(teacher, "class-tally")[0].attributes["data-like"] == "1"
     ROOMS.close(room.code)
+
+
+def test_the_app_links_to_class_mode_and_routes_its_pages():
+    from viz import app
+
+    _, rc = solara.render(app.Page(), handle_error=False)
+    assert rc.find(v.Btn, children=["Class mode"]).widgets
+    paths = {r.path: r.component for r in app.routes}
+    assert paths["/"] is app.Page and paths["class"] is ClassPage and paths["join"] is JoinPage

@@ -78,9 +78,9 @@ def LanguageToggle(lang):
 # ---------------------------------------------------------------------------------------------- the projector
 
 
-def join_address(host: str | None, code: str) -> str:
-    """The address students open: this server's, as the teacher's browser reached it, with the room's code."""
-    return f"http://{host or '127.0.0.1'}/join?{urlencode({'code': code})}"
+def join_address(host: str | None, code: str, lang: str = "en") -> str:
+    """The address students open: this server's, as the teacher's browser reached it, with the code and language."""
+    return f"http://{host or '127.0.0.1'}/join?{urlencode({'code': code, 'lang': lang})}"
 
 
 def qr_svg(text: str) -> str:
@@ -211,7 +211,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
     headers = solara.lab.headers.value or {}
     host = headers.get("host") or ["127.0.0.1"]
     host = host[0] if isinstance(host, list) else str(host)
-    address = join_address(host, room.code)
+    address = join_address(host, room.code, L)
     students = list(room.students.values())
     phase = room.phase
     with solara.Row(classes=["class-head"], gap="24px"):

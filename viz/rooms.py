@@ -29,6 +29,7 @@ so the phone says why in the student's language, and nothing else changes.
 from __future__ import annotations
 
 import html
+import logging
 import secrets
 import threading
 import time
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numba
 import numpy as np
 
 from model import load_scenario
@@ -327,7 +329,10 @@ class Room:
         """Open the next step's cards on the phones of the students the campaign reaches."""
         now = self.clock()
         seated = self.by_node()
-        for card in self.model.cards():
+        with self.world._lock:  # as World.step: one compiled-code thread, and no page reads half a step
+            numba.set_num_threads(1)
+            cards = self.model.cards()
+        for card in cards:
             s = seated[card.user]
             s.card, s.card_opened, s.action_started, s.card_dealt = card, now, None, time.time()
 
@@ -477,8 +482,14 @@ class Rooms:
         """Tick ``room`` in a thread of its own until it ends or is closed."""
         def loop():
             while room.code in self._rooms and room.phase != "ended":
-                room.tick()
+                try:
+                    room.tick()
+                except Exception:  # a failed step is logged; the room stays, and the teacher can step or end it
+                    logging.getLogger(__name__).exception("room %s: a step failed", room.code)
+                    time.sleep(1.0)
                 time.sleep(period)
+            with self._lock:
+                self._threads.pop(room.code, None)
 
         thread = threading.Thread(target=loop, name=f"room-{room.code}", daemon=True)
         with self._lock:
