@@ -56,8 +56,11 @@ def _wait_for(condition, timeout=30.0, what="condition"):
 
 
 @contextmanager
-def teacher(browser, app_url, timeout_presses=0):
-    """The projector with a room opened; ``timeout_presses`` lowers the card time-out by 5 s per press."""
+def teacher(browser, app_url, timeout_presses=0, wait_cost=False):
+    """The projector with a room opened; ``timeout_presses`` lowers the card time-out by 5 s per press.
+
+    ``wait_cost``: taking action costs a 5 s signing wait instead of a typed pledge.
+    """
     ctx = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
     page = ctx.new_page()
     page.problems = []
@@ -71,6 +74,15 @@ def teacher(browser, app_url, timeout_presses=0):
             page.keyboard.press("ArrowLeft")
         _wait_for(lambda: f": {30 - 5 * timeout_presses}" in page.locator(".class-timeout").inner_text(),
                   what="the time-out slider")
+    if wait_cost:
+        page.locator(".class-cost .v-select__slot").click()
+        page.get_by_role("option", name="waiting while a signing bar fills").click()
+        thumb = page.locator(".class-wait .v-slider__thumb-container")
+        thumb.wait_for(state="attached")
+        thumb.focus()
+        for _ in range(3):  # 20 s - 3 x 5 s = 5 s
+            page.keyboard.press("ArrowLeft")
+        _wait_for(lambda: ": 5" in page.locator(".class-wait").inner_text(), what="the signing slider")
     page.locator(".class-open").click()
     page.locator(".class-code").wait_for(timeout=30_000)
     page.code = page.locator(".class-code").inner_text().strip()
@@ -265,6 +277,35 @@ def test_a_card_not_answered_in_time_scrolled_past(browser, app_url):
             assert "Time is up" in holder.locator(".card-message").inner_text()
             assert 7 <= waited <= 20, waited  # held open for the 10 s time-out, then scrolled past
             assert _card_step(holder) != step
+        finally:
+            for c in contexts:
+                c.close()
+
+
+def test_taking_action_by_waiting_for_the_signing_bar_in_bahasa_indonesia(browser, app_url):
+    with teacher(browser, app_url, wait_cost=True) as projector:
+        contexts = [browser.new_context(**PHONE) for _ in range(4)]
+        try:
+            phones = []
+            for k, c in enumerate(contexts):
+                p = c.new_page()
+                p.goto(app_url + f"join?code={projector.code}&lang=id")  # as the QR code opens it
+                p.get_by_label("Kode ruang").wait_for(timeout=60_000)
+                assert p.get_by_label("Kode ruang").input_value() == projector.code
+                p.get_by_label("Nama depan atau nama panggilanmu").fill(f"Siswa{k}")
+                p.get_by_role("button", name="Gabung").click()
+                p.locator(".you-are").wait_for(timeout=30_000)
+                phones.append(p)
+            projector.locator(".class-start").click()
+            holder = _wait_for(lambda: next((p for p in phones if _card_step(p) is not None), None), timeout=120,
+                               what="a card")
+            assert holder.locator(".choice-share").inner_text() == "Bagikan"
+            holder.locator(".choice-act").click()
+            holder.locator(".signing").wait_for()
+            started = time.monotonic()
+            _wait_for(lambda: _tally(projector, "act") == 1, timeout=20, what="the action after the signing wait")
+            assert time.monotonic() - started >= 4.5  # the bar had to fill (5 s, timed on the server too)
+            assert "Kamu ikut aksi." in holder.locator(".card-message").inner_text()
         finally:
             for c in contexts:
                 c.close()
