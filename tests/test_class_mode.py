@@ -167,6 +167,11 @@ def test_joining_the_four_choices_reach_the_projector_forgery_refused_rejoin_deb
                 p.locator(".you-are").wait_for(timeout=30_000)
                 phones.append(p)
             _wait_for(lambda: projector.locator(".student-chip").count() == 4, what="four students on the projector")
+            projector.reload()  # the projector reloaded keeps its room (the teacher's browser owns it)
+            projector.locator(".class-code").wait_for(timeout=60_000)
+            assert projector.locator(".class-code").inner_text().strip() == code
+            assert "key" not in projector.url and code not in projector.url  # no secret on the projected address
+            _wait_for(lambda: projector.locator(".student-chip").count() == 4, what="the students after the reload")
             other = browser.new_context(**PHONE)
             q = join_page(other, app_url)
             join(q, code, "student0")

@@ -336,3 +336,11 @@ def test_the_export_holds_the_run_files_the_choices_and_pseudonyms_only(rooms, c
     row = choices[choices["student"] == s.pseudonym].iloc[0]
     assert row["choice"] == "share" and row["how"] == "card" and row["node"] == s.node
     assert b"Student " not in blob  # nicknames never leave the server
+
+
+def test_a_reloaded_projector_gets_its_room_back_and_no_other_browser_does(rooms):
+    room = rooms.open(RoomSettings(n_users=200), owner="teacher-browser")
+    assert rooms.owned_by("teacher-browser") is room
+    assert rooms.owned_by("student-browser") is None and rooms.owned_by("") is None
+    room.end()
+    assert rooms.owned_by("teacher-browser") is None

@@ -158,7 +158,8 @@ def ClassPage():
     router = solara.use_router()
     query = solara.use_memo(lambda: parse_qs(router.search or ""), [])
     lang = solara.use_reactive(query.get("lang", ["en"])[0] if query.get("lang", ["en"])[0] in LANGUAGES else "en")
-    start = solara.use_memo(lambda: ROOMS.teacher(query.get("room", [""])[0], query.get("key", [""])[0]), [])
+    page_id = solara.use_memo(lambda: secrets.token_hex(8), [])
+    start = solara.use_memo(lambda: ROOMS.owned_by(browser_id(page_id)), [])
     room_ref = solara.use_reactive(start)
     problem = solara.use_reactive("")
     room = room_ref.value
@@ -166,11 +167,9 @@ def ClassPage():
     L = lang.value  # noqa: N806
 
     def open_room(settings: RoomSettings):
-        new = ROOMS.open(settings)
+        new = ROOMS.open(settings, owner=browser_id(page_id))
         ROOMS.run_clock(new)
         room_ref.set(new)
-        if router.set_path is not None:
-            router.push(f"{router.path}?{urlencode({'room': new.code, 'key': new.teacher_key, 'lang': L})}")
 
     def act(method):
         def run():
@@ -184,8 +183,6 @@ def ClassPage():
     def close_room():
         ROOMS.close(room.code)
         room_ref.set(None)
-        if router.set_path is not None:
-            router.push(router.path)
 
     with solara.Column(classes=["class-page", "class-teacher"], gap="10px"):
         solara.Style(STYLE)

@@ -151,7 +151,7 @@ class Room:
     last_step_at: float = 0.0
     last_activity: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock)
-    teacher_key: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    owner: str = ""  # the teacher's browser (Solara's session cookie): a reload of the projector keeps its room
     listeners: dict[int, tuple[Callable[[str], None], str | None]] = field(default_factory=dict)
     _next_listener: int = 0
 
@@ -429,8 +429,11 @@ class Rooms:
         self._lock = threading.Lock()
         self._threads: dict[str, threading.Thread] = {}
 
-    def open(self, settings: RoomSettings = RoomSettings()) -> Room:
-        """A new room with a fresh code (a cryptographic draw, never the model's random numbers)."""
+    def open(self, settings: RoomSettings = RoomSettings(), owner: str = "") -> Room:
+        """A new room with a fresh code (a cryptographic draw, never the model's random numbers).
+
+        ``owner`` is the teacher's browser: no secret in the projector's address, which the class can read.
+        """
         scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users})
         world = World(scenario, settings.seed)
         with self._lock:
@@ -438,7 +441,7 @@ class Rooms:
             code = _new_code()
             while code in self._rooms:
                 code = _new_code()
-            room = Room(code=code, settings=settings, world=world, clock=self.clock)
+            room = Room(code=code, settings=settings, world=world, clock=self.clock, owner=owner)
             room.last_activity = self.clock()
             self._rooms[code] = room
         return room
@@ -458,11 +461,11 @@ class Rooms:
                 raise RoomError("wrong_code")
             return room
 
-    def teacher(self, code: str, key: str) -> Room | None:
-        """The room whose teacher holds ``key`` (a reload of the projector keeps its room), else None."""
+    def owned_by(self, owner: str) -> Room | None:
+        """The open room, not yet ended, that this teacher's browser opened last, if any."""
         with self._lock:
-            room = self._rooms.get(code)
-        return room if room is not None and secrets.compare_digest(room.teacher_key, key) else None
+            mine = [r for r in self._rooms.values() if owner and r.owner == owner and r.phase != "ended"]
+        return mine[-1] if mine else None
 
     def close(self, code: str) -> None:
         """Forget a room (its model and students); its pages show that it has ended."""
