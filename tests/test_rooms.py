@@ -89,6 +89,7 @@ def test_a_wrong_code_is_refused_and_guessing_is_rate_limited(rooms, clock):
 def test_bad_nicknames_a_full_room_and_a_started_room_are_refused_and_change_nothing(rooms):
     room, students = _room(rooms, n=3)
     _refused(room, "nickname_empty", lambda: room.join("   ", "b"))
+    _refused(room, "nickname_empty", lambda: room.join("\u200b\x00\x1b", "b"))  # nothing printable
     _refused(room, "nickname_long", lambda: room.join("x" * 21, "b"))
     _refused(room, "nickname_taken", lambda: room.join("  student   0 ", "another-browser"))
     for k in range(3, MAX_STUDENTS):
@@ -105,9 +106,11 @@ def test_a_rejoin_with_the_same_nickname_from_the_same_browser_gets_the_same_nod
     assert again is students[1] and again.node == students[1].node
 
 
-def test_nicknames_are_escaped_for_the_projector():
+def test_nicknames_are_escaped_for_the_projector(rooms):
     from viz.rooms import escape
 
+    room, _ = _room(rooms, n=0)
+    assert room.join(" Ana\x1b[31m  Putri\n", "c").nickname == "Ana[31m Putri"  # control characters dropped
     assert escape('<img src=x onerror="alert(1)">') == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
 
 

@@ -213,7 +213,7 @@ class Room:
             nickname: as typed; trimmed, at most :data:`MAX_NICKNAME` characters, unique case-blind.
             client: the browser's session id (Solara's, from its cookie), which makes a rejoin the same student.
         """
-        name = " ".join(nickname.split())
+        name = " ".join("".join(ch for ch in nickname if ch.isprintable() or ch.isspace()).split())
         if not name:
             raise RoomError("nickname_empty")
         if len(name) > MAX_NICKNAME:
