@@ -211,7 +211,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
     address = join_address(host, room.code, L)
     students = list(room.students.values())
     phase = room.phase
-    with solara.Row(classes=["class-head"], gap="24px"):
+    with solara.Row(classes=["class-head"] + ([] if phase == "lobby" else ["class-head-small"]), gap="24px"):
         with solara.Column(gap="4px", classes=["class-code-box"]):
             solara.Text(t(L, "class_code"), classes=["class-code-label"])
             solara.Text(room.code, classes=["class-code"])
@@ -250,29 +250,32 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
     class_f = class_results.funnel_of(model, nodes)
     crowd_f = class_results.funnel_of(model, class_results.crowd(model, nodes))
     goal = model.spec.campaign.goal_actions
-    with solara.Div(classes=["class-funnels"]):
-        solara.HTML(tag="div", unsafe_innerHTML=funnel_html(L, t(L, "class_class"), class_f, "class"))
-        solara.HTML(tag="div", unsafe_innerHTML=funnel_html(L, t(L, "class_crowd"), crowd_f, "crowd"))
-    solara.Text(f"{t(L, 'class_goal', n=number(L, goal))} · {number(L, model.current['acted'])} "
-                f"{outcome(L, 'acted')}", classes=["class-goal"])
-    if phase == "ended":
-        Debrief(room, L, class_f, crowd_f)
-    world = room.world
-    rings = ["0"] * len(world.view)
-    where = {int(u): k for k, u in enumerate(world.view)}
-    for node in nodes.tolist():
-        if node in where:
-            rings[where[node]] = "1"
-    with solara.Column(classes=["class-network"], gap="4px"):
-        solara.Text(t(L, "class_network"), classes=["card-title"])
-        NetworkCanvas.element(**{**world.static(), "rings": "".join(rings)}, states=world.states(), palette=PALETTE,
-                              aspect=0.6, pinned=-1, painted_step=model.steps, label=t(L, "class_network"))
-        if room.settings.show_names and started:
-            codes = model.pop.codes()
-            names = "".join(f'<span class="student-chip" style="border-color:{PALETTE[codes[s.node]]}">'
-                            f'{escape(s.nickname)}</span>' for s in students if s.node >= 0)
-            solara.HTML(tag="div", classes=["student-chips", "network-names"], unsafe_innerHTML=names)
-        solara.Text(t(L, "legend"), classes=["legend"])
+    with solara.Div(classes=["class-stage"]):
+        with solara.Column(classes=["class-left"], gap="8px"):
+            with solara.Div(classes=["class-funnels"]):
+                solara.HTML(tag="div", unsafe_innerHTML=funnel_html(L, t(L, "class_class"), class_f, "class"))
+                solara.HTML(tag="div", unsafe_innerHTML=funnel_html(L, t(L, "class_crowd"), crowd_f, "crowd"))
+            solara.Text(f"{t(L, 'class_goal', n=number(L, goal))} · {number(L, model.current['acted'])} "
+                        f"{outcome(L, 'acted')}", classes=["class-goal"])
+            if phase == "ended":
+                Debrief(room, L, class_f, crowd_f)
+        world = room.world
+        rings = ["0"] * len(world.view)
+        where = {int(u): k for k, u in enumerate(world.view)}
+        for node in nodes.tolist():
+            if node in where:
+                rings[where[node]] = "1"
+        with solara.Column(classes=["class-network"], gap="4px"):
+            solara.Text(t(L, "class_network"), classes=["card-title"])
+            NetworkCanvas.element(**{**world.static(), "rings": "".join(rings)}, states=world.states(),
+                                  palette=PALETTE, aspect=0.6, pinned=-1, painted_step=model.steps,
+                                  label=t(L, "class_network"))
+            if room.settings.show_names and started:
+                codes = model.pop.codes()
+                names = "".join(f'<span class="student-chip" style="border-color:{PALETTE[codes[s.node]]}">'
+                                f'{escape(s.nickname)}</span>' for s in students if s.node >= 0)
+                solara.HTML(tag="div", classes=["student-chips", "network-names"], unsafe_innerHTML=names)
+            solara.Text(t(L, "legend"), classes=["legend"])
 
 
 def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N802, N803 - called inside ProjectorBody
