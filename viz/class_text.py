@@ -47,6 +47,8 @@ CLASS_TEXT = {
         "class_crowd": "The simulated crowd",
         "class_funnel_note": "out of those the campaign reached ({n})",
         "class_network": "The network: students are ringed",
+        "class_legend": "grey: not reached · blue: reached · light orange: liked · orange: shared · green: acted · "
+                        "purple ring: a student.",
         "class_goal": "Campaign goal: {n} actions",
         "class_debrief": "Debrief",
         "class_liked_not_acted": "liked or shared but never acted",
@@ -153,6 +155,8 @@ CLASS_TEXT = {
         "class_crowd": "Kerumunan simulasi",
         "class_funnel_note": "dari mereka yang dijangkau kampanye ({n})",
         "class_network": "Jaringan: siswa diberi lingkaran",
+        "class_legend": "abu-abu: belum terjangkau · biru: terjangkau · oranye muda: memberi like · oranye: "
+                        "membagikan · hijau: beraksi · cincin ungu: siswa.",
         "class_goal": "Target kampanye: {n} aksi",
         "class_debrief": "Refleksi",
         "class_liked_not_acted": "memberi like atau membagikan tetapi tidak pernah beraksi",

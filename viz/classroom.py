@@ -275,7 +275,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                 names = "".join(f'<span class="student-chip" style="border-color:{PALETTE[codes[s.node]]}">'
                                 f'{escape(s.nickname)}</span>' for s in students if s.node >= 0)
                 solara.HTML(tag="div", classes=["student-chips", "network-names"], unsafe_innerHTML=names)
-            solara.Text(t(L, "legend"), classes=["legend"])
+            solara.Text(t(L, "class_legend"), classes=["legend"])
 
 
 def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N802, N803 - called inside ProjectorBody
