@@ -10,6 +10,9 @@ seed, which common random numbers make a fair before-and-after. The network
 and the chart are drawn in the browser (``viz/widgets.py``), so a step sends a
 few kilobytes. The URL holds the scenario, the changed keys, World B, the
 seed and the language, so a reload or a shared link restores the run.
+
+Class mode, where the students are users of one shared network on their phones, has its own pages
+(``/class`` and ``/join``, ``viz/classroom.py``); this module only routes to them.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from model.metrics import BY_NAME, FUNNEL
 from model.scenario import field_info
 from model.scenario_files import parse_override
 from viz import offline
+from viz.classroom import ClassPage, JoinPage
 from viz.controls import CONTROLS
 from viz.figures import STATE_COLOURS
 from viz.i18n import (
@@ -766,12 +770,7 @@ def Layout(children=[]):  # noqa: B006 - Solara's layout signature
     return solara.AppLayout(children=children, navigation=False)
 
 
-def _class_mode_routes():
-    from viz.classroom import ClassPage, JoinPage  # class mode's pages (viz/classroom.py)
-
-    return [solara.Route(path="class", component=ClassPage, label="Slacktivism: class mode"),
-            solara.Route(path="join", component=JoinPage, label="Slacktivism: join")]
-
-
-#: The app at /, class mode's projector at /class and the students' phones at /join.
-routes = [solara.Route(path="/", component=Page, label="Slacktivism", layout=Layout), *_class_mode_routes()]
+#: The app at /, class mode's projector at /class and the students' phones at /join (viz/classroom.py).
+routes = [solara.Route(path="/", component=Page, label="Slacktivism", layout=Layout),
+          solara.Route(path="class", component=ClassPage, label="Slacktivism: class mode"),
+          solara.Route(path="join", component=JoinPage, label="Slacktivism: join")]
