@@ -347,3 +347,13 @@ def test_a_reloaded_projector_gets_its_room_back_and_no_other_browser_does(rooms
     assert rooms.owned_by("student-browser") is None and rooms.owned_by("") is None
     room.end()
     assert rooms.owned_by("teacher-browser") is None
+
+
+def test_a_pause_pressed_after_the_clock_decided_to_step_wins(rooms, clock):
+    room, _ = _room(rooms)
+    room.start()
+    clock.now += 100
+    steps = room.model.steps
+    room.pause()
+    assert not room.step(clock=True) and room.model.steps == steps
+    assert room.step() and room.model.steps == steps + 1  # the teacher's own Step still steps a paused room

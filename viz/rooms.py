@@ -280,13 +280,14 @@ class Room:
             self._changed()
         self._notify("phase")
 
-    def step(self) -> bool:
+    def step(self, *, clock: bool = False) -> bool:
         """One step now (the teacher's Step, or the clock): open cards count as scrolled past.
 
-        Returns whether the model stepped (it does not once the campaign has settled).
+        ``clock``: the room's clock is asking, so only a running room steps (a Pause pressed after the
+        clock decided to step wins). Returns whether the model stepped (not once the campaign has settled).
         """
         with self.lock:
-            if self.phase in ("lobby", "ended"):
+            if self.phase in ("lobby", "ended") or (clock and self.phase != "running"):
                 return False
             for s in self.open_cards():
                 self._record(s, Choice.NONE, "timeout")
@@ -317,7 +318,7 @@ class Room:
             waiting = [s for s in self.open_cards() if now - s.card_opened < self._deadline(s)]
             if waiting:
                 return False
-        return self.step()
+        return self.step(clock=True)
 
     def _deadline(self, s: Student) -> float:
         """Seconds a card stays open: the time-out, longer for a student already paying the cost of acting."""
