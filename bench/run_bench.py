@@ -236,6 +236,9 @@ def main() -> int:
 
     app = app_bench.table()
     print(app)
+    # Class mode: one room with 40 light students (writes its own README block, class-bench).
+    subprocess.run([sys.executable, str(HERE / "class_bench.py")]
+                   + (["--readme", str(args.readme)] if args.readme else []), check=True)
     # Calibration last: it writes its own README blocks (cases, darfur, calibrate-bench).
     subprocess.run([sys.executable, str(HERE / "calibrate_bench.py")]
                    + (["--readme", str(args.readme)] if args.readme else []), check=True)

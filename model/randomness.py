@@ -45,6 +45,7 @@ class Purpose(IntEnum):
     BUNDLE = 12
     DRIFT = 13
     HOMOPHILY = 14
+    PLACEMENT = 15
 
 
 def generator(seed: int, purpose: Purpose) -> np.random.Generator:

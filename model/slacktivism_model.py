@@ -24,18 +24,33 @@ their network, users, seeds and luck wherever their settings allow.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import mesa
 import numpy as np
 
-from model import decisions, feed, metrics, recruitment, users
+from model import decisions, feed, metrics, participants, recruitment, users
 from model.agents import UserAgent
 from model.network import FollowerGraph, generate
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
-from model.state import Population
+from model.state import Flag, Population
+
+
+class _Pending(NamedTuple):
+    """A step whose exposure and rule choices are done and whose choices are not yet applied."""
+
+    t: int
+    before: tuple
+    reach: feed.Reach
+    users: np.ndarray
+    like: np.ndarray
+    share: np.ndarray
+    act: np.ndarray
+    newly_aware: int
+    newly_misled: int
+    cards: tuple
 
 
 def _metric(model: SlacktivismModel, name: str):
@@ -102,6 +117,9 @@ class SlacktivismModel(mesa.Model):
         self._examine_all = True
         self.goal_step: int | None = None
         self.visibility = 1.0
+        self.participants = np.empty(0, dtype=np.int64)  # users whose choices come from outside (seat)
+        self._pending: _Pending | None = None
+        self._decided: dict[int, participants.Decision] = {}
 
         self.seeds = self._choose_seeds()
         self._start_campaign(self.seeds)
@@ -169,8 +187,20 @@ class SlacktivismModel(mesa.Model):
     # ------------------------------------------------------------------ step
 
     def step(self) -> None:
-        """One step: exposure, choice, attribution, bookkeeping."""
-        t = self.steps
+        """One step: exposure, choice, attribution, bookkeeping.
+
+        With participants (:meth:`seat`), their choices are those handed to
+        :meth:`decide` since the last step; a participant who made none did
+        nothing. The exposure and choice phase may already have run, in
+        :meth:`cards`; it is then not run again.
+        """
+        pending = self._pending if self._pending is not None else self._open(self.steps)
+        self._pending = None
+        decided, self._decided = self._decided, {}
+        self._close(pending, decided)
+
+    def _open(self, t: int) -> _Pending:
+        """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`)."""
         pop = self.pop
         before = self._progress()
 
@@ -189,6 +219,15 @@ class SlacktivismModel(mesa.Model):
         newly_aware = int(np.count_nonzero(pop.aware[exposed]) - aware_before)
         newly_misled = int(np.count_nonzero(pop.aware[exposed] & ~pop.aligned[exposed]) - misled_before)
         users, (like, share, act) = self._choose(examined, seen, asked, t)
+        cards = self._cards(t, users, seen, asked, like, share, act) if len(self.participants) else ()
+        return _Pending(t, before, reach, users, like, share, act, newly_aware, newly_misled, cards)
+
+    def _close(self, p: _Pending, decided: dict) -> None:
+        """Participants' choices, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
+        t, pop = p.t, self.pop
+        users, like, share, act = p.users, p.like, p.share, p.act
+        if len(self.participants):
+            users, like, share, act = self._participants_choose(users, like, share, act, decided)
         bundle = self.spec.campaign.bundle
         if bundle > 0:
             share |= act & (uniforms(self._keys[Purpose.BUNDLE], users, t) < bundle)
@@ -201,7 +240,7 @@ class SlacktivismModel(mesa.Model):
         first = idx[is_first]
         if len(first):
             by_threshold = act[changed][is_first] & (not self._rules.logit)
-            recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, reach,
+            recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, p.reach,
                                   self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t, by_threshold)
         clear_posts(pop.bits, self._changed)  # last step's posts have been seen and attributed
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
@@ -214,8 +253,8 @@ class SlacktivismModel(mesa.Model):
 
         # Counts change only where users changed: update them from this step's users alone.
         c = self._counts
-        c["aware"] += newly_aware + len(unprompted)
-        c["misled"] += newly_misled
+        c["aware"] += p.newly_aware + len(unprompted)
+        c["misled"] += p.newly_misled
         c["liked"] += int(np.count_nonzero(new_like))
         c["shared"] += int(np.count_nonzero(new_share))
         c["acted"] += int(np.count_nonzero(act))
@@ -223,8 +262,101 @@ class SlacktivismModel(mesa.Model):
         c["slacktivism_gap"] = c["engaged"] - c["acted"]
         self._record()
         ask_pending = any(t < a <= self.spec.steps for a in self._asks)  # an ask after the last step never comes
-        if (self._progress() == before and not ask_pending) or t >= self.spec.steps:
+        if (self._progress() == p.before and not ask_pending) or t >= self.spec.steps:
             self.running = False
+
+    # ------------------------------------------------------------------ participants
+
+    def seat(self, count: int, placement: participants.Placement = "spread") -> np.ndarray:
+        """Place ``count`` participants on the network and return their nodes, in seating order.
+
+        Placement draws from its own stream (``Purpose.PLACEMENT``), so the
+        same seed seats the same nodes and no other draw moves. Organisers
+        are never seated. Only before the first step.
+        """
+        if self.steps:
+            raise ValueError("participants are seated before the first step")
+        nodes = participants.place(self.graph, count, placement, self.seeds,
+                                   generator(self.seed, Purpose.PLACEMENT))
+        self.participants = np.sort(nodes)
+        return nodes
+
+    def cards(self) -> tuple[participants.Card, ...]:
+        """The participants whom the campaign reaches at the next step, with what their feed shows.
+
+        Runs the next step's exposure and the decision rule now (its draws
+        are keyed by step, so running them early changes nothing); the step
+        itself (:meth:`step`) then uses the participants' choices handed to
+        :meth:`decide`. Calling it again before the step returns the same cards.
+        """
+        if not self.running:
+            return ()
+        if self._pending is None:
+            self._pending = self._open(self.steps + 1)
+        return self._pending.cards
+
+    def decide(self, user: int, choice: participants.Choice | participants.Decision) -> None:
+        """A participant's choice, to count at the next step (the last one given for a user counts).
+
+        A choice for a participant whom the next step's cards do not reach (it
+        answered a card after its step moved on) enters that step all the
+        same, as a choice made then: a late choice is counted in the next
+        step, not lost. Raises ``ValueError`` for a user who is not a
+        participant; a participant who has acted is done and its choice is
+        ignored.
+        """
+        user = int(user)
+        i = np.searchsorted(self.participants, user)
+        if i >= len(self.participants) or self.participants[i] != user:
+            raise ValueError(f"user {user} is not a participant")
+        if self.pop.acted[user]:
+            return
+        decision = choice if isinstance(choice, participants.Decision) else participants.Decision.of(choice)
+        self._decided[user] = decision
+
+    def _cards(self, t, users, seen, asked, like, share, act) -> tuple[participants.Card, ...]:
+        """Cards for the participants who saw the campaign or whom the reminder reached at step ``t``."""
+        pop, spec = self.pop, self.spec.platform
+        mine = self.participants[self._marked(self.participants, np.union1d(seen, asked))]
+        mine = mine[~pop.acted[mine]]
+        where = np.searchsorted(users, mine)
+        was_asked = self._marked(mine, asked)
+        like_count = self._counts["liked"] if spec.like_counts_visible else None
+        cards = []
+        for k, user in enumerate(mine):
+            social, q = pop.social[user], where[k]
+            cards.append(participants.Card(
+                user=int(user), step=t, aligned=bool(pop.aligned[user]),
+                shared_by=int(social[Flag.POSTED_ALIGNED] + social[Flag.POSTED_DISTORTED]),
+                liked_by=int(social[Flag.POSTED_LIKE]) if spec.show_friend_likes else 0,
+                acted_by=int(social[Flag.POSTED_ACT]) if spec.actions_public else 0,
+                like_count=like_count, asked=bool(was_asked[k]),
+                rule=participants.Decision(bool(like[q]), bool(share[q]), bool(act[q]))))
+        return tuple(cards)
+
+    def _participants_choose(self, users, like, share, act, decided):
+        """The rule's choices with every participant's replaced by its own (none if it made none).
+
+        A participant who is not among this step's choosers (a late choice)
+        is added to them, in order.
+        """
+        extra = np.array(sorted(u for u in decided if not self.pop.acted[u]), dtype=np.int64)
+        extra = extra[~self._marked(extra, users)] if len(extra) else extra
+        if len(extra):
+            merged = np.union1d(users, extra)
+            keep = self._marked(merged, users)
+            like2, share2, act2 = (np.zeros(len(merged), dtype=bool) for _ in range(3))
+            like2[keep], share2[keep], act2[keep] = like, share, act
+            users, like, share, act = merged, like2, share2, act2
+        else:
+            like, share, act = like.copy(), share.copy(), act.copy()
+        mine = self._marked(users, self.participants)
+        like[mine] = share[mine] = act[mine] = False
+        for q in np.flatnonzero(mine):
+            d = decided.get(int(users[q]))
+            if d is not None:
+                like[q], share[q], act[q] = d
+        return users, like, share, act
 
     def _progress(self) -> tuple:
         return tuple(self.current[k] for k in ("aware", "liked", "shared", "acted", "misled"))

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import ROOT
 
 CORE = ["scenario", "network", "users", "state", "spread", "feed", "decisions", "metrics", "agents",
-        "randomness", "recruitment", "slacktivism_model"]
+        "randomness", "recruitment", "slacktivism_model", "participants"]
 # pandas is allowed: Mesa's DataCollector already returns DataFrames, and user_table() is one (no file I/O).
 FORBIDDEN = {"yaml", "matplotlib", "solara", "viz", "slacktivism", "pyarrow", "tqdm", "requests",
              "os", "pathlib", "io", "shutil", "subprocess"}

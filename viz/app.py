@@ -10,6 +10,9 @@ seed, which common random numbers make a fair before-and-after. The network
 and the chart are drawn in the browser (``viz/widgets.py``), so a step sends a
 few kilobytes. The URL holds the scenario, the changed keys, World B, the
 seed and the language, so a reload or a shared link restores the run.
+
+Class mode, where the students are users of one shared network on their phones, has its own pages
+(``/class`` and ``/join``, ``viz/classroom.py``); this module only routes to them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from model.metrics import BY_NAME, FUNNEL
 from model.scenario import field_info
 from model.scenario_files import parse_override
 from viz import offline
+from viz.classroom import ClassPage, JoinPage
 from viz.controls import CONTROLS
 from viz.figures import STATE_COLOURS
 from viz.i18n import (
@@ -751,6 +755,8 @@ def Page():
                         children=[v.Btn(children=[code], small=True, class_=f"lang-{code}") for code in LANGUAGES])
             v.Checkbox(label=t(L, "present"), v_model=present.value, on_v_model=present.set, class_="present-toggle",
                         hide_details=True)
+            with solara.Link("/class"):
+                solara.Button(t(L, "class_mode"), text=True, classes=["class-mode-link"])
         with solara.Div(classes=["main"]):
             with solara.Div(classes=["controls"]):
                 solara.Button(t(L, "close"), on_click=lambda: drawer.set(False), classes=["drawer-close"], text=True)
@@ -809,3 +815,15 @@ def Page():
                      lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
                      {"playing": playing, "step_once": step_once,
                       "reset": lambda: (playing.set(False), rebuild())})
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's layout signature
+    """The page as it is: Solara's app layout without its navigation tabs (the routes are pages, not tabs)."""
+    return solara.AppLayout(children=children, navigation=False)
+
+
+#: The app at /, class mode's projector at /class and the students' phones at /join (viz/classroom.py).
+routes = [solara.Route(path="/", component=Page, label="Slacktivism", layout=Layout),
+          solara.Route(path="class", component=ClassPage, label="Slacktivism: class mode"),
+          solara.Route(path="join", component=JoinPage, label="Slacktivism: join")]

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from model.metrics import BY_NAME, FUNNEL
+from viz.class_text import CLASS_TEXT
 from viz.controls import CONTROLS
 
 HERE = Path(__file__).resolve().parent
@@ -206,6 +207,9 @@ TEXT = {
         },
     },
 }
+
+for _lang, _texts in CLASS_TEXT.items():  # class mode's words (viz/class_text.py)
+    TEXT[_lang].update(_texts)
 
 
 def t(lang: str, key: str, **values) -> str:

@@ -1,0 +1,71 @@
+"""A class's run as files, for a later lesson: the usual run files, plus who chose what, under pseudonyms.
+
+The ZIP holds what ``slacktivism run --out`` writes (``timeseries.csv``,
+``timeseries.parquet``, ``summary.json``, ``figure.png``, ``users.parquet``,
+from ``slacktivism.outputs.write_run``) with two changes: the user table
+(also as ``users.csv``) gains a ``student`` column, the student's pseudonym
+("S01", in order of joining; empty for simulated users), and ``choices.csv``
+lists every card a student answered or let time out. Nicknames are never
+written: only the pseudonyms leave the server.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from viz.class_results import funnel_of
+from viz.rooms import Room
+
+
+def user_table(room: Room) -> pd.DataFrame:
+    """The model's user table with each student's pseudonym (empty for simulated users)."""
+    table = room.model.user_table()
+    student = [""] * room.model.n_users
+    for s in room.students.values():
+        if s.node >= 0:
+            student[s.node] = s.pseudonym
+    table["student"] = student
+    return table
+
+
+def choices_table(room: Room) -> pd.DataFrame:
+    """Every student's card and what became of it: step, pseudonym, node, choice, how, seconds."""
+    return pd.DataFrame([{"step": r.step, "student": r.pseudonym, "node": r.node, "choice": r.choice.name.lower(),
+                          "how": r.how, "seconds": r.seconds} for r in room.log],
+                        columns=["step", "student", "node", "choice", "how", "seconds"])
+
+
+def export_zip(room: Room) -> bytes:
+    """The room's run as a ZIP (see the module's docstring)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from slacktivism.outputs import write_run
+
+    with room.lock, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        write_run(room.model, out, scenario_file=f"scenarios/{room.settings.scenario}.yaml")
+        users = user_table(room)
+        pq.write_table(pa.Table.from_pandas(users, preserve_index=False), out / "users.parquet")
+        users.to_csv(out / "users.csv", index=False)
+        choices_table(room).to_csv(out / "choices.csv", index=False)
+        summary = json.loads((out / "summary.json").read_text())
+        nodes = room.class_nodes()
+        summary["class_mode"] = {
+            "students": len(nodes),
+            "settings": {k: getattr(room.settings, k) for k in room.settings.__dataclass_fields__},
+            "class_funnel": funnel_of(room.model, nodes)._asdict(),
+        }
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for path in sorted(out.iterdir()):
+                if not path.name.startswith("."):
+                    z.write(path, f"slacktivism-class-{room.settings.scenario}/{path.name}")
+        return buffer.getvalue()
