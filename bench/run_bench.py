@@ -234,7 +234,7 @@ def main() -> int:
     print(optimisation)
     import app_bench
 
-    app = app_bench.table()
+    app = app_bench.table(with_load=True)  # with the 30 sessions as light websocket clients
     print(app)
     # Class mode: one room with 40 light students (writes its own README block, class-bench).
     subprocess.run([sys.executable, str(HERE / "class_bench.py")]
