@@ -295,6 +295,15 @@ class SlacktivismModel(mesa.Model):
             self._pending = self._open(self.steps + 1)
         return self._pending.cards
 
+    @property
+    def pending(self) -> bool:
+        """A step is half-taken: :meth:`cards` ran its exposure, or choices were handed to :meth:`decide`.
+
+        Until :meth:`step` applies it, the population's awareness may already
+        hold the next step's exposure while the counts do not.
+        """
+        return self._pending is not None or bool(self._decided)
+
     def decide(self, user: int, choice: participants.Choice | participants.Decision) -> None:
         """A participant's choice, to count at the next step (the last one given for a user counts).
 

@@ -357,3 +357,22 @@ def test_a_pause_pressed_after_the_clock_decided_to_step_wins(rooms, clock):
     room.pause()
     assert not room.step(clock=True) and room.model.steps == steps
     assert room.step() and room.model.steps == steps + 1  # the teacher's own Step still steps a paused room
+
+
+def test_end_applies_every_choice_made_before_it_and_the_counts_agree_with_the_network(rooms, clock):
+    room, students = _room(rooms, n=40)
+    room.start()
+    s = _until_cards(room, clock)[0]
+    room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge=PLEDGES["en"])
+    steps = room.model.steps
+    room.end()
+    model, pop = room.model, room.model.pop
+    assert room.phase == "ended" and model.steps == steps + 1
+    assert pop.acted[s.node]
+    assert class_results.funnel_of(model, room.class_nodes()).acted == 1
+    assert model.current["aware"] == int(pop.aware.sum())
+    assert model.current["acted"] == int(pop.acted.sum())
+    from viz.class_export import user_table
+    table = user_table(room)
+    row = table[table["student"] == s.pseudonym]
+    assert len(row) == 1 and row["step_acted"].iloc[0] == steps + 1

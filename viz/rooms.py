@@ -268,13 +268,19 @@ class Room:
         self._notify("phase")
 
     def end(self) -> None:
-        """End the campaign: open cards count as scrolled past; no choice is taken after this."""
+        """End the campaign: open cards count as scrolled past; no choice is taken after this.
+
+        The step the open cards belong to is taken, so every choice made before End is applied
+        (and the counts agree with the network: the cards' exposure has already run).
+        """
         with self.lock:
             if self.phase == "ended":
                 return
             for s in self.open_cards():
                 self._record(s, Choice.NONE, "timeout")
                 s.card = None
+            if self.phase != "lobby" and self.model.pending and self.world.running:
+                self.world.step()
             self.phase = "ended"
             self.model.running = False
             self._changed()
