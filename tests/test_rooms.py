@@ -376,3 +376,13 @@ def test_end_applies_every_choice_made_before_it_and_the_counts_agree_with_the_n
     table = user_table(room)
     row = table[table["student"] == s.pseudonym]
     assert len(row) == 1 and row["step_acted"].iloc[0] == steps + 1
+
+
+def test_the_teachers_step_between_the_clocks_look_and_its_step_wins(rooms, clock):
+    room, _ = _room(rooms)
+    room.start()
+    clock.now += 100  # the clock looks: the step is due
+    steps = room.model.steps
+    assert room.step()  # the teacher presses Step before the clock's step runs
+    assert not room.step(clock=True)  # the clock's step, decided before the teacher's, must not step again
+    assert room.model.steps == steps + 1

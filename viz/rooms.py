@@ -289,11 +289,13 @@ class Room:
     def step(self, *, clock: bool = False) -> bool:
         """One step now (the teacher's Step, or the clock): open cards count as scrolled past.
 
-        ``clock``: the room's clock is asking, so only a running room steps (a Pause pressed after the
-        clock decided to step wins). Returns whether the model stepped (not once the campaign has settled).
+        ``clock``: the room's clock is asking, so the room steps only if it is running and the step is due
+        (:meth:`_due`), checked under the same lock as the step itself: a Pause, or the teacher's own Step,
+        that lands between the clock's look and its step wins, and the room never steps twice for one tick.
+        Returns whether the model stepped (not once the campaign has settled).
         """
         with self.lock:
-            if self.phase in ("lobby", "ended") or (clock and self.phase != "running"):
+            if self.phase in ("lobby", "ended") or (clock and not self._due()):
                 return False
             for s in self.open_cards():
                 self._record(s, Choice.NONE, "timeout")
@@ -315,16 +317,16 @@ class Room:
 
     def tick(self) -> bool:
         """The room's clock: step when every open card is answered or timed out, and the interval has passed."""
-        with self.lock:
-            if self.phase != "running":
-                return False
-            now = self.clock()
-            if now - self.last_step_at < STEP_INTERVAL:
-                return False
-            waiting = [s for s in self.open_cards() if now - s.card_opened < self._deadline(s)]
-            if waiting:
-                return False
         return self.step(clock=True)
+
+    def _due(self) -> bool:
+        """The clock's step is due: the room runs, the interval has passed and no open card is still waiting."""
+        if self.phase != "running":
+            return False
+        now = self.clock()
+        if now - self.last_step_at < STEP_INTERVAL:
+            return False
+        return not any(now - s.card_opened < self._deadline(s) for s in self.open_cards())
 
     def _deadline(self, s: Student) -> float:
         """Seconds a card stays open: the time-out, longer for a student already paying the cost of acting."""
