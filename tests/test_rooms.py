@@ -386,3 +386,37 @@ def test_the_teachers_step_between_the_clocks_look_and_its_step_wins(rooms, cloc
     assert room.step()  # the teacher presses Step before the clock's step runs
     assert not room.step(clock=True)  # the clock's step, decided before the teacher's, must not step again
     assert room.model.steps == steps + 1
+
+
+def test_a_pause_holds_the_open_cards_time_outs(rooms, clock):
+    room, _ = _room(rooms, n=40)
+    room.start()
+    s = _until_cards(room, clock)[0]
+    step, timeout = s.card.step, room.settings.timeout
+    clock.now += 10
+    room.pause()
+    clock.now += 3 * timeout  # a pause longer than the time-out
+    room.start()
+    assert not room.tick()
+    assert s.card is not None and s.card.step == step, "the card timed out while the room was paused"
+    assert room.model.steps == step - 1
+    clock.now += timeout - 10 - 1  # the card had timeout - 10 seconds left when the room paused
+    assert not room.tick() and s.card is not None
+    clock.now += 2
+    assert room.tick() and room.model.steps == step
+    assert any(r.node == s.node and r.step == step and r.how == "timeout" for r in room.log)
+
+
+def test_the_phone_counts_down_what_is_left_of_its_card_and_holds_it_in_a_pause(rooms, clock):
+    room, _ = _room(rooms, n=40)
+    room.start()
+    s = _until_cards(room, clock)[0]
+    timeout = room.settings.timeout
+    clock.now += 10
+    assert room.card_left(s) == pytest.approx(timeout - 10)
+    room.pause()
+    clock.now += 100
+    assert room.card_left(s) == pytest.approx(timeout - 10)
+    room.start()
+    clock.now += 5
+    assert room.card_left(s) == pytest.approx(timeout - 15)

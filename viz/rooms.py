@@ -128,7 +128,7 @@ class ChoiceRecord:
     node: int
     choice: Choice
     how: Literal["card", "late", "timeout"]
-    seconds: float  # from the card showing to the choice
+    seconds: float  # from the card showing to the choice (time the room was paused not counted)
 
 
 @dataclass(eq=False)
@@ -150,6 +150,7 @@ class Room:
     version: int = 0
     last_step_at: float = 0.0
     last_activity: float = 0.0
+    paused_at: float = 0.0  # when the teacher last pressed Pause
     lock: threading.RLock = field(default_factory=threading.RLock)
     owner: str = ""  # the teacher's browser (Solara's session cookie): a reload of the projector keeps its room
     listeners: dict[int, tuple[Callable[[str], None], str | None]] = field(default_factory=dict)
@@ -254,16 +255,21 @@ class Room:
                 for s, node in zip(self.students.values(), nodes, strict=True):
                     s.node = int(node)
                 self._deal()
+            elif self.phase == "paused":  # a pause holds the open cards' time-outs too
+                held = self.clock() - self.paused_at
+                for s in self.open_cards():
+                    s.card_opened += held
             self.phase = "running"
             self.last_step_at = self.clock()
             self._changed()
         self._notify("phase")
 
     def pause(self) -> None:
-        """Hold the clock (cards stay open; choices are still taken)."""
+        """Hold the clock and the open cards' time-outs (cards stay open; choices are still taken)."""
         with self.lock:
             if self.phase == "running":
                 self.phase = "paused"
+                self.paused_at = self.clock()
                 self._changed()
         self._notify("phase")
 
@@ -327,6 +333,12 @@ class Room:
         if now - self.last_step_at < STEP_INTERVAL:
             return False
         return not any(now - s.card_opened < self._deadline(s) for s in self.open_cards())
+
+    def card_left(self, s: Student) -> float:
+        """Seconds left before ``s``'s open card times out (held while the room is paused)."""
+        with self.lock:
+            now = self.paused_at if self.phase == "paused" else self.clock()
+            return max(0.0, self.settings.timeout - (now - s.card_opened))
 
     def _deadline(self, s: Student) -> float:
         """Seconds a card stays open: the time-out, longer for a student already paying the cost of acting."""
