@@ -276,6 +276,9 @@ class SlacktivismModel(mesa.Model):
         """
         if self.steps:
             raise ValueError("participants are seated before the first step")
+        if self.spec.decision.rule != "logit":
+            raise ValueError("participants need the logit decision rule: under the threshold rule every examined "
+                             "user chooses, but a participant gets a card only when the campaign reaches it")
         nodes = participants.place(self.graph, count, placement, self.seeds,
                                    generator(self.seed, Purpose.PLACEMENT))
         self.participants = np.sort(nodes)

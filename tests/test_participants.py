@@ -28,16 +28,41 @@ def _play(model, policy):
     return log
 
 
-def test_participants_who_choose_as_the_rule_would_leave_the_run_bit_identical():
-    plain = _model()
+def _shipped(rule):
+    """The shipped scenarios (``scenarios/*.yaml``) whose decision rule is ``rule``."""
+    return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml") if load_scenario(p).decision.rule == rule)
+
+
+@pytest.mark.parametrize("name", _shipped("logit"))
+def test_participants_who_choose_as_the_rule_would_leave_the_run_bit_identical(name):
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    smaller = {} if load_scenario(path).network.kind == "edgelist" else {"network.n_users": 1500}  # quicker
+
+    def model():
+        return SlacktivismModel(load_scenario(path, smaller), rng=4)
+
+    plain = model()
     plain.run()
-    seated = _model()
+    seated = model()
     seated.seat(40)
     cards = _play(seated, lambda card: card.rule)
     assert cards, "the campaign reached some participants"
-    assert any(c.rule.like or c.rule.share or c.rule.act for c in cards), "a card whose rule choice engages"
     assert seated.timeseries().equals(plain.timeseries())
     assert seated.user_table().equals(plain.user_table())
+
+
+def test_under_the_baseline_some_card_carries_a_rule_choice_that_engages():
+    seated = _model()
+    seated.seat(40)
+    cards = _play(seated, lambda card: card.rule)
+    assert any(c.rule.like or c.rule.share or c.rule.act for c in cards), "a card whose rule choice engages"
+
+
+@pytest.mark.parametrize("name", _shipped("threshold"))
+def test_participants_are_refused_under_the_threshold_rule(name):
+    model = SlacktivismModel(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), rng=4)
+    with pytest.raises(ValueError, match="logit"):
+        model.seat(10)
 
 
 def test_a_participants_share_reaches_its_followers_feeds_as_a_simulated_share_does():

@@ -420,3 +420,10 @@ def test_the_phone_counts_down_what_is_left_of_its_card_and_holds_it_in_a_pause(
     room.start()
     clock.now += 5
     assert room.card_left(s) == pytest.approx(timeout - 15)
+
+
+@pytest.mark.parametrize("scenario", ["granovetter", "watts_cascade"])
+def test_a_room_refuses_a_threshold_rule_scenario_with_a_clear_message(rooms, scenario):
+    with pytest.raises(ValueError, match="logit rule"):
+        rooms.open(RoomSettings(scenario=scenario, n_users=100))
+    assert len(rooms) == 0

@@ -456,6 +456,10 @@ class Rooms:
         ``owner`` is the teacher's browser: no secret in the projector's address, which the class can read.
         """
         scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users})
+        if scenario.decision.rule != "logit":  # as the model's seat(), but before the world is built
+            raise ValueError(f"scenario {settings.scenario!r} uses the {scenario.decision.rule} rule; class mode "
+                             "needs the logit rule (under the threshold rule users the campaign did not reach "
+                             "also choose, and a student would never get their card)")
         world = World(scenario, settings.seed)
         with self._lock:
             self._drop_idle()
