@@ -161,3 +161,32 @@ def test_seating_after_the_first_step_and_too_many_participants_are_refused():
 def test_a_decision_records_two_options_at_once():
     assert Decision.of(Choice.SHARE) == Decision(False, True, False)
     assert Decision.of(Choice.NONE) == Decision(False, False, False)
+
+
+def test_a_late_choice_credits_the_followee_its_cards_feed_showed_as_the_same_choice_on_time_does():
+    def until_fresh_cards(model):
+        """Step with no choices until some card reaches a participant who has not engaged yet."""
+        while model.running:
+            fresh = [c.user for c in model.cards() if not model.pop.engaged()[c.user]]
+            if fresh:
+                return fresh
+            model.step()
+        raise AssertionError("no card reached a participant who had not engaged")
+
+    on_time, late = _model(), _model()
+    on_time.seat(40)
+    late.seat(40)
+    users = until_fresh_cards(on_time)
+    assert until_fresh_cards(late) == users
+    step = on_time.steps + 1
+    for u in users:
+        on_time.decide(u, Choice.LIKE, step=step)
+    on_time.step()
+    late.step()  # the cards timed out; the same choices arrive after the step moved on
+    for u in users:
+        late.decide(u, Choice.LIKE, step=step)
+    late.step()
+    credited = on_time.pop.recruiter[users]
+    assert (credited >= 0).any(), "on time, some first like is credited to a followee"
+    assert late.pop.liked[users].all()
+    assert late.pop.recruiter[users].tolist() == credited.tolist()

@@ -375,7 +375,7 @@ class Room:
                 self._check_cost(s, pledge)
             late = s.card is None or s.card.step != step  # its step moved on: it counts in the next one
             record = self._record(s, choice, "late" if late else "card")
-            self.model.decide(s.node, choice)
+            self.model.decide(s.node, choice, step=step)
             s.card = None
             s.action_started = None
             self._changed()
