@@ -7,7 +7,19 @@ import pytest
 
 from model.participants import Choice
 from viz import class_results
-from viz.rooms import MAX_STUDENTS, MAX_WRONG_CODES, PLEDGES, STEP_INTERVAL, RoomError, Rooms, RoomSettings
+from viz.rooms import (
+    ENDED_LIMIT,
+    IDLE_LIMIT,
+    MAX_ROOMS,
+    MAX_STUDENTS,
+    MAX_WRONG_CODES,
+    PLEDGES,
+    STEP_INTERVAL,
+    WRONG_CODE_WINDOW,
+    RoomError,
+    Rooms,
+    RoomSettings,
+)
 
 
 class Clock:
@@ -427,3 +439,46 @@ def test_a_room_refuses_a_threshold_rule_scenario_with_a_clear_message(rooms, sc
     with pytest.raises(ValueError, match="logit rule"):
         rooms.open(RoomSettings(scenario=scenario, n_users=100))
     assert len(rooms) == 0
+
+
+def test_a_teachers_browser_holds_one_room_and_the_server_at_most_max_rooms(rooms):
+    first = rooms.open(RoomSettings(n_users=100), owner="teacher")
+    second = rooms.open(RoomSettings(n_users=100), owner="teacher")
+    assert len(rooms) == 1 and second.code in rooms and first.code not in rooms
+    assert first.phase == "ended" and rooms.owned_by("teacher") is second
+    for k in range(MAX_ROOMS - 1):
+        rooms.open(RoomSettings(n_users=100), owner=f"other-{k}")
+    assert len(rooms) == MAX_ROOMS
+    with pytest.raises(RoomError) as error:
+        rooms.open(RoomSettings(n_users=100), owner="one-more")
+    assert error.value.key == "rooms_full" and len(rooms) == MAX_ROOMS
+    third = rooms.open(RoomSettings(n_users=100), owner="teacher")  # replacing its own room is not one more
+    assert rooms.owned_by("teacher") is third and len(rooms) == MAX_ROOMS
+
+
+def test_the_janitor_drops_ended_rooms_and_ends_and_drops_idle_ones(rooms, clock):
+    ended, _ = _room(rooms)
+    ended.start()
+    ended.end()
+    idle, _ = _room(rooms)
+    idle.start()
+    fresh, _ = _room(rooms)
+    clock.now += ENDED_LIMIT + 1
+    fresh.join("late comer", "late")  # activity keeps a room
+    assert rooms.sweep() == [ended.code]
+    clock.now += IDLE_LIMIT - ENDED_LIMIT
+    assert rooms.sweep() == [idle.code]
+    assert idle.phase == "ended" and fresh.code in rooms and len(rooms) == 1
+
+
+def test_expired_wrong_code_counts_are_forgotten(rooms, clock):
+    room, _ = _room(rooms)
+    rooms.find(room.code, "right")
+    assert "right" not in rooms._wrong  # a right code leaves nothing behind
+    for k in range(50):
+        with pytest.raises(RoomError):
+            rooms.find("ZZZZZZ", f"guesser-{k}")
+    assert len(rooms._wrong) == 50
+    clock.now += WRONG_CODE_WINDOW + 1
+    rooms.sweep()
+    assert rooms._wrong == {}

@@ -167,7 +167,12 @@ def ClassPage():
     L = lang.value  # noqa: N806
 
     def open_room(settings: RoomSettings):
-        new = ROOMS.open(settings, owner=browser_id(page_id))
+        try:
+            new = ROOMS.open(settings, owner=browser_id(page_id))
+        except RoomError as error:
+            problem.set(refusal(L, error))
+            return
+        problem.set("")
         ROOMS.run_clock(new)
         room_ref.set(new)
 
@@ -191,6 +196,8 @@ def ClassPage():
             LanguageToggle(lang)
         if room is None:
             RoomSetup(L, open_room)
+            if problem.value:
+                solara.Text(problem.value, classes=["class-problem"])
             return
         Projector(room, L, act, close_room, problem.value, version)
 

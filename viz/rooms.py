@@ -60,8 +60,14 @@ WRONG_CODE_WINDOW = 60.0
 PLEDGES = {"en": "I will take part", "id": "Saya akan ikut serta"}
 #: Seconds between steps when no card is open (so the class can watch the spread).
 STEP_INTERVAL = 1.5
-#: Rooms are dropped after this long without a step, a join or a choice.
+#: Rooms are ended and dropped after this long without a step, a join or a choice.
 IDLE_LIMIT = 3 * 3600.0
+#: An ended room (its debrief and export) is kept this long after its last change, then dropped.
+ENDED_LIMIT = 3600.0
+#: Rooms on one server, at most (each holds a model); a teacher's browser holds one, its last.
+MAX_ROOMS = 10
+#: Seconds between the janitor's rounds (dropping ended and idle rooms, and expired wrong-code counts).
+JANITOR_PERIOD = 30.0
 
 Phase = Literal["lobby", "running", "paused", "ended"]
 ActionCost = Literal["pledge", "wait"]
@@ -454,7 +460,13 @@ class Rooms:
         """A new room with a fresh code (a cryptographic draw, never the model's random numbers).
 
         ``owner`` is the teacher's browser: no secret in the projector's address, which the class can read.
+        A browser holds one room: opening another ends and drops the one it had. At most
+        :data:`MAX_ROOMS` rooms are held; past that, opening is refused (``rooms_full``).
         """
+        self.sweep()
+        with self._lock:
+            if len(self._rooms) - len(self._owned(owner)) >= MAX_ROOMS:
+                raise RoomError("rooms_full", n=MAX_ROOMS)
         scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users})
         if scenario.decision.rule != "logit":  # as the model's seat(), but before the world is built
             raise ValueError(f"scenario {settings.scenario!r} uses the {scenario.decision.rule} rule; class mode "
@@ -462,27 +474,39 @@ class Rooms:
                              "also choose, and a student would never get their card)")
         world = World(scenario, settings.seed)
         with self._lock:
-            self._drop_idle()
+            previous = self._owned(owner)
+            if len(self._rooms) - len(previous) >= MAX_ROOMS:
+                raise RoomError("rooms_full", n=MAX_ROOMS)
+            for old in previous:
+                self._rooms.pop(old.code)
             code = _new_code()
             while code in self._rooms:
                 code = _new_code()
             room = Room(code=code, settings=settings, world=world, clock=self.clock, owner=owner)
             room.last_activity = self.clock()
             self._rooms[code] = room
+        for old in previous:
+            old.end()
+            old.listeners.clear()
         return room
+
+    def _owned(self, owner: str) -> list[Room]:
+        """The rooms this browser opened (under ``_lock``); none for no browser."""
+        return [r for r in self._rooms.values() if owner and r.owner == owner]
 
     def find(self, code: str, client: str) -> Room:
         """The room with ``code`` (case and spaces forgiven); wrong codes are counted per client and limited."""
         code = "".join(code.split()).upper()
         now = self.clock()
         with self._lock:
-            recent = [t for t in self._wrong.get(client, []) if now - t < WRONG_CODE_WINDOW]
-            self._wrong[client] = recent
+            recent = [t for t in self._wrong.pop(client, []) if now - t < WRONG_CODE_WINDOW]
+            if recent:  # only clients with wrong codes in the window are remembered
+                self._wrong[client] = recent
             if len(recent) >= MAX_WRONG_CODES:
                 raise RoomError("too_many_tries", s=int(WRONG_CODE_WINDOW - (now - recent[0])) + 1)
             room = self._rooms.get(code)
             if room is None:
-                recent.append(now)
+                self._wrong[client] = [*recent, now]
                 raise RoomError("wrong_code")
             return room
 
@@ -507,7 +531,7 @@ class Rooms:
         return code in self._rooms
 
     def run_clock(self, room: Room, period: float = 0.1) -> None:
-        """Tick ``room`` in a thread of its own until it ends or is closed."""
+        """Tick ``room`` in a thread of its own until it ends or is closed; and keep the janitor running."""
         def loop():
             while room.code in self._rooms and room.phase != "ended":
                 try:
@@ -522,14 +546,44 @@ class Rooms:
         thread = threading.Thread(target=loop, name=f"room-{room.code}", daemon=True)
         with self._lock:
             self._threads[room.code] = thread
+            janitor = self._threads.get("janitor")
+            if janitor is None or not janitor.is_alive():
+                janitor = threading.Thread(target=self._janitor, name="rooms-janitor", daemon=True)
+                self._threads["janitor"] = janitor
+                janitor.start()
         thread.start()
 
-    def _drop_idle(self) -> None:
+    def _janitor(self) -> None:
+        """Sweep every :data:`JANITOR_PERIOD` seconds while any room is held."""
+        while True:
+            time.sleep(JANITOR_PERIOD)
+            try:
+                self.sweep()
+            except Exception:  # noqa: BLE001 - the janitor must outlive one bad round
+                logging.getLogger(__name__).exception("rooms: the janitor's round failed")
+            with self._lock:
+                if not self._rooms:
+                    self._threads.pop("janitor", None)
+                    return
+
+    def sweep(self) -> list[str]:
+        """End and drop rooms idle past :data:`IDLE_LIMIT` and ended rooms past :data:`ENDED_LIMIT`.
+
+        Also forgets wrong-code counts older than the rate limit's window. Returns the dropped codes.
+        """
         now = self.clock()
-        for code, room in list(self._rooms.items()):
-            if now - room.last_activity > IDLE_LIMIT:
-                self._rooms.pop(code)
-                room.listeners.clear()
+        with self._lock:
+            stale = [r for r in self._rooms.values()
+                     if now - r.last_activity > (ENDED_LIMIT if r.phase == "ended" else IDLE_LIMIT)]
+            for r in stale:
+                self._rooms.pop(r.code)
+            for client, times in list(self._wrong.items()):
+                if not times or now - times[-1] >= WRONG_CODE_WINDOW:
+                    del self._wrong[client]
+        for r in stale:
+            r.end()
+            r.listeners.clear()
+        return [r.code for r in stale]
 
 
 def _new_code() -> str:
