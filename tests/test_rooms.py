@@ -482,3 +482,13 @@ def test_expired_wrong_code_counts_are_forgotten(rooms, clock):
     clock.now += WRONG_CODE_WINDOW + 1
     rooms.sweep()
     assert rooms._wrong == {}
+
+
+def test_nicknames_are_compared_in_nfc_and_stacked_combining_marks_are_refused(rooms):
+    room, _ = _room(rooms, n=0)
+    composed = room.join("Andr\u00e9", "browser-a")  # é as one character
+    _refused(room, "nickname_taken", lambda: room.join("Andre\u0301", "browser-b"))  # e + combining acute
+    assert room.join("Andre\u0301", "browser-a") is composed  # the same name from the same browser
+    assert room.join("Nguy\u1ec5n", "v").nickname == "Nguy\u1ec5n"  # accents a name needs are kept
+    assert room.join("Thu\u0301\u0323", "w")  # two marks on one letter are allowed
+    _refused(room, "nickname_marks", lambda: room.join("Z\u0301\u0302\u0303\u0304algo", "z"))

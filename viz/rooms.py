@@ -16,7 +16,8 @@ Rules the room enforces, whatever a page sends:
   card's step, and both must be the student's (a forged message is refused);
 * one choice per card (a double tap is refused), and "Take action" only once
   its cost is paid (a typed pledge, or a wait measured on the server);
-* nicknames are trimmed, length-limited and unique in a room (case-blind);
+* nicknames are trimmed, NFC-normalised, length-limited, refused with more than
+  :data:`MAX_MARKS` combining marks on one character, and unique in a room (case-blind);
   the same nickname from the same browser gets the same node back;
 * the step waits for the open cards up to the teacher's time-out; a card not
   answered by then was scrolled past, and a choice that arrives after its
@@ -33,6 +34,7 @@ import logging
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,8 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 MAX_STUDENTS = 60
 #: Characters of a nickname, at most.
 MAX_NICKNAME = 20
+#: Combining marks on one character of a nickname, at most (more is "Zalgo" text that spills over the projector).
+MAX_MARKS = 2
 #: Room codes: no 0/O, 1/I/L, which are misread on a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -221,8 +225,14 @@ class Room:
             client: the browser's session id (Solara's, from its cookie), which makes a rejoin the same student.
         """
         name = " ".join("".join(ch for ch in nickname if ch.isprintable() or ch.isspace()).split())
+        name = unicodedata.normalize("NFC", name)  # "e" + combining accent is the same name as the accented "e"
         if not name:
             raise RoomError("nickname_empty")
+        run = 0
+        for ch in name:
+            run = run + 1 if unicodedata.combining(ch) else 0
+            if run > MAX_MARKS:
+                raise RoomError("nickname_marks")
         if len(name) > MAX_NICKNAME:
             raise RoomError("nickname_long", n=MAX_NICKNAME)
         key = name.casefold()
