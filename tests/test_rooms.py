@@ -492,3 +492,27 @@ def test_nicknames_are_compared_in_nfc_and_stacked_combining_marks_are_refused(r
     assert room.join("Nguy\u1ec5n", "v").nickname == "Nguy\u1ec5n"  # accents a name needs are kept
     assert room.join("Thu\u0301\u0323", "w")  # two marks on one letter are allowed
     _refused(room, "nickname_marks", lambda: room.join("Z\u0301\u0302\u0303\u0304algo", "z"))
+
+
+def test_a_late_tap_in_a_room_credits_the_same_recruiter_as_the_same_tap_on_time(rooms, clock):
+    def room_at_first_fresh_card():
+        room, _ = _room(rooms, n=40)
+        room.start()
+        while True:
+            fresh = [s for s in _until_cards(room, clock) if not room.model.pop.engaged()[s.node]]
+            if fresh:
+                return room, fresh[0]
+            clock.now += STEP_INTERVAL
+            room.step()
+
+    on_time, a = room_at_first_fresh_card()
+    late, b = room_at_first_fresh_card()
+    assert a.node == b.node and a.card == b.card
+    step = a.card.step
+    on_time.choose(a.token, a.node, step, Choice.LIKE)
+    on_time.step()
+    late.step()  # b's card timed out
+    assert late.choose(b.token, b.node, step, Choice.LIKE).how == "late"
+    late.step()
+    assert late.model.pop.liked[b.node]
+    assert late.model.pop.recruiter[b.node] == on_time.model.pop.recruiter[a.node]
