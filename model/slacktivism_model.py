@@ -120,6 +120,8 @@ class SlacktivismModel(mesa.Model):
         self.participants = np.empty(0, dtype=np.int64)  # users whose choices come from outside (seat)
         self._pending: _Pending | None = None
         self._decided: dict[int, participants.Decision] = {}
+        self._answered: dict[int, int] = {}  # the step of the card each decided participant answered, if given
+        self._card_recruiter: dict[tuple[int, int], int] = {}  # (participant, card's step): who it would credit
 
         self.seeds = self._choose_seeds()
         self._start_campaign(self.seeds)
@@ -197,7 +199,8 @@ class SlacktivismModel(mesa.Model):
         pending = self._pending if self._pending is not None else self._open(self.steps)
         self._pending = None
         decided, self._decided = self._decided, {}
-        self._close(pending, decided)
+        answered, self._answered = self._answered, {}
+        self._close(pending, decided, answered)
 
     def _open(self, t: int) -> _Pending:
         """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`)."""
@@ -219,10 +222,10 @@ class SlacktivismModel(mesa.Model):
         newly_aware = int(np.count_nonzero(pop.aware[exposed]) - aware_before)
         newly_misled = int(np.count_nonzero(pop.aware[exposed] & ~pop.aligned[exposed]) - misled_before)
         users, (like, share, act) = self._choose(examined, seen, asked, t)
-        cards = self._cards(t, users, seen, asked, like, share, act) if len(self.participants) else ()
+        cards = self._cards(t, users, seen, asked, like, share, act, reach) if len(self.participants) else ()
         return _Pending(t, before, reach, users, like, share, act, newly_aware, newly_misled, cards)
 
-    def _close(self, p: _Pending, decided: dict) -> None:
+    def _close(self, p: _Pending, decided: dict, answered: dict | None = None) -> None:
         """Participants' choices, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
         t, pop = p.t, self.pop
         users, like, share, act = p.users, p.like, p.share, p.act
@@ -242,6 +245,11 @@ class SlacktivismModel(mesa.Model):
             by_threshold = act[changed][is_first] & (not self._rules.logit)
             recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, p.reach,
                                   self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t, by_threshold)
+            if answered:  # a late choice answered the feed of its card's step: credit whom that feed showed
+                for user in first:
+                    card_step = answered.get(int(user), t)
+                    if card_step != t and (int(user), card_step) in self._card_recruiter:
+                        pop.recruiter[user] = self._card_recruiter[int(user), card_step]
         clear_posts(pop.bits, self._changed)  # last step's posts have been seen and attributed
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
         unprompted = idx[act[changed] & ~pop.aware[idx]]
@@ -276,6 +284,9 @@ class SlacktivismModel(mesa.Model):
         """
         if self.steps:
             raise ValueError("participants are seated before the first step")
+        if self.spec.decision.rule != "logit":
+            raise ValueError("participants need the logit decision rule: under the threshold rule every examined "
+                             "user chooses, but a participant gets a card only when the campaign reaches it")
         nodes = participants.place(self.graph, count, placement, self.seeds,
                                    generator(self.seed, Purpose.PLACEMENT))
         self.participants = np.sort(nodes)
@@ -295,7 +306,16 @@ class SlacktivismModel(mesa.Model):
             self._pending = self._open(self.steps + 1)
         return self._pending.cards
 
-    def decide(self, user: int, choice: participants.Choice | participants.Decision) -> None:
+    @property
+    def pending(self) -> bool:
+        """A step is half-taken: :meth:`cards` ran its exposure, or choices were handed to :meth:`decide`.
+
+        Until :meth:`step` applies it, the population's awareness may already
+        hold the next step's exposure while the counts do not.
+        """
+        return self._pending is not None or bool(self._decided)
+
+    def decide(self, user: int, choice: participants.Choice | participants.Decision, step: int | None = None) -> None:
         """A participant's choice, to count at the next step (the last one given for a user counts).
 
         A choice for a participant whom the next step's cards do not reach (it
@@ -304,6 +324,11 @@ class SlacktivismModel(mesa.Model):
         step, not lost. Raises ``ValueError`` for a user who is not a
         participant; a participant who has acted is done and its choice is
         ignored.
+
+        ``step``: the step of the card the choice answers. For a late choice
+        (an earlier step's card), the participant's first engagement is
+        credited to the followee that card's feed would have credited, not to
+        whatever the feed shows at the step the choice is counted in.
         """
         user = int(user)
         i = np.searchsorted(self.participants, user)
@@ -313,12 +338,31 @@ class SlacktivismModel(mesa.Model):
             return
         decision = choice if isinstance(choice, participants.Decision) else participants.Decision.of(choice)
         self._decided[user] = decision
+        if step is None:
+            self._answered.pop(user, None)
+        else:
+            self._answered[user] = int(step)
 
-    def _cards(self, t, users, seen, asked, like, share, act) -> tuple[participants.Card, ...]:
-        """Cards for the participants who saw the campaign or whom the reminder reached at step ``t``."""
+    def _cards(self, t, users, seen, asked, like, share, act, reach) -> tuple[participants.Card, ...]:
+        """Cards for the participants who saw the campaign or whom the reminder reached at step ``t``.
+
+        Also notes, for each card, the followee its user's first engagement
+        would be credited to at step ``t`` (the feed it shows is this step's),
+        for a choice that arrives late (:meth:`decide`). The attribution's
+        draws are keyed by user and step, so nothing else moves.
+        """
         pop, spec = self.pop, self.spec.platform
         mine = self.participants[self._marked(self.participants, np.union1d(seen, asked))]
         mine = mine[~pop.acted[mine]]
+        self._card_recruiter = {k: r for k, r in self._card_recruiter.items() if k[1] >= t - 1}
+        if len(mine):
+            kept = pop.recruiter[mine].copy()
+            recruitment.attribute(mine, self.graph.followee_indptr, self.graph.followees, pop, reach,
+                                  self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t,
+                                  np.zeros(len(mine), dtype=bool))
+            for user, r in zip(mine.tolist(), pop.recruiter[mine].tolist(), strict=True):
+                self._card_recruiter[user, t] = r
+            pop.recruiter[mine] = kept
         where = np.searchsorted(users, mine)
         was_asked = self._marked(mine, asked)
         like_count = self._counts["liked"] if spec.like_counts_visible else None

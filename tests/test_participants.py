@@ -28,16 +28,41 @@ def _play(model, policy):
     return log
 
 
-def test_participants_who_choose_as_the_rule_would_leave_the_run_bit_identical():
-    plain = _model()
+def _shipped(rule):
+    """The shipped scenarios (``scenarios/*.yaml``) whose decision rule is ``rule``."""
+    return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml") if load_scenario(p).decision.rule == rule)
+
+
+@pytest.mark.parametrize("name", _shipped("logit"))
+def test_participants_who_choose_as_the_rule_would_leave_the_run_bit_identical(name):
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    smaller = {} if load_scenario(path).network.kind == "edgelist" else {"network.n_users": 1500}  # quicker
+
+    def model():
+        return SlacktivismModel(load_scenario(path, smaller), rng=4)
+
+    plain = model()
     plain.run()
-    seated = _model()
+    seated = model()
     seated.seat(40)
     cards = _play(seated, lambda card: card.rule)
     assert cards, "the campaign reached some participants"
-    assert any(c.rule.like or c.rule.share or c.rule.act for c in cards), "a card whose rule choice engages"
     assert seated.timeseries().equals(plain.timeseries())
     assert seated.user_table().equals(plain.user_table())
+
+
+def test_under_the_baseline_some_card_carries_a_rule_choice_that_engages():
+    seated = _model()
+    seated.seat(40)
+    cards = _play(seated, lambda card: card.rule)
+    assert any(c.rule.like or c.rule.share or c.rule.act for c in cards), "a card whose rule choice engages"
+
+
+@pytest.mark.parametrize("name", _shipped("threshold"))
+def test_participants_are_refused_under_the_threshold_rule(name):
+    model = SlacktivismModel(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), rng=4)
+    with pytest.raises(ValueError, match="logit"):
+        model.seat(10)
 
 
 def test_a_participants_share_reaches_its_followers_feeds_as_a_simulated_share_does():
@@ -136,3 +161,32 @@ def test_seating_after_the_first_step_and_too_many_participants_are_refused():
 def test_a_decision_records_two_options_at_once():
     assert Decision.of(Choice.SHARE) == Decision(False, True, False)
     assert Decision.of(Choice.NONE) == Decision(False, False, False)
+
+
+def test_a_late_choice_credits_the_followee_its_cards_feed_showed_as_the_same_choice_on_time_does():
+    def until_fresh_cards(model):
+        """Step with no choices until some card reaches a participant who has not engaged yet."""
+        while model.running:
+            fresh = [c.user for c in model.cards() if not model.pop.engaged()[c.user]]
+            if fresh:
+                return fresh
+            model.step()
+        raise AssertionError("no card reached a participant who had not engaged")
+
+    on_time, late = _model(), _model()
+    on_time.seat(40)
+    late.seat(40)
+    users = until_fresh_cards(on_time)
+    assert until_fresh_cards(late) == users
+    step = on_time.steps + 1
+    for u in users:
+        on_time.decide(u, Choice.LIKE, step=step)
+    on_time.step()
+    late.step()  # the cards timed out; the same choices arrive after the step moved on
+    for u in users:
+        late.decide(u, Choice.LIKE, step=step)
+    late.step()
+    credited = on_time.pop.recruiter[users]
+    assert (credited >= 0).any(), "on time, some first like is credited to a followee"
+    assert late.pop.liked[users].all()
+    assert late.pop.recruiter[users].tolist() == credited.tolist()

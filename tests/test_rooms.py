@@ -7,7 +7,19 @@ import pytest
 
 from model.participants import Choice
 from viz import class_results
-from viz.rooms import MAX_STUDENTS, MAX_WRONG_CODES, PLEDGES, STEP_INTERVAL, RoomError, Rooms, RoomSettings
+from viz.rooms import (
+    ENDED_LIMIT,
+    IDLE_LIMIT,
+    MAX_ROOMS,
+    MAX_STUDENTS,
+    MAX_WRONG_CODES,
+    PLEDGES,
+    STEP_INTERVAL,
+    WRONG_CODE_WINDOW,
+    RoomError,
+    Rooms,
+    RoomSettings,
+)
 
 
 class Clock:
@@ -357,3 +369,150 @@ def test_a_pause_pressed_after_the_clock_decided_to_step_wins(rooms, clock):
     room.pause()
     assert not room.step(clock=True) and room.model.steps == steps
     assert room.step() and room.model.steps == steps + 1  # the teacher's own Step still steps a paused room
+
+
+def test_end_applies_every_choice_made_before_it_and_the_counts_agree_with_the_network(rooms, clock):
+    room, students = _room(rooms, n=40)
+    room.start()
+    s = _until_cards(room, clock)[0]
+    room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge=PLEDGES["en"])
+    steps = room.model.steps
+    room.end()
+    model, pop = room.model, room.model.pop
+    assert room.phase == "ended" and model.steps == steps + 1
+    assert pop.acted[s.node]
+    assert class_results.funnel_of(model, room.class_nodes()).acted == 1
+    assert model.current["aware"] == int(pop.aware.sum())
+    assert model.current["acted"] == int(pop.acted.sum())
+    from viz.class_export import user_table
+    table = user_table(room)
+    row = table[table["student"] == s.pseudonym]
+    assert len(row) == 1 and row["step_acted"].iloc[0] == steps + 1
+
+
+def test_the_teachers_step_between_the_clocks_look_and_its_step_wins(rooms, clock):
+    room, _ = _room(rooms)
+    room.start()
+    clock.now += 100  # the clock looks: the step is due
+    steps = room.model.steps
+    assert room.step()  # the teacher presses Step before the clock's step runs
+    assert not room.step(clock=True)  # the clock's step, decided before the teacher's, must not step again
+    assert room.model.steps == steps + 1
+
+
+def test_a_pause_holds_the_open_cards_time_outs(rooms, clock):
+    room, _ = _room(rooms, n=40)
+    room.start()
+    s = _until_cards(room, clock)[0]
+    step, timeout = s.card.step, room.settings.timeout
+    clock.now += 10
+    room.pause()
+    clock.now += 3 * timeout  # a pause longer than the time-out
+    room.start()
+    assert not room.tick()
+    assert s.card is not None and s.card.step == step, "the card timed out while the room was paused"
+    assert room.model.steps == step - 1
+    clock.now += timeout - 10 - 1  # the card had timeout - 10 seconds left when the room paused
+    assert not room.tick() and s.card is not None
+    clock.now += 2
+    assert room.tick() and room.model.steps == step
+    assert any(r.node == s.node and r.step == step and r.how == "timeout" for r in room.log)
+
+
+def test_the_phone_counts_down_what_is_left_of_its_card_and_holds_it_in_a_pause(rooms, clock):
+    room, _ = _room(rooms, n=40)
+    room.start()
+    s = _until_cards(room, clock)[0]
+    timeout = room.settings.timeout
+    clock.now += 10
+    assert room.card_left(s) == pytest.approx(timeout - 10)
+    room.pause()
+    clock.now += 100
+    assert room.card_left(s) == pytest.approx(timeout - 10)
+    room.start()
+    clock.now += 5
+    assert room.card_left(s) == pytest.approx(timeout - 15)
+
+
+@pytest.mark.parametrize("scenario", ["granovetter", "watts_cascade"])
+def test_a_room_refuses_a_threshold_rule_scenario_with_a_clear_message(rooms, scenario):
+    with pytest.raises(ValueError, match="logit rule"):
+        rooms.open(RoomSettings(scenario=scenario, n_users=100))
+    assert len(rooms) == 0
+
+
+def test_a_teachers_browser_holds_one_room_and_the_server_at_most_max_rooms(rooms):
+    first = rooms.open(RoomSettings(n_users=100), owner="teacher")
+    second = rooms.open(RoomSettings(n_users=100), owner="teacher")
+    assert len(rooms) == 1 and second.code in rooms and first.code not in rooms
+    assert first.phase == "ended" and rooms.owned_by("teacher") is second
+    for k in range(MAX_ROOMS - 1):
+        rooms.open(RoomSettings(n_users=100), owner=f"other-{k}")
+    assert len(rooms) == MAX_ROOMS
+    with pytest.raises(RoomError) as error:
+        rooms.open(RoomSettings(n_users=100), owner="one-more")
+    assert error.value.key == "rooms_full" and len(rooms) == MAX_ROOMS
+    third = rooms.open(RoomSettings(n_users=100), owner="teacher")  # replacing its own room is not one more
+    assert rooms.owned_by("teacher") is third and len(rooms) == MAX_ROOMS
+
+
+def test_the_janitor_drops_ended_rooms_and_ends_and_drops_idle_ones(rooms, clock):
+    ended, _ = _room(rooms)
+    ended.start()
+    ended.end()
+    idle, _ = _room(rooms)
+    idle.start()
+    fresh, _ = _room(rooms)
+    clock.now += ENDED_LIMIT + 1
+    fresh.join("late comer", "late")  # activity keeps a room
+    assert rooms.sweep() == [ended.code]
+    clock.now += IDLE_LIMIT - ENDED_LIMIT
+    assert rooms.sweep() == [idle.code]
+    assert idle.phase == "ended" and fresh.code in rooms and len(rooms) == 1
+
+
+def test_expired_wrong_code_counts_are_forgotten(rooms, clock):
+    room, _ = _room(rooms)
+    rooms.find(room.code, "right")
+    assert "right" not in rooms._wrong  # a right code leaves nothing behind
+    for k in range(50):
+        with pytest.raises(RoomError):
+            rooms.find("ZZZZZZ", f"guesser-{k}")
+    assert len(rooms._wrong) == 50
+    clock.now += WRONG_CODE_WINDOW + 1
+    rooms.sweep()
+    assert rooms._wrong == {}
+
+
+def test_nicknames_are_compared_in_nfc_and_stacked_combining_marks_are_refused(rooms):
+    room, _ = _room(rooms, n=0)
+    composed = room.join("Andr\u00e9", "browser-a")  # é as one character
+    _refused(room, "nickname_taken", lambda: room.join("Andre\u0301", "browser-b"))  # e + combining acute
+    assert room.join("Andre\u0301", "browser-a") is composed  # the same name from the same browser
+    assert room.join("Nguy\u1ec5n", "v").nickname == "Nguy\u1ec5n"  # accents a name needs are kept
+    assert room.join("Thu\u0301\u0323", "w")  # two marks on one letter are allowed
+    _refused(room, "nickname_marks", lambda: room.join("Z\u0301\u0302\u0303\u0304algo", "z"))
+
+
+def test_a_late_tap_in_a_room_credits_the_same_recruiter_as_the_same_tap_on_time(rooms, clock):
+    def room_at_first_fresh_card():
+        room, _ = _room(rooms, n=40)
+        room.start()
+        while True:
+            fresh = [s for s in _until_cards(room, clock) if not room.model.pop.engaged()[s.node]]
+            if fresh:
+                return room, fresh[0]
+            clock.now += STEP_INTERVAL
+            room.step()
+
+    on_time, a = room_at_first_fresh_card()
+    late, b = room_at_first_fresh_card()
+    assert a.node == b.node and a.card == b.card
+    step = a.card.step
+    on_time.choose(a.token, a.node, step, Choice.LIKE)
+    on_time.step()
+    late.step()  # b's card timed out
+    assert late.choose(b.token, b.node, step, Choice.LIKE).how == "late"
+    late.step()
+    assert late.model.pop.liked[b.node]
+    assert late.model.pop.recruiter[b.node] == on_time.model.pop.recruiter[a.node]

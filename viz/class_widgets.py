@@ -53,7 +53,10 @@ module.exports = {
   mounted() { this.timer = setInterval(() => { this.now = Date.now(); this.signingTick(); }, 200); },
   destroyed() { clearInterval(this.timer); },
   watch: {
-    card() { this.mode = "buttons"; this.typed = ""; this.sent = false; this.received = Date.now(); },
+    card(now, before) {  // a new card resets the buttons; the same card again (pause, resume) only its countdown
+      if (!before || !now || now.step !== before.step) { this.mode = "buttons"; this.typed = ""; this.sent = false; }
+      this.received = Date.now();
+    },
     message() {
       if (this.message && this.mode === "wait") this.mode = "buttons";
       if (this.message) this.sent = this.done;
@@ -62,7 +65,8 @@ module.exports = {
   computed: {
     left() {
       if (!this.card || !this.card.step) return 0;
-      return Math.max(0, this.card.timeout - (this.now - this.received) / 1000);
+      const left = this.card.left === undefined ? this.card.timeout : this.card.left;  // from the server
+      return this.card.paused ? left : Math.max(0, left - (this.now - this.received) / 1000);
     },
     left_pct() { return this.card && this.card.timeout ? 100 * this.left / this.card.timeout : 0; },
     seconds_text() { return (this.labels.seconds || "{n}").replace("{n}", Math.ceil(this.left)); },

@@ -167,7 +167,12 @@ def ClassPage():
     L = lang.value  # noqa: N806
 
     def open_room(settings: RoomSettings):
-        new = ROOMS.open(settings, owner=browser_id(page_id))
+        try:
+            new = ROOMS.open(settings, owner=browser_id(page_id))
+        except RoomError as error:
+            problem.set(refusal(L, error))
+            return
+        problem.set("")
         ROOMS.run_clock(new)
         room_ref.set(new)
 
@@ -191,6 +196,8 @@ def ClassPage():
             LanguageToggle(lang)
         if room is None:
             RoomSetup(L, open_room)
+            if problem.value:
+                solara.Text(problem.value, classes=["class-problem"])
             return
         Projector(room, L, act, close_room, problem.value, version)
 
@@ -300,8 +307,13 @@ def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N802, N803 - called 
 # ---------------------------------------------------------------------------------------------- the phone
 
 
-def card_fields(lang: str, room: Room, card, dealt: float = 0.0) -> dict:
-    """What the phone's card shows (never the decision rule's choice, nor anyone's name)."""
+def card_fields(lang: str, room: Room, card, dealt: float = 0.0, left: float | None = None,
+                paused: bool = False) -> dict:
+    """What the phone's card shows (never the decision rule's choice, nor anyone's name).
+
+    ``left``: seconds before the card times out (the whole time-out if not given); ``paused``: the
+    countdown is held (the room is paused), so the phone shows ``left`` without counting down.
+    """
     lines = []
     if card.shared_by:
         lines.append(t(lang, "class_card_shared_by", n=number(lang, card.shared_by)))
@@ -313,7 +325,9 @@ def card_fields(lang: str, room: Room, card, dealt: float = 0.0) -> dict:
         lines.append("♥ " + t(lang, "class_card_likes", n=number(lang, card.like_count)))
     if card.asked:
         lines.append(t(lang, "class_card_reminder"))
-    return {"step": card.step, "timeout": room.settings.timeout, "dealt": round(dealt, 3),
+    timeout = room.settings.timeout
+    return {"step": card.step, "timeout": timeout, "dealt": round(dealt, 3),
+            "left": round(timeout if left is None else left, 3), "paused": paused,
             "head": t(lang, "class_card_head"),
             "post": t(lang, "class_card_post" if card.aligned else "class_card_distorted"), "lines": lines}
 
@@ -436,7 +450,9 @@ def Seat(room: Room, token: str, L: str, error, version: int):  # noqa: N803
         solara.Text(t(L, "class_paused"), classes=["phone-status"])
     card = student.card
     message = error.value or ("" if card is not None else last_word(L, room, student.node))
-    FeedCard.element(card=card_fields(L, room, card, student.card_dealt) if card is not None else {}, node=student.node,
+    fields = {} if card is None else card_fields(L, room, card, student.card_dealt, left=room.card_left(student),
+                                                 paused=room.phase == "paused")
+    FeedCard.element(card=fields, node=student.node,
                      labels=card_labels(L), cost=room.settings.action_cost, wait_seconds=room.settings.wait_seconds,
                      message=message, done=card is None, choose_callback=choose, action_callback=begin_action)
 

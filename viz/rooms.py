@@ -16,7 +16,8 @@ Rules the room enforces, whatever a page sends:
   card's step, and both must be the student's (a forged message is refused);
 * one choice per card (a double tap is refused), and "Take action" only once
   its cost is paid (a typed pledge, or a wait measured on the server);
-* nicknames are trimmed, length-limited and unique in a room (case-blind);
+* nicknames are trimmed, NFC-normalised, length-limited, refused with more than
+  :data:`MAX_MARKS` combining marks on one character, and unique in a room (case-blind);
   the same nickname from the same browser gets the same node back;
 * the step waits for the open cards up to the teacher's time-out; a card not
   answered by then was scrolled past, and a choice that arrives after its
@@ -33,6 +34,7 @@ import logging
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,8 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 MAX_STUDENTS = 60
 #: Characters of a nickname, at most.
 MAX_NICKNAME = 20
+#: Combining marks on one character of a nickname, at most (more is "Zalgo" text that spills over the projector).
+MAX_MARKS = 2
 #: Room codes: no 0/O, 1/I/L, which are misread on a projector.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -60,8 +64,14 @@ WRONG_CODE_WINDOW = 60.0
 PLEDGES = {"en": "I will take part", "id": "Saya akan ikut serta"}
 #: Seconds between steps when no card is open (so the class can watch the spread).
 STEP_INTERVAL = 1.5
-#: Rooms are dropped after this long without a step, a join or a choice.
+#: Rooms are ended and dropped after this long without a step, a join or a choice.
 IDLE_LIMIT = 3 * 3600.0
+#: An ended room (its debrief and export) is kept this long after its last change, then dropped.
+ENDED_LIMIT = 3600.0
+#: Rooms on one server, at most (each holds a model); a teacher's browser holds one, its last.
+MAX_ROOMS = 10
+#: Seconds between the janitor's rounds (dropping ended and idle rooms, and expired wrong-code counts).
+JANITOR_PERIOD = 30.0
 
 Phase = Literal["lobby", "running", "paused", "ended"]
 ActionCost = Literal["pledge", "wait"]
@@ -128,7 +138,7 @@ class ChoiceRecord:
     node: int
     choice: Choice
     how: Literal["card", "late", "timeout"]
-    seconds: float  # from the card showing to the choice
+    seconds: float  # from the card showing to the choice (time the room was paused not counted)
 
 
 @dataclass(eq=False)
@@ -150,6 +160,7 @@ class Room:
     version: int = 0
     last_step_at: float = 0.0
     last_activity: float = 0.0
+    paused_at: float = 0.0  # when the teacher last pressed Pause
     lock: threading.RLock = field(default_factory=threading.RLock)
     owner: str = ""  # the teacher's browser (Solara's session cookie): a reload of the projector keeps its room
     listeners: dict[int, tuple[Callable[[str], None], str | None]] = field(default_factory=dict)
@@ -214,8 +225,14 @@ class Room:
             client: the browser's session id (Solara's, from its cookie), which makes a rejoin the same student.
         """
         name = " ".join("".join(ch for ch in nickname if ch.isprintable() or ch.isspace()).split())
+        name = unicodedata.normalize("NFC", name)  # "e" + combining accent is the same name as the accented "e"
         if not name:
             raise RoomError("nickname_empty")
+        run = 0
+        for ch in name:
+            run = run + 1 if unicodedata.combining(ch) else 0
+            if run > MAX_MARKS:
+                raise RoomError("nickname_marks")
         if len(name) > MAX_NICKNAME:
             raise RoomError("nickname_long", n=MAX_NICKNAME)
         key = name.casefold()
@@ -254,27 +271,38 @@ class Room:
                 for s, node in zip(self.students.values(), nodes, strict=True):
                     s.node = int(node)
                 self._deal()
+            elif self.phase == "paused":  # a pause holds the open cards' time-outs too
+                held = self.clock() - self.paused_at
+                for s in self.open_cards():
+                    s.card_opened += held
             self.phase = "running"
             self.last_step_at = self.clock()
             self._changed()
         self._notify("phase")
 
     def pause(self) -> None:
-        """Hold the clock (cards stay open; choices are still taken)."""
+        """Hold the clock and the open cards' time-outs (cards stay open; choices are still taken)."""
         with self.lock:
             if self.phase == "running":
                 self.phase = "paused"
+                self.paused_at = self.clock()
                 self._changed()
         self._notify("phase")
 
     def end(self) -> None:
-        """End the campaign: open cards count as scrolled past; no choice is taken after this."""
+        """End the campaign: open cards count as scrolled past; no choice is taken after this.
+
+        The step the open cards belong to is taken, so every choice made before End is applied
+        (and the counts agree with the network: the cards' exposure has already run).
+        """
         with self.lock:
             if self.phase == "ended":
                 return
             for s in self.open_cards():
                 self._record(s, Choice.NONE, "timeout")
                 s.card = None
+            if self.phase != "lobby" and self.model.pending and self.world.running:
+                self.world.step()
             self.phase = "ended"
             self.model.running = False
             self._changed()
@@ -283,11 +311,13 @@ class Room:
     def step(self, *, clock: bool = False) -> bool:
         """One step now (the teacher's Step, or the clock): open cards count as scrolled past.
 
-        ``clock``: the room's clock is asking, so only a running room steps (a Pause pressed after the
-        clock decided to step wins). Returns whether the model stepped (not once the campaign has settled).
+        ``clock``: the room's clock is asking, so the room steps only if it is running and the step is due
+        (:meth:`_due`), checked under the same lock as the step itself: a Pause, or the teacher's own Step,
+        that lands between the clock's look and its step wins, and the room never steps twice for one tick.
+        Returns whether the model stepped (not once the campaign has settled).
         """
         with self.lock:
-            if self.phase in ("lobby", "ended") or (clock and self.phase != "running"):
+            if self.phase in ("lobby", "ended") or (clock and not self._due()):
                 return False
             for s in self.open_cards():
                 self._record(s, Choice.NONE, "timeout")
@@ -309,16 +339,22 @@ class Room:
 
     def tick(self) -> bool:
         """The room's clock: step when every open card is answered or timed out, and the interval has passed."""
-        with self.lock:
-            if self.phase != "running":
-                return False
-            now = self.clock()
-            if now - self.last_step_at < STEP_INTERVAL:
-                return False
-            waiting = [s for s in self.open_cards() if now - s.card_opened < self._deadline(s)]
-            if waiting:
-                return False
         return self.step(clock=True)
+
+    def _due(self) -> bool:
+        """The clock's step is due: the room runs, the interval has passed and no open card is still waiting."""
+        if self.phase != "running":
+            return False
+        now = self.clock()
+        if now - self.last_step_at < STEP_INTERVAL:
+            return False
+        return not any(now - s.card_opened < self._deadline(s) for s in self.open_cards())
+
+    def card_left(self, s: Student) -> float:
+        """Seconds left before ``s``'s open card times out (held while the room is paused)."""
+        with self.lock:
+            now = self.paused_at if self.phase == "paused" else self.clock()
+            return max(0.0, self.settings.timeout - (now - s.card_opened))
 
     def _deadline(self, s: Student) -> float:
         """Seconds a card stays open: the time-out, longer for a student already paying the cost of acting."""
@@ -355,7 +391,7 @@ class Room:
                 self._check_cost(s, pledge)
             late = s.card is None or s.card.step != step  # its step moved on: it counts in the next one
             record = self._record(s, choice, "late" if late else "card")
-            self.model.decide(s.node, choice)
+            self.model.decide(s.node, choice, step=step)
             s.card = None
             s.action_started = None
             self._changed()
@@ -434,31 +470,53 @@ class Rooms:
         """A new room with a fresh code (a cryptographic draw, never the model's random numbers).
 
         ``owner`` is the teacher's browser: no secret in the projector's address, which the class can read.
+        A browser holds one room: opening another ends and drops the one it had. At most
+        :data:`MAX_ROOMS` rooms are held; past that, opening is refused (``rooms_full``).
         """
+        self.sweep()
+        with self._lock:
+            if len(self._rooms) - len(self._owned(owner)) >= MAX_ROOMS:
+                raise RoomError("rooms_full", n=MAX_ROOMS)
         scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users})
+        if scenario.decision.rule != "logit":  # as the model's seat(), but before the world is built
+            raise ValueError(f"scenario {settings.scenario!r} uses the {scenario.decision.rule} rule; class mode "
+                             "needs the logit rule (under the threshold rule users the campaign did not reach "
+                             "also choose, and a student would never get their card)")
         world = World(scenario, settings.seed)
         with self._lock:
-            self._drop_idle()
+            previous = self._owned(owner)
+            if len(self._rooms) - len(previous) >= MAX_ROOMS:
+                raise RoomError("rooms_full", n=MAX_ROOMS)
+            for old in previous:
+                self._rooms.pop(old.code)
             code = _new_code()
             while code in self._rooms:
                 code = _new_code()
             room = Room(code=code, settings=settings, world=world, clock=self.clock, owner=owner)
             room.last_activity = self.clock()
             self._rooms[code] = room
+        for old in previous:
+            old.end()
+            old.listeners.clear()
         return room
+
+    def _owned(self, owner: str) -> list[Room]:
+        """The rooms this browser opened (under ``_lock``); none for no browser."""
+        return [r for r in self._rooms.values() if owner and r.owner == owner]
 
     def find(self, code: str, client: str) -> Room:
         """The room with ``code`` (case and spaces forgiven); wrong codes are counted per client and limited."""
         code = "".join(code.split()).upper()
         now = self.clock()
         with self._lock:
-            recent = [t for t in self._wrong.get(client, []) if now - t < WRONG_CODE_WINDOW]
-            self._wrong[client] = recent
+            recent = [t for t in self._wrong.pop(client, []) if now - t < WRONG_CODE_WINDOW]
+            if recent:  # only clients with wrong codes in the window are remembered
+                self._wrong[client] = recent
             if len(recent) >= MAX_WRONG_CODES:
                 raise RoomError("too_many_tries", s=int(WRONG_CODE_WINDOW - (now - recent[0])) + 1)
             room = self._rooms.get(code)
             if room is None:
-                recent.append(now)
+                self._wrong[client] = [*recent, now]
                 raise RoomError("wrong_code")
             return room
 
@@ -483,7 +541,7 @@ class Rooms:
         return code in self._rooms
 
     def run_clock(self, room: Room, period: float = 0.1) -> None:
-        """Tick ``room`` in a thread of its own until it ends or is closed."""
+        """Tick ``room`` in a thread of its own until it ends or is closed; and keep the janitor running."""
         def loop():
             while room.code in self._rooms and room.phase != "ended":
                 try:
@@ -498,14 +556,44 @@ class Rooms:
         thread = threading.Thread(target=loop, name=f"room-{room.code}", daemon=True)
         with self._lock:
             self._threads[room.code] = thread
+            janitor = self._threads.get("janitor")
+            if janitor is None or not janitor.is_alive():
+                janitor = threading.Thread(target=self._janitor, name="rooms-janitor", daemon=True)
+                self._threads["janitor"] = janitor
+                janitor.start()
         thread.start()
 
-    def _drop_idle(self) -> None:
+    def _janitor(self) -> None:
+        """Sweep every :data:`JANITOR_PERIOD` seconds while any room is held."""
+        while True:
+            time.sleep(JANITOR_PERIOD)
+            try:
+                self.sweep()
+            except Exception:  # noqa: BLE001 - the janitor must outlive one bad round
+                logging.getLogger(__name__).exception("rooms: the janitor's round failed")
+            with self._lock:
+                if not self._rooms:
+                    self._threads.pop("janitor", None)
+                    return
+
+    def sweep(self) -> list[str]:
+        """End and drop rooms idle past :data:`IDLE_LIMIT` and ended rooms past :data:`ENDED_LIMIT`.
+
+        Also forgets wrong-code counts older than the rate limit's window. Returns the dropped codes.
+        """
         now = self.clock()
-        for code, room in list(self._rooms.items()):
-            if now - room.last_activity > IDLE_LIMIT:
-                self._rooms.pop(code)
-                room.listeners.clear()
+        with self._lock:
+            stale = [r for r in self._rooms.values()
+                     if now - r.last_activity > (ENDED_LIMIT if r.phase == "ended" else IDLE_LIMIT)]
+            for r in stale:
+                self._rooms.pop(r.code)
+            for client, times in list(self._wrong.items()):
+                if not times or now - times[-1] >= WRONG_CODE_WINDOW:
+                    del self._wrong[client]
+        for r in stale:
+            r.end()
+            r.listeners.clear()
+        return [r.code for r in stale]
 
 
 def _new_code() -> str:
