@@ -533,8 +533,22 @@ def Chart(worlds_shown: list, L: str, log: bool, tick):  # noqa: N803
 
 
 @solara.component
-def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, replicated, log,  # noqa: N803
-         pins, start_lesson, transport: dict):
+def Replicates(replicates, key: tuple, L: str):  # noqa: N803
+    """The background replicates' verdict on the difference, once they are done (only this re-renders then)."""
+    done = replicates.value[1] if replicates.value and replicates.value[0] == key else None
+    if done is None:
+        solara.Text(t(L, "replicates_running", n=N_REPLICATES), classes=["replicates"])
+        return
+    words = "replicates_result" if done.clear else "replicates_none"
+    pct = signed_percent(L, done.percent).lstrip("+−")
+    more = t(L, "more_pct" if done.percent > 0 else "fewer", p=pct.rstrip("%"))
+    solara.Text(t(L, words, n=done.n, pct=more, low=signed_percent(L, done.low), high=signed_percent(L, done.high)),
+                classes=["replicates"])
+
+
+@solara.component
+def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, replicates,  # noqa: N803
+         replicates_key: tuple, log, pins, start_lesson, transport: dict):
     """Everything that changes with the run: scoreboards, funnels, the comparison, the chart, the networks.
 
     A step re-renders only the small components that read ``tick`` (the counter, scoreboards, funnels, the
@@ -554,15 +568,7 @@ def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, rep
                     Funnel(world, L, t(L, "funnel_title"), tick)
         if b is not None:
             Difference(a, b, change, L, tick)
-            rep = replicated
-            if rep is None:
-                solara.Text(t(L, "replicates_running", n=N_REPLICATES), classes=["replicates"])
-            else:
-                words = "replicates_result" if rep.clear else "replicates_none"
-                pct = signed_percent(L, rep.percent).lstrip("+−")
-                more = t(L, "more_pct" if rep.percent > 0 else "fewer", p=pct.rstrip("%"))
-                solara.Text(t(L, words, n=rep.n, pct=more, low=signed_percent(L, rep.low),
-                              high=signed_percent(L, rep.high)), classes=["replicates"])
+            Replicates(replicates, replicates_key, L)
         Chart(worlds_shown, L, log.value, tick)
         ChartTools(worlds, L, name, seed, log, start_lesson)
         # The debrief has a place of its own that is always there: Solara pairs old and new children by position,
@@ -753,7 +759,6 @@ def Page():
         return cancelled.set
 
     solara.use_effect(replicate, list(replicates_key))
-    replicated = replicates.value[1] if replicates.value and replicates.value[0] == replicates_key else None
 
     query = url_query(name.value, lang.value, seed.value, overrides.value,
                       b_change() if compare.value else None)
@@ -833,8 +838,8 @@ def Page():
                 with solara.Div(classes=["slot", "notice-slot"]):
                     if notice.value:
                         solara.Text(notice.value, classes=["notice"])
-                Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicated, log, pins,
-                     lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
+                Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicates, replicates_key, log,
+                     pins, lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
                      {"playing": playing, "step_once": step_once,
                       "reset": lambda: (playing.set(False), rebuild())})
 
