@@ -642,13 +642,14 @@ def Page():
         except (ScenarioError, ValueError) as exc:
             return str(getattr(exc, "problem", exc))
         network_changed = worlds.value is None or built[0].model.graph is not worlds.value[0].model.graph
-        worlds.set(built)
-        settled.set((built[0].running, built[1] is None or built[1].running))
-        pins.set((-1, -1))
-        if words:
-            notice.set(t(lang.value, "rebuilt" if network_changed else "restarted",
-                         n=number(lang.value, built[0].model.n_users), what=words))
-        tick.set(tick.value + 1)
+        with render_context:  # one render pass for the new worlds (a class resetting at once is 30 of them)
+            worlds.set(built)
+            settled.set((built[0].running, built[1] is None or built[1].running))
+            pins.set((-1, -1))
+            if words:
+                notice.set(t(lang.value, "rebuilt" if network_changed else "restarted",
+                             n=number(lang.value, built[0].model.n_users), what=words))
+            tick.set(tick.value + 1)
         return ""
 
     if worlds.value is None:
@@ -698,6 +699,11 @@ def Page():
         if text.strip().isdigit():
             seed.set(int(text))
             rebuild(new_seed=int(text), words=f"{t(lang.value, 'seed')} {text}")
+
+    def reset():
+        with render_context:
+            playing.set(False)
+            rebuild()
 
     def step_once():
         with lock:
@@ -840,8 +846,7 @@ def Page():
                         solara.Text(notice.value, classes=["notice"])
                 Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicates, replicates_key, log,
                      pins, lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
-                     {"playing": playing, "step_once": step_once,
-                      "reset": lambda: (playing.set(False), rebuild())})
+                     {"playing": playing, "step_once": step_once, "reset": reset})
 
 
 @solara.component
