@@ -126,24 +126,14 @@ def served(log=None):
             yield url
         return
     # The same server as the tests use, with its log kept (to search for errors) and its pid known.
-    from tests.conftest import free_port
+    from tests.conftest import free_port, wait_until_serving
 
     port = free_port()
     env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
     process = subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    import urllib.request
-
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
+    wait_until_serving(url, process)
     try:
         yield url, process
     finally:

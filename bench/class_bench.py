@@ -40,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from solara_client import Session, _message  # noqa: E402
 
+from tests.conftest import wait_until_serving  # noqa: E402
+
 CHOICES = [("LIKE", 0.4), ("NONE", 0.3), ("SHARE", 0.2), ("ACT", 0.1)]
 
 
@@ -290,15 +292,7 @@ def main(argv=None) -> int:
     url = f"http://127.0.0.1:{args.port}/"
     server = serve(args.port)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        wait_until_serving(url, server)
         # Warm the server (numba's compiled kernels, the first page) before measuring its memory.
         urllib.request.urlopen(url + "class", timeout=60).read()
         client_cpu = time.process_time()

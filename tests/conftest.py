@@ -89,6 +89,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(url: str, process: subprocess.Popen | None = None, timeout: float = 90) -> None:
+    """Return once ``url`` answers 200; AssertionError if it has not within ``timeout`` or ``process`` ended."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline or (process is not None and process.poll() is not None):
+            raise AssertionError(f"the app did not start at {url}")
+        time.sleep(0.3)
+
+
 @contextmanager
 def app_server(timeout: float = 90):
     """``slacktivism app`` on a free port of 127.0.0.1: yields its URL once it answers, then stops it."""
@@ -99,20 +114,37 @@ def app_server(timeout: float = 90):
                                start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError("the app did not start") from None
-                time.sleep(0.3)
+        wait_until_serving(url, process, timeout)
         yield url
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
+
+
+#: Debian's Chromium, which the browser tests drive through Playwright (its own browser download is not used).
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    """One app server for a module of browser tests."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+    with app_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for a module of browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_FLAGS)
+        yield launched
+        launched.close()
 
 
 @contextmanager

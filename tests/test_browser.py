@@ -7,7 +7,6 @@ Issue 10 lists what a class needs; each test below checks one of them as a
 student or teacher would see it.
 """
 
-import os
 import re
 import statistics
 import time
@@ -18,33 +17,11 @@ import pandas as pd
 import pytest
 
 from model import load_scenario
-from tests.conftest import ROOT, SCENARIOS, app_server
+from tests.conftest import ROOT, SCENARIOS
 from viz.app import bounds, contrast, slider_step, value_of
 from viz.i18n import changed, option
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @contextmanager

@@ -6,7 +6,6 @@ browser contexts (each a browser of its own, with its own session cookie).
 """
 
 import io
-import os
 import re
 import time
 import zipfile
@@ -15,34 +14,11 @@ from contextlib import contextmanager
 import pandas as pd
 import pytest
 
-from tests.conftest import app_server
 from viz.rooms import PLEDGES
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 CHOICE_BUTTON = {"like": ".choice-like", "share": ".choice-share", "act": ".choice-act", "none": ".choice-none"}
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
-    with app_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def _wait_for(condition, timeout=30.0, what="condition"):

@@ -68,6 +68,14 @@ def use_room_updates(room: Room | None, token: str | None = None) -> int:
 
 
 @solara.component
+def TopBar(title: str, lang):
+    """The page's title and its language toggle."""
+    with solara.Row(classes=["topbar"], gap="8px"):
+        solara.Text(title, classes=["app-title"])
+        LanguageToggle(lang)
+
+
+@solara.component
 def LanguageToggle(lang):
     """English / Bahasa Indonesia."""
     v.BtnToggle(v_model=list(LANGUAGES).index(lang.value), mandatory=True, dense=True, class_="lang-toggle",
@@ -191,9 +199,7 @@ def ClassPage():
 
     with solara.Column(classes=["class-page", "class-teacher"], gap="10px"):
         solara.Style(STYLE)
-        with solara.Row(classes=["topbar"], gap="8px"):
-            solara.Text(t(L, "class_title"), classes=["app-title"])
-            LanguageToggle(lang)
+        TopBar(t(L, "class_title"), lang)
         if room is None:
             RoomSetup(L, open_room)
             if problem.value:
@@ -388,9 +394,7 @@ def JoinPage():
 
     with solara.Column(classes=["class-page", "class-phone"], gap="10px"):
         solara.Style(STYLE)
-        with solara.Row(classes=["topbar"], gap="8px"):
-            solara.Text(t(L, "class_join_title"), classes=["app-title"])
-            LanguageToggle(lang)
+        TopBar(t(L, "class_join_title"), lang)
         if room is None:
             with solara.Column(classes=["join-form"], gap="8px"):
                 solara.InputText(t(L, "class_code"), value=code, continuous_update=True, classes=["join-code"])
