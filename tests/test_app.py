@@ -438,6 +438,13 @@ def test_a_step_renders_only_what_it_changes(monkeypatch):
     assert _counter(rc) == "Step 2"
     assert rc.render_count - renders_before == 1, "one render pass per step"
     assert sorted(calls) == ["Canvas", "Chart", "Funnel", "Scoreboard", "StepCounter"], calls
+    # A Reset (a class whose runs settle together presses it at once) builds the worlds again and renders the
+    # live view, not the page and its controls, nor the chart's tools and downloads.
+    calls.clear()
+    _button(rc, "Reset").click()
+    assert _counter(rc) == "Step 0"
+    assert {"Page", "Control", "ChartTools", "CsvDownload"}.isdisjoint(calls), calls
+    assert "Live" in calls
 
 
 def test_sessions_leave_nothing_behind_in_solaras_global_callbacks():

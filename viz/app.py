@@ -427,12 +427,13 @@ def BY(lang: str, name: str) -> str:  # noqa: N802 - reads as a label, like t()
 
 
 @solara.component
-def CsvDownload(world: World, label: str, filename: str):
-    """The run so far as CSV, with the columns of ``slacktivism run --out``'s ``timeseries.csv`` (made on click).
+def CsvDownload(stage, k: int, label: str, filename: str):
+    """World ``k``'s run so far as CSV, with the columns of ``slacktivism run --out``'s ``timeseries.csv``.
 
-    The data function is kept across steps, so a step does not re-render the button.
+    Made on click from whichever worlds are on the stage then (``stage`` is the page's reactive pair), so
+    neither a step nor a Reset re-renders the button (a new data function set Solara's download going again).
     """
-    data = solara.use_memo(lambda: (lambda: world.timeseries().to_csv(index=False).encode()), [world])
+    data = solara.use_memo(lambda: (lambda: stage.value[k].timeseries().to_csv(index=False).encode()), [stage, k])
     solara.FileDownload(data, filename=filename, label=label)
 
 
@@ -471,12 +472,15 @@ def PinnedNote(world: World, lang: str, tick, pinned: int):
 
 
 @solara.component
-def Transport(worlds: tuple, tick, running: bool, playing, L: str, step_once, reset):  # noqa: N803
+def Transport(worlds: tuple, tick, running: bool, playing, L: str, step_once, reset, play):  # noqa: N803
     """Play, Pause, Step, Reset and the step counter (the counter alone re-renders at each step).
 
     ``running`` is World A's, passed so that the run settling re-renders the buttons (the world is the same object).
     """
     a, _b = worlds
+    # Play's loop is started here, where ``playing`` is read, so that Play and a run settling re-render this row
+    # alone (the page around it reads neither).
+    solara.use_effect(play, [playing.value])
     with solara.Row(classes=["transport"], gap="8px"):
         solara.Button(t(L, "play"), on_click=lambda: playing.set(True), disabled=playing.value or not running,
                       color="primary", classes=["play"])
@@ -496,16 +500,15 @@ def StepCounter(world: World, tick, L: str):  # noqa: N803
 
 
 @solara.component
-def ChartTools(worlds: tuple, L: str, name: str, seed: int, log, start_lesson):  # noqa: N803
-    """Log scale, the exports and the guided lesson's button: a component of its own, so a step skips it."""
-    a, b = worlds
+def ChartTools(stage, compared: bool, L: str, name: str, seed: int, log, start_lesson):  # noqa: N803
+    """Log scale, the exports and the guided lesson's button: a component of its own, so a step or Reset skips it."""
     with solara.Row(classes=["chart-tools"], gap="8px"):
         v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
                    hide_details=True)
         ExportPng.element(label=t(L, "export_png"), filename=f"slacktivism-{name}-seed{seed}.png")
-        for w, title in [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else []):
-            CsvDownload(w, t(L, "export_csv") + (f" {title}" if b else ""),
-                        f"slacktivism-{name}-seed{seed}{'-B' if w is b else ''}-timeseries.csv")
+        for k, title in enumerate([t(L, "world_a")] + ([t(L, "world_b")] if compared else [])):
+            CsvDownload(stage, k, t(L, "export_csv") + (f" {title}" if compared else ""),
+                        f"slacktivism-{name}-seed{seed}{'-B' if k else ''}-timeseries.csv")
         solara.Button(t(L, "lesson"), on_click=start_lesson, text=True, classes=["lesson-start"])
 
 
@@ -547,17 +550,40 @@ def Replicates(replicates, key: tuple, L: str):  # noqa: N803
 
 
 @solara.component
-def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, replicates,  # noqa: N803
-         replicates_key: tuple, log, pins, start_lesson, transport: dict):
+def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,  # noqa: N803
+         log, pins, start_lesson, transport: dict):
     """Everything that changes with the run: scoreboards, funnels, the comparison, the chart, the networks.
 
     A step re-renders only the small components that read ``tick`` (the counter, scoreboards, funnels, the
-    difference, the chart, the canvases); this one re-renders when a run settles (``settled``) or the worlds
-    change. Re-rendering all of it at every step cost a session 15 ms of the server's time a step, and a class
-    of 30 playing at once shares one interpreter (bench/app_bench.py).
+    difference, the chart, the canvases). This one re-renders when a run settles (``settled``) or the worlds
+    change (``stage``, the reactive pair of worlds, which the page around it does not read): a Reset or a
+    control's rebuild renders this view, not the controls. Re-rendering all of it at every step cost a session
+    15 ms of the server's time a step, and the whole page at each Reset 37 ms; a class of 30 shares one
+    interpreter (in-process CPU time per click, measured as in bench/app_bench.py's ``server_ms``).
     """
     _ = settled.value  # the transport's buttons and the debrief change when a run settles
+    worlds = stage.value
     a, b = worlds
+    change = change if b is not None else None
+    replicates_key = (a.scenario.digest(), b.scenario.digest() if b else None, a.seed)
+
+    def replicate():
+        """Run the paired replicates of both worlds in a thread; new settings cancel it between runs."""
+        if b is None:
+            return None
+        cancelled = threading.Event()
+        closed = session_closed()
+        key, world_a, world_b = replicates_key, a.scenario, b.scenario
+
+        def run():
+            result = paired_actions(world_a, world_b, a.seed, cancelled=lambda: cancelled.is_set() or closed.is_set())
+            if result is not None and not (cancelled.is_set() or closed.is_set()):
+                replicates.set((key, summarise(result)))
+
+        threading.Thread(target=run, name="replicates", daemon=True).start()
+        return cancelled.set
+
+    solara.use_effect(replicate, list(replicates_key))
     with solara.Div(classes=["live"]):
         Transport(worlds, tick, a.running, L=L, **transport)
         worlds_shown = [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else [])
@@ -570,7 +596,7 @@ def Live(worlds: tuple, tick, settled, L: str, name: str, seed: int, change, rep
             Difference(a, b, change, L, tick)
             Replicates(replicates, replicates_key, L)
         Chart(worlds_shown, L, log.value, tick)
-        ChartTools(worlds, L, name, seed, log, start_lesson)
+        ChartTools(stage, b is not None, L, name, seed, log, start_lesson)
         # The debrief has a place of its own that is always there: Solara pairs old and new children by position,
         # so a debrief inserted here when the run settles made every later child new, and the network views
         # were built again (their positions and edges re-sent, the canvases blank for a moment).
@@ -641,8 +667,13 @@ def Page():
                               previous=worlds.value)
         except (ScenarioError, ValueError) as exc:
             return str(getattr(exc, "problem", exc))
+        show(built, words)
+        return ""
+
+    def show(built: tuple, words: str = "") -> None:
+        """Put new worlds on the stage, in one render pass of the live view (a class resetting at once is 30)."""
         network_changed = worlds.value is None or built[0].model.graph is not worlds.value[0].model.graph
-        with render_context:  # one render pass for the new worlds (a class resetting at once is 30 of them)
+        with render_context:
             worlds.set(built)
             settled.set((built[0].running, built[1] is None or built[1].running))
             pins.set((-1, -1))
@@ -650,9 +681,8 @@ def Page():
                 notice.set(t(lang.value, "rebuilt" if network_changed else "restarted",
                              n=number(lang.value, built[0].model.n_users), what=words))
             tick.set(tick.value + 1)
-        return ""
 
-    if worlds.value is None:
+    if worlds.peek() is None:  # peeked: the page does not re-render when the worlds change (see Live)
         try:
             worlds.set(build(name.value, overrides.value, seed.value, b_change()))
         except (ScenarioError, ValueError):  # a URL the scenario refuses: start from the scenario as shipped
@@ -701,9 +731,12 @@ def Page():
             rebuild(new_seed=int(text), words=f"{t(lang.value, 'seed')} {text}")
 
     def reset():
+        """The same worlds again from step 0: their scenarios, seed and network, so nothing is read or built again."""
+        with lock:
+            again = tuple(w and World(w.scenario, w.seed, graph=w.model.graph) for w in worlds.value)
         with render_context:
             playing.set(False)
-            rebuild()
+            show(again)
 
     def step_once():
         with lock:
@@ -740,31 +773,9 @@ def Page():
     # Threads of our own rather than solara.lab.use_task: each use_task registers a callback in a list of
     # Solara's that lives as long as the server, and the callback holds the task's function, so every session
     # that had pressed Play or compared two worlds stayed in memory, worlds and all (bench/app_bench.py).
-    solara.use_effect(play, [playing.value])
-
-    a, b = worlds.value
-    change = (b_change()[0], current_value(b_change()[0]), b_change()[1]) if b is not None else None
-    replicates_key = (a.scenario.digest(), b.scenario.digest() if b else None, seed.value)
-    replicates = solara.use_reactive(None)  # (replicates_key, summary) once the background runs are done
-
-    def replicate():
-        """Run the paired replicates of both worlds in a thread; new settings cancel it between runs."""
-        if b is None:
-            return None
-        cancelled = threading.Event()
-        closed = session_closed()
-        key, world_a, world_b, first_seed = replicates_key, a.scenario, b.scenario, seed.value
-
-        def run():
-            result = paired_actions(world_a, world_b, first_seed,
-                                    cancelled=lambda: cancelled.is_set() or closed.is_set())
-            if result is not None and not (cancelled.is_set() or closed.is_set()):
-                replicates.set((key, summarise(result)))
-
-        threading.Thread(target=run, name="replicates", daemon=True).start()
-        return cancelled.set
-
-    solara.use_effect(replicate, list(replicates_key))
+    # Play's loop starts in Transport and the replicates in Live, the components that read what they depend on.
+    change = (b_change()[0], current_value(b_change()[0]), b_change()[1]) if compare.value else None
+    replicates = solara.use_reactive(None)  # (the worlds' digests and seed, summary) once the background runs end
 
     query = url_query(name.value, lang.value, seed.value, overrides.value,
                       b_change() if compare.value else None)
@@ -844,9 +855,9 @@ def Page():
                 with solara.Div(classes=["slot", "notice-slot"]):
                     if notice.value:
                         solara.Text(notice.value, classes=["notice"])
-                Live(worlds.value, tick, settled, L, name.value, seed.value, change, replicates, replicates_key, log,
-                     pins, lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
-                     {"playing": playing, "step_once": step_once, "reset": reset})
+                Live(worlds, tick, settled, L, name.value, seed.value, change, replicates, log, pins,
+                     lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
+                     {"playing": playing, "step_once": step_once, "reset": reset, "play": play})
 
 
 @solara.component

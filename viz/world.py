@@ -45,7 +45,8 @@ class World:
         self.scenario = scenario
         self.seed = seed
         self.model = SlacktivismModel(scenario, rng=seed, graph=graph)
-        self.view, self.positions, self.edges = _view(self.model, scenario.network.model_dump_json(), seed)
+        self._view_key = (scenario.network.model_dump_json(), seed)
+        self.view, self.positions, self.edges = _view(self.model, *self._view_key)
         self._static = None
         self._rows = [self._row()]  # each step's counts, appended as the model records them
         self._series = None
@@ -111,23 +112,39 @@ class World:
             return (self.model.pop.codes()[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
 
     def static(self) -> dict[str, str]:
-        """Positions (0-1000 per axis), edges and misaligned rings, as the canvas reads them (made once)."""
+        """Positions (0-1000 per axis), edges and misaligned rings, as the canvas reads them (made once).
+
+        Positions and edges are the view's, made once per network and shared by every world on it (a Reset or
+        a class of 30 on one network does not make them again); the rings are this model's users.
+        """
         if self._static is None:
-            xy = np.round(self.positions * 1000).astype(int).ravel()
+            with _CACHE_LOCK:
+                drawn = _DRAWN.get(self._view_key)
+                if drawn is None:
+                    xy = np.round(self.positions * 1000).astype(int).ravel()
+                    drawn = _DRAWN[self._view_key] = {"xy": ",".join(map(str, xy.tolist())),
+                                                      "edges": ",".join(map(str, self.edges.ravel().tolist()))}
+                    if len(_DRAWN) > 16:
+                        _DRAWN.pop(next(iter(_DRAWN)))
             rings = (self.model.pop.misaligned[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
-            edges = ",".join(map(str, self.edges.ravel().tolist()))
-            self._static = {"xy": ",".join(map(str, xy.tolist())), "edges": edges, "rings": rings}
+            self._static = {**drawn, "rings": rings}
         return self._static
 
 
 #: Views already laid out, by (network keys, seed): shared read-only by all sessions.
 _VIEWS: dict = {}
+#: The views' positions and edges as the canvas reads them, by the same key.
+_DRAWN: dict = {}
+#: Sessions step and render in threads of their own: the two caches are read and filled under this lock.
+_CACHE_LOCK = threading.Lock()
 
 
 def _view(model, network: str, seed: int):
     """The users shown, their positions and the edges among them (computed once per network)."""
     key = (network, seed)
-    if key not in _VIEWS:
+    with _CACHE_LOCK:
+        if key in _VIEWS:
+            return _VIEWS[key]
         n = model.n_users
         rng = np.random.default_rng([seed, 7])  # the view's own generator, not the model's
         view = np.arange(n) if n <= MAX_VIEW else np.sort(rng.choice(n, MAX_VIEW, replace=False))
@@ -138,4 +155,4 @@ def _view(model, network: str, seed: int):
         if len(_VIEWS) >= 16:
             _VIEWS.pop(next(iter(_VIEWS)))
         _VIEWS[key] = (view, positions, edges)
-    return _VIEWS[key]
+        return view, positions, edges
