@@ -415,7 +415,9 @@ def load_light(sessions: int = 30, probes: int = 30, after_s: float = 120, cull_
                     continue
                 _say(f"session {k + 1} open in {time.monotonic() - opening:.1f} s")
                 clients.append(client)
-            players = [asyncio.create_task(c.keep_playing(1.0)) for c in clients]
+            # Each presses at its own moment, spread evenly over the 1.5 s between its looks (students, not a script)
+            players = [asyncio.create_task(c.keep_playing(1.0, after_s=1.5 * k / len(clients)))
+                       for k, c in enumerate(clients)]
             state["opened"] = len(clients)
             await asyncio.sleep(min(20, 2 * sessions))  # every session has pressed Play
             state["steps_from"], state["steps_at"] = sum(c.steps for c in clients), time.monotonic()

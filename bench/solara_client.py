@@ -118,9 +118,14 @@ class Session:
             return None
         return (time.perf_counter() - start) * 1000
 
-    async def keep_playing(self, speed: float = 1.0) -> None:
-        """Play at ``speed`` steps/s for ever: press Play whenever it can be pressed, Reset once the run settled."""
+    async def keep_playing(self, speed: float = 1.0, after_s: float = 0.0) -> None:
+        """Play at ``speed`` steps/s for ever: press Play whenever it can be pressed, Reset once the run settled.
+
+        The session looks every 1.5 s, starting ``after_s`` from now: a class's students press at moments of
+        their own, where sessions all started at once would press within the same few milliseconds.
+        """
         await self.set_value("speed", speed)
+        await asyncio.sleep(after_s)
         while True:
             if "settled" in self.counter():
                 await self.click("reset")
