@@ -320,16 +320,26 @@ def test_mesa_solaraviz_works_with_this_solara():
     assert rc.find().widgets
 
 
-def test_debrief_when_the_run_settles():
+def _page_of_400():
+    """The app with a population of 400 typed in (a run that settles in a few dozen steps)."""
     rc = _page()
     field = rc.find(v.TextField, class_="field network-n_users").widget
     field.v_model = "400"
     field.fire_event("keyup.enter", None)
-    for _ in range(80):
+    return rc
+
+
+def _step_until_settled(rc, limit: int = 80):
+    for _ in range(limit):
         if "settled" in _counter(rc):
             break
         _button(rc, "Step").click()
-    assert "settled" in _counter(rc)
+    assert "settled" in _counter(rc), f"the run did not settle in {limit} steps"
+
+
+def test_debrief_when_the_run_settles():
+    rc = _page_of_400()
+    _step_until_settled(rc)
     assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
     questions = _html(rc, "")  # the questions are a list
     assert any(i18n.scenario_text("baseline", "questions", "en")[0] in q for q in questions)
@@ -340,18 +350,11 @@ def test_the_step_that_settles_the_run_keeps_the_network_views():
     # which re-sends every position and edge and blanks the canvases), with both worlds shown.
     from viz.widgets import NetworkCanvas
 
-    rc = _page()
-    field = rc.find(v.TextField, class_="field network-n_users").widget
-    field.v_model = "400"
-    field.fire_event("keyup.enter", None)
+    rc = _page_of_400()
     rc.find(v.Checkbox, class_="compare").widget.v_model = True
     views = [w.model_id for w in rc.find(NetworkCanvas).widgets]
     assert len(views) == 2
-    for _ in range(80):
-        if "settled" in _counter(rc):
-            break
-        _button(rc, "Step").click()
-    assert "settled" in _counter(rc)
+    _step_until_settled(rc)
     assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
     assert [w.model_id for w in rc.find(NetworkCanvas).widgets] == views
 

@@ -180,7 +180,9 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
     _wait_for_runs(out, 3)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
+    saved = len(pd.read_parquet(out / "runs"))
+    # (exit 0 was seen once in CI and once locally, cause not found: the message says how far the sweep had got)
+    assert process.returncode == 130, f"exit {process.returncode} with {saved} of 400 runs saved; stderr: {err[-600:]}"
     assert "Traceback" not in err and "rerun" in err and str(out) in err
     assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
     assert len(pd.read_parquet(out / "runs")) == 400

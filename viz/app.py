@@ -66,7 +66,8 @@ from viz.world import MAX_VIEW, PALETTE, World
 
 # Reacton's fast renderer (opt-in in the pinned reacton) walks only the parts of the tree whose state changed. A step
 # re-renders a few small components (see Live); the default renderer walks the whole page for each of them, and a
-# step cost the server 45 ms instead of 5 (bench/app_bench.py). Read whenever a session's page is rendered, so set
+# step cost the server 45 ms instead of 5 (CPU time per Step in one session, in-process, as app_bench's server_ms
+# renders it). Read whenever a session's page is rendered, so set
 # before any is; REACTON_FAST=0 in the environment turns it off.
 os.environ.setdefault("REACTON_FAST", "1")
 
@@ -93,8 +94,9 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
     Each session steps in threads of its own, and glibc gives busy threads heaps of their own (up to eight per
     core); freed memory stayed scattered across them. With 20 sessions opened and closed, the server kept
     499 MB against 378 MB at the start; with two heaps, 415 MB against 370 MB, and it peaked 126 MB lower
-    (bench/app_bench.py). ``slacktivism app`` also sets MALLOC_ARENA_MAX=2, which holds from the server's first
-    allocation; this call covers ``solara run viz/app.py``, from when the module loads.
+    (light sessions of bench/solara_client.py, cull time 10 s). ``slacktivism app`` also sets
+    MALLOC_ARENA_MAX=2, which holds from the server's first allocation; this call covers
+    ``solara run viz/app.py``, from when the module loads.
     """
     try:
         ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas)
