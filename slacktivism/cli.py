@@ -486,7 +486,7 @@ def _close(executor, dask: bool) -> None:
 #: The app server's environment: one compiled-code thread per session. A class's sessions are the parallelism;
 #: numba's parallel loops gain nothing at the app's 2,000 users and, with OpenMP threads spinning while they
 #: wait, a model step took 30 ms instead of under 1 ms on a busy 2-core machine (bench/app_bench.py). glibc's
-#: malloc keeps two heaps however many session threads run (viz/app.py, limit_malloc_arenas, says why); set
+#: malloc keeps two heaps however many session threads run (viz/sessions.py, limit_malloc_arenas, says why); set
 #: here it holds from the server's first allocation.
 APP_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_WAIT_POLICY": "passive", "MALLOC_ARENA_MAX": "2"}
 

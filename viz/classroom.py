@@ -31,6 +31,7 @@ from viz.class_export import export_zip
 from viz.class_widgets import FeedCard
 from viz.i18n import LANGUAGES, TEXT, number, outcome, t
 from viz.rooms import MAX_STUDENTS, PLEDGES, ROOMS, Room, RoomError, RoomSettings, escape
+from viz.sessions import remember_server_loop
 from viz.widgets import NetworkCanvas
 from viz.world import PALETTE
 
@@ -164,6 +165,7 @@ def RoomSetup(lang: str, on_open):
 def ClassPage():
     """The teacher's projector: the room's code and QR, the students, the controls, the funnels, the network."""
     router = solara.use_router()
+    solara.use_memo(remember_server_loop, [])  # see viz/sessions.py
     query = solara.use_memo(lambda: parse_qs(router.search or ""), [])
     lang = solara.use_reactive(query.get("lang", ["en"])[0] if query.get("lang", ["en"])[0] in LANGUAGES else "en")
     page_id = solara.use_memo(lambda: secrets.token_hex(8), [])
@@ -369,6 +371,7 @@ def browser_id(fallback: str) -> str:
 def JoinPage():
     """The phone: the join form, then the feed card, then what the student's own choices led to."""
     router = solara.use_router()
+    solara.use_memo(remember_server_loop, [])  # see viz/sessions.py
     query = solara.use_memo(lambda: parse_qs(router.search or ""), [])
     lang = solara.use_reactive(query.get("lang", ["en"])[0] if query.get("lang", ["en"])[0] in LANGUAGES else "en")
     code = solara.use_reactive(query.get("code", [""])[0][:12])
