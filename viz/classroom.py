@@ -161,13 +161,22 @@ def RoomSetup(lang: str, on_open):
                          wait_seconds=float(wait.value), show_names=names.value)))
 
 
+def use_page_start():
+    """A class-mode page's first render: its URL's query and its language (``?lang=``), as reactive state.
+
+    Also notes the server's event loop for :mod:`viz.sessions`, so that a closed page's threads are retired.
+    """
+    router = solara.use_router()
+    solara.use_memo(remember_server_loop, [])
+    query = solara.use_memo(lambda: parse_qs(router.search or ""), [])
+    lang = solara.use_reactive(query.get("lang", ["en"])[0] if query.get("lang", ["en"])[0] in LANGUAGES else "en")
+    return query, lang
+
+
 @solara.component
 def ClassPage():
     """The teacher's projector: the room's code and QR, the students, the controls, the funnels, the network."""
-    router = solara.use_router()
-    solara.use_memo(remember_server_loop, [])  # see viz/sessions.py
-    query = solara.use_memo(lambda: parse_qs(router.search or ""), [])
-    lang = solara.use_reactive(query.get("lang", ["en"])[0] if query.get("lang", ["en"])[0] in LANGUAGES else "en")
+    query, lang = use_page_start()
     page_id = solara.use_memo(lambda: secrets.token_hex(8), [])
     start = solara.use_memo(lambda: ROOMS.owned_by(browser_id(page_id)), [])
     room_ref = solara.use_reactive(start)
@@ -370,10 +379,7 @@ def browser_id(fallback: str) -> str:
 @solara.component
 def JoinPage():
     """The phone: the join form, then the feed card, then what the student's own choices led to."""
-    router = solara.use_router()
-    solara.use_memo(remember_server_loop, [])  # see viz/sessions.py
-    query = solara.use_memo(lambda: parse_qs(router.search or ""), [])
-    lang = solara.use_reactive(query.get("lang", ["en"])[0] if query.get("lang", ["en"])[0] in LANGUAGES else "en")
+    query, lang = use_page_start()
     code = solara.use_reactive(query.get("code", [""])[0][:12])
     nickname = solara.use_reactive("")
     error = solara.use_reactive("")
