@@ -464,3 +464,77 @@ def test_sessions_leave_nothing_behind_in_solaras_global_callbacks():
         _button(rc, "Pause").click()
         rc.close()
     assert len(solara.lifecycle._on_kernel_start_callbacks) == before
+
+
+def test_reset_with_two_worlds_restarts_both_and_keeps_the_replicates(monkeypatch):
+    # Reset builds both worlds again from step 0 on the same scenarios and seed; the background replicates are of
+    # those same settings, so they are not run again, while a new seed runs them again.
+    import threading
+
+    from viz import app
+    from viz.widgets import NetworkCanvas
+
+    started = []
+    ran = threading.Event()
+
+    def paired(a, b, seed, cancelled):
+        started.append(seed)
+        ran.set()
+
+    monkeypatch.setattr(app, "paired_actions", paired)
+    rc = _page_of_400()
+    rc.find(v.Checkbox, class_="compare").widget.v_model = True
+    assert ran.wait(10), "comparing two worlds starts the replicates"
+    for _ in range(3):
+        _button(rc, "Step").click()
+    assert [w.painted_step for w in rc.find(NetworkCanvas).widgets] == [3, 3]
+    _button(rc, "Reset").click()
+    assert [w.painted_step for w in rc.find(NetworkCanvas).widgets] == [0, 0]
+    time.sleep(0.5)
+    assert started == [42], "a Reset keeps the replicates of the same settings"
+    ran.clear()
+    seed = rc.find(v.TextField, class_="seed").widget
+    seed.v_model = "7"
+    seed.fire_event("keyup.enter", None)
+    assert ran.wait(10) and started == [42, 7], started
+
+
+def test_a_culled_sessions_idle_server_threads_are_retired(monkeypatch):
+    # anyio's pool ends a thread idle for MAX_IDLE_TIME only when it is next asked for one; the app asks, from the
+    # server's loop, once a session is culled (viz/sessions.py), so that a closed class leaves no idle threads.
+    import asyncio
+    import threading
+
+    import anyio.to_thread
+    from anyio._backends._asyncio import WorkerThread
+
+    from viz import sessions
+
+    monkeypatch.setattr(WorkerThread, "MAX_IDLE_TIME", 0.2)
+    loop, serving = asyncio.new_event_loop(), []
+
+    async def server():  # as uvicorn's: the loop's main task, whose lifetime the pool's threads share
+        serving.append(asyncio.Event())
+        await serving[0].wait()
+
+    threading.Thread(target=loop.run_until_complete, args=(server(),), daemon=True).start()
+    while not serving:
+        time.sleep(0.01)
+
+    def workers():
+        return sum(isinstance(t, WorkerThread) for t in threading.enumerate())
+
+    async def busy():  # five websockets served at once: five pool threads
+        await asyncio.gather(*(anyio.to_thread.run_sync(time.sleep, 0.2) for _ in range(5)))
+
+    before = workers()
+    asyncio.run_coroutine_threadsafe(busy(), loop).result(timeout=10)
+    assert workers() - before == 5
+    time.sleep(0.5)  # all five idle longer than MAX_IDLE_TIME
+    monkeypatch.setattr(sessions, "_SERVER_LOOP", [loop])
+    sessions.retire_idle_threads()
+    deadline = time.monotonic() + 5
+    while workers() - before > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers() - before <= 1, f"{workers() - before} pool threads left (one may serve the asking call)"
+    loop.call_soon_threadsafe(serving[0].set)

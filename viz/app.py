@@ -362,7 +362,11 @@ def CsvDownload(stage, k: int, label: str, filename: str):
     Made on click from whichever worlds are on the stage then (``stage`` is the page's reactive pair), so
     neither a step nor a Reset re-renders the button (a new data function set Solara's download going again).
     """
-    data = solara.use_memo(lambda: (lambda: stage.value[k].timeseries().to_csv(index=False).encode()), [stage, k])
+    def made():
+        world = stage.value[k]
+        return b"" if world is None else world.timeseries().to_csv(index=False).encode()  # B gone since the click
+
+    data = solara.use_memo(lambda: made, [stage, k])
     solara.FileDownload(data, filename=filename, label=label)
 
 
@@ -407,8 +411,8 @@ def Transport(worlds: tuple, tick, running: bool, playing, L: str, step_once, re
     ``running`` is World A's, passed so that the run settling re-renders the buttons (the world is the same object).
     """
     a, _b = worlds
-    # Play's loop is started here, where ``playing`` is read, so that Play and a run settling re-render this row
-    # alone (the page around it reads neither).
+    # Play's loop is started here, where ``playing`` is read, so that Play and Pause re-render this row and not
+    # the page around it.
     solara.use_effect(play, [playing.value])
     with solara.Row(classes=["transport"], gap="8px"):
         solara.Button(t(L, "play"), on_click=lambda: playing.set(True), disabled=playing.value or not running,
@@ -485,10 +489,11 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
 
     A step re-renders only the small components that read ``tick`` (the counter, scoreboards, funnels, the
     difference, the chart, the canvases). This one re-renders when a run settles (``settled``) or the worlds
-    change (``stage``, the reactive pair of worlds, which the page around it does not read): a Reset or a
-    control's rebuild renders this view, not the controls. Re-rendering all of it at every step cost a session
-    15 ms of the server's time a step, and the whole page at each Reset 37 ms; a class of 30 shares one
-    interpreter (in-process CPU time per click, measured as in bench/app_bench.py's ``server_ms``).
+    change (``stage``, the reactive pair of worlds, which the page around it does not read): a Reset renders
+    this view, not the page and its controls (a control's change re-renders the page, which shows the value).
+    Re-rendering all of it at every step cost a session 15 ms of the server's time a step, and the whole page
+    at each Reset 37 ms; a class of 30 shares one interpreter (in-process CPU time per click, measured as in
+    bench/app_bench.py's ``server_ms``).
     """
     _ = settled.value  # the transport's buttons and the debrief change when a run settles
     worlds = stage.value

@@ -98,14 +98,14 @@ def retire_idle_threads() -> None:
     memory that the allocator could not give back. Asking the pool for a thread (from the server's loop) ends them.
     """
     loop = _SERVER_LOOP[0]
-    if loop is None or loop.is_closed():
+    if loop is None or loop.is_closed() or not loop.is_running():  # no server, or one shutting down
         return
 
     async def ask():
         await anyio.to_thread.run_sync(lambda: None)
 
     try:
-        asyncio.run_coroutine_threadsafe(ask(), loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(ask(), loop).result(timeout=2)
     except Exception:  # noqa: BLE001 - a loop that is shutting down: nothing to retire
         pass
 
@@ -121,9 +121,14 @@ def _when_a_session_ends():
             retire_idle_threads()
             time.sleep(0.5)  # the retired threads end
             release_memory()
-        threading.Timer(5.0, free).start()
+        timer = threading.Timer(5.0, free)
+        timer.daemon = True  # a server shutting down does not wait for it
+        timer.start()
 
     return ended
+
+
+_FROZEN: list = []
 
 
 def freeze_startup_objects() -> None:
@@ -134,6 +139,7 @@ def freeze_startup_objects() -> None:
     spares each full collection about 40% of its work. Only in a server (Solara sets SOLARA_APP), not where the
     app is rendered by the tests. Called at the end of ``viz/app.py``, once everything the app imports is loaded.
     """
-    if os.environ.get("SOLARA_APP"):
+    if os.environ.get("SOLARA_APP") and not _FROZEN:
+        _FROZEN.append(True)  # once: a reload during development runs the app again, with sessions open
         gc.collect()
         gc.freeze()

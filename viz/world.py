@@ -120,12 +120,13 @@ class World:
         if self._static is None:
             with _CACHE_LOCK:
                 drawn = _DRAWN.get(self._view_key)
-                if drawn is None:
-                    xy = np.round(self.positions * 1000).astype(int).ravel()
-                    drawn = _DRAWN[self._view_key] = {"xy": ",".join(map(str, xy.tolist())),
-                                                      "edges": ",".join(map(str, self.edges.ravel().tolist()))}
-                    if len(_DRAWN) > 16:
+            if drawn is None:
+                xy = np.round(self.positions * 1000).astype(int).ravel()
+                made = {"xy": ",".join(map(str, xy.tolist())), "edges": ",".join(map(str, self.edges.ravel().tolist()))}
+                with _CACHE_LOCK:
+                    if len(_DRAWN) >= 16 and self._view_key not in _DRAWN:
                         _DRAWN.pop(next(iter(_DRAWN)))
+                    drawn = _DRAWN.setdefault(self._view_key, made)
             rings = (self.model.pop.misaligned[self.view].astype(np.uint8) + ord("0")).tobytes().decode("ascii")
             self._static = {**drawn, "rings": rings}
         return self._static
@@ -135,24 +136,30 @@ class World:
 _VIEWS: dict = {}
 #: The views' positions and edges as the canvas reads them, by the same key.
 _DRAWN: dict = {}
-#: Sessions step and render in threads of their own: the two caches are read and filled under this lock.
+#: Sessions step and render in threads of their own: the two caches are read and filled under this lock (what
+#: goes in them is made outside it).
 _CACHE_LOCK = threading.Lock()
 
 
 def _view(model, network: str, seed: int):
-    """The users shown, their positions and the edges among them (computed once per network)."""
+    """The users shown, their positions and the edges among them (computed once per network).
+
+    Laid out outside the lock (a 20,000-user network takes about a second), so other sessions' Resets and
+    rebuilds do not wait for it; two sessions building the same new network at once may both lay it out, and
+    the first to finish is kept.
+    """
     key = (network, seed)
     with _CACHE_LOCK:
         if key in _VIEWS:
             return _VIEWS[key]
-        n = model.n_users
-        rng = np.random.default_rng([seed, 7])  # the view's own generator, not the model's
-        view = np.arange(n) if n <= MAX_VIEW else np.sort(rng.choice(n, MAX_VIEW, replace=False))
-        edges = undirected_edges(model.graph, view)
-        positions = layout(len(view), edges, seed)
-        if len(edges) > MAX_EDGES:
-            edges = edges[np.sort(rng.choice(len(edges), MAX_EDGES, replace=False))]
-        if len(_VIEWS) >= 16:
+    n = model.n_users
+    rng = np.random.default_rng([seed, 7])  # the view's own generator, not the model's
+    view = np.arange(n) if n <= MAX_VIEW else np.sort(rng.choice(n, MAX_VIEW, replace=False))
+    edges = undirected_edges(model.graph, view)
+    positions = layout(len(view), edges, seed)
+    if len(edges) > MAX_EDGES:
+        edges = edges[np.sort(rng.choice(len(edges), MAX_EDGES, replace=False))]
+    with _CACHE_LOCK:
+        if len(_VIEWS) >= 16 and key not in _VIEWS:
             _VIEWS.pop(next(iter(_VIEWS)))
-        _VIEWS[key] = (view, positions, edges)
-        return view, positions, edges
+        return _VIEWS.setdefault(key, (view, positions, edges))
