@@ -499,6 +499,33 @@ def test_reset_with_two_worlds_restarts_both_and_keeps_the_replicates(monkeypatc
     assert ran.wait(10) and started == [42, 7], started
 
 
+def test_a_closed_sessions_state_is_forgotten_only_once_its_close_has_finished(monkeypatch):
+    # Solara runs a session's cleanup before it unmounts the session's page, and the unmounting reads the
+    # session's widgets: forgetting them earlier (as a fixed 5 s delay did when 30 sessions closed at once on a
+    # loaded server) failed the close with an AssertionError in reacton.
+    import threading
+    import types
+
+    import solara.server.kernel_context
+
+    from viz import sessions
+
+    context = types.SimpleNamespace(closed_event=threading.Event(), user_dicts={"worlds": 1}, app_object=object(),
+                                    widgets={"w": 1}, templates={"t": 1})
+    with monkeypatch.context() as patched:  # the session's context, as the kernel starts
+        patched.setattr(solara.server.kernel_context, "get_current_context", lambda: context)
+        ended = sessions.when_a_session_ends()
+    freed = threading.Event()
+    monkeypatch.setattr(sessions, "retire_idle_threads", lambda: None)
+    monkeypatch.setattr(sessions, "release_memory", freed.set)
+    ended()  # the kernel starts closing: Solara calls the cleanup
+    time.sleep(5.5)  # the page's unmounting, still under way after the 5 s the app once waited
+    assert context.widgets == {"w": 1} and context.user_dicts == {"worlds": 1} and not freed.is_set()
+    context.closed_event.set()  # the close has finished
+    assert freed.wait(5), "the session's memory is released once its close has finished"
+    assert (context.widgets, context.templates, context.user_dicts, context.app_object) == ({}, {}, {}, None)
+
+
 def test_a_culled_sessions_idle_server_threads_are_retired(monkeypatch):
     # anyio's pool ends a thread idle for MAX_IDLE_TIME only when it is next asked for one; the app asks, from the
     # server's loop, once a session is culled (viz/sessions.py), so that a closed class leaves no idle threads.
