@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -266,6 +267,16 @@ def replicates_s() -> float:
     return time.perf_counter() - start
 
 
+#: A server log line that reports an error: a traceback, an exception, or a line logged at ERROR level
+#: (uvicorn's "ERROR:    ..." at the line's start as well as "... ERROR ..." within it).
+_ERROR_LINE = re.compile(r"Traceback|Exception|\bERROR\b")
+
+
+def server_errors(log_path: Path) -> list[str]:
+    """The lines of the server's log that report errors."""
+    return [line for line in log_path.read_text(errors="replace").splitlines() if _ERROR_LINE.search(line)]
+
+
 def _tree_rss(pid: int) -> float:
     import psutil
 
@@ -377,9 +388,7 @@ def load(sessions: int = 30, probes: int = 30, after_s: float = 120) -> dict:
         out["rss_after"] = samples
         for browser in browsers:
             browser.close()
-    text = log_path.read_text(errors="replace")
-    out["errors"] = [line for line in text.splitlines() if "Traceback" in line or " ERROR" in line
-                     or "Exception" in line]
+    out["errors"] = server_errors(log_path)
     out["log"] = str(log_path)
     return out
 
@@ -481,9 +490,7 @@ def load_light(sessions: int = 30, probes: int = 30, after_s: float = 120, cull_
             _say(f"after closing: {samples[-1]}")
         out["rss_after"] = samples
         browser.close()
-    text = log_path.read_text(errors="replace")
-    out["errors"] = [line for line in text.splitlines() if "Traceback" in line or " ERROR" in line
-                     or "Exception" in line]
+    out["errors"] = server_errors(log_path)
     out["log"] = str(log_path)
     return out
 
