@@ -487,8 +487,10 @@ def _close(executor, dask: bool) -> None:
 #: numba's parallel loops gain nothing at the app's 2,000 users and, with OpenMP threads spinning while they
 #: wait, a model step took 30 ms instead of under 1 ms on a busy 2-core machine (bench/app_bench.py). glibc's
 #: malloc keeps two heaps however many session threads run (viz/sessions.py, limit_malloc_arenas, says why); set
-#: here it holds from the server's first allocation.
-APP_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_WAIT_POLICY": "passive", "MALLOC_ARENA_MAX": "2"}
+#: here it holds from the server's first allocation. Python's objects are allocated by glibc's malloc too, not by
+#: Python's own small-object allocator, so that a class's closed sessions give their memory back
+#: (viz/sessions.py, release_memory, says why).
+APP_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_WAIT_POLICY": "passive", "MALLOC_ARENA_MAX": "2", "PYTHONMALLOC": "malloc"}
 
 
 def _app(args) -> int:

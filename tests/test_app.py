@@ -526,6 +526,36 @@ def test_a_closed_sessions_state_is_forgotten_only_once_its_close_has_finished(m
     assert (context.widgets, context.templates, context.user_dicts, context.app_object) == ({}, {}, {}, None)
 
 
+def test_releasing_memory_drops_what_ended_sessions_left_in_caches(monkeypatch):
+    # Measured with tracemalloc after 30 sessions closed: ~1,100 strings survived in the interpreter's type cache
+    # (traitlets looks up a new "_comm_changed" for each widget it closes) and ~140 in Solara's table of threads'
+    # contexts (one per ended thread a session ran). Each survivor keeps the memory around it from going back.
+    import sys
+    import threading
+
+    import solara.server.kernel_context as kc
+
+    from viz import sessions
+
+    class Widgetish:
+        pass
+
+    name = "".join(["_comm", "_changed"])  # built at run time, as traitlets's f-string is
+    held = sys.getrefcount(name)
+    assert not hasattr(Widgetish(), name)
+    assert sys.getrefcount(name) == held + 1, "the type cache holds the name looked up"
+    ended = threading.Thread(target=lambda: None, name="play")
+    ended.start()
+    ended.join()
+    alive = threading.current_thread()
+    table = {kc.get_thread_key(ended): None, kc.get_thread_key(alive): None, "serving-thread1": object()}
+    monkeypatch.setattr(kc, "current_context", table)
+    sessions.release_memory()
+    assert sys.getrefcount(name) == held, "the type cache let the name go"
+    assert set(table) == {kc.get_thread_key(alive), "serving-thread1"}, \
+        "the ended thread's empty entry is dropped; a live thread's and one holding a context are kept"
+
+
 def test_a_culled_sessions_idle_server_threads_are_retired(monkeypatch):
     # anyio's pool ends a thread idle for MAX_IDLE_TIME only when it is next asked for one; the app asks, from the
     # server's loop, once a session is culled (viz/sessions.py), so that a closed class leaves no idle threads.
