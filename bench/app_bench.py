@@ -311,6 +311,32 @@ KEEP_PLAYING = """() => setInterval(() => {
 }, 1500)"""
 
 
+def _machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (user, system and niced), over all cores."""
+    import psutil
+
+    now = psutil.cpu_times()
+    return now.user + now.system + now.nice
+
+
+def probe_figures(times: list) -> dict:
+    """The probe's p95 and median Step-to-paint; a step not painted within 20 s counts as lost, at 20 s."""
+    painted = [t if t is not None else 20_000.0 for t in times]
+    return {"lost": sum(t is None for t in times), "p95_ms": float(np.percentile(painted, 95)),
+            "median_ms": float(np.median(painted))}
+
+
+def memory_after_closing(pid: int, after_s: float) -> list[tuple[int, float]]:
+    """The server's memory (MB) every 10 s for ``after_s`` seconds after its sessions closed."""
+    closed = time.monotonic()
+    samples = []
+    while time.monotonic() - closed < after_s:
+        time.sleep(10)
+        samples.append((round(time.monotonic() - closed), _tree_rss(pid)))
+        _say(f"after closing: {samples[-1]}")
+    return samples
+
+
 def _say(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
@@ -355,9 +381,7 @@ def load(sessions: int = 30, probes: int = 30, after_s: float = 120) -> dict:
         # own device would see it, while the 30 playing browsers take only what the server leaves.
         probe_browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         probe = _open(probe_browser, url)
-        import psutil
-
-        cpu_server, cpu_all = _tree_cpu([server.pid]), psutil.cpu_times()
+        cpu_server, cpu_all = _tree_cpu([server.pid]), _machine_busy_s()
         started = time.monotonic()
         times = []
         while len(times) < probes:
@@ -367,25 +391,14 @@ def load(sessions: int = 30, probes: int = 30, after_s: float = 120) -> dict:
             time.sleep(1.0)
         elapsed = time.monotonic() - started
         out["cpu_server_share"] = (_tree_cpu([server.pid]) - cpu_server) / elapsed
-        now = psutil.cpu_times()
-        out["cpu_all_share"] = ((now.user + now.system + now.nice) - (cpu_all.user + cpu_all.system + cpu_all.nice)) \
-            / elapsed
-        out["lost"] = sum(t is None for t in times)  # a step not painted within 20 s
-        painted = [t if t is not None else 20_000.0 for t in times]
-        out["p95_ms"] = float(np.percentile(painted, 95))
-        out["median_ms"] = float(np.median(painted))
+        out["cpu_all_share"] = (_machine_busy_s() - cpu_all) / elapsed
+        out.update(probe_figures(times))
         out["rss_open"] = _tree_rss(server.pid)
         _say("closing the sessions")
         for page in [*pages, probe]:
             page.close()
         probe_browser.close()
-        closed = time.monotonic()
-        samples = []
-        while time.monotonic() - closed < after_s:
-            time.sleep(10)
-            samples.append((round(time.monotonic() - closed), _tree_rss(server.pid)))
-            _say(f"after closing: {samples[-1]}")
-        out["rss_after"] = samples
+        out["rss_after"] = memory_after_closing(server.pid, after_s)
         for browser in browsers:
             browser.close()
     out["errors"] = server_errors(log_path)
@@ -459,7 +472,7 @@ def load_light(sessions: int = 30, probes: int = 30, after_s: float = 120, cull_
         _say(f"{out['opened']} playing; probing")
         probe = _open(browser, url)
         me = psutil.Process()
-        cpu_server, cpu_clients, cpu_all = _tree_cpu([server.pid]), me.cpu_times(), psutil.cpu_times()
+        cpu_server, cpu_clients, cpu_all = _tree_cpu([server.pid]), me.cpu_times(), _machine_busy_s()
         started = time.monotonic()
         times = []
         while len(times) < probes:
@@ -470,25 +483,15 @@ def load_light(sessions: int = 30, probes: int = 30, after_s: float = 120, cull_
         out["cpu_server_share"] = (_tree_cpu([server.pid]) - cpu_server) / elapsed
         now_me = me.cpu_times()
         out["cpu_clients_share"] = (now_me.user + now_me.system - cpu_clients.user - cpu_clients.system) / elapsed
-        now = psutil.cpu_times()
-        out["cpu_all_share"] = ((now.user + now.system + now.nice) - (cpu_all.user + cpu_all.system + cpu_all.nice)) \
-            / elapsed
-        out["lost"] = sum(t is None for t in times)
-        painted = [t if t is not None else 20_000.0 for t in times]
-        out["p95_ms"], out["median_ms"] = float(np.percentile(painted, 95)), float(np.median(painted))
+        out["cpu_all_share"] = (_machine_busy_s() - cpu_all) / elapsed
+        out.update(probe_figures(times))
         out["rss_open"] = _tree_rss(server.pid)
         _say("closing the sessions")
         stop.set()
         thread.join(timeout=120)
         out["steps_per_s"], out["client_errors"] = state.get("steps_per_s"), state.get("client_errors")
         probe.close()
-        closed = time.monotonic()
-        samples = []
-        while time.monotonic() - closed < after_s:
-            time.sleep(10)
-            samples.append((round(time.monotonic() - closed), _tree_rss(server.pid)))
-            _say(f"after closing: {samples[-1]}")
-        out["rss_after"] = samples
+        out["rss_after"] = memory_after_closing(server.pid, after_s)
         browser.close()
     out["errors"] = server_errors(log_path)
     out["log"] = str(log_path)
