@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import gc
+import logging
 import os
 import sys
 import threading
@@ -21,6 +22,8 @@ import anyio.to_thread
 import solara.lab
 import solara.lifecycle
 import solara.server.kernel_context
+
+logger = logging.getLogger(__name__)
 
 #: glibc's malloc option M_ARENA_MAX (malloc.h).
 M_ARENA_MAX = -8
@@ -54,19 +57,33 @@ def release_memory() -> None:
     unused (``sys._debugmallocstats``). So ``slacktivism app`` has Python allocate with glibc's malloc
     (PYTHONMALLOC=malloc), whose trim (malloc_trim) hands back every free 4 KiB page, and the server kept
     396 and 409 MB against 381 MB at the start, where with Python's allocator it kept 427 MB against 379 MB
-    (bench/app_bench.py, the same day). Most of those survivors (tracemalloc, 30 sessions) were held by two
+    (bench/app_bench.py, the same day). ``solara run viz/app.py`` does not set it: there the server keeps more.
+    Most of those survivors (tracemalloc, 30 sessions) were held by two
     caches this drops: the interpreter's type-attribute cache (traitlets looks up a new string such as
     ``"_comm_changed"`` for each widget it closes, and the cache keeps the last one per slot, about 1,100)
     and Solara's table of threads' contexts (:func:`forget_dead_threads`, about 140).
+
+    Sessions closing together (a class leaving) share one release: a full collection holds every session
+    still open, so a release asked for while one runs is done once, when that one ends, not once per session.
     """
-    forget_dead_threads()
-    gc.collect()
-    (getattr(sys, "_clear_internal_caches", None) or sys._clear_type_cache)()  # renamed in Python 3.13
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the collection alone
-        pass
+    _RELEASE_ASKED.set()
+    while _RELEASE_ASKED.is_set() and _RELEASING.acquire(blocking=False):
+        try:
+            _RELEASE_ASKED.clear()
+            forget_dead_threads()
+            (getattr(sys, "_clear_internal_caches", None) or sys._clear_type_cache)()  # renamed in Python 3.13
+            gc.collect()
+            try:
+                ctypes.CDLL("libc.so.6").malloc_trim(0)
+            except (OSError, AttributeError):  # not glibc: the collection alone
+                pass
+        finally:
+            _RELEASING.release()
+
+
+#: A release is under way; one was asked for since the last began (see :func:`release_memory`).
+_RELEASING = threading.Lock()
+_RELEASE_ASKED = threading.Event()
 
 
 def forget_dead_threads() -> None:
@@ -77,9 +94,16 @@ def forget_dead_threads() -> None:
     there before, usually nothing: the entry stays after the thread has ended.
     """
     contexts = solara.server.kernel_context.current_context
+    empty = [key for key, context in contexts.copy().items() if context is None]
     alive = {solara.server.kernel_context.get_thread_key(t) for t in threading.enumerate()}
-    for key in [k for k, context in list(contexts.items()) if context is None and k not in alive]:
-        contexts.pop(key, None)
+    for key in empty:
+        # Threads of one name (anyio's workers) can get an ended one's id, and so its key: a thread that started
+        # since the snapshot and has entered a context is left alone.
+        if key not in alive and contexts.get(key, _ABSENT) is None:
+            contexts.pop(key, None)
+
+
+_ABSENT = object()
 
 
 def session_closed() -> threading.Event:
@@ -136,6 +160,10 @@ def retire_idle_threads() -> None:
         pass
 
 
+#: How long a session's end waits for its kernel to finish closing before leaving it be.
+CLOSE_WAIT_S = 120.0
+
+
 def when_a_session_ends():
     """Free a culled session's worlds once its kernel has closed.
 
@@ -149,21 +177,24 @@ def when_a_session_ends():
     def ended():
         def free():
             if not context.closed_event.wait(timeout=CLOSE_WAIT_S):
-                return  # a close that never finished: leave its state to it
+                # A close that raised before it finished, or a restarted kernel: leave its state to it.
+                logger.warning("session %s did not finish closing in %.0f s; its state is kept", context.id,
+                               CLOSE_WAIT_S)
+                return
             forget_session(context)
             retire_idle_threads()
             time.sleep(0.5)  # the retired threads end
             release_memory()
-        # A daemon: a server shutting down does not wait for it.
-        threading.Thread(target=free, name="session-end", daemon=True).start()
+        try:
+            # A daemon: a server shutting down does not wait for it.
+            threading.Thread(target=free, name="session-end", daemon=True).start()
+        except RuntimeError:  # no new threads (the interpreter is shutting down): the close goes on without it
+            pass
 
     return ended
 
 
 solara.lab.on_kernel_start(when_a_session_ends)
-
-#: How long a session's end waits for its kernel to finish closing before leaving it be.
-CLOSE_WAIT_S = 120.0
 
 
 _FROZEN: list = []
