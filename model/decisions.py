@@ -65,6 +65,8 @@ class Rules(NamedTuple):
     actions_public: bool
     fraction: bool
     logit: bool
+    memory: bool
+    indifference: float
 
     @classmethod
     def of(cls, scenario, impression_mean: float = 1.0) -> Rules:
@@ -96,7 +98,24 @@ class Rules(NamedTuple):
             identity=c.logic == "collective", friend_likes=bool(p.show_friend_likes),
             likes_visible=bool(p.like_counts_visible), actions_public=bool(p.actions_public),
             fraction=scenario.users.threshold_kind == "fraction", logit=d.rule == "logit",
+            memory=d.rule == "logit" and d.memory > 0, indifference=float(scenario.users.indifference),
         )
+
+
+class Luck(NamedTuple):
+    """The keys of the per-user, per-step streams a choice reads (``model.randomness``).
+
+    Without choice memory the three decisions read one uniform of ``choice``
+    in turn (:func:`logit_decisions`). With memory a user's luck is kept
+    across steps, so each decision reads a uniform of its own (``choice``
+    for acting, ``like``, ``share``): read in turn, a kept uniform that fell
+    in the liking band would sit just above the old chance of acting and make
+    likers act at the next ask far more often than chance.
+    """
+
+    choice: np.uint64
+    like: np.uint64
+    share: np.uint64
 
 
 def impression(status: np.ndarray, concern: np.ndarray) -> np.ndarray:
@@ -244,8 +263,23 @@ def threshold_act(theta, proof_act, shift):
     return proof_act >= theta
 
 
+@numba.njit(cache=True, inline="always")
+def kept_luck_decisions(v_like, v_share, v_act, noise, u_act, u_like, u_share, in_feed):
+    """Three independent binary logits, each reading a uniform of its own (choice memory).
+
+    The same probabilities as :func:`logit_decisions`: act iff
+    ``u_act < P_act``; otherwise, with the campaign in the feed, like iff
+    ``u_like < P_like`` and share iff ``u_share < P_share``.
+    """
+    if u_act < logistic(v_act / noise):
+        return False, False, True
+    if not in_feed:
+        return False, False, False
+    return u_like < logistic(v_like / noise), u_share < logistic(v_share / noise), False
+
+
 @numba.njit(cache=True, parallel=True)
-def choose(users, in_feed, asked, pop, n_followees, r, key, step, like, share, act):
+def choose(users, in_feed, asked, pop, n_followees, r, luck, step, like, share, act):
     """Every choosing user's choice, written to ``like``, ``share``, ``act`` (aligned with ``users``).
 
     Args:
@@ -255,14 +289,19 @@ def choose(users, in_feed, asked, pop, n_followees, r, key, step, like, share, a
         pop: the :class:`~model.state.Population`, with its followee counts.
         n_followees: accounts each user follows.
         r: the :class:`Rules`.
-        key, step: the logit rule reads user ``i``'s uniform
-            ``uniform(key, i, step)`` (``model.randomness``), so a user's
-            luck at a step is the same in every run with the same seed.
+        luck, step: the logit rule reads user ``i``'s uniform
+            ``uniform(luck.choice, i, step)`` (``model.randomness``), so a
+            user's luck at a step is the same in every run with the same
+            seed; with choice memory (``r.memory``) it reads the uniforms of
+            its ``pop.luck_step`` instead (:func:`kept_luck_decisions`).
+        Users not interested in the cause (``pop.interested``) pay
+        ``users.indifference`` on every option.
     """
     token_column = _TOKEN if r.likes_visible else _SHARER  # hidden likes are no social proof
     # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
     theta, concern, status, social = pop.theta, pop.concern, pop.status, pop.social
     liked, shared, in_group, aware, aligned = pop.liked, pop.shared, pop.in_group, pop.aware, pop.aligned
+    interested, luck_step = pop.interested, pop.luck_step
     for q in numba.prange(len(users)):
         i = users[q]
         misled = aware[i] and not aligned[i]
@@ -273,9 +312,18 @@ def choose(users, in_feed, asked, pop, n_followees, r, key, step, like, share, a
         shown_likes = np.log1p(n_token) / np.log1p(n_followees[i]) if n_token > 0 else 0.0
         v_like, v_share, v_act = option_values(concern[i], status[i], theta[i], proof_act, proof_token, shift,
                                                shown_likes, r)
-        if r.logit:
-            like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r.noise, uniform(key, i, step),
-                                                        in_feed[q])
+        if not interested[i]:
+            v_like -= r.indifference
+            v_share -= r.indifference
+            v_act -= r.indifference
+        if r.memory:
+            t = luck_step[i]
+            like[q], share[q], act[q] = kept_luck_decisions(
+                v_like, v_share, v_act, r.noise, uniform(luck.choice, i, t), uniform(luck.like, i, t),
+                uniform(luck.share, i, t), in_feed[q])
+        elif r.logit:
+            like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r.noise,
+                                                        uniform(luck.choice, i, step), in_feed[q])
         else:
             act[q] = threshold_act(theta[i], proof_act, shift)
             like[q] = in_feed[q] and not act[q] and v_like > 0

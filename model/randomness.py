@@ -46,6 +46,15 @@ class Purpose(IntEnum):
     DRIFT = 13
     HOMOPHILY = 14
     PLACEMENT = 15
+    INTEREST = 16
+    MEMORY = 17
+    LIKE_LUCK = 18
+    SHARE_LUCK = 19
+    MEDIA = 20
+    INVITE_PROPENSITY = 21
+    INVITE_COUNT = 22
+    INVITE_PICK = 23
+    ASK_LIST = 24
 
 
 def generator(seed: int, purpose: Purpose) -> np.random.Generator:

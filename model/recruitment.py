@@ -27,8 +27,10 @@ import numpy as np
 
 from model.feed import what_was_seen
 from model.randomness import uniform
-from model.state import Flag
+from model.state import Channel, Flag
 
+_SHARE_CH, _LIKE_CH, _ACTION_CH, _UNPROMPTED = (int(Channel.SHARE), int(Channel.LIKE), int(Channel.ACTION),
+                                                int(Channel.UNPROMPTED))
 _ALIGNED, _DISTORTED, _LIKE, _ACT = (Flag.POSTED_ALIGNED.mask, Flag.POSTED_DISTORTED.mask, Flag.POSTED_LIKE.mask,
                                      Flag.POSTED_ACT.mask)
 _ANY_POST = _ALIGNED | _DISTORTED | _LIKE | _ACT
@@ -54,6 +56,34 @@ def _weight(b, r, kinds, by_reach):
     return w
 
 
+@numba.njit(cache=True, inline="always")
+def _channel(b, r, kinds, by_reach, x):
+    """The kind of post in state byte ``b`` at fraction ``x`` in [0, 1) of its weight: share, like or action.
+
+    Each posted kind among ``kinds`` takes a slice of the followee's weight
+    in proportion to its chance of reaching the feed (or equal slices), in
+    the order aligned share, distorted share, like, action.
+    """
+    posted = b & kinds
+    total = _weight(b, r, kinds, by_reach)
+    if not by_reach:
+        n = 0
+        for bit in (_ALIGNED, _DISTORTED, _LIKE, _ACT):
+            if posted & bit:
+                n += 1
+        total = float(n)
+    acc = 0.0
+    last = _SHARE_CH
+    for bit, channel, p in ((_ALIGNED, _SHARE_CH, r.p_share), (_DISTORTED, _SHARE_CH, r.p_share),
+                            (_LIKE, _LIKE_CH, r.p_like), (_ACT, _ACTION_CH, r.p_act)):
+        if posted & bit:
+            last = channel
+            acc += (p if by_reach else 1.0) / total if total > 0 else 0.0
+            if x < acc:
+                return channel
+    return last
+
+
 @numba.njit(cache=True, parallel=True)
 def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step, threshold_act):
     """Set ``pop.recruiter`` for ``users``, who first engaged at ``step``.
@@ -69,10 +99,13 @@ def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step
     campaign this step is credited to a followee who acted at the step
     before, all alike; failing that, to any post. If all the chances are 0,
     every candidate counts the same. Users are independent, so they are
-    attributed in parallel.
+    attributed in parallel. The channel (``pop.reached_by``) is the kind of
+    the chosen followee's post that the same uniform falls on, each kind
+    with its own chance of reaching the feed (:func:`_channel`); a user with
+    no candidate is ``UNPROMPTED``.
     """
     # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
-    social, bits, recruiter = pop.social, pop.bits, pop.recruiter
+    social, bits, recruiter, reached_by = pop.social, pop.bits, pop.recruiter, pop.reached_by
     for q in numba.prange(len(users)):
         i = users[q]
         seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step))
@@ -96,11 +129,13 @@ def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step
                 candidates += 1
                 total += _weight(b, r, kinds, by_reach)
         chosen = -1
+        channel = _UNPROMPTED
         if candidates > 0:
             u = uniform(key, i, step)
             even = total <= 0
             target = u * candidates if even else u * total
             acc = 0.0
+            w = 0.0
             for e in range(followee_indptr[i], followee_indptr[i + 1]):
                 j = followees[e]
                 w = _weight(bits[j], r, kinds, by_reach and not even)
@@ -110,7 +145,9 @@ def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step
                 acc += w
                 if target < acc:
                     break
+            channel = _channel(bits[chosen], r, kinds, by_reach and not even, (target - (acc - w)) / w)
         recruiter[i] = chosen
+        reached_by[i] = channel
 
 
 class Forest(NamedTuple):

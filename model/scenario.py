@@ -166,6 +166,15 @@ class Users(Frozen):
         default_factory=lambda: Beta(dist="beta", a=2.0, b=5.0),
         description="wish to be seen supporting, in [0, 1] (impression management)",
     )
+    interested: float = Field(
+        1.0, gt=0, le=1,
+        description="share of users interested in the cause (Kim & Bearman 1997); the rest are reachable but "
+                    "pay users.indifference on every option; 1 = everyone (off)",
+    )
+    indifference: float = Field(
+        2.0, ge=0, le=20,
+        description="extra cost of liking, sharing and acting for users not interested in the cause",
+    )
 
 
 class Decision(Frozen):
@@ -196,6 +205,11 @@ class Decision(Frozen):
     bandwagon: float = Field(
         0.5, ge=0, le=5,
         description="pull towards liking of the likes a user's feed shows (followees who liked or shared)",
+    )
+    memory: float = Field(
+        0.0, ge=0, le=1,
+        description="logit: chance a user who sees the campaign again keeps its earlier luck, deciding again "
+                    "only on new evidence (more engaged followees, an ask, the campaign's own framing); 0 = off",
     )
 
 
@@ -296,6 +310,47 @@ PLATFORM_PRESETS: dict[str, dict] = {
 }
 
 
+class MediaEvent(Frozen):
+    """A scheduled news report that reaches users directly for a while (a shock that fades; Crane & Sornette 2008)."""
+
+    step: int = Field(ge=1, description="the step of the report")
+    reach: float = Field(gt=0, le=1, description="chance the report reaches a user at its step")
+    half_life: float = Field(1.0, gt=0, le=1000, description="steps for the report's reach to halve")
+
+
+class Media(Frozen):
+    """Outside channels: mass media and search reach users directly, not through followees (Bass 1969)."""
+
+    hazard: float = Field(
+        0.0, ge=0, le=1,
+        description="chance per step that media or search shows the campaign to a user who has not acted "
+                    "(Bass's innovation term); 0 = off",
+    )
+    events: tuple[MediaEvent, ...] = Field(
+        (), strict=False, description="news reports: each adds reach * 2^(-age / half_life) to the hazard"
+    )
+
+
+class Invitations(Frozen):
+    """Personal invitations or nominations to followers (Facebook Causes; the Ice Bucket Challenge)."""
+
+    rate: float = Field(
+        0.0, ge=0, le=100,
+        description="mean invitations a user sends to its followers on first engaging; 0 = off",
+    )
+    spread: float = Field(
+        0.0, ge=0, le=5,
+        description="sd of the log of each user's propensity to invite (lognormal, mean 1): a few invite most "
+                    "(Lewis, Gray & Meierhenrich 2014); 0 = all alike",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Invitations:
+        if self.spread > 0 and self.rate == 0:
+            raise ValueError("invitations.spread needs invitations.rate > 0 (a propensity without invitations)")
+        return self
+
+
 class Campaign(Frozen):
     """The organiser's design (framing, asks, logic), its goal, and how fast novelty fades."""
 
@@ -308,6 +363,14 @@ class Campaign(Frozen):
         description="steps at which the campaign asks its token supporters again to act (reminders)",
     )
     ask_reach: float = Field(1.0, ge=0, le=1, description="chance a reminder reaches a token supporter")
+    ask_to: Literal["supporters", "followers", "list"] = Field(
+        "supporters",
+        description="whom a reminder asks: token supporters, the organisers' followers, or a mailing list "
+                    "(campaign.ask_list of all users, supporters or not)",
+    )
+    ask_list: float = Field(
+        0.0, ge=0, le=1, description="ask_to list: share of all users on the campaign's mailing list"
+    )
     ask_odds: float = Field(
         10.0, ge=1, le=1000,
         description="odds ratio on acting of a direct reminder against a post in the feed; 1 = no extra pull",
@@ -344,6 +407,10 @@ class Campaign(Frozen):
             raise ValueError(f"campaign.asks names a step twice (got {list(self.asks)})")
         if self.event_min > 0 and self.logic != "collective":
             raise ValueError(f"campaign.event_min needs campaign.logic collective (got {self.logic})")
+        if self.ask_to == "list" and self.ask_list == 0:
+            raise ValueError("campaign.ask_to list needs campaign.ask_list > 0 (the share of users on the list)")
+        if self.ask_list > 0 and self.ask_to != "list":
+            raise ValueError(f"campaign.ask_list needs campaign.ask_to list (got {self.ask_to})")
         return self
 
 
@@ -366,6 +433,15 @@ class Scenario(Frozen):
     misalignment: Misalignment = Field(default_factory=Misalignment)
     platform: Platform = Field(default_factory=Platform)
     campaign: Campaign = Field(default_factory=Campaign)
+    media: Media = Field(default_factory=Media)
+    invitations: Invitations = Field(default_factory=Invitations)
+
+    @model_validator(mode="after")
+    def _events_in_run(self) -> Scenario:
+        for event in self.media.events:
+            if event.step > self.steps:
+                raise ValueError(f"media.events has a report at step {event.step}, past steps ({self.steps})")
+        return self
 
     @model_validator(mode="after")
     def _fits_population(self) -> Scenario:

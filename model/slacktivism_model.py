@@ -29,13 +29,28 @@ from typing import Any, NamedTuple
 import mesa
 import numpy as np
 
-from model import decisions, feed, metrics, participants, recruitment, users
+from model import decisions, feed, invitations, media, memory, metrics, participants, recruitment, users
 from model.agents import UserAgent
 from model.network import FollowerGraph, generate
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
-from model.state import Flag, Population
+from model.state import Channel, Flag, Population
+
+_EMPTY = np.empty(0, dtype=np.int64)
+
+
+class Outside(NamedTuple):
+    """This step's users reached other than by a post they saw in the feed (each sorted)."""
+
+    seen: np.ndarray      # saw a followee's post in the feed
+    media: np.ndarray     # shown the campaign by the outside channels (``model.media``)
+    invited: np.ndarray   # invited by a follower at the step before (``model.invitations``)
+    inviter: np.ndarray   # aligned with ``invited``
+    asked: np.ndarray     # reached by the campaign's reminder
+
+
+_NO_OUTSIDE = Outside(_EMPTY, _EMPTY, _EMPTY, _EMPTY, _EMPTY)
 
 
 class _Pending(NamedTuple):
@@ -51,6 +66,7 @@ class _Pending(NamedTuple):
     newly_aware: int
     newly_misled: int
     cards: tuple
+    outside: Outside
 
 
 def _metric(model: SlacktivismModel, name: str):
@@ -79,8 +95,12 @@ class SlacktivismModel(mesa.Model):
         super().__init__(rng=seed)
         self.spec = scenario
         self.seed = seed
-        self._keys = {p: stream_key(seed, p) for p in (Purpose.EXPOSURE, Purpose.CHOICE, Purpose.ATTRIBUTION,
-                                                       Purpose.ASK, Purpose.BUNDLE, Purpose.DRIFT)}
+        self._keys = {p: stream_key(seed, p) for p in (
+            Purpose.EXPOSURE, Purpose.CHOICE, Purpose.ATTRIBUTION, Purpose.ASK, Purpose.BUNDLE, Purpose.DRIFT,
+            Purpose.MEMORY, Purpose.LIKE_LUCK, Purpose.SHARE_LUCK, Purpose.MEDIA, Purpose.INVITE_COUNT,
+            Purpose.INVITE_PICK)}
+        self._luck = decisions.Luck(self._keys[Purpose.CHOICE], self._keys[Purpose.LIKE_LUCK],
+                                    self._keys[Purpose.SHARE_LUCK])
         self.graph = graph if graph is not None else self._build_graph()
         n = self.n_users = self.graph.n_users
         net = scenario.network
@@ -107,7 +127,14 @@ class SlacktivismModel(mesa.Model):
                                            stream_key(seed, Purpose.HOMOPHILY)),
             misaligned=users.draw_weighted_fraction(mis.share, status, mis.status_weight,
                                                     stream(Purpose.MISALIGNED)),
+            interested=~users.draw_fraction(1.0 - u.interested, n, stream(Purpose.INTEREST)),
         )
+        inv = scenario.invitations
+        self._propensity = invitations.propensities(inv.spread, n, seed, Purpose.INVITE_PROPENSITY) \
+            if inv.rate > 0 else None
+        self._invited_by = np.full(n, -1, dtype=np.int64) if inv.rate > 0 else None
+        self.choices = 0  # decisions made, summed over steps (model.memory)
+        self.invitations_sent = 0
         self._touched = np.zeros(n, dtype=bool)
         self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()))
         self._asks = frozenset(scenario.campaign.asks)
@@ -124,6 +151,7 @@ class SlacktivismModel(mesa.Model):
         self._card_recruiter: dict[tuple[int, int], int] = {}  # (participant, card's step): who it would credit
 
         self.seeds = self._choose_seeds()
+        self._ask_list = self._mailing_list()
         self._start_campaign(self.seeds)
         self._counts = metrics.counts(self.pop)
 
@@ -176,9 +204,29 @@ class SlacktivismModel(mesa.Model):
             order = np.lexsort((tie_break, followers == 0, followers))
         return np.sort(order[:count])
 
+    def _mailing_list(self) -> np.ndarray | None:
+        """Whom the campaign's reminders can reach besides its supporters (``campaign.ask_to``), as a mask.
+
+        ``followers``: everyone who follows an organiser (the campaign's own
+        audience); ``list``: each user independently with chance
+        ``campaign.ask_list`` (its own stream), supporter or not: the control
+        arm of the sequential-request experiments (Kristofferson, White &
+        Peloza 2014). ``None`` for ``supporters``.
+        """
+        c, n = self.spec.campaign, self.n_users
+        if c.ask_to == "supporters":
+            return None
+        if c.ask_to == "list":
+            return generator(self.seed, Purpose.ASK_LIST).random(n) < c.ask_list
+        audience = np.zeros(n, dtype=bool)
+        for j in self.seeds:
+            audience[self.graph.followers_of(int(j))] = True
+        return audience
+
     def _start_campaign(self, seeds: np.ndarray) -> None:
         """Seeds act at step 0 and post the campaign's call (an aligned share)."""
         pop = self.pop
+        pop.reached_by[seeds] = Channel.ORGANISER
         pop.misaligned[seeds] = False
         none = np.zeros(len(seeds), dtype=bool)
         post(self.graph, seeds, none, ~none, ~none, none, self.steps, pop, self._touched)
@@ -211,24 +259,55 @@ class SlacktivismModel(mesa.Model):
         self._touched[touched] = False
         examined = self._examined(touched)
         asked = self._asked(t)
-        if len(asked):
-            examined = np.union1d(examined, asked)
+        outside = self._outside(t, asked)
+        for extra in (asked, outside.media, outside.invited):
+            if len(extra):
+                examined = np.union1d(examined, extra)
         count_followees(self.graph, pop.bits, examined, out=pop.social)
         reach = self._reach(t)
         exposed = touched[~pop.acted[touched]]
-        aware_before = np.count_nonzero(pop.aware[exposed])
-        misled_before = np.count_nonzero(pop.aware[exposed] & ~pop.aligned[exposed])
+        direct = outside.media
+        if len(outside.invited) or (len(asked) and self._ask_list is not None):
+            direct = np.union1d(direct, np.union1d(outside.invited, asked if self._ask_list is not None else _EMPTY))
+        if len(direct):
+            exposed_all = np.union1d(exposed, direct)
+        else:
+            exposed_all = exposed
+        aware_before = np.count_nonzero(pop.aware[exposed_all])
+        misled_before = np.count_nonzero(pop.aware[exposed_all] & ~pop.aligned[exposed_all])
         seen = self._expose(t, exposed, reach)
-        newly_aware = int(np.count_nonzero(pop.aware[exposed]) - aware_before)
-        newly_misled = int(np.count_nonzero(pop.aware[exposed] & ~pop.aligned[exposed]) - misled_before)
-        users, (like, share, act) = self._choose(examined, seen, asked, t)
-        cards = self._cards(t, users, seen, asked, like, share, act, reach) if len(self.participants) else ()
-        return _Pending(t, before, reach, users, like, share, act, newly_aware, newly_misled, cards)
+        if len(direct):
+            # The outside channels, an invitation and a campaign's own list show its own framing.
+            pop.step_aware[direct[~pop.aware[direct]]] = t
+            pop.aware[direct] = pop.aligned[direct] = True
+        newly_aware = int(np.count_nonzero(pop.aware[exposed_all]) - aware_before)
+        newly_misled = int(np.count_nonzero(pop.aware[exposed_all] & ~pop.aligned[exposed_all]) - misled_before)
+        outside = outside._replace(seen=seen)
+        users, (like, share, act) = self._choose(examined, outside, t)
+        cards = self._cards(t, users, outside, like, share, act, reach) if len(self.participants) else ()
+        return _Pending(t, before, reach, users, like, share, act, newly_aware, newly_misled, cards, outside)
+
+    def _outside(self, t: int, asked: np.ndarray) -> Outside:
+        """Users whom the outside channels reach at ``t``, and those invited at the step before."""
+        pop = self.pop
+        reached = _EMPTY
+        h = media.hazard(self.spec.media, t)
+        if h > 0:
+            reached = media.reached(pop.acted, h, self._keys[Purpose.MEDIA], t)
+        invited, inviter = _EMPTY, _EMPTY
+        if self._invited_by is not None:
+            invited = np.flatnonzero(self._invited_by >= 0)
+            inviter = self._invited_by[invited].copy()
+            self._invited_by[invited] = -1
+            keep = ~pop.acted[invited]
+            invited, inviter = invited[keep], inviter[keep]
+        return Outside(_EMPTY, reached, invited, inviter, asked)
 
     def _close(self, p: _Pending, decided: dict, answered: dict | None = None) -> None:
         """Participants' choices, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
         t, pop = p.t, self.pop
         users, like, share, act = p.users, p.like, p.share, p.act
+        self.choices += len(users)
         if len(self.participants):
             users, like, share, act = self._participants_choose(users, like, share, act, decided)
         bundle = self.spec.campaign.bundle
@@ -243,13 +322,12 @@ class SlacktivismModel(mesa.Model):
         first = idx[is_first]
         if len(first):
             by_threshold = act[changed][is_first] & (not self._rules.logit)
-            recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, p.reach,
-                                  self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t, by_threshold)
+            self._attribute(first, t, p.reach, by_threshold, p.outside)
             if answered:  # a late choice answered the feed of its card's step: credit whom that feed showed
                 for user in first:
                     card_step = answered.get(int(user), t)
                     if card_step != t and (int(user), card_step) in self._card_recruiter:
-                        pop.recruiter[user] = self._card_recruiter[int(user), card_step]
+                        pop.recruiter[user], pop.reached_by[user] = self._card_recruiter[int(user), card_step]
         clear_posts(pop.bits, self._changed)  # last step's posts have been seen and attributed
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
         unprompted = idx[act[changed] & ~pop.aware[idx]]
@@ -258,6 +336,10 @@ class SlacktivismModel(mesa.Model):
         pop.aware[unprompted] = True
         self._apply(idx, new_like[changed], new_share[changed], act[changed])
         self._changed = idx
+        if self._invited_by is not None and len(first):
+            self.invitations_sent += invitations.send(
+                first, self._propensity, self.spec.invitations.rate, self.graph.indptr, self.graph.followers,
+                pop.acted, self._keys[Purpose.INVITE_COUNT], self._keys[Purpose.INVITE_PICK], t, self._invited_by)
 
         # Counts change only where users changed: update them from this step's users alone.
         c = self._counts
@@ -269,9 +351,46 @@ class SlacktivismModel(mesa.Model):
         c["engaged"] += len(first)
         c["slacktivism_gap"] = c["engaged"] - c["acted"]
         self._record()
-        ask_pending = any(t < a <= self.spec.steps for a in self._asks)  # an ask after the last step never comes
-        if (self._progress() == p.before and not ask_pending) or t >= self.spec.steps:
+        if (self._progress() == p.before and not self._still_to_come(t)) or t >= self.spec.steps:
             self.running = False
+
+    def _still_to_come(self, t: int) -> bool:
+        """Whether something after step ``t`` can still reach users when nothing changed at ``t``.
+
+        An ask or a news report still to come (one after the last step never
+        comes), a standing media hazard, or invitations waiting to arrive.
+        """
+        last = self.spec.steps
+        m = self.spec.media
+        return (any(t < a <= last for a in self._asks) or m.hazard > 0
+                or any(t < e.step <= last for e in m.events)
+                or (self._invited_by is not None and bool((self._invited_by >= 0).any())))
+
+    def _attribute(self, first: np.ndarray, t: int, reach: feed.Reach, by_threshold: np.ndarray,
+                   outside: Outside) -> None:
+        """Credit each of ``first`` (first engaged at ``t``) to a recruiter and a channel (``model.recruitment``).
+
+        A post seen in the feed credits its poster (:func:`model.recruitment.attribute`);
+        an invitation credits its inviter, whatever the feed showed; a user
+        reached at ``t`` only by the outside channels, or only by the
+        campaign's own reminder, has no recruiter and starts a tree of its own.
+        """
+        pop = self.pop
+        recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, reach,
+                              self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t, by_threshold)
+        if len(outside.media) or len(outside.asked):
+            in_feed = self._marked(first, outside.seen)
+            for group, channel in ((outside.asked, Channel.ASK), (outside.media, Channel.MEDIA)):
+                if len(group):
+                    alone = first[self._marked(first, group) & ~in_feed]
+                    pop.recruiter[alone] = -1
+                    pop.reached_by[alone] = channel
+        if len(outside.invited):
+            where = np.searchsorted(outside.invited, first)
+            where[where >= len(outside.invited)] = 0
+            hit = outside.invited[where] == first
+            pop.recruiter[first[hit]] = outside.inviter[where[hit]]
+            pop.reached_by[first[hit]] = Channel.INVITATION
 
     # ------------------------------------------------------------------ participants
 
@@ -343,7 +462,7 @@ class SlacktivismModel(mesa.Model):
         else:
             self._answered[user] = int(step)
 
-    def _cards(self, t, users, seen, asked, like, share, act, reach) -> tuple[participants.Card, ...]:
+    def _cards(self, t, users, outside, like, share, act, reach) -> tuple[participants.Card, ...]:
         """Cards for the participants who saw the campaign or whom the reminder reached at step ``t``.
 
         Also notes, for each card, the followee its user's first engagement
@@ -352,17 +471,19 @@ class SlacktivismModel(mesa.Model):
         draws are keyed by user and step, so nothing else moves.
         """
         pop, spec = self.pop, self.spec.platform
-        mine = self.participants[self._marked(self.participants, np.union1d(seen, asked))]
+        asked = np.union1d(outside.asked, outside.invited)
+        reached = np.union1d(np.union1d(outside.seen, outside.media), asked)
+        mine = self.participants[self._marked(self.participants, reached)]
+        mine = mine[self._marked(mine, users)]  # with choice memory, a participant decides only when users do
         mine = mine[~pop.acted[mine]]
         self._card_recruiter = {k: r for k, r in self._card_recruiter.items() if k[1] >= t - 1}
         if len(mine):
-            kept = pop.recruiter[mine].copy()
-            recruitment.attribute(mine, self.graph.followee_indptr, self.graph.followees, pop, reach,
-                                  self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t,
-                                  np.zeros(len(mine), dtype=bool))
-            for user, r in zip(mine.tolist(), pop.recruiter[mine].tolist(), strict=True):
-                self._card_recruiter[user, t] = r
-            pop.recruiter[mine] = kept
+            kept, kept_channel = pop.recruiter[mine].copy(), pop.reached_by[mine].copy()
+            self._attribute(mine, t, reach, np.zeros(len(mine), dtype=bool), outside)
+            for user, r, ch in zip(mine.tolist(), pop.recruiter[mine].tolist(), pop.reached_by[mine].tolist(),
+                                   strict=True):
+                self._card_recruiter[user, t] = (r, ch)
+            pop.recruiter[mine], pop.reached_by[mine] = kept, kept_channel
         where = np.searchsorted(users, mine)
         was_asked = self._marked(mine, asked)
         like_count = self._counts["liked"] if spec.like_counts_visible else None
@@ -436,7 +557,8 @@ class SlacktivismModel(mesa.Model):
         if t not in self._asks:
             return np.empty(0, dtype=np.int64)
         pop = self.pop
-        asked = np.flatnonzero((pop.liked | pop.shared) & ~pop.acted)
+        listed = (pop.liked | pop.shared) if self._ask_list is None else self._ask_list
+        asked = np.flatnonzero(listed & ~pop.acted)
         reach = self.spec.campaign.ask_reach
         if reach < 1:
             asked = asked[uniforms(self._keys[Purpose.ASK], asked, t) < reach]
@@ -453,23 +575,35 @@ class SlacktivismModel(mesa.Model):
         feed.expose(users, self.pop, reach, self._keys[Purpose.EXPOSURE], t, saw)
         return users[saw]
 
-    def _choose(self, examined: np.ndarray, seen: np.ndarray, asked: np.ndarray, t: int) -> tuple[np.ndarray, tuple]:
+    def _choose(self, examined: np.ndarray, outside: Outside, t: int) -> tuple[np.ndarray, tuple]:
         """The users who choose this step (sorted, none has acted), and their (like, share, act).
 
-        Under the logit rule, the users who saw the campaign or were asked
-        again; under the threshold rule, every examined user (token support
-        still needs the campaign in the feed).
+        Under the logit rule, the users who saw the campaign (in the feed,
+        from the outside channels or in an invitation) or were asked again;
+        with choice memory only those of them with fresh luck or new evidence
+        (:mod:`model.memory`). Under the threshold rule, every examined user
+        (token support still needs the campaign in the feed).
         """
         pop = self.pop
+        asked = outside.asked
+        shown = outside.seen
+        if len(outside.media) or len(outside.invited):
+            shown = np.union1d(shown, np.union1d(outside.media, outside.invited))
+            asked = np.union1d(asked, outside.invited)
         if self._rules.logit and not len(asked):
-            users, in_feed = seen, np.ones(len(seen), dtype=bool)
+            users, in_feed = shown, np.ones(len(shown), dtype=bool)
         else:
-            users = np.union1d(seen, asked) if self._rules.logit else examined
-            in_feed = self._marked(users, seen)
+            users = np.union1d(shown, asked) if self._rules.logit else examined
+            in_feed = self._marked(users, shown)
         flagged = self._marked(users, asked)
+        if self._rules.memory:
+            decides = np.empty(len(users), dtype=bool)
+            memory.who_decides(users, flagged, pop, self.spec.decision.memory, self._keys[Purpose.MEMORY], t,
+                               decides)
+            users, in_feed, flagged = users[decides], in_feed[decides], flagged[decides]
         like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
-        decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules,
-                         self._keys[Purpose.CHOICE], t, like, share, act)
+        decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules, self._luck, t,
+                         like, share, act)
         return users, (like, share, act)
 
     def _marked(self, users: np.ndarray, subset: np.ndarray) -> np.ndarray:

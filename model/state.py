@@ -52,6 +52,33 @@ POSTED_BITS = 0xFF ^ STATE_BITS
 N_COUNTS = len(Flag)
 
 
+class Channel(IntEnum):
+    """How a user came to the campaign: the channel credited with its first engagement (``reached_by``).
+
+    A share, a like or an action is a followee's post in the feed
+    (``model.recruitment``); an invitation a follower's personal ask
+    (``invitations.*``); media the outside channels (``media.*``), which
+    credit no recruiter; an ask the campaign's own reminder reaching a user
+    with nothing in its feed; unprompted an instigator who acted with no
+    post at all. Numbers are part of every result: never renumber, only add.
+    """
+
+    NONE = 0
+    ORGANISER = 1
+    SHARE = 2
+    LIKE = 3
+    ACTION = 4
+    INVITATION = 5
+    MEDIA = 6
+    ASK = 7
+    UNPROMPTED = 8
+
+    @property
+    def label(self) -> str:
+        """The channel's name as the user table and result columns spell it."""
+        return self.name.lower()
+
+
 class UserState(IntEnum):
     """The furthest step of the participation funnel a user has reached."""
 
@@ -79,8 +106,15 @@ class Population(NamedTuple):
             followees' bits each step it is examined (``model.spread``).
         step_aware, step_liked, step_shared, step_acted: the step at which
             the user became aware, liked, shared, acted.
-        recruiter: the followee whose post brought the user in, at the step
-            it first engaged (-1: none; ``model.recruitment``).
+        recruiter: the followee whose post (or invitation) brought the user
+            in, at the step it first engaged (-1: none; ``model.recruitment``).
+        interested: interested in the cause (``users.interested``).
+        reached_by: the :class:`Channel` credited with the user's first
+            engagement (``NONE`` if it never engaged).
+        luck_step: the step whose uniforms the user's choices read under
+            choice memory (``model.memory``; -1 before its first choice).
+        evidence: what the user had seen when it last chose
+            (:func:`model.memory.evidence`).
     """
 
     theta: np.ndarray
@@ -100,15 +134,22 @@ class Population(NamedTuple):
     step_shared: np.ndarray
     step_acted: np.ndarray
     recruiter: np.ndarray
+    interested: np.ndarray
+    reached_by: np.ndarray
+    luck_step: np.ndarray
+    evidence: np.ndarray
 
     @classmethod
-    def start(cls, theta, concern, status, in_group, misaligned) -> Population:
-        """A population with these attributes, before the campaign."""
+    def start(cls, theta, concern, status, in_group, misaligned, interested=None) -> Population:
+        """A population with these attributes, before the campaign (everyone interested by default)."""
         n = len(theta)
         flags = [np.zeros(n, dtype=bool) for _ in range(5)]
         steps = [np.full(n, -1, dtype=np.int32) for _ in range(5)]
+        if interested is None:
+            interested = np.ones(n, dtype=bool)
         return cls(theta, concern, status, in_group, misaligned, *flags, np.zeros(n, dtype=np.uint8),
-                   np.zeros((n, N_COUNTS), dtype=np.int32), *steps)
+                   np.zeros((n, N_COUNTS), dtype=np.int32), *steps, interested,
+                   np.zeros(n, dtype=np.uint8), np.full(n, -1, dtype=np.int32), np.zeros(n, dtype=np.int32))
 
     @property
     def n(self) -> int:

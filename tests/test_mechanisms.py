@@ -256,7 +256,8 @@ def test_choose_kernel_threshold_rule_needs_the_feed_for_token_support():
                users={"threshold_kind": "count"})
     like, share, act = (np.zeros(3, bool) for _ in range(3))
     decisions.choose(np.arange(3), np.array([True, True, False]), np.zeros(3, bool), pop, np.full(3, 5, np.int32),
-                     r, stream_key(0, Purpose.CHOICE), 1, like, share, act)
+                     r, decisions.Luck(stream_key(0, Purpose.CHOICE), stream_key(0, Purpose.LIKE_LUCK),
+                                       stream_key(0, Purpose.SHARE_LUCK)), 1, like, share, act)
     assert act.tolist() == [True, False, False]       # the instigator acts, and does nothing else
     assert like.tolist() == [False, True, False]      # only a user with the campaign in its feed
     assert share.tolist() == [False, True, False]

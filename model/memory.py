@@ -1,0 +1,78 @@
+"""Choices with memory: a user who declined decides again only on new evidence.
+
+Without memory, a user makes a fresh random choice at every step a followee's
+post reaches it, so small per-choice chances compound with the number of
+exposures: the more followees, the more rolls of the dice, and at a
+Facebook-like degree most reached users end up liking. Real exposure curves
+do not compound like that. Romero, Meeder & Kleinberg (2011) measured the
+chance of adopting a Twitter hashtag after each further exposure and found
+that it rises for the first two or three exposures and then flattens or
+falls; Hodas & Lerman (2014) showed that once the chance of *seeing* a post
+(visibility) is separated out, the response to each further exposure
+(susceptibility) declines.
+
+Here each user keeps its luck: the uniforms its choices read are those of
+the step it last drew afresh (``Population.luck_step``). Seeing the campaign
+again under the same evidence then gives the same answer, so it does not
+count as a new choice. A user decides again when:
+
+* it has never chosen (its first look draws fresh luck);
+* its *evidence* grew since it last chose (:func:`evidence`): more followees
+  engaged, or it saw the campaign's own framing for the first time;
+* the campaign asks it directly (an ask or an invitation);
+* with chance ``1 - decision.memory`` at each exposure, it takes a fresh
+  look: it forgets and draws new luck (its own stream, ``Purpose.MEMORY``).
+
+With kept luck, a user who declined at evidence ``e`` engages at ``e' > e``
+only if its chance rose past its luck, so the chance of ever engaging is the
+chance at the most evidence it saw, not one minus a product over every
+exposure. ``decision.memory: 0`` is a fresh look at every exposure, the
+memoryless model, to the last bit.
+"""
+
+from __future__ import annotations
+
+import numba
+
+from model.randomness import uniform
+from model.state import Flag
+
+_ACTED, _TOKEN = int(Flag.ACTED), int(Flag.TOKEN)
+
+
+@numba.njit(cache=True, inline="always")
+def evidence(social_row, aligned):
+    """What a user has seen, as one number that only grows: ``2 * engaged followees + aligned``.
+
+    Engaged followees (who acted, or liked or shared and have not acted)
+    never fall, and once a user has seen the campaign's own framing it stays
+    aligned, so a larger value is new evidence.
+    """
+    return 2 * (social_row[_ACTED] + social_row[_TOKEN]) + (1 if aligned else 0)
+
+
+@numba.njit(cache=True)
+def who_decides(users, asked, pop, memory, key, step, decides):
+    """Which of ``users`` (who saw the campaign or were asked at ``step``) choose now; updates their luck.
+
+    Args:
+        users: the candidates, sorted.
+        asked: aligned with ``users``: asked directly this step.
+        pop: the :class:`~model.state.Population`; ``luck_step`` and
+            ``evidence`` are updated for those who decide.
+        memory: ``decision.memory``.
+        key: the ``Purpose.MEMORY`` stream's key.
+        step: the current step.
+        decides: output, aligned with ``users``.
+    """
+    luck_step, last, social, aligned = pop.luck_step, pop.evidence, pop.social, pop.aligned
+    for q in range(len(users)):
+        i = users[q]
+        e = evidence(social[i], aligned[i])
+        if luck_step[i] < 0 or uniform(key, i, step) >= memory:
+            luck_step[i] = step
+            decides[q] = True
+        else:
+            decides[q] = asked[q] or e > last[i]
+        if decides[q]:
+            last[i] = e
