@@ -133,6 +133,7 @@ class SlacktivismModel(mesa.Model):
         self._propensity = invitations.propensities(inv.spread, n, seed, Purpose.INVITE_PROPENSITY) \
             if inv.rate > 0 else None
         self._invited_by = np.full(n, -1, dtype=np.int64) if inv.rate > 0 else None
+        self.inviter = np.full(n, -1, dtype=np.int64)  # the first follower who invited each user (-1: none)
         self.choices = 0  # decisions made, summed over steps (model.memory)
         self.invitations_sent = 0
         self._touched = np.zeros(n, dtype=bool)
@@ -299,6 +300,8 @@ class SlacktivismModel(mesa.Model):
             invited = np.flatnonzero(self._invited_by >= 0)
             inviter = self._invited_by[invited].copy()
             self._invited_by[invited] = -1
+            first = self.inviter[invited] < 0
+            self.inviter[invited[first]] = inviter[first]
             keep = ~pop.acted[invited]
             invited, inviter = invited[keep], inviter[keep]
         return Outside(_EMPTY, reached, invited, inviter, asked)
@@ -659,48 +662,9 @@ class SlacktivismModel(mesa.Model):
 
         Its outcome keys are :data:`model.metrics.SUMMARY`.
         """
-        c = self.current
-        goal = self.spec.campaign.goal_actions
-        pop = self.pop
-        f = self.recruitment()
-        engaged = pop.engaged()
-        n_engaged = int(np.count_nonzero(engaged))
-        recruiters = int(np.count_nonzero(f.recruits > 0))
-        generations = f.generation[engaged]
-        misled = pop.aware & ~pop.aligned
-        committed = c["acted"] - len(self.seeds)  # the organisers' own actions are not commitments
-        event_held = committed >= self.spec.campaign.event_min if self.spec.campaign.logic == "collective" else None
-        return {
-            "scenario": self.spec.name,
-            "seed": self.seed,
-            "n_users": self.n_users,
-            "steps_run": self.steps,
-            "aware": c["aware"],
-            "liked": c["liked"],
-            "shared": c["shared"],
-            "acted": c["acted"],
-            "engaged": c["engaged"],
-            "slacktivism_gap": c["slacktivism_gap"],
-            "misled": c["misled"],
-            "conversion": c["conversion"],
-            "goal_actions": goal,
-            "goal_reached": metrics.goal_reached(c["acted"], goal) and event_held is not False,
-            "goal_step": self.goal_step if event_held is not False else None,
-            "n_seeds": int(len(self.seeds)),
-            "recruiters": recruiters,
-            "recruited_none_share": 1.0 - recruiters / n_engaged if n_engaged else 0.0,
-            "max_generation": int(generations.max()) if n_engaged else 0,
-            "mean_generation": float(generations.mean()) if n_engaged else 0.0,
-            "largest_tree": int(f.tree_size.max()) if len(f.tree_size) else 0,
-            "structural_virality": float(f.structural_virality),
-            "token_then_act": int(np.count_nonzero(metrics.token_before_act(pop))),
-            "event_held": event_held,
-            "in_group_users": int(np.count_nonzero(pop.in_group)),
-            "engaged_in_group": int(np.count_nonzero(engaged & pop.in_group)),
-            "acted_in_group": int(np.count_nonzero(pop.acted & pop.in_group)),
-            "acted_misaligned": int(np.count_nonzero(pop.acted & pop.misaligned)),
-            "acted_misled": int(np.count_nonzero(pop.acted & misled)),
-        }
+        return {"scenario": self.spec.name, "seed": self.seed, "n_users": self.n_users,
+                "goal_actions": self.spec.campaign.goal_actions, "n_seeds": int(len(self.seeds)),
+                **metrics.summary(self)}
 
     def recruitment(self) -> recruitment.Forest:
         """The recruitment forest as it stands (:func:`model.recruitment.forest`), cached per step."""
@@ -709,30 +673,10 @@ class SlacktivismModel(mesa.Model):
         return self._forest[1]
 
     def user_table(self):
-        """One row per user: attributes, the steps of each part of its path, and who recruited it.
-
-        Columns: ``user``; ``threshold``, ``concern``, ``status_motive``,
-        ``in_group``, ``misaligned``; ``seed`` (a seed user); ``step_aware``,
-        ``step_liked``, ``step_shared``, ``step_acted`` (-1 if never);
-        ``aligned`` (saw the campaign's own framing), ``misled`` (aware, only
-        ever saw a distorted framing); ``recruiter`` (-1 if none),
-        ``generation`` (-1 if never engaged), ``recruits``;
-        ``token_before_act`` (liked or shared at a step before acting).
-        """
+        """One row per user, the columns of :data:`model.metrics.USER_COLUMNS` (pandas)."""
         import pandas as pd
 
-        pop, f = self.pop, self.recruitment()
-        seed = np.zeros(self.n_users, dtype=bool)
-        seed[self.seeds] = True
-        return pd.DataFrame({
-            "user": np.arange(self.n_users, dtype=np.int64),
-            "threshold": pop.theta, "concern": pop.concern, "status_motive": pop.status,
-            "in_group": pop.in_group, "misaligned": pop.misaligned, "seed": seed,
-            "step_aware": pop.step_aware, "step_liked": pop.step_liked, "step_shared": pop.step_shared,
-            "step_acted": pop.step_acted, "aligned": pop.aligned, "misled": pop.aware & ~pop.aligned,
-            "recruiter": pop.recruiter, "generation": f.generation, "recruits": f.recruits,
-            "token_before_act": metrics.token_before_act(pop),
-        }, copy=False)
+        return pd.DataFrame({c.name: c.compute(self) for c in metrics.USER_COLUMNS}, copy=False)
 
     def timeseries(self):
         """The per-step series as a pandas DataFrame (one row per step, from step 0)."""
