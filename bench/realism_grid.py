@@ -44,7 +44,8 @@ GRID: tuple[tuple[str, dict], ...] = (
     ("mean degree 200", {"network.mean_degree": 200}),
     ("Erdős–Rényi, degree 100", {"network.kind": "erdos_renyi"}),
     ("Watts–Strogatz, degree 100", {"network.kind": "watts_strogatz"}),
-    ("ego-Facebook (4,039 users, degree 43.7)", {"network.kind": "edgelist", "network.path": EGO}),
+    ("ego-Facebook (4,039 users, degree 43.7)",
+     {"network.kind": "edgelist", "network.path": EGO, "network.n_users": None}),
 )
 COSTS = ("decision.cost_like", "decision.cost_share", "decision.cost_act")
 FACTORS = (0.5, 0.71, 1.0, 1.41, 2.0)

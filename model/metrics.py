@@ -322,5 +322,6 @@ USER_COLUMNS: tuple[UserColumn, ...] = (
     UserColumn("interested", "interested in the cause (users.interested)", _attr("interested")),
     UserColumn("reached_by", "channel credited with its first engagement: " + ", ".join(c.label for c in Channel),
                _reached_by),
-    UserColumn("inviter", "the first follower who invited it (-1 none)", lambda run: run.inviter),
+    UserColumn("inviter", "the last follower who invited it before it first engaged (-1 none)",
+               lambda run: run.inviter),
 )

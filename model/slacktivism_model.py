@@ -133,7 +133,8 @@ class SlacktivismModel(mesa.Model):
         self._propensity = invitations.propensities(inv.spread, n, seed, Purpose.INVITE_PROPENSITY) \
             if inv.rate > 0 else None
         self._invited_by = np.full(n, -1, dtype=np.int64) if inv.rate > 0 else None
-        self.inviter = np.full(n, -1, dtype=np.int64)  # the first follower who invited each user (-1: none)
+        # The last follower who invited each user before it first engaged (-1: none).
+        self.inviter = np.full(n, -1, dtype=np.int64)
         self.choices = 0  # decisions made, summed over steps (model.memory)
         self.invitations_sent = 0
         self._touched = np.zeros(n, dtype=bool)
@@ -300,8 +301,8 @@ class SlacktivismModel(mesa.Model):
             invited = np.flatnonzero(self._invited_by >= 0)
             inviter = self._invited_by[invited].copy()
             self._invited_by[invited] = -1
-            first = self.inviter[invited] < 0
-            self.inviter[invited[first]] = inviter[first]
+            fresh = ~pop.engaged()[invited] if len(invited) else np.empty(0, dtype=bool)
+            self.inviter[invited[fresh]] = inviter[fresh]
             keep = ~pop.acted[invited]
             invited, inviter = invited[keep], inviter[keep]
         return Outside(_EMPTY, reached, invited, inviter, asked)

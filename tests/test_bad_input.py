@@ -178,6 +178,19 @@ NEW_KEYS = {
     "homophily_above_one": ("identity:\n  homophily: 2\n", 2, "identity.homophily: input should be less than"),
     "bundle_negative": ("campaign:\n  bundle: -0.1\n", 2, "campaign.bundle: input should be greater than"),
     "ask_twice": ("campaign:\n  asks: [4, 4]\n", 2, "campaign.asks: names a step twice (got [4, 4])"),
+    "news_at_step_zero": ("media:\n  events: [{step: 0, reach: 0.1}]\n", 2,
+                          "media.events.step: input should be greater than or equal to 1 (got 0)"),
+    "news_past_steps": ("steps: 10\nmedia:\n  events: [{step: 12, reach: 0.1}]\n", 3,
+                        "media.events: has a report at step 12, past steps (10)"),
+    "propensity_without_invitations": ("invitations:\n  spread: 1.5\n", 2,
+                                       "invitations.spread: needs invitations.rate > 0"),
+    "list_without_share": ("campaign:\n  ask_to: list\n", 2,
+                           "campaign.ask_to: list needs campaign.ask_list > 0"),
+    "share_without_list": ("campaign:\n  ask_list: 0.2\n", 2,
+                           "campaign.ask_list: needs campaign.ask_to list (got supporters)"),
+    "memory_above_one": ("decision:\n  memory: 1.5\n", 2, "decision.memory: input should be less than or equal"),
+    "nobody_interested": ("users:\n  interested: 0\n", 2, "users.interested: input should be greater than 0"),
+    "media_hazard_negative": ("media:\n  hazard: -0.1\n", 2, "media.hazard: input should be greater than"),
 }
 
 

@@ -23,6 +23,8 @@ BEHAVIOURAL = {
     "platform.feed": "engagement", "platform.like_counts_visible": False, "platform.share_reach": 0.3,
     "campaign.attention_decay": 0.5, "campaign.goal_actions": 10, "campaign.asks": [3, 7],
     "campaign.ask_reach": 0.3, "campaign.bundle": 0.5, "campaign.framing": 0.9, "campaign.logic": "connective",
+    "decision.memory": 1.0, "media.hazard": 0.01, "media.events": [{"step": 3, "reach": 0.1}],
+    "invitations.rate": 2.0, "campaign.ask_to": "followers", "users.indifference": 1.0,
 }
 WORLDS = [("baseline.yaml", {}), ("collective_identity.yaml", {}), ("misaligned_sharers.yaml", {}),
           ("facebook_ego.yaml", {}), ("baseline.yaml", {"network.kind": "watts_strogatz", "network.directed": True})]
