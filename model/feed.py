@@ -41,7 +41,11 @@ def novelty(attention_decay: float, age: int) -> float:
 
 
 class Reach(NamedTuple):
-    """This step's chance that one post of each kind reaches a follower's feed, and its log-miss."""
+    """This step's chance that one post of each kind reaches a follower's feed, and its log-miss.
+
+    ``attention``: ``platform.attention`` (0: unlimited), the followees whose
+    posts a user can follow; see :func:`attention_share`.
+    """
 
     p_share: float
     p_like: float
@@ -49,6 +53,7 @@ class Reach(NamedTuple):
     miss_share: float
     miss_like: float
     miss_act: float
+    attention: float = 0.0
 
 
 def reach(platform, multiplier: float) -> Reach:
@@ -56,7 +61,23 @@ def reach(platform, multiplier: float) -> Reach:
     p_share = min(1.0, platform.share_reach * multiplier)
     p_like = min(1.0, platform.like_reach * multiplier) if platform.show_friend_likes else 0.0
     p_act = min(1.0, platform.action_reach * multiplier) if platform.actions_public else 0.0
-    return Reach(p_share, p_like, p_act, log_miss(p_share), log_miss(p_like), log_miss(p_act))
+    return Reach(p_share, p_like, p_act, log_miss(p_share), log_miss(p_like), log_miss(p_act),
+                 float(platform.attention))
+
+
+@numba.njit(cache=True, inline="always")
+def attention_share(attention, n_followees):
+    """The share of its followees' posts a user with limited attention can see: ``min(1, A / k)``.
+
+    Hodas & Lerman (2012): attention is divided. A user who follows ``k``
+    accounts reads about ``A`` of them in a feed cycle, so the more accounts
+    it follows, the smaller the chance it sees any one post; the posts it
+    sees per step stay about ``A`` however many it follows. ``A = 0`` is
+    unlimited attention (1 for everyone).
+    """
+    if attention <= 0 or n_followees <= attention:
+        return 1.0
+    return attention / n_followees
 
 
 def log_miss(p: float) -> float:
@@ -65,7 +86,7 @@ def log_miss(p: float) -> float:
 
 
 @numba.njit(cache=True, inline="always")
-def what_was_seen(counts, r, u):
+def what_was_seen(counts, r, u, n_followees):
     """(saw the campaign, saw its own framing) for a user with feed-item ``counts`` and uniform ``u``.
 
     Each item is seen independently, so a user with ``s`` aligned shares,
@@ -76,21 +97,28 @@ def what_was_seen(counts, r, u):
     aligned iff ``u < pa``, seen iff ``u < p``. Since ``p`` is computed from
     the total count of shares, turning an aligned share into a distorted one
     never changes who sees the campaign (only which framing), to the last bit.
+    With limited attention each ``p`` is multiplied by the user's
+    :func:`attention_share` (``n_followees``: the accounts it follows).
     """
     shares = counts[_POSTED_ALIGNED]
     distorted = counts[_POSTED_DISTORTED]
+    miss_share, miss_like, miss_act = r.miss_share, r.miss_like, r.miss_act
+    scale = attention_share(r.attention, n_followees)
+    if scale < 1.0:
+        miss_share, miss_like, miss_act = (np.log1p(-r.p_share * scale), np.log1p(-r.p_like * scale),
+                                           np.log1p(-r.p_act * scale))
     log_rest = 0.0
     if counts[_POSTED_LIKE] > 0:
-        log_rest += counts[_POSTED_LIKE] * r.miss_like
+        log_rest += counts[_POSTED_LIKE] * miss_like
     if counts[_POSTED_ACT] > 0:
-        log_rest += counts[_POSTED_ACT] * r.miss_act
-    log_aligned = log_rest + shares * r.miss_share if shares > 0 else log_rest
-    log_any = log_rest + (shares + distorted) * r.miss_share if shares + distorted > 0 else log_rest
+        log_rest += counts[_POSTED_ACT] * miss_act
+    log_aligned = log_rest + shares * miss_share if shares > 0 else log_rest
+    log_any = log_rest + (shares + distorted) * miss_share if shares + distorted > 0 else log_rest
     return u < -np.expm1(log_any), u < -np.expm1(log_aligned)
 
 
 @numba.njit(cache=True, parallel=True)
-def expose(users, pop, r, key, step, saw):
+def expose(users, pop, r, key, step, saw, n_followees):
     """Who sees the campaign among users whose feed had items (``saw``, aligned with ``users``).
 
     Users who see either framing become aware; the campaign's own framing
@@ -103,7 +131,7 @@ def expose(users, pop, r, key, step, saw):
     social, aligned, aware, step_aware = pop.social, pop.aligned, pop.aware, pop.step_aware
     for i in numba.prange(len(users)):
         k = users[i]
-        seen, own = what_was_seen(social[k], r, uniform(key, k, step))
+        seen, own = what_was_seen(social[k], r, uniform(key, k, step), n_followees[k])
         saw[i] = seen
         if own:
             aligned[k] = True

@@ -108,7 +108,8 @@ def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step
     social, bits, recruiter, reached_by = pop.social, pop.bits, pop.recruiter, pop.reached_by
     for q in numba.prange(len(users)):
         i = users[q]
-        seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step))
+        seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step),
+                                  followee_indptr[i + 1] - followee_indptr[i])
         by_reach = True
         if own and not threshold_act[q]:
             kinds = _ALIGNED | _LIKE | _ACT

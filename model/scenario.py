@@ -288,6 +288,11 @@ class Platform(Frozen):
     show_friend_likes: bool = Field(True, description="followees' likes appear in the feed")
     like_counts_visible: bool = Field(True, description="like counts (and who liked) are public")
     actions_public: bool = Field(True, description="followees' real actions are visible")
+    attention: float = Field(
+        0.0, ge=0, le=100_000,
+        description="accounts whose posts a user can follow in a feed cycle (Hodas & Lerman 2012); a user "
+                    "following k > attention sees each post with chance * attention / k; 0 = unlimited (off)",
+    )
 
     @model_validator(mode="before")
     @classmethod

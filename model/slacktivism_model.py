@@ -576,7 +576,7 @@ class SlacktivismModel(mesa.Model):
     def _expose(self, t: int, users: np.ndarray, reach: feed.Reach) -> np.ndarray:
         """Those of ``users`` (their feed had items) who saw the campaign, sorted."""
         saw = np.empty(len(users), dtype=bool)
-        feed.expose(users, self.pop, reach, self._keys[Purpose.EXPOSURE], t, saw)
+        feed.expose(users, self.pop, reach, self._keys[Purpose.EXPOSURE], t, saw, self.graph.n_followees)
         return users[saw]
 
     def _choose(self, examined: np.ndarray, outside: Outside, t: int) -> tuple[np.ndarray, tuple]:

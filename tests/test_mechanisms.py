@@ -44,7 +44,7 @@ def _expose(feed_items, p=(0.5, 0.1, 0.2), seed=0, step=3):
     pop.social[:, FEED_SHARES:] = feed_items
     saw = np.zeros(n, bool)
     key = stream_key(seed, Purpose.EXPOSURE)
-    feed.expose(np.arange(n), pop, _reach(p), key, step, saw)
+    feed.expose(np.arange(n), pop, _reach(p), key, step, saw, np.zeros(n, np.int32))
     return pop.aware, pop.aligned, pop.step_aware, np.flatnonzero(saw), uniforms(key, np.arange(n), step)
 
 

@@ -274,3 +274,36 @@ def test_asking_the_organisers_followers_reaches_their_followers():
     for j in m.seeds:
         audience[m.graph.followers_of(int(j))] = True
     assert np.array_equal(m._ask_list, audience)
+
+
+# ---------------------------------------------------------------- divided attention
+
+
+def test_divided_attention_scales_each_posts_chance_by_attention_over_followees():
+    """Hodas & Lerman (2012): a user following k > A accounts sees each post with chance p * A / k."""
+    from model import feed
+
+    platform = scenario(platform={"attention": 25.0}).platform
+    r = feed.reach(platform, 1.0)
+    n, k = 60_000, 100
+    counts = np.zeros((n, 8), np.int32)
+    counts[:, Flag.POSTED_ALIGNED] = 2
+    pop = _population(n)
+    pop.social[:] = counts
+    saw = np.zeros(n, bool)
+    key = stream_key(1, Purpose.EXPOSURE)
+    feed.expose(np.arange(n), pop, r, key, 3, saw, np.full(n, k, np.int32))
+    expected = 1 - (1 - platform.share_reach * 25 / k) ** 2
+    assert abs(saw.mean() - expected) < 5 * np.sqrt(expected * (1 - expected) / n), (saw.mean(), expected)
+    assert feed.attention_share(25.0, 10) == 1.0 and feed.attention_share(0.0, 10_000) == 1.0
+
+
+def test_with_divided_attention_the_funnel_no_longer_depends_on_degree():
+    """Reach per user at degree 200 stays near that at degree 50 instead of running to everyone."""
+    def reach(degree, attention):
+        rows = [_model({"network.mean_degree": degree, "platform.attention": attention,
+                        "decision.memory": 1.0}, s).run() for s in range(1, 4)]
+        return np.mean([r["aware"] for r in rows]) / 5000
+
+    assert reach(200, 0.0) > 1.5 * reach(50, 0.0)
+    assert reach(200, 30.0) < 1.5 * reach(50, 30.0), (reach(200, 30.0), reach(50, 30.0))

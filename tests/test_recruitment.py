@@ -124,7 +124,7 @@ def test_a_misled_user_is_credited_to_a_distorting_sharer():
     reach = feed.Reach(*p, *(feed.log_miss(q) for q in p))
     key = stream_key(5, Purpose.EXPOSURE)
     saw = np.zeros(len(followers), bool)
-    feed.expose(followers, pop, reach, key, 4, saw)
+    feed.expose(followers, pop, reach, key, 4, saw, np.zeros(pop.n, np.int32))
     recruitment.attribute(followers, g.followee_indptr, g.followees, pop, reach, key,
                           stream_key(5, Purpose.ATTRIBUTION), 4, np.zeros(len(followers), bool))
     misled = followers[saw & ~pop.aligned[followers]]
