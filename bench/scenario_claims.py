@@ -21,21 +21,32 @@ from slacktivism.readme import replace_block  # noqa: E402
 
 SEEDS = range(1, 21)
 OUTCOMES = ("aware", "liked", "shared", "acted")
-#: scenario -> the scenario it is contrasted with (same seeds).
-CONTRASTS = {
-    "baseline": None, "twitter_like": "baseline", "instagram_like": "baseline", "licensing": "baseline",
-    "hidden_likes": "baseline", "consistency": "hidden_likes", "collective_identity": "licensing",
-    "hubs_seeding": "baseline", "periphery_seeding": "baseline", "misaligned_sharers": "baseline",
-    "ice_bucket": "baseline", "organiser_likes": None, "organiser_actions": "organiser_likes",
-    "collective_event": "baseline", "connective_action": "collective_event", "facebook_ego": None,
+#: scenario -> what it is contrasted with (same seeds): another scenario, or itself with its mechanism off.
+CONTRASTS: dict[str, tuple[str, dict] | None] = {
+    "baseline": None, "twitter_like": ("baseline", {}), "instagram_like": ("baseline", {}),
+    "licensing": ("licensing", {"slacktivism.licensing": 1.0}),
+    "hidden_likes": ("baseline", {}), "consistency": ("consistency", {"slacktivism.consistency": 1.0}),
+    "collective_identity": ("collective_identity", {"identity.spillover": 1.0}),
+    "hubs_seeding": ("baseline", {}), "periphery_seeding": ("baseline", {}),
+    "misaligned_sharers": ("misaligned_sharers", {"misalignment.share": 0.0}),
+    "ice_bucket": ("baseline", {}), "organiser_likes": None, "organiser_actions": ("organiser_likes", {}),
+    "collective_event": ("collective_event", {"campaign.logic": "individual", "campaign.event_min": 0}),
+    "connective_action": ("collective_event", {}), "facebook_ego": None,
 }
 
 
-def runs(name: str) -> dict[str, np.ndarray]:
-    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+def label(reference: tuple[str, dict]) -> str:
+    """How the table names a contrast's reference: a scenario, or a scenario with keys changed."""
+    name, overrides = reference
+    return name if not overrides else f"{name} with " + ", ".join(f"{k} {v}" for k, v in overrides.items())
+
+
+def runs(name: str, overrides: dict | None = None) -> dict[str, np.ndarray]:
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides or {})
     rows = [SlacktivismModel(scenario, rng=seed).run() for seed in SEEDS]
-    out = {k: np.array([r[k] for r in rows], dtype=float) for k in (*OUTCOMES, "recruited_none_share", "n_seeds")}
-    out["participants_acted"] = out["acted"] - out["n_seeds"]  # actions by users other than the organisers
+    out = {k: np.array([r[k] for r in rows], dtype=float)
+           for k in (*OUTCOMES, "recruited_none_share", "n_seeds", "acted_participants")}
+    out["participants_acted"] = out["acted_participants"]
     return out
 
 
@@ -58,6 +69,7 @@ def change(before: np.ndarray, after: np.ndarray, resamples: int = 4000) -> str:
 def table() -> str:
     """The Markdown table of every scenario's means and contrasts."""
     results = {name: runs(name) for name in CONTRASTS}
+    references = {label(ref): runs(*ref) for ref in CONTRASTS.values() if ref is not None and ref[1]}
     lines = ["| scenario | reach | likes | shares | actions (by participants) | recruited no one | vs "
              "| change in participants' actions (paired, 95% CI) | change in likes |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -69,13 +81,14 @@ def table() -> str:
         if reference is None:
             cells += ["-", "-", "-"]
         else:
-            ref = results[reference]
-            cells += [reference, change(ref["participants_acted"], r["participants_acted"]),
+            ref = results[reference[0]] if not reference[1] else references[label(reference)]
+            cells += [label(reference), change(ref["participants_acted"], r["participants_acted"]),
                       change(ref["liked"], r["liked"])]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines.append(f"\nMeans over seeds {SEEDS.start}-{SEEDS.stop - 1}. Actions include the 20 organisers, who act "
-                 f"at step 0; participants are everyone else. Changes are paired over the same seeds (common "
-                 f"random numbers), as the change in the mean, with a 95% bootstrap interval over seeds.")
+    lines.append(f"\nMeans over seeds {SEEDS.start}-{SEEDS.stop - 1}. Actions include the organisers (20, or 50 in "
+                 f"the 20,000-user scenarios), who act at step 0; participants are everyone else. Changes are "
+                 f"paired over the same seeds (common random numbers), as the change in the mean, with a 95% "
+                 f"bootstrap interval over seeds.")
     return "\n".join(lines)
 
 

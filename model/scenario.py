@@ -167,7 +167,7 @@ class Users(Frozen):
         description="wish to be seen supporting, in [0, 1] (impression management)",
     )
     interested: float = Field(
-        1.0, gt=0, le=1,
+        0.5, gt=0, le=1,
         description="share of users interested in the cause (Kim & Bearman 1997); the rest are reachable but "
                     "pay users.indifference on every option; 1 = everyone (off)",
     )
@@ -187,8 +187,8 @@ class Decision(Frozen):
         0.0, ge=0, le=1, description="how much a followee's like or share counts as participation"
     )
     noise: float = Field(0.25, gt=0, le=10, description="logit: temperature of the choice")
-    cost_like: float = Field(1.8, ge=0, le=10, description="cost of liking")
-    cost_share: float = Field(2.0, ge=0, le=10, description="cost of sharing")
+    cost_like: float = Field(1.4, ge=0, le=10, description="cost of liking")
+    cost_share: float = Field(1.6, ge=0, le=10, description="cost of sharing")
     cost_act: float = Field(2.6, ge=0, le=10, description="cost of real action")
     proof_weight: float = Field(
         0.25, ge=0, le=20,
@@ -207,7 +207,7 @@ class Decision(Frozen):
         description="pull towards liking of the likes a user's feed shows (followees who liked or shared)",
     )
     memory: float = Field(
-        0.0, ge=0, le=1,
+        1.0, ge=0, le=1,
         description="logit: chance a user who sees the campaign again keeps its earlier luck, deciding again "
                     "only on new evidence (more engaged followees, an ask, the campaign's own framing); 0 = off",
     )
@@ -231,7 +231,7 @@ class Slacktivism(Frozen):
     """
 
     licensing: float = Field(
-        LICENSING_OR, ge=0.05, le=1,
+        1.0, ge=0.05, le=1,
         description="odds ratio on acting at a later ask after public token support, for the average "
                     "user (more for the status-minded, less for the concerned); 1 = off",
     )
@@ -289,7 +289,7 @@ class Platform(Frozen):
     like_counts_visible: bool = Field(True, description="like counts (and who liked) are public")
     actions_public: bool = Field(True, description="followees' real actions are visible")
     attention: float = Field(
-        0.0, ge=0, le=100_000,
+        30.0, ge=0, le=100_000,
         description="accounts whose posts a user can follow in a feed cycle (Hodas & Lerman 2012); a user "
                     "following k > attention sees each post with chance * attention / k; 0 = unlimited (off)",
     )
@@ -327,7 +327,7 @@ class Media(Frozen):
     """Outside channels: mass media and search reach users directly, not through followees (Bass 1969)."""
 
     hazard: float = Field(
-        0.0, ge=0, le=1,
+        0.001, ge=0, le=1,
         description="chance per step that media or search shows the campaign to a user who has not acted "
                     "(Bass's innovation term); 0 = off",
     )

@@ -37,6 +37,7 @@ def threshold_scenario(network: dict, thresholds, kind: str = "count", seeding=N
         seeding=seeding or {"strategy": "none"},
         users={"threshold": dist, "threshold_kind": kind},
         decision={"rule": "threshold", "token_weight": 0.0, "cost_like": 10.0, "cost_share": 10.0},
+        media={"hazard": 0.0},
         **extra,
     )
 

@@ -41,7 +41,7 @@ def test_flags_reach_the_core(capsys):
     assert _json_run(capsys, "--seed", "7")["seed"] == 7
     assert _json_run(capsys, "--steps", "3")["steps_run"] == 3
     assert _json_run(capsys, "--set", "campaign.goal_actions=5")["goal_actions"] == 5
-    mapping = _json_run(capsys, "--set", "seeding={strategy: none}")
+    mapping = _json_run(capsys, "--set", "seeding={strategy: none}", "--set", "media={hazard: 0}")
     assert mapping["aware"] == 0 and mapping["acted"] == 0
     assert _json_run(capsys, "--seed", "7") == _json_run(capsys, "--set", "seed=7")
 

@@ -153,7 +153,7 @@ def test_arms_in_the_same_state_part_only_where_the_mechanism_parts_them():
     not act in the cheaper arm.
     """
     totals = np.zeros(2, int)
-    for seed in range(1, 9):
+    for seed in range(1, 17):
         cheap = _model("baseline.yaml", {"decision.cost_act": 1.6}, seed)
         dear = _model("baseline.yaml", {"decision.cost_act": 2.0}, seed)
         cheap.step(), dear.step()

@@ -60,7 +60,7 @@ def test_identical_across_processes_and_thread_counts():
     """Different hash seeds and numba thread counts; large enough that the parallel kernels split work."""
     code = ("import json,sys; from model import load_scenario, SlacktivismModel; "
             "m = SlacktivismModel(load_scenario(sys.argv[1], {'network.n_users': 150000, 'platform.feed': "
-            "'engagement'}), rng=9); s = m.run(); "
+            "'engagement', 'decision.cost_share': 1.0}), rng=9); s = m.run(); "
             "print(json.dumps([s, m.timeseries().to_dict('list'), int(m.pop.step_acted.sum())]))")
     outputs = [subprocess.run([sys.executable, "-c", code, str(BASELINE)], capture_output=True, text=True,
                               check=True, cwd=ROOT,

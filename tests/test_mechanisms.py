@@ -9,7 +9,7 @@ from model.network import from_edges
 from model.randomness import Purpose, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
-from model.state import N_COUNTS, Flag, Population
+from model.state import N_COUNTS, Channel, Flag, Population
 from tests.conftest import scenario, threshold_scenario
 
 ACTED, TOKEN, SHARER, IN_GROUP = Flag.ACTED, Flag.TOKEN, Flag.SHARER, Flag.IN_GROUP
@@ -112,7 +112,7 @@ def test_platform_switches_remove_channels():
 
 def test_full_decay_stops_the_campaign_after_the_first_wave():
     sc = scenario(network={"kind": "barabasi_albert", "n_users": 2000}, campaign={"attention_decay": 1.0},
-                  seeding={"count": 5})
+                  seeding={"count": 5}, media={"hazard": 0.0})
     model = SlacktivismModel(sc, rng=1)
     model.step()
     first_wave = model.current["aware"]
@@ -341,8 +341,14 @@ def test_explicit_and_no_seeding():
     explicit = _graph_model("explicit", users=[5, 1, 5])
     assert explicit.seeds.tolist() == [1, 5]
     assert explicit.pop.acted[[1, 5]].all() and explicit.current["acted"] == 2
-    none = SlacktivismModel(scenario(seeding={"strategy": "none"}), rng=1)
+    none = SlacktivismModel(scenario(seeding={"strategy": "none"}, media={"hazard": 0.0}), rng=1)
     assert none.current["aware"] == 0 and none.run()["aware"] == 0
+    # With no organisers, only the outside channels bring anyone in: every tree starts from media.
+    outside = SlacktivismModel(scenario(seeding={"strategy": "none"}), rng=1)
+    s = outside.run()
+    assert s["aware"] > 0 and s["trees"] == s["engaged_by_media"] > 0
+    roots = outside.recruitment().roots
+    assert (outside.pop.reached_by[roots] == Channel.MEDIA).all()
 
 
 def test_seeds_act_at_step_zero():

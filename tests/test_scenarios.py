@@ -31,29 +31,39 @@ def test_validates_and_runs(path, capsys):
     assert summary["steps_run"] <= scenario.steps
 
 
-def _mean(name, key, seeds=range(4)):
-    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+def _mean(name, key, seeds=range(4), overrides=None):
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml", overrides or {})
     return np.mean([SlacktivismModel(scenario, rng=s).run()[key] for s in seeds])
 
 
 def test_baseline_gets_many_likes_and_misses_its_goal():
+    """Engagement is not impact: participants' likes outnumber their actions many times over (Lewis et al. 2014)."""
     scenario = load_scenario(SCENARIOS / "baseline.yaml")
-    summary = SlacktivismModel(scenario).run()
-    assert summary["liked"] > 2 * scenario.campaign.goal_actions
-    assert not summary["goal_reached"]
+    rows = [SlacktivismModel(scenario, rng=s).run() for s in range(1, 9)]
+    likes = sum(r["liked_participants"] for r in rows)
+    actions = sum(r["acted_participants"] for r in rows)
+    assert likes > 20 * max(actions, 1), (likes, actions)
+    assert not any(r["goal_reached"] for r in rows)
 
 
 def test_stories_point_the_way_their_descriptions_say():
-    """The directions each description promises (README's table has the 20-seed means and intervals)."""
-    assert _mean("twitter_like", "aware") > 1.5 * _mean("instagram_like", "aware")
-    assert _mean("licensing", "acted") <= _mean("baseline", "acted")
-    assert _mean("consistency", "acted") > _mean("hidden_likes", "acted")
+    """The directions each description promises (README's table has the 20-seed means and intervals).
+
+    A mechanism's scenario is contrasted with itself with the mechanism off,
+    over the same seeds (common random numbers); actions are participants'.
+    """
+    acted = "acted_participants"
+    assert _mean("twitter_like", "aware") > 1.1 * _mean("instagram_like", "aware")
+    assert _mean("licensing", acted, range(8)) < _mean("licensing", acted, range(8), {"slacktivism.licensing": 1.0})
+    assert _mean("consistency", acted, range(8)) > _mean("consistency", acted, range(8),
+                                                         {"slacktivism.consistency": 1.0})
     assert _mean("hubs_seeding", "aware") > _mean("periphery_seeding", "aware")
     assert _mean("hidden_likes", "liked") < 0.5 * _mean("baseline", "liked")
-    assert _mean("collective_identity", "acted") > _mean("licensing", "acted")
-    assert _mean("ice_bucket", "shared") > 2 * _mean("baseline", "shared")
+    assert _mean("collective_identity", acted, range(8)) > _mean("collective_identity", acted, range(8),
+                                                                 {"identity.spillover": 1.0})
+    assert _mean("ice_bucket", acted) > 2 * _mean("baseline", acted)
     assert _mean("organiser_likes", "liked") > 10 * _mean("organiser_actions", "liked")
-    assert _mean("organiser_likes", "acted") < _mean("organiser_actions", "acted")
+    assert _mean("organiser_likes", acted) < _mean("organiser_actions", acted)
     assert _mean("connective_action", "liked") > _mean("collective_event", "liked")
 
 
