@@ -120,11 +120,130 @@ def measure(seeds: range, workers: int = 2, knife: bool = True) -> str:
             f"{knife_table(curves)}")
 
 
+def licensing_arms(overrides: dict | None = None, n: int = 20_000, seed: int = 1) -> dict[str, float]:
+    """Kristofferson, White & Peloza's (2014) design in the model: the same ask to three randomised arms.
+
+    The baseline's users (their concern and status motive as drawn) are
+    assigned at random to a public token act (a like with public counts), a
+    private one (a like with hidden counts) or none, and then all are asked
+    to act (``campaign.ask_odds``). Returns each arm's chance of acting (the
+    mean of the logit rule's probability, exactly, no sampling) for users
+    with no engaged followees.
+    """
+    import math
+
+    from model import decisions, users
+    from model.randomness import Purpose, generator
+
+    spec = load_scenario(BASELINE, {**(overrides or {}), "network.n_users": 1000})
+    concern = np.clip(users.draw(spec.users.concern, n, generator(seed, Purpose.CONCERN)), 0, 1)
+    status = np.clip(users.draw(spec.users.status_motive, n, generator(seed, Purpose.STATUS_MOTIVE)), 0, 1)
+    mean_impression = float(decisions.impression(status, concern).mean())
+    public = decisions.Rules.of(spec, mean_impression)
+    private = public._replace(likes_visible=False)
+    theta = spec.users.threshold.mean if hasattr(spec.users.threshold, "mean") else 2.0
+    out = {}
+    for arm, rules, liked in (("control", public, False), ("public", public, True), ("private", private, True)):
+        p = 0.0
+        for c, s_ in zip(concern, status, strict=True):
+            shift = decisions.action_shift(True, liked, False, s_, c, False, 0, False, rules)
+            _, _, v_act = decisions.option_values(c, s_, theta, 0.0, 0.0, shift, 0.0, rules)
+            p += 1.0 / (1.0 + math.exp(-v_act / rules.noise))
+        out[arm] = p / n
+    return out
+
+
+def licensing_table() -> str:
+    rows = ["| licensing | P(act) after a public like / control | after a private like / control |", "|---|---|---|"]
+    for label, overrides in (("off (the default, 1)", {}), ("0.57 (Blanken et al. 2015's d = 0.31)",
+                                                             {"slacktivism.licensing": 0.57}),
+                             ("0.2 (licensing.yaml)", {"slacktivism.licensing": 0.2})):
+        a = licensing_arms(overrides)
+        rows.append(f"| {label} | {a['public'] / a['control']:.2f} | {a['private'] / a['control']:.2f} |")
+    return "\n".join(rows)
+
+
+def _scaled(key: str, factor: float):
+    """The key's default times ``factor``, clipped to its declared range (None if that changes nothing)."""
+    from model.scenario import field_info
+
+    field = field_info(key)
+    default = field.get_default(call_default_factory=True)
+    if isinstance(default, bool) or not isinstance(default, (int, float)) or default == 0:
+        return None
+    value = default * factor
+    for meta in field.metadata:
+        if getattr(meta, "ge", None) is not None:
+            value = max(value, meta.ge)
+        if getattr(meta, "le", None) is not None:
+            value = min(value, meta.le)
+        if getattr(meta, "gt", None) is not None and value <= meta.gt:
+            value = meta.gt + 1e-6
+    value = int(round(value)) if isinstance(default, int) else round(float(value), 6)
+    return None if value == default else value
+
+
+def sensitivity(seeds: range, workers: int = 2) -> dict[str, str]:
+    """One-at-a-time sensitivity of the baseline to each behavioural key: halved and doubled (within range).
+
+    The change in reach and in participants' engagement (pooled over
+    seeds, the same seeds in every arm), as a rough guide to which keys the
+    headline outcomes hang on; the validation issue's global analysis is the
+    fuller answer.
+    """
+    from model.sources import SOURCES
+
+    cells = [("default", {})]
+    for key in SOURCES:
+        for factor in (0.5, 2.0):
+            value = _scaled(key, factor)
+            if value is not None:
+                cells.append((f"{key}@{factor}", {key: value}))
+    jobs = [(overrides, seed) for _, overrides in cells for seed in seeds]
+    with ProcessPoolExecutor(workers) as pool:
+        rows = list(pool.map(run_one, jobs, chunksize=4))
+    totals = {}
+    for i, (label, _) in enumerate(cells):
+        chunk = rows[i * len(seeds):(i + 1) * len(seeds)]
+        totals[label] = (sum(r["aware_participants"] for r in chunk), sum(r["engaged_participants"] for r in chunk))
+    base = totals["default"]
+    out = {}
+    for key in SOURCES:
+        parts = []
+        for factor, name in ((0.5, "½"), (2.0, "2×")):
+            t = totals.get(f"{key}@{factor}")
+            if t is not None:
+                reach, engaged = (100 * (t[k] / base[k] - 1) for k in (0, 1))
+                parts.append(f"{name}: reach {reach:+.0f}%, engaged {engaged:+.0f}%")
+        out[key] = "; ".join(parts) if parts else "off by default (0) or not numeric"
+    return out
+
+
+def sources_table(seeds: range) -> str:
+    """ODD section 9: every behavioural key's default, range, unit, source and measured sensitivity."""
+    from model.scenario import _allowed, field_info
+    from model.sources import SOURCES
+
+    sens = sensitivity(seeds)
+    lines = ["| key | default | allowed | unit | source | sensitivity of the baseline (halved; doubled) |",
+             "|---|---|---|---|---|---|"]
+    for key, src in SOURCES.items():
+        field = field_info(key)
+        default = field.get_default(call_default_factory=True)
+        if hasattr(default, "model_dump"):
+            default = ", ".join(f"{k} {v}" for k, v in default.model_dump().items())
+        lines.append(f"| `{key}` | {default} | {_allowed(field)} | {src.unit} | {src.source} | {sens[key]} |")
+    return "\n".join(lines) + (f"\n\nSensitivity: the baseline with one key halved or doubled (within its range), "
+                               f"pooled over seeds {seeds.start}-{seeds.stop - 1}, against the defaults on the same "
+                               f"seeds; reach and engaged count users other than the organisers.")
+
+
 def main() -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", type=Path, help="write the tables into this README")
+    parser.add_argument("--odd", type=Path, help="write the parameter sources table into this ODD")
     parser.add_argument("--quick", action="store_true", help="5 seeds instead of 20")
     parser.add_argument("--no-knife", action="store_true", help="skip the cost curves")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -137,6 +256,9 @@ def main() -> int:
     print(text)
     if args.readme:
         replace_block(args.readme, "realism", text)
+        replace_block(args.readme, "licensing_arms", licensing_table())
+    if args.odd:
+        replace_block(args.odd, "sources", sources_table(range(1, 6) if args.quick else range(1, 11)))
     return 0
 
 

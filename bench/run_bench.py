@@ -49,6 +49,7 @@ def threshold_scenario(n: int) -> Scenario:
         "seeding": {"strategy": "random", "count": max(1, n // 100)},
         "users": {"threshold": {"dist": "normal", "mean": 0.15, "sd": 0.05}, "threshold_kind": "fraction"},
         "decision": {"rule": "threshold", "token_weight": 0.0, "cost_like": 10.0, "cost_share": 10.0},
+        "media": {"hazard": 0.0},
     })
 
 
@@ -59,8 +60,9 @@ def all_mechanisms_scenario(n: int, steps: int = 100, network: str = "barabasi_a
     campaign keeps spreading and every step has work: on the scale-free graph
     it explodes and is over within a few dozen steps; on a small world with
     few long ties (rewiring 0.002) it travels for about 100 steps. Asks,
-    bundling, framing, connective drift, a clustered in-group and
-    status-weighted misalignment all run.
+    bundling, framing, connective drift, a clustered in-group, status-weighted misalignment,
+    choice memory, divided attention, outside channels with two news
+    reports, invitations and interest all run.
     """
     return Scenario.model_validate({
         "steps": steps,
@@ -70,9 +72,13 @@ def all_mechanisms_scenario(n: int, steps: int = 100, network: str = "barabasi_a
         "slacktivism": {"licensing": 0.3, "consistency": 2.0},
         "identity": {"share": 0.2, "homophily": 0.5, "spillover": 2.0},
         "misalignment": {"share": 0.2, "status_weight": 1.0},
-        "platform": {"feed": "engagement"},
+        "platform": {"feed": "engagement", "attention": 8},
         "campaign": {"attention_decay": 0.02 if network == "barabasi_albert" else 0.0, "goal_actions": 10_000,
                      "asks": [10, 30, 60], "bundle": 0.3, "framing": 0.4, "logic": "connective"},
+        "media": {"hazard": 0.001, "events": [{"step": 5, "reach": 0.05, "half_life": 2.0},
+                                              {"step": 40, "reach": 0.1, "half_life": 3.0}]},
+        "invitations": {"rate": 1.0, "spread": 1.5},
+        "users": {"interested": 0.6},
     })
 
 
