@@ -26,7 +26,8 @@ BEHAVIOURAL = {
     "decision.memory": 1.0, "media.hazard": 0.01, "media.events": [{"step": 3, "reach": 0.1}],
     "invitations.rate": 2.0, "campaign.ask_to": "followers", "users.indifference": 1.0,
 }
-WORLDS = [("baseline.yaml", {}), ("collective_identity.yaml", {}), ("misaligned_sharers.yaml", {}),
+WORLDS = [("baseline.yaml", {}), ("collective_identity.yaml", {"network.n_users": 5000}),
+          ("misaligned_sharers.yaml", {"network.n_users": 5000}),
           ("facebook_ego.yaml", {}), ("baseline.yaml", {"network.kind": "watts_strogatz", "network.directed": True})]
 ATTRIBUTES = ("theta", "concern", "status", "in_group", "misaligned")
 
