@@ -41,8 +41,10 @@ test: $(STAMP) $(CHROMIUM) lint
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --readme README.md
 
+# The scenario table, the realism tables (README) and the parameter sources table (ODD section 9).
 claims: $(STAMP)
 	$(BIN)/python bench/scenario_claims.py --readme README.md
+	$(BIN)/python bench/realism_grid.py --readme README.md --odd model/ODD.md
 
 # Optimise the baseline for likes and for actions, re-run both optima on fresh seeds (about two minutes on 2 cores).
 likes-vs-actions: $(STAMP)

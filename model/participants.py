@@ -9,10 +9,10 @@ model's: whether the campaign reaches the participant (the same exposure
 draw as any user), and what a choice does (posting to followers,
 recruitment attribution, the counts).
 
-This module holds the typed records that cross that boundary and the
-placement of participants on the network. The step itself is split in
-:class:`model.slacktivism_model.SlacktivismModel` (``cards`` then
-``step``); a model with no participants steps exactly as before.
+This module holds the typed records that cross that boundary, the
+placement of participants on the network, and :class:`Seating`, which
+drives the model through its public two-half step (``open_step`` then
+``close_step``); a model with no participants steps exactly as before.
 """
 
 from __future__ import annotations
@@ -144,3 +144,140 @@ def _walk(graph: FollowerGraph, count: int, free: np.ndarray, rng: np.random.Gen
             seen[ties] = True
             queue.extend(int(x) for x in ties)
     return np.asarray(taken, dtype=np.int64)
+
+
+class Seating:
+    """Participants seated on a model's nodes, driving it through its public two-half step.
+
+    The model knows nothing of people: it opens a step
+    (:meth:`~model.slacktivism_model.SlacktivismModel.open_step`), says who
+    chooses and what the rule chose, and closes it with the choices it is
+    given (``close_step``). The seating turns an open step into cards for the
+    participants it reaches, collects their choices (:meth:`decide`), and
+    hands them back when the step closes: a participant who made none did
+    nothing. A choice that arrives after its card's step has moved on counts
+    at the next step, and a first engagement so made is credited to the
+    recruiter the card's own feed showed (noted when the card was dealt with
+    ``would_credit``, the same keyed draw as on time).
+
+    Args:
+        model: a :class:`~model.slacktivism_model.SlacktivismModel` before its
+            first step, under the logit rule.
+        count: participants to seat.
+        placement: how they are placed (:func:`place`; its own stream,
+            ``Purpose.PLACEMENT``; never the organisers).
+    """
+
+    def __init__(self, model, count: int, placement: Placement = "spread"):
+        from model.randomness import Purpose, generator
+
+        if model.steps:
+            raise ValueError("participants are seated before the first step")
+        if model.spec.decision.rule != "logit":
+            raise ValueError("participants need the logit decision rule: under the threshold rule every examined "
+                             "user chooses, but a participant gets a card only when the campaign reaches it")
+        self.model = model
+        self.order = place(model.graph, count, placement, model.seeds, generator(model.seed, Purpose.PLACEMENT))
+        self.nodes = np.sort(self.order)
+        self._cards: tuple[Card, ...] = ()
+        self._cards_step = -1
+        self._decided: dict[int, Decision] = {}
+        self._answered: dict[int, int] = {}      # the step of the card each decided participant answered, if given
+        self._credit: dict[tuple[int, int], tuple[int, int]] = {}  # (participant, card's step): (recruiter, channel)
+
+    @property
+    def decided(self) -> dict[int, Decision]:
+        """The choices handed to :meth:`decide` and not yet applied, by participant (a copy)."""
+        return dict(self._decided)
+
+    @property
+    def waiting(self) -> bool:
+        """Choices have been handed to :meth:`decide` and not yet applied."""
+        return bool(self._decided)
+
+    def cards(self) -> tuple[Card, ...]:
+        """The participants whom the next step reaches, with what their feed shows (opens the step).
+
+        A participant gets a card when the simulated user at its node would
+        choose (it saw the campaign, or was asked, and under choice memory had
+        fresh luck or new evidence). Calling it again before the step closes
+        returns the same cards.
+        """
+        m = self.model
+        if not m.running:
+            return ()
+        opened = m.open_step()
+        if self._cards_step != opened.step:
+            self._cards = self._deal(opened)
+            self._cards_step = opened.step
+        return self._cards
+
+    def decide(self, user: int, choice: Choice | Decision, step: int | None = None) -> None:
+        """A participant's choice, to count when the step closes (the last one given for a user counts).
+
+        A choice for a participant whom the next step's cards do not reach (it
+        answered a card after its step moved on) enters that step all the
+        same, as a choice made then: a late choice is counted, not lost.
+        Raises ``ValueError`` for a user who is not a participant; a
+        participant who has acted is done and its choice is ignored.
+
+        ``step``: the step of the card the choice answers, so that a late
+        first engagement is credited to the recruiter that card's feed showed.
+        """
+        user = int(user)
+        i = np.searchsorted(self.nodes, user)
+        if i >= len(self.nodes) or self.nodes[i] != user:
+            raise ValueError(f"user {user} is not a participant")
+        if self.model.pop.acted[user]:
+            return
+        self._decided[user] = choice if isinstance(choice, Decision) else Decision.of(choice)
+        if step is None:
+            self._answered.pop(user, None)
+        else:
+            self._answered[user] = int(step)
+
+    def closing(self, opened) -> tuple:
+        """The ``(choices, credit)`` to close the open step with; forgets the choices handed over.
+
+        Every participant among the step's choosers gets its own choice (none
+        if it made none); participants who chose late are added.
+        """
+        from model.slacktivism_model import Choices
+
+        decided, self._decided = self._decided, {}
+        answered, self._answered = self._answered, {}
+        mine = opened.users[np.isin(opened.users, self.nodes)]
+        users = np.union1d(mine, np.array(sorted(decided), dtype=np.int64))
+        picks = [decided.get(int(u), NO_DECISION) for u in users]
+        like, share, act = (np.array([d[k] for d in picks], dtype=bool) for k in range(3))
+        credit = {}
+        for user, card_step in answered.items():
+            if card_step != opened.step and (user, card_step) in self._credit:
+                credit[user] = self._credit[user, card_step]
+        self._credit = {k: v for k, v in self._credit.items() if k[1] >= opened.step - 1}
+        return Choices(users, like, share, act), credit
+
+    def _deal(self, opened) -> tuple[Card, ...]:
+        """Cards for the participants among the open step's choosers, and the credit each card's feed shows."""
+        from model.state import Flag
+
+        m = self.model
+        pop, platform = m.pop, m.spec.platform
+        mine = np.flatnonzero(np.isin(opened.users, self.nodes))
+        users = opened.users[mine]
+        if len(users):
+            recruiters, channels = m.would_credit(users)
+            for user, r, ch in zip(users.tolist(), recruiters.tolist(), channels.tolist(), strict=True):
+                self._credit[user, opened.step] = (r, ch)
+        like_count = m.current["liked"] if platform.like_counts_visible else None
+        cards = []
+        for q, user in zip(mine.tolist(), users.tolist(), strict=True):
+            social = pop.social[user]
+            cards.append(Card(
+                user=user, step=opened.step, aligned=bool(pop.aligned[user]),
+                shared_by=int(social[Flag.POSTED_ALIGNED] + social[Flag.POSTED_DISTORTED]),
+                liked_by=int(social[Flag.POSTED_LIKE]) if platform.show_friend_likes else 0,
+                acted_by=int(social[Flag.POSTED_ACT]) if platform.actions_public else 0,
+                like_count=like_count, asked=bool(opened.asked[q]),
+                rule=Decision(bool(opened.like[q]), bool(opened.share[q]), bool(opened.act[q]))))
+        return tuple(cards)

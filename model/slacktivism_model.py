@@ -23,6 +23,7 @@ their network, users, seeds and luck wherever their settings allow.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -35,7 +36,7 @@ from model.network import FollowerGraph, generate
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
-from model.state import Channel, Flag, Population
+from model.state import Channel, Population
 
 _EMPTY = np.empty(0, dtype=np.int64)
 
@@ -63,10 +64,48 @@ class _Pending(NamedTuple):
     like: np.ndarray
     share: np.ndarray
     act: np.ndarray
+    in_feed: np.ndarray
+    asked: np.ndarray
     newly_aware: int
     newly_misled: int
-    cards: tuple
     outside: Outside
+
+
+class OpenStep(NamedTuple):
+    """The first half of a step (:meth:`SlacktivismModel.open_step`): who chooses now, and the rule's choices.
+
+    Attributes:
+        step: the step being taken.
+        users: the users who choose at this step, sorted (none has acted).
+        like, share, act: what the decision rule chose for each (aligned with
+            ``users``; copies, free to change and hand back to
+            :meth:`~SlacktivismModel.close_step`).
+        in_feed: whether each saw the campaign at this step (in the feed, from
+            the outside channels or in an invitation); token support needs it.
+        asked: whether the campaign (a reminder) or a follower (an invitation)
+            asked each directly.
+    """
+
+    step: int
+    users: np.ndarray
+    like: np.ndarray
+    share: np.ndarray
+    act: np.ndarray
+    in_feed: np.ndarray
+    asked: np.ndarray
+
+
+class Choices(NamedTuple):
+    """Choices that replace the decision rule's for some users when a step closes.
+
+    ``users`` need not be among the open step's choosers: a choice made for
+    an earlier step's card (late) enters this one.
+    """
+
+    users: np.ndarray
+    like: np.ndarray
+    share: np.ndarray
+    act: np.ndarray
 
 
 def _metric(model: SlacktivismModel, name: str):
@@ -146,11 +185,9 @@ class SlacktivismModel(mesa.Model):
         self._examine_all = True
         self.goal_step: int | None = None
         self.visibility = 1.0
-        self.participants = np.empty(0, dtype=np.int64)  # users whose choices come from outside (seat)
         self._pending: _Pending | None = None
-        self._decided: dict[int, participants.Decision] = {}
-        self._answered: dict[int, int] = {}  # the step of the card each decided participant answered, if given
-        self._card_recruiter: dict[tuple[int, int], int] = {}  # (participant, card's step): who it would credit
+        self._closing: tuple[Choices | None, Mapping[int, tuple[int, int]] | None] | None = None
+        self._seating: participants.Seating | None = None  # class mode through seat(), cards(), decide()
 
         self.seeds = self._choose_seeds()
         self._ask_list = self._mailing_list()
@@ -241,16 +278,73 @@ class SlacktivismModel(mesa.Model):
     def step(self) -> None:
         """One step: exposure, choice, attribution, bookkeeping.
 
-        With participants (:meth:`seat`), their choices are those handed to
-        :meth:`decide` since the last step; a participant who made none did
-        nothing. The exposure and choice phase may already have run, in
-        :meth:`cards`; it is then not run again.
+        The same as :meth:`close_step` on :meth:`open_step`'s choices. If the
+        step was opened already it is not opened again; with participants
+        seated (:meth:`seat`), their choices are those handed to
+        :meth:`decide` (a participant who made none did nothing).
         """
         pending = self._pending if self._pending is not None else self._open(self.steps)
         self._pending = None
-        decided, self._decided = self._decided, {}
-        answered, self._answered = self._answered, {}
-        self._close(pending, decided, answered)
+        closing, self._closing = self._closing, None
+        if closing is None and self._seating is not None:
+            closing = self._seating.closing(self._public(pending))
+        choices, credit = closing if closing is not None else (None, None)
+        self._close(pending, choices, credit)
+
+    def open_step(self) -> OpenStep:
+        """Open the next step: run its exposure and the decision rule, and return who chooses and what.
+
+        The first of the step's two public halves, for a driver that puts
+        people (or another rule) in some users' place: class mode's seats
+        (:class:`model.participants.Seating`). Its draws are keyed by step, so
+        opening a step early changes nothing. Opening an open step returns the
+        same record. The population's awareness may already hold the step's
+        exposure while the counts do not, until :meth:`close_step`.
+        """
+        if not self.running:
+            raise ValueError("the run has ended: there is no next step to open")
+        if self._pending is None:
+            self._pending = self._open(self.steps + 1)
+        return self._public(self._pending)
+
+    def close_step(self, choices: Choices | None = None,
+                   credit: Mapping[int, tuple[int, int]] | None = None) -> None:
+        """Close the open step (opening it first if need be) with ``choices`` in place of the rule's.
+
+        Args:
+            choices: the users whose choices replace the decision rule's
+                (:class:`Choices`); users not among the open step's choosers
+                are added. ``None``: the rule's choices stand.
+            credit: for users whose first engagement this is, the
+                ``(recruiter, channel)`` to credit instead of what this step's
+                feed shows (a late answer to an earlier step's feed, as noted
+                by :meth:`would_credit` then).
+        """
+        if self._pending is None:
+            self.open_step()
+        self._closing = (choices, credit)
+        self.step()
+
+    def would_credit(self, users) -> tuple[np.ndarray, np.ndarray]:
+        """The recruiters and channels (``model.state.Channel``) the open step would credit to ``users``.
+
+        What :meth:`close_step` would record if each of them engaged for the
+        first time at this step (the attribution's draws are keyed by user and
+        step, so asking changes nothing).
+        """
+        if self._pending is None:
+            raise ValueError("no step is open (open_step)")
+        users = np.asarray(users, dtype=np.int64)
+        pop, p = self.pop, self._pending
+        kept, kept_channel = pop.recruiter[users].copy(), pop.reached_by[users].copy()
+        self._attribute(users, p.t, p.reach, np.zeros(len(users), dtype=bool), p.outside)
+        credited = pop.recruiter[users].astype(np.int64), pop.reached_by[users].copy()
+        pop.recruiter[users], pop.reached_by[users] = kept, kept_channel
+        return credited
+
+    @staticmethod
+    def _public(p: _Pending) -> OpenStep:
+        return OpenStep(p.t, p.users, p.like.copy(), p.share.copy(), p.act.copy(), p.in_feed, p.asked)
 
     def _open(self, t: int) -> _Pending:
         """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`)."""
@@ -285,9 +379,9 @@ class SlacktivismModel(mesa.Model):
         newly_aware = int(np.count_nonzero(pop.aware[exposed_all]) - aware_before)
         newly_misled = int(np.count_nonzero(pop.aware[exposed_all] & ~pop.aligned[exposed_all]) - misled_before)
         outside = outside._replace(seen=seen)
-        users, (like, share, act) = self._choose(examined, outside, t)
-        cards = self._cards(t, users, outside, like, share, act, reach) if len(self.participants) else ()
-        return _Pending(t, before, reach, users, like, share, act, newly_aware, newly_misled, cards, outside)
+        users, (like, share, act), in_feed, asked = self._choose(examined, outside, t)
+        return _Pending(t, before, reach, users, like, share, act, in_feed, asked, newly_aware, newly_misled,
+                        outside)
 
     def _outside(self, t: int, asked: np.ndarray) -> Outside:
         """Users whom the outside channels reach at ``t``, and those invited at the step before."""
@@ -307,13 +401,13 @@ class SlacktivismModel(mesa.Model):
             invited, inviter = invited[keep], inviter[keep]
         return Outside(_EMPTY, reached, invited, inviter, asked)
 
-    def _close(self, p: _Pending, decided: dict, answered: dict | None = None) -> None:
-        """Participants' choices, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
+    def _close(self, p: _Pending, choices: Choices | None, credit: Mapping | None) -> None:
+        """Choices given from outside, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
         t, pop = p.t, self.pop
         users, like, share, act = p.users, p.like, p.share, p.act
         self.choices += len(users)
-        if len(self.participants):
-            users, like, share, act = self._participants_choose(users, like, share, act, decided)
+        if choices is not None:
+            users, like, share, act = self._merge(users, like, share, act, choices)
         bundle = self.spec.campaign.bundle
         if bundle > 0:
             share |= act & (uniforms(self._keys[Purpose.BUNDLE], users, t) < bundle)
@@ -327,11 +421,10 @@ class SlacktivismModel(mesa.Model):
         if len(first):
             by_threshold = act[changed][is_first] & (not self._rules.logit)
             self._attribute(first, t, p.reach, by_threshold, p.outside)
-            if answered:  # a late choice answered the feed of its card's step: credit whom that feed showed
-                for user in first:
-                    card_step = answered.get(int(user), t)
-                    if card_step != t and (int(user), card_step) in self._card_recruiter:
-                        pop.recruiter[user], pop.reached_by[user] = self._card_recruiter[int(user), card_step]
+            if credit:  # a late choice answered an earlier feed: credit whom that feed showed
+                for user in first.tolist():
+                    if user in credit:
+                        pop.recruiter[user], pop.reached_by[user] = credit[user]
         clear_posts(pop.bits, self._changed)  # last step's posts have been seen and attributed
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
         unprompted = idx[act[changed] & ~pop.aware[idx]]
@@ -396,121 +489,47 @@ class SlacktivismModel(mesa.Model):
             pop.recruiter[first[hit]] = outside.inviter[where[hit]]
             pop.reached_by[first[hit]] = Channel.INVITATION
 
-    # ------------------------------------------------------------------ participants
+    # ------------------------------------------------------------------ participants (class mode)
 
     def seat(self, count: int, placement: participants.Placement = "spread") -> np.ndarray:
-        """Place ``count`` participants on the network and return their nodes, in seating order.
+        """Seat ``count`` participants (:class:`model.participants.Seating`) and return their nodes, in order.
 
-        Placement draws from its own stream (``Purpose.PLACEMENT``), so the
-        same seed seats the same nodes and no other draw moves. Organisers
-        are never seated. Only before the first step.
+        A convenience for class mode, which drives the model through
+        :meth:`open_step` and :meth:`close_step`; :meth:`cards`,
+        :meth:`decide` and :attr:`pending` talk to the same seating.
         """
-        if self.steps:
-            raise ValueError("participants are seated before the first step")
-        if self.spec.decision.rule != "logit":
-            raise ValueError("participants need the logit decision rule: under the threshold rule every examined "
-                             "user chooses, but a participant gets a card only when the campaign reaches it")
-        nodes = participants.place(self.graph, count, placement, self.seeds,
-                                   generator(self.seed, Purpose.PLACEMENT))
-        self.participants = np.sort(nodes)
-        return nodes
+        self._seating = participants.Seating(self, count, placement)
+        return self._seating.order
+
+    @property
+    def seating(self) -> participants.Seating | None:
+        """The seated participants (:meth:`seat`), if any."""
+        return self._seating
+
+    @property
+    def participants(self) -> np.ndarray:
+        """The seated participants' nodes, sorted (none before :meth:`seat`)."""
+        return self._seating.nodes if self._seating is not None else np.empty(0, dtype=np.int64)
 
     def cards(self) -> tuple[participants.Card, ...]:
-        """The participants whom the campaign reaches at the next step, with what their feed shows.
+        """The seated participants whom the next step reaches (:meth:`model.participants.Seating.cards`)."""
+        return self._seating.cards() if self._seating is not None else ()
 
-        Runs the next step's exposure and the decision rule now (its draws
-        are keyed by step, so running them early changes nothing); the step
-        itself (:meth:`step`) then uses the participants' choices handed to
-        :meth:`decide`. Calling it again before the step returns the same cards.
-        """
-        if not self.running:
-            return ()
-        if self._pending is None:
-            self._pending = self._open(self.steps + 1)
-        return self._pending.cards
+    def decide(self, user: int, choice: participants.Choice | participants.Decision, step: int | None = None) -> None:
+        """A seated participant's choice (:meth:`model.participants.Seating.decide`)."""
+        if self._seating is None:
+            raise ValueError(f"user {int(user)} is not a participant")
+        self._seating.decide(user, choice, step)
 
     @property
     def pending(self) -> bool:
-        """A step is half-taken: :meth:`cards` ran its exposure, or choices were handed to :meth:`decide`.
+        """A step is half-taken: it is open, or seated participants' choices wait to be applied."""
+        return self._pending is not None or (self._seating is not None and self._seating.waiting)
 
-        Until :meth:`step` applies it, the population's awareness may already
-        hold the next step's exposure while the counts do not.
-        """
-        return self._pending is not None or bool(self._decided)
-
-    def decide(self, user: int, choice: participants.Choice | participants.Decision, step: int | None = None) -> None:
-        """A participant's choice, to count at the next step (the last one given for a user counts).
-
-        A choice for a participant whom the next step's cards do not reach (it
-        answered a card after its step moved on) enters that step all the
-        same, as a choice made then: a late choice is counted in the next
-        step, not lost. Raises ``ValueError`` for a user who is not a
-        participant; a participant who has acted is done and its choice is
-        ignored.
-
-        ``step``: the step of the card the choice answers. For a late choice
-        (an earlier step's card), the participant's first engagement is
-        credited to the followee that card's feed would have credited, not to
-        whatever the feed shows at the step the choice is counted in.
-        """
-        user = int(user)
-        i = np.searchsorted(self.participants, user)
-        if i >= len(self.participants) or self.participants[i] != user:
-            raise ValueError(f"user {user} is not a participant")
-        if self.pop.acted[user]:
-            return
-        decision = choice if isinstance(choice, participants.Decision) else participants.Decision.of(choice)
-        self._decided[user] = decision
-        if step is None:
-            self._answered.pop(user, None)
-        else:
-            self._answered[user] = int(step)
-
-    def _cards(self, t, users, outside, like, share, act, reach) -> tuple[participants.Card, ...]:
-        """Cards for the participants who saw the campaign or whom the reminder reached at step ``t``.
-
-        Also notes, for each card, the followee its user's first engagement
-        would be credited to at step ``t`` (the feed it shows is this step's),
-        for a choice that arrives late (:meth:`decide`). The attribution's
-        draws are keyed by user and step, so nothing else moves.
-        """
-        pop, spec = self.pop, self.spec.platform
-        asked = np.union1d(outside.asked, outside.invited)
-        reached = np.union1d(np.union1d(outside.seen, outside.media), asked)
-        mine = self.participants[self._marked(self.participants, reached)]
-        mine = mine[self._marked(mine, users)]  # with choice memory, a participant decides only when users do
-        mine = mine[~pop.acted[mine]]
-        self._card_recruiter = {k: r for k, r in self._card_recruiter.items() if k[1] >= t - 1}
-        if len(mine):
-            kept, kept_channel = pop.recruiter[mine].copy(), pop.reached_by[mine].copy()
-            self._attribute(mine, t, reach, np.zeros(len(mine), dtype=bool), outside)
-            for user, r, ch in zip(mine.tolist(), pop.recruiter[mine].tolist(), pop.reached_by[mine].tolist(),
-                                   strict=True):
-                self._card_recruiter[user, t] = (r, ch)
-            pop.recruiter[mine], pop.reached_by[mine] = kept, kept_channel
-        where = np.searchsorted(users, mine)
-        was_asked = self._marked(mine, asked)
-        like_count = self._counts["liked"] if spec.like_counts_visible else None
-        cards = []
-        for k, user in enumerate(mine):
-            social, q = pop.social[user], where[k]
-            cards.append(participants.Card(
-                user=int(user), step=t, aligned=bool(pop.aligned[user]),
-                shared_by=int(social[Flag.POSTED_ALIGNED] + social[Flag.POSTED_DISTORTED]),
-                liked_by=int(social[Flag.POSTED_LIKE]) if spec.show_friend_likes else 0,
-                acted_by=int(social[Flag.POSTED_ACT]) if spec.actions_public else 0,
-                like_count=like_count, asked=bool(was_asked[k]),
-                rule=participants.Decision(bool(like[q]), bool(share[q]), bool(act[q]))))
-        return tuple(cards)
-
-    def _participants_choose(self, users, like, share, act, decided):
-        """The rule's choices with every participant's replaced by its own (none if it made none).
-
-        A participant who is not among this step's choosers (a late choice)
-        is added to them, in order.
-        """
-        extra = np.array(sorted(u for u in decided if not self.pop.acted[u]), dtype=np.int64)
-        extra = extra[~self._marked(extra, users)] if len(extra) else extra
+    def _merge(self, users, like, share, act, choices: Choices):
+        """The rule's choices with ``choices``' users' replaced; users not among the choosers are added, in order."""
+        extra = choices.users[~self._marked(choices.users, users)] if len(choices.users) else choices.users
+        extra = extra[~self.pop.acted[extra]]
         if len(extra):
             merged = np.union1d(users, extra)
             keep = self._marked(merged, users)
@@ -519,12 +538,9 @@ class SlacktivismModel(mesa.Model):
             users, like, share, act = merged, like2, share2, act2
         else:
             like, share, act = like.copy(), share.copy(), act.copy()
-        mine = self._marked(users, self.participants)
-        like[mine] = share[mine] = act[mine] = False
-        for q in np.flatnonzero(mine):
-            d = decided.get(int(users[q]))
-            if d is not None:
-                like[q], share[q], act[q] = d
+        given = ~self.pop.acted[choices.users]
+        where = np.searchsorted(users, choices.users[given])
+        like[where], share[where], act[where] = choices.like[given], choices.share[given], choices.act[given]
         return users, like, share, act
 
     def _progress(self) -> tuple:
@@ -579,7 +595,7 @@ class SlacktivismModel(mesa.Model):
         feed.expose(users, self.pop, reach, self._keys[Purpose.EXPOSURE], t, saw, self.graph.n_followees)
         return users[saw]
 
-    def _choose(self, examined: np.ndarray, outside: Outside, t: int) -> tuple[np.ndarray, tuple]:
+    def _choose(self, examined: np.ndarray, outside: Outside, t: int) -> tuple:
         """The users who choose this step (sorted, none has acted), and their (like, share, act).
 
         Under the logit rule, the users who saw the campaign (in the feed,
@@ -608,7 +624,7 @@ class SlacktivismModel(mesa.Model):
         like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
         decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules, self._luck, t,
                          like, share, act)
-        return users, (like, share, act)
+        return users, (like, share, act), in_feed, flagged
 
     def _marked(self, users: np.ndarray, subset: np.ndarray) -> np.ndarray:
         """Whether each of ``users`` is in ``subset`` (aligned with ``users``)."""

@@ -50,7 +50,8 @@ def _room(rooms, n=5, **settings):
 
 def _snapshot(room):
     """What a refused request must leave unchanged."""
-    return (room.version, room.phase, len(room.students), len(room.log), dict(room.model._decided),
+    decided = room.model.seating.decided if room.model.seating else {}
+    return (room.version, room.phase, len(room.students), len(room.log), decided,
             [(s.node, s.card, s.answered) for s in room.students.values()], room.model.steps)
 
 
