@@ -215,7 +215,14 @@ def sensitivity(seeds: range, workers: int = 2) -> dict[str, str]:
             if t is not None:
                 reach, engaged = (100 * (t[k] / base[k] - 1) for k in (0, 1))
                 parts.append(f"{name}: reach {reach:+.0f}%, engaged {engaged:+.0f}%")
-        out[key] = "; ".join(parts) if parts else "off by default (0) or not numeric"
+        if not parts:
+            from model.scenario import field_info
+
+            default = field_info(key).get_default(call_default_factory=True)
+            numeric = isinstance(default, (int, float)) and not isinstance(default, bool)
+            parts = ["off by default (0): see the scenarios that switch it on" if numeric and default == 0
+                     else "at the end of its range" if numeric else "not a number: vary it in a sweep"]
+        out[key] = "; ".join(parts)
     return out
 
 

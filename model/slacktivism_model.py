@@ -356,17 +356,15 @@ class SlacktivismModel(mesa.Model):
         examined = self._examined(touched)
         asked = self._asked(t)
         outside = self._outside(t, asked)
-        for extra in (asked, outside.media, outside.invited):
-            if len(extra):
-                examined = np.union1d(examined, extra)
+        examined = self._union(examined, asked, outside.media, outside.invited)
         count_followees(self.graph, pop.bits, examined, out=pop.social)
         reach = self._reach(t)
         exposed = touched[~pop.acted[touched]]
         direct = outside.media
         if len(outside.invited) or (len(asked) and self._ask_list is not None):
-            direct = np.union1d(direct, np.union1d(outside.invited, asked if self._ask_list is not None else _EMPTY))
+            direct = self._union(direct, outside.invited, asked if self._ask_list is not None else _EMPTY)
         if len(direct):
-            exposed_all = np.union1d(exposed, direct)
+            exposed_all = self._union(exposed, direct)
         else:
             exposed_all = exposed
         aware_before = np.count_nonzero(pop.aware[exposed_all])
@@ -531,7 +529,7 @@ class SlacktivismModel(mesa.Model):
         extra = choices.users[~self._marked(choices.users, users)] if len(choices.users) else choices.users
         extra = extra[~self.pop.acted[extra]]
         if len(extra):
-            merged = np.union1d(users, extra)
+            merged = self._union(users, extra)
             keep = self._marked(merged, users)
             like2, share2, act2 = (np.zeros(len(merged), dtype=bool) for _ in range(3))
             like2[keep], share2[keep], act2[keep] = like, share, act
@@ -608,12 +606,12 @@ class SlacktivismModel(mesa.Model):
         asked = outside.asked
         shown = outside.seen
         if len(outside.media) or len(outside.invited):
-            shown = np.union1d(shown, np.union1d(outside.media, outside.invited))
-            asked = np.union1d(asked, outside.invited)
+            shown = self._union(shown, outside.media, outside.invited)
+            asked = self._union(asked, outside.invited)
         if self._rules.logit and not len(asked):
             users, in_feed = shown, np.ones(len(shown), dtype=bool)
         else:
-            users = np.union1d(shown, asked) if self._rules.logit else examined
+            users = self._union(shown, asked) if self._rules.logit else examined
             in_feed = self._marked(users, shown)
         flagged = self._marked(users, asked)
         if self._rules.memory:
@@ -625,6 +623,22 @@ class SlacktivismModel(mesa.Model):
         decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules, self._luck, t,
                          like, share, act)
         return users, (like, share, act), in_feed, flagged
+
+    def _union(self, *groups: np.ndarray) -> np.ndarray:
+        """The sorted union of sorted user arrays: marks and one pass over the users, not a sort.
+
+        Equal to ``numpy.union1d`` of them; a sort of a million users costs
+        more than the pass.
+        """
+        nonempty = [g for g in groups if len(g)]
+        if len(nonempty) <= 1:
+            return nonempty[0] if nonempty else groups[0]
+        scratch = self._scratch
+        for g in nonempty:
+            scratch[g] = True
+        union = np.flatnonzero(scratch)
+        scratch[union] = False
+        return union
 
     def _marked(self, users: np.ndarray, subset: np.ndarray) -> np.ndarray:
         """Whether each of ``users`` is in ``subset`` (aligned with ``users``)."""
