@@ -102,18 +102,19 @@ def what_was_seen(counts, r, u, n_followees):
     """
     shares = counts[_POSTED_ALIGNED]
     distorted = counts[_POSTED_DISTORTED]
-    miss_share, miss_like, miss_act = r.miss_share, r.miss_like, r.miss_act
     scale = attention_share(r.attention, n_followees)
-    if scale < 1.0:
-        miss_share, miss_like, miss_act = (np.log1p(-r.p_share * scale), np.log1p(-r.p_like * scale),
-                                           np.log1p(-r.p_act * scale))
     log_rest = 0.0
     if counts[_POSTED_LIKE] > 0:
-        log_rest += counts[_POSTED_LIKE] * miss_like
+        log_rest += counts[_POSTED_LIKE] * (r.miss_like if scale == 1.0 else np.log1p(-r.p_like * scale))
     if counts[_POSTED_ACT] > 0:
-        log_rest += counts[_POSTED_ACT] * miss_act
-    log_aligned = log_rest + shares * miss_share if shares > 0 else log_rest
-    log_any = log_rest + (shares + distorted) * miss_share if shares + distorted > 0 else log_rest
+        log_rest += counts[_POSTED_ACT] * (r.miss_act if scale == 1.0 else np.log1p(-r.p_act * scale))
+    log_aligned = log_rest
+    log_any = log_rest
+    if shares + distorted > 0:
+        miss_share = r.miss_share if scale == 1.0 else np.log1p(-r.p_share * scale)
+        if shares > 0:
+            log_aligned = log_rest + shares * miss_share
+        log_any = log_rest + (shares + distorted) * miss_share
     return u < -np.expm1(log_any), u < -np.expm1(log_aligned)
 
 
