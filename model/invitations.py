@@ -20,6 +20,8 @@ so who is invited does not depend on who else is.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
@@ -54,14 +56,25 @@ def poisson(lam, u):
     return k
 
 
+class InvitationKeys(NamedTuple):
+    """The stream keys of the invitations: how many each user sends, and whom it picks."""
+
+    count: np.uint64
+    pick: np.uint64
+
+
 @numba.njit(cache=True)
-def send(inviters, propensity, rate, indptr, followers, acted, count_key, pick_key, step, invited_by):
+def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_by):
     """Each inviter's invitations at ``step``; ``invited_by[f]`` becomes the first inviter of follower ``f``.
+
+    ``follower_rows``: the graph's :class:`~model.network.Csr` of followers;
+    ``keys``: an :class:`InvitationKeys`.
 
     Followers who have acted are not invited again; a follower invited by
     several users keeps the first in ``inviters``' order (sorted by user).
     Returns the number of invitations sent.
     """
+    indptr, followers, count_key, pick_key = follower_rows.indptr, follower_rows.indices, keys.count, keys.pick
     sent = 0
     for q in range(len(inviters)):
         i = inviters[q]

@@ -15,9 +15,22 @@ needs; they follow networkx's semantics. All randomness comes from the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
+
+
+class Csr(NamedTuple):
+    """One direction of the graph as compressed sparse rows, as the numba kernels take it.
+
+    Row ``u`` is ``indices[indptr[u]:indptr[u + 1]]``: the users who see
+    ``u``'s posts (:attr:`FollowerGraph.follower_rows`) or whom ``u``
+    follows (:attr:`FollowerGraph.followee_rows`).
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,16 @@ class FollowerGraph:
     def n_users(self) -> int:
         """Number of users."""
         return len(self.indptr) - 1
+
+    @property
+    def follower_rows(self) -> Csr:
+        """Each user's followers, the users who see its posts (:class:`Csr`)."""
+        return Csr(self.indptr, self.followers)
+
+    @property
+    def followee_rows(self) -> Csr:
+        """The accounts each user follows (:class:`Csr`)."""
+        return Csr(self.followee_indptr, self.followees)
 
     @property
     def n_followers(self) -> np.ndarray:

@@ -84,9 +84,19 @@ def _channel(b, r, kinds, by_reach, x):
     return last
 
 
+class AttributionKeys(NamedTuple):
+    """The stream keys attribution reads: the exposure's (to recompute what was seen) and its own."""
+
+    exposure: np.uint64
+    attribution: np.uint64
+
+
 @numba.njit(cache=True, parallel=True)
-def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step, threshold_act):
+def attribute(users, followee_rows, pop, r, keys, step, threshold_act):
     """Set ``pop.recruiter`` for ``users``, who first engaged at ``step``.
+
+    ``followee_rows`` is the graph's :class:`~model.network.Csr` of followees;
+    ``keys`` an :class:`AttributionKeys`.
 
     Must run before last step's posts are cleared from ``pop.bits``. The
     framing the user saw this step is recomputed from its exposure uniform
@@ -106,6 +116,8 @@ def attribute(users, followee_indptr, followees, pop, r, exposure_key, key, step
     """
     # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
     social, bits, recruiter, reached_by = pop.social, pop.bits, pop.recruiter, pop.reached_by
+    followee_indptr, followees = followee_rows.indptr, followee_rows.indices
+    exposure_key, key = keys.exposure, keys.attribution
     for q in numba.prange(len(users)):
         i = users[q]
         seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step),

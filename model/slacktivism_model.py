@@ -140,6 +140,10 @@ class SlacktivismModel(mesa.Model):
             Purpose.INVITE_PICK)}
         self._luck = decisions.Luck(self._keys[Purpose.CHOICE], self._keys[Purpose.LIKE_LUCK],
                                     self._keys[Purpose.SHARE_LUCK])
+        self._invitation_keys = invitations.InvitationKeys(self._keys[Purpose.INVITE_COUNT],
+                                                           self._keys[Purpose.INVITE_PICK])
+        self._attribution_keys = recruitment.AttributionKeys(self._keys[Purpose.EXPOSURE],
+                                                             self._keys[Purpose.ATTRIBUTION])
         self.graph = graph if graph is not None else self._build_graph()
         n = self.n_users = self.graph.n_users
         net = scenario.network
@@ -433,8 +437,8 @@ class SlacktivismModel(mesa.Model):
         self._changed = idx
         if self._invited_by is not None and len(first):
             self.invitations_sent += invitations.send(
-                first, self._propensity, self.spec.invitations.rate, self.graph.indptr, self.graph.followers,
-                pop.acted, self._keys[Purpose.INVITE_COUNT], self._keys[Purpose.INVITE_PICK], t, self._invited_by)
+                first, self._propensity, self.spec.invitations.rate, self.graph.follower_rows, pop.acted,
+                self._invitation_keys, t, self._invited_by)
 
         # Counts change only where users changed: update them from this step's users alone.
         c = self._counts
@@ -471,8 +475,7 @@ class SlacktivismModel(mesa.Model):
         campaign's own reminder, has no recruiter and starts a tree of its own.
         """
         pop = self.pop
-        recruitment.attribute(first, self.graph.followee_indptr, self.graph.followees, pop, reach,
-                              self._keys[Purpose.EXPOSURE], self._keys[Purpose.ATTRIBUTION], t, by_threshold)
+        recruitment.attribute(first, self.graph.followee_rows, pop, reach, self._attribution_keys, t, by_threshold)
         if len(outside.media) or len(outside.asked):
             in_feed = self._marked(first, outside.seen)
             for group, channel in ((outside.asked, Channel.ASK), (outside.media, Channel.MEDIA)):

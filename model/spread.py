@@ -57,9 +57,9 @@ def post(graph, posters, new_like, new_share, new_act, distort, step, pop, touch
     edges = int((graph.indptr[posters + 1] - graph.indptr[posters]).sum()) if len(posters) else 0
     threads = numba.get_num_threads() if edges >= PARALLEL_MIN_EDGES else 1
     if threads > 1:
-        _mark_parallel(graph.indptr, graph.followers, posters, touched, threads)
+        _mark_parallel(graph.follower_rows, posters, touched, threads)
     else:
-        _mark(graph.indptr, graph.followers, posters, touched, 0, len(touched))
+        _mark(graph.follower_rows, posters, touched, 0, len(touched))
 
 
 def clear_posts(bits: np.ndarray, users: np.ndarray) -> None:
@@ -99,7 +99,8 @@ def _record(posters, new_like, new_share, new_act, distort, step, pop):
 
 
 @numba.njit(cache=True, nogil=True)
-def _mark(indptr, followers, posters, touched, lo, hi):
+def _mark(follower_rows, posters, touched, lo, hi):
+    indptr, followers = follower_rows.indptr, follower_rows.indices
     for p in range(len(posters)):
         j = posters[p]
         for e in range(indptr[j], indptr[j + 1]):
@@ -109,10 +110,10 @@ def _mark(indptr, followers, posters, touched, lo, hi):
 
 
 @numba.njit(cache=True, parallel=True)
-def _mark_parallel(indptr, followers, posters, touched, threads):
+def _mark_parallel(follower_rows, posters, touched, threads):
     n = len(touched)
     for t in numba.prange(threads):
-        _mark(indptr, followers, posters, touched, t * n // threads, (t + 1) * n // threads)
+        _mark(follower_rows, posters, touched, t * n // threads, (t + 1) * n // threads)
 
 
 def count_followees(graph, bits: np.ndarray, users: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -130,12 +131,13 @@ def count_followees(graph, bits: np.ndarray, users: np.ndarray, out: np.ndarray 
         rows = np.arange(len(users))
     else:
         rows = users
-    _count(graph.followee_indptr, graph.followees, bits, users, out, rows)
+    _count(graph.followee_rows, bits, users, out, rows)
     return out
 
 
 @numba.njit(cache=True, parallel=True)
-def _count(followee_indptr, followees, bits, users, social, rows):
+def _count(followee_rows, bits, users, social, rows):
+    followee_indptr, followees = followee_rows.indptr, followee_rows.indices
     for q in numba.prange(len(users)):
         i = users[q]
         acted = token = sharer = group = shares = distorted = likes = acts = 0

@@ -99,8 +99,8 @@ def test_attribution_follows_each_posts_chance_of_reaching_the_feed():
     pop.social[followers, Flag.POSTED_LIKE] = 1
     p = (0.5, 0.1, 0.2)
     reach = feed.Reach(*p, *(feed.log_miss(q) for q in p))
-    recruitment.attribute(followers, g.followee_indptr, g.followees, pop, reach, stream_key(3, Purpose.EXPOSURE),
-                          stream_key(3, Purpose.ATTRIBUTION), 4, np.zeros(len(followers), bool))
+    keys = recruitment.AttributionKeys(stream_key(3, Purpose.EXPOSURE), stream_key(3, Purpose.ATTRIBUTION))
+    recruitment.attribute(followers, g.followee_rows, pop, reach, keys, 4, np.zeros(len(followers), bool))
     share_of_sharer = np.mean(pop.recruiter[followers] == 0)
     m = len(followers)
     assert set(np.unique(pop.recruiter[followers])) == {0, 1}
@@ -125,8 +125,8 @@ def test_a_misled_user_is_credited_to_a_distorting_sharer():
     key = stream_key(5, Purpose.EXPOSURE)
     saw = np.zeros(len(followers), bool)
     feed.expose(followers, pop, reach, key, 4, saw, np.zeros(pop.n, np.int32))
-    recruitment.attribute(followers, g.followee_indptr, g.followees, pop, reach, key,
-                          stream_key(5, Purpose.ATTRIBUTION), 4, np.zeros(len(followers), bool))
+    keys = recruitment.AttributionKeys(key, stream_key(5, Purpose.ATTRIBUTION))
+    recruitment.attribute(followers, g.followee_rows, pop, reach, keys, 4, np.zeros(len(followers), bool))
     misled = followers[saw & ~pop.aligned[followers]]
     own = followers[pop.aligned[followers]]
     assert len(misled) > 100 and (pop.recruiter[misled] == 1).all()
