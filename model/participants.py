@@ -258,26 +258,38 @@ class Seating:
         return Choices(users, like, share, act), credit
 
     def _deal(self, opened) -> tuple[Card, ...]:
-        """Cards for the participants among the open step's choosers, and the credit each card's feed shows."""
+        """Cards for the participants among the open step's choosers, and the credit each card's feed shows.
+
+        A participant gets a card when the simulated user at its node would
+        choose: the campaign reached it and, under choice memory, it looks
+        afresh or has new evidence. (``opened.reached`` also holds those it
+        reached without a new choice, for a driver that wants to deal those
+        cards too.)
+        """
         from model.state import Flag
 
         m = self.model
         pop, platform = m.pop, m.spec.platform
-        mine = np.flatnonzero(np.isin(opened.users, self.nodes))
-        users = opened.users[mine]
+        mine = np.flatnonzero(np.isin(opened.reached, self.nodes))
+        mine = mine[np.isin(opened.reached[mine], opened.users)]
+        users = opened.reached[mine]
         if len(users):
             recruiters, channels = m.would_credit(users)
             for user, r, ch in zip(users.tolist(), recruiters.tolist(), channels.tolist(), strict=True):
                 self._credit[user, opened.step] = (r, ch)
+        where = np.searchsorted(opened.users, users)
+        chooses = (where < len(opened.users)) & (opened.users[np.minimum(where, len(opened.users) - 1)] == users) \
+            if len(opened.users) else np.zeros(len(users), dtype=bool)
         like_count = m.current["liked"] if platform.like_counts_visible else None
         cards = []
-        for q, user in zip(mine.tolist(), users.tolist(), strict=True):
+        for k, (q, user) in enumerate(zip(mine.tolist(), users.tolist(), strict=True)):
             social = pop.social[user]
+            rule = (Decision(bool(opened.like[where[k]]), bool(opened.share[where[k]]), bool(opened.act[where[k]]))
+                    if chooses[k] else NO_DECISION)
             cards.append(Card(
                 user=user, step=opened.step, aligned=bool(pop.aligned[user]),
                 shared_by=int(social[Flag.POSTED_ALIGNED] + social[Flag.POSTED_DISTORTED]),
                 liked_by=int(social[Flag.POSTED_LIKE]) if platform.show_friend_likes else 0,
                 acted_by=int(social[Flag.POSTED_ACT]) if platform.actions_public else 0,
-                like_count=like_count, asked=bool(opened.asked[q]),
-                rule=Decision(bool(opened.like[q]), bool(opened.share[q]), bool(opened.act[q]))))
+                like_count=like_count, asked=bool(opened.reached_asked[q]), rule=rule))
         return tuple(cards)

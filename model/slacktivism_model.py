@@ -66,6 +66,8 @@ class _Pending(NamedTuple):
     act: np.ndarray
     in_feed: np.ndarray
     asked: np.ndarray
+    reached: np.ndarray
+    reached_asked: np.ndarray
     newly_aware: int
     newly_misled: int
     outside: Outside
@@ -84,6 +86,9 @@ class OpenStep(NamedTuple):
             the outside channels or in an invitation); token support needs it.
         asked: whether the campaign (a reminder) or a follower (an invitation)
             asked each directly.
+        reached: every user the campaign reached at this step (saw it, or was
+            asked), sorted; under choice memory a superset of ``users``.
+        reached_asked: whether each of ``reached`` was asked directly.
     """
 
     step: int
@@ -93,6 +98,8 @@ class OpenStep(NamedTuple):
     act: np.ndarray
     in_feed: np.ndarray
     asked: np.ndarray
+    reached: np.ndarray
+    reached_asked: np.ndarray
 
 
 class Choices(NamedTuple):
@@ -348,7 +355,8 @@ class SlacktivismModel(mesa.Model):
 
     @staticmethod
     def _public(p: _Pending) -> OpenStep:
-        return OpenStep(p.t, p.users, p.like.copy(), p.share.copy(), p.act.copy(), p.in_feed, p.asked)
+        return OpenStep(p.t, p.users, p.like.copy(), p.share.copy(), p.act.copy(), p.in_feed, p.asked, p.reached,
+                        p.reached_asked)
 
     def _open(self, t: int) -> _Pending:
         """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`)."""
@@ -381,9 +389,9 @@ class SlacktivismModel(mesa.Model):
         newly_aware = int(np.count_nonzero(pop.aware[exposed_all]) - aware_before)
         newly_misled = int(np.count_nonzero(pop.aware[exposed_all] & ~pop.aligned[exposed_all]) - misled_before)
         outside = outside._replace(seen=seen)
-        users, (like, share, act), in_feed, asked = self._choose(examined, outside, t)
-        return _Pending(t, before, reach, users, like, share, act, in_feed, asked, newly_aware, newly_misled,
-                        outside)
+        users, (like, share, act), in_feed, asked, reached, reached_asked = self._choose(examined, outside, t)
+        return _Pending(t, before, reach, users, like, share, act, in_feed, asked, reached, reached_asked,
+                        newly_aware, newly_misled, outside)
 
     def _outside(self, t: int, asked: np.ndarray) -> Outside:
         """Users whom the outside channels reach at ``t``, and those invited at the step before."""
@@ -617,6 +625,7 @@ class SlacktivismModel(mesa.Model):
             users = self._union(shown, asked) if self._rules.logit else examined
             in_feed = self._marked(users, shown)
         flagged = self._marked(users, asked)
+        reached, reached_asked = users, flagged
         if self._rules.memory:
             decides = np.empty(len(users), dtype=bool)
             memory.who_decides(users, flagged, pop, self.spec.decision.memory, self._keys[Purpose.MEMORY], t,
@@ -625,7 +634,11 @@ class SlacktivismModel(mesa.Model):
         like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
         decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules, self._luck, t,
                          like, share, act)
-        return users, (like, share, act), in_feed, flagged
+        if not self._rules.logit:
+            reached = self._union(shown, asked)
+            reached = reached[~pop.acted[reached]]
+            reached_asked = self._marked(reached, asked)
+        return users, (like, share, act), in_feed, flagged, reached, reached_asked
 
     def _union(self, *groups: np.ndarray) -> np.ndarray:
         """The sorted union of sorted user arrays: marks and one pass over the users, not a sort.

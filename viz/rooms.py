@@ -477,7 +477,10 @@ class Rooms:
         with self._lock:
             if len(self._rooms) - len(self._owned(owner)) >= MAX_ROOMS:
                 raise RoomError("rooms_full", n=MAX_ROOMS)
-        scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users})
+        # A class attends to its own campaign: no divided attention (platform.attention 0), so that the
+        # campaign reaches the students on a 1,000-user network as it reached them before the model had it.
+        scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users,
+                                                                     "platform.attention": 0})
         if scenario.decision.rule != "logit":  # as the model's seat(), but before the world is built
             raise ValueError(f"scenario {settings.scenario!r} uses the {scenario.decision.rule} rule; class mode "
                              "needs the logit rule (under the threshold rule users the campaign did not reach "
