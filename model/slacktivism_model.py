@@ -54,25 +54,6 @@ class Outside(NamedTuple):
 _NO_OUTSIDE = Outside(_EMPTY, _EMPTY, _EMPTY, _EMPTY, _EMPTY)
 
 
-class _Pending(NamedTuple):
-    """A step whose exposure and rule choices are done and whose choices are not yet applied."""
-
-    t: int
-    before: tuple
-    reach: feed.Reach
-    users: np.ndarray
-    like: np.ndarray
-    share: np.ndarray
-    act: np.ndarray
-    in_feed: np.ndarray
-    asked: np.ndarray
-    reached: np.ndarray
-    reached_asked: np.ndarray
-    newly_aware: int
-    newly_misled: int
-    outside: Outside
-
-
 class OpenStep(NamedTuple):
     """The first half of a step (:meth:`SlacktivismModel.open_step`): who chooses now, and the rule's choices.
 
@@ -100,6 +81,18 @@ class OpenStep(NamedTuple):
     asked: np.ndarray
     reached: np.ndarray
     reached_asked: np.ndarray
+
+
+class _Pending(NamedTuple):
+    """A step whose exposure and rule choices are done (``chosen``) and whose choices are not yet applied."""
+
+    t: int
+    before: tuple
+    reach: feed.Reach
+    chosen: OpenStep
+    newly_aware: int
+    newly_misled: int
+    outside: Outside
 
 
 class Choices(NamedTuple):
@@ -355,8 +348,8 @@ class SlacktivismModel(mesa.Model):
 
     @staticmethod
     def _public(p: _Pending) -> OpenStep:
-        return OpenStep(p.t, p.users, p.like.copy(), p.share.copy(), p.act.copy(), p.in_feed, p.asked, p.reached,
-                        p.reached_asked)
+        c = p.chosen
+        return c._replace(like=c.like.copy(), share=c.share.copy(), act=c.act.copy())
 
     def _open(self, t: int) -> _Pending:
         """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`)."""
@@ -390,8 +383,8 @@ class SlacktivismModel(mesa.Model):
         newly_misled = int(np.count_nonzero(pop.aware[exposed_all] & ~pop.aligned[exposed_all]) - misled_before)
         outside = outside._replace(seen=seen)
         users, (like, share, act), in_feed, asked, reached, reached_asked = self._choose(examined, outside, t)
-        return _Pending(t, before, reach, users, like, share, act, in_feed, asked, reached, reached_asked,
-                        newly_aware, newly_misled, outside)
+        chosen = OpenStep(t, users, like, share, act, in_feed, asked, reached, reached_asked)
+        return _Pending(t, before, reach, chosen, newly_aware, newly_misled, outside)
 
     def _outside(self, t: int, asked: np.ndarray) -> Outside:
         """Users whom the outside channels reach at ``t``, and those invited at the step before."""
@@ -414,7 +407,7 @@ class SlacktivismModel(mesa.Model):
     def _close(self, p: _Pending, choices: Choices | None, credit: Mapping | None) -> None:
         """Choices given from outside, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
         t, pop = p.t, self.pop
-        users, like, share, act = p.users, p.like, p.share, p.act
+        users, like, share, act = p.chosen.users, p.chosen.like, p.chosen.share, p.chosen.act
         self.choices += len(users)
         if choices is not None:
             users, like, share, act = self._merge(users, like, share, act, choices)
