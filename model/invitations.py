@@ -14,8 +14,11 @@ Each user has a propensity to invite, lognormal with mean 1 and log-sd
 ``invitations.spread`` (heavy-tailed for a large spread), drawn at set-up
 from its own stream. On first engaging it sends
 ``Poisson(invitations.rate * propensity)`` invitations (at most one per
-follower, and at most 4,095) to followers drawn at random with keyed draws,
-so who is invited does not depend on who else is.
+follower, and at most 4,095) to distinct followers drawn at random (Floyd's
+sampling without replacement) with keyed draws, so who is invited does not
+depend on who else is. The draw coordinates pack the k-th invitation into
+the step (``step * 4096 + k``), which stays below 2^32 because ``steps`` is
+at most 1,000,000 (``model/scenario.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from model.randomness import generator, uniform
 
 #: Invitations one user can send at one step (the draw coordinates pack the k-th invitation in 12 bits).
 MAX_INVITATIONS = 4095
+#: The largest step whose packed coordinates (``step * 4096 + k``) fit the 32 bits of :func:`uniform`'s step.
+MAX_STEP = (2**32 - 1 - MAX_INVITATIONS) // (MAX_INVITATIONS + 1)
 
 
 def propensities(spread: float, n: int, seed: int, purpose) -> np.ndarray:
@@ -82,8 +87,18 @@ def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_b
         if degree == 0:
             continue
         k = min(poisson(rate * propensity[i], uniform(count_key, i, step)), degree, MAX_INVITATIONS)
+        picked = np.empty(k, dtype=np.int64)
+        # Floyd's algorithm: k distinct positions among the degree followers, one keyed draw each.
         for m in range(k):
-            f = followers[indptr[i] + min(int(uniform(pick_key, i, step * 4096 + m) * degree), degree - 1)]
+            j = degree - k + m
+            t = min(int(uniform(pick_key, i, step * 4096 + m) * (j + 1)), j)
+            for c in range(m):
+                if picked[c] == t:
+                    t = j
+                    break
+            picked[m] = t
+        for m in range(k):
+            f = followers[indptr[i] + picked[m]]
             if not acted[f] and invited_by[f] < 0:
                 invited_by[f] = i
                 sent += 1

@@ -17,8 +17,10 @@ again under the same evidence then gives the same answer, so it does not
 count as a new choice. A user decides again when:
 
 * it has never chosen (its first look draws fresh luck);
-* its *evidence* grew since it last chose (:func:`evidence`): more followees
-  engaged, or it saw the campaign's own framing for the first time;
+* its *evidence* grew since it last chose (:func:`evidence`): a followee
+  engaged or went further (a like, a share, an action), it saw the
+  campaign's own framing for the first time, or the campaign reached its
+  feed after it had only been asked;
 * the campaign asks it directly (an ask or an invitation);
 * with chance ``1 - decision.memory`` at each exposure, it takes a fresh
   look: it forgets and draws new luck (its own stream, ``Purpose.MEMORY``).
@@ -37,27 +39,33 @@ import numba
 from model.randomness import uniform
 from model.state import Flag
 
-_ACTED, _TOKEN = int(Flag.ACTED), int(Flag.TOKEN)
+_ACTED, _TOKEN, _SHARER = int(Flag.ACTED), int(Flag.TOKEN), int(Flag.SHARER)
 
 
 @numba.njit(cache=True, inline="always")
-def evidence(social_row, aligned):
-    """What a user has seen, as one number that only grows: ``2 * engaged followees + aligned``.
+def evidence(social_row, aligned, fed):
+    """What a user has seen, as one number that only grows: ``4 * (4a + 2t + s) + 2 * aligned + fed``.
 
-    Engaged followees (who acted, or liked or shared and have not acted)
-    never fall, and once a user has seen the campaign's own framing it stays
-    aligned, so a larger value is new evidence.
+    ``a``, ``t``, ``s`` count the followees who acted, who gave token support
+    and have not acted, and who shared and have not acted. Each step a
+    followee can take raises ``4a + 2t + s``: engaging (+2 or +3), sharing
+    after a like (+1), acting after token support (+2 or +1). Once a user
+    has seen the campaign's own framing it stays ``aligned``, and ``fed``
+    (it has chosen with the campaign in its feed) never goes back, so a
+    larger value is new evidence.
     """
-    return 2 * (social_row[_ACTED] + social_row[_TOKEN]) + (1 if aligned else 0)
+    followees = 4 * social_row[_ACTED] + 2 * social_row[_TOKEN] + social_row[_SHARER]
+    return 4 * followees + (2 if aligned else 0) + (1 if fed else 0)
 
 
 @numba.njit(cache=True)
-def who_decides(users, asked, pop, memory, key, step, decides):
+def who_decides(users, asked, in_feed, pop, memory, key, step, decides):
     """Which of ``users`` (who saw the campaign or were asked at ``step``) choose now; updates their luck.
 
     Args:
         users: the candidates, sorted.
         asked: aligned with ``users``: asked directly this step.
+        in_feed: aligned with ``users``: the campaign is in its feed this step.
         pop: the :class:`~model.state.Population`; ``luck_step`` and
             ``evidence`` are updated for those who decide.
         memory: ``decision.memory``.
@@ -68,7 +76,7 @@ def who_decides(users, asked, pop, memory, key, step, decides):
     luck_step, last, social, aligned = pop.luck_step, pop.evidence, pop.social, pop.aligned
     for q in range(len(users)):
         i = users[q]
-        e = evidence(social[i], aligned[i])
+        e = evidence(social[i], aligned[i], in_feed[q] or (last[i] & 1) == 1)
         if luck_step[i] < 0 or uniform(key, i, step) >= memory:
             luck_step[i] = step
             decides[q] = True

@@ -76,9 +76,10 @@ def _channel(b, r, kinds, by_reach, x):
     last = _SHARE_CH
     for bit, channel, p in ((_ALIGNED, _SHARE_CH, r.p_share), (_DISTORTED, _SHARE_CH, r.p_share),
                             (_LIKE, _LIKE_CH, r.p_like), (_ACT, _ACTION_CH, r.p_act)):
-        if posted & bit:
-            last = channel
-            acc += (p if by_reach else 1.0) / total if total > 0 else 0.0
+        weight = (p if by_reach else 1.0) / total if total > 0 else 0.0
+        if posted & bit and weight > 0:
+            last = channel  # rounding can leave x at the very end: the last kind with a share
+            acc += weight
             if x < acc:
                 return channel
     return last

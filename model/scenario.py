@@ -173,7 +173,8 @@ class Users(Frozen):
     )
     indifference: float = Field(
         2.0, ge=0, le=20,
-        description="extra cost of liking, sharing and acting for users not interested in the cause",
+        description="extra cost of liking, sharing and acting for users not interested in the cause (under the "
+                    "threshold rule, of liking and sharing: acting follows the threshold)",
     )
 
 

@@ -349,7 +349,7 @@ class SlacktivismModel(mesa.Model):
     @staticmethod
     def _public(p: _Pending) -> OpenStep:
         c = p.chosen
-        return c._replace(like=c.like.copy(), share=c.share.copy(), act=c.act.copy())
+        return OpenStep(*(x.copy() if isinstance(x, np.ndarray) else x for x in c))
 
     def _open(self, t: int) -> _Pending:
         """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`)."""
@@ -462,7 +462,7 @@ class SlacktivismModel(mesa.Model):
         """
         last = self.spec.steps
         m = self.spec.media
-        return (any(t < a <= last for a in self._asks) or m.hazard > 0
+        return (any(t < a <= last for a in self._asks) or media.hazard(m, t + 1) > 0
                 or any(t < e.step <= last for e in m.events)
                 or (self._invited_by is not None and bool((self._invited_by >= 0).any())))
 
@@ -530,6 +530,7 @@ class SlacktivismModel(mesa.Model):
 
     def _merge(self, users, like, share, act, choices: Choices):
         """The rule's choices with ``choices``' users' replaced; users not among the choosers are added, in order."""
+        choices = choices._replace(users=np.asarray(choices.users, dtype=np.int64))
         extra = choices.users[~self._marked(choices.users, users)] if len(choices.users) else choices.users
         extra = extra[~self.pop.acted[extra]]
         if len(extra):
@@ -621,8 +622,8 @@ class SlacktivismModel(mesa.Model):
         reached, reached_asked = users, flagged
         if self._rules.memory:
             decides = np.empty(len(users), dtype=bool)
-            memory.who_decides(users, flagged, pop, self.spec.decision.memory, self._keys[Purpose.MEMORY], t,
-                               decides)
+            memory.who_decides(users, flagged, in_feed, pop, self.spec.decision.memory, self._keys[Purpose.MEMORY],
+                               t, decides)
             users, in_feed, flagged = users[decides], in_feed[decides], flagged[decides]
         like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
         decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules, self._luck, t,
