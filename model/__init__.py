@@ -7,6 +7,7 @@ The public surface is small (as Mesa's): load a scenario, build a model, run it.
     >>> summary = model.run()
 """
 
+import model.edgelist  # noqa: F401  (registers the edge-list reader beside the core)
 from model.scenario import Scenario
 from model.scenario_files import ScenarioError, load_scenario
 from model.slacktivism_model import SlacktivismModel

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.network import FollowerGraph, from_edges, unique_sorted
+from model.network import READERS, FollowerGraph, from_edges, unique_sorted
 from model.scenario_files import first_line
 
 
@@ -49,3 +49,11 @@ def read_edgelist(path: str | Path, *, directed: bool) -> FollowerGraph:
     u = np.searchsorted(ids, pairs[:, 0])
     v = np.searchsorted(ids, pairs[:, 1])
     return from_edges(len(ids), u, v, directed=directed)
+
+
+def read_network(net) -> FollowerGraph:
+    """The graph of a scenario's ``network`` section of kind ``edgelist`` (registered in ``model.network.READERS``)."""
+    return read_edgelist(net.path, directed=net.directed)
+
+
+READERS["edgelist"] = read_network

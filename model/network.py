@@ -14,8 +14,9 @@ needs; they follow networkx's semantics. All randomness comes from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numba
 import numpy as np
@@ -148,6 +149,21 @@ def first_occurrences(keys: np.ndarray) -> np.ndarray:
         keep[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return order[keep]
+
+
+#: Networks read from outside the core, by ``network.kind`` (``model.edgelist`` registers ``edgelist``). The core
+#: reads no files: it asks the reader registered for a kind, which lives beside it.
+READERS: dict[str, Callable[[Any], FollowerGraph]] = {}
+
+
+def build(net, make_rng: Callable[[], np.random.Generator]) -> FollowerGraph:
+    """The network a scenario's ``network`` section describes: generated, or read by a registered reader.
+
+    ``make_rng`` makes the network's generator, only for a generated family.
+    """
+    if net.kind in READERS:
+        return READERS[net.kind](net)
+    return generate(net.kind, net.n_users, net.mean_degree, net.rewire_prob, net.directed, make_rng())
 
 
 def generate(kind: str, n: int, mean_degree: float, rewire_prob: float, directed: bool,

@@ -32,7 +32,7 @@ import numpy as np
 
 from model import decisions, feed, invitations, media, memory, metrics, participants, recruitment, users
 from model.agents import UserAgent
-from model.network import FollowerGraph, generate
+from model.network import FollowerGraph, build
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import clear_posts, count_followees, post
@@ -211,13 +211,8 @@ class SlacktivismModel(mesa.Model):
     # ------------------------------------------------------------------ set-up
 
     def _build_graph(self) -> FollowerGraph:
-        net = self.spec.network
-        if net.kind == "edgelist":
-            from model.edgelist import read_edgelist
-
-            return read_edgelist(net.path, directed=net.directed)
-        return generate(net.kind, net.n_users, net.mean_degree, net.rewire_prob, net.directed,
-                        generator(self.seed, Purpose.NETWORK))
+        """Generated from the network's own stream, or read by the reader registered beside the core."""
+        return build(self.spec.network, partial(generator, self.seed, Purpose.NETWORK))
 
     def _choose_seeds(self) -> np.ndarray:
         """Seed users by ``seeding.strategy``.

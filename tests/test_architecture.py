@@ -7,7 +7,10 @@ import pytest
 from tests.conftest import ROOT
 
 CORE = ["scenario", "network", "users", "state", "spread", "feed", "decisions", "metrics", "agents",
-        "randomness", "recruitment", "slacktivism_model", "participants"]
+        "randomness", "recruitment", "slacktivism_model", "participants", "memory", "media", "invitations",
+        "sources"]
+#: The readers beside the core: the only model modules that touch files.
+READERS = ("model.edgelist", "model.scenario_files")
 # pandas is allowed: Mesa's DataCollector already returns DataFrames, and user_table() is one (no file I/O).
 FORBIDDEN = {"yaml", "matplotlib", "solara", "viz", "slacktivism", "pyarrow", "tqdm", "requests",
              "os", "pathlib", "io", "shutil", "subprocess"}
@@ -32,6 +35,21 @@ def test_core_module_is_pure(module):
     path = ROOT / "model" / f"{module}.py"
     assert not (set(_imports(path)) & FORBIDDEN)
     assert not _calls(path, "print") and not _calls(path, "open")
+
+
+def _modules(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_never_imports_the_file_readers(module):
+    """The core asks for a network by kind (model.network.READERS); reading files sits beside it."""
+    assert not (set(_modules(ROOT / "model" / f"{module}.py")) & set(READERS))
 
 
 def test_model_never_imports_viz_or_the_shell():
