@@ -30,8 +30,10 @@ from typing import Any, NamedTuple
 import mesa
 import numpy as np
 
-from model import decisions, feed, invitations, media, memory, metrics, participants, recruitment, users
+from model import decisions, feed, memory, metrics, participants, recruitment, users
 from model.agents import UserAgent
+from model.channels import Channels, Outside
+from model.marks import Marks
 from model.network import FollowerGraph, build
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
@@ -39,19 +41,6 @@ from model.spread import clear_posts, count_followees, post
 from model.state import Channel, Population
 
 _EMPTY = np.empty(0, dtype=np.int64)
-
-
-class Outside(NamedTuple):
-    """This step's users reached other than by a post they saw in the feed (each sorted)."""
-
-    seen: np.ndarray      # saw a followee's post in the feed
-    media: np.ndarray     # shown the campaign by the outside channels (``model.media``)
-    invited: np.ndarray   # invited by a follower at the step before (``model.invitations``)
-    inviter: np.ndarray   # aligned with ``invited``
-    asked: np.ndarray     # reached by the campaign's reminder
-
-
-_NO_OUTSIDE = Outside(_EMPTY, _EMPTY, _EMPTY, _EMPTY, _EMPTY)
 
 
 class OpenStep(NamedTuple):
@@ -135,13 +124,10 @@ class SlacktivismModel(mesa.Model):
         self.spec = scenario
         self.seed = seed
         self._keys = {p: stream_key(seed, p) for p in (
-            Purpose.EXPOSURE, Purpose.CHOICE, Purpose.ATTRIBUTION, Purpose.ASK, Purpose.BUNDLE, Purpose.DRIFT,
-            Purpose.MEMORY, Purpose.LIKE_LUCK, Purpose.SHARE_LUCK, Purpose.MEDIA, Purpose.INVITE_COUNT,
-            Purpose.INVITE_PICK)}
+            Purpose.EXPOSURE, Purpose.CHOICE, Purpose.ATTRIBUTION, Purpose.BUNDLE, Purpose.DRIFT,
+            Purpose.MEMORY, Purpose.LIKE_LUCK, Purpose.SHARE_LUCK)}
         self._luck = decisions.Luck(self._keys[Purpose.CHOICE], self._keys[Purpose.LIKE_LUCK],
                                     self._keys[Purpose.SHARE_LUCK])
-        self._invitation_keys = invitations.InvitationKeys(self._keys[Purpose.INVITE_COUNT],
-                                                           self._keys[Purpose.INVITE_PICK])
         self._attribution_keys = recruitment.AttributionKeys(self._keys[Purpose.EXPOSURE],
                                                              self._keys[Purpose.ATTRIBUTION])
         self.graph = graph if graph is not None else self._build_graph()
@@ -172,19 +158,11 @@ class SlacktivismModel(mesa.Model):
                                                     stream(Purpose.MISALIGNED)),
             interested=~users.draw_fraction(1.0 - u.interested, n, stream(Purpose.INTEREST)),
         )
-        inv = scenario.invitations
-        self._propensity = invitations.propensities(inv.spread, n, seed, Purpose.INVITE_PROPENSITY) \
-            if inv.rate > 0 else None
-        self._invited_by = np.full(n, -1, dtype=np.int64) if inv.rate > 0 else None
-        # The last follower who invited each user before it first engaged (-1: none).
-        self.inviter = np.full(n, -1, dtype=np.int64)
         self.choices = 0  # decisions made, summed over steps (model.memory)
-        self.invitations_sent = 0
         self._touched = np.zeros(n, dtype=bool)
         self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()))
-        self._asks = frozenset(scenario.campaign.asks)
         self._forest: tuple[int, recruitment.Forest] | None = None
-        self._scratch = np.zeros(n, dtype=bool)
+        self._marks = Marks(n)
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
         self.goal_step: int | None = None
@@ -194,7 +172,7 @@ class SlacktivismModel(mesa.Model):
         self._seating: participants.Seating | None = None  # class mode through seat(), cards(), decide()
 
         self.seeds = self._choose_seeds()
-        self._ask_list = self._mailing_list()
+        self.channels = Channels(scenario, seed, self.graph, self.seeds)
         self._start_campaign(self.seeds)
         self._counts = metrics.counts(self.pop)
 
@@ -241,25 +219,6 @@ class SlacktivismModel(mesa.Model):
         else:
             order = np.lexsort((tie_break, followers == 0, followers))
         return np.sort(order[:count])
-
-    def _mailing_list(self) -> np.ndarray | None:
-        """Whom the campaign's reminders can reach besides its supporters (``campaign.ask_to``), as a mask.
-
-        ``followers``: everyone who follows an organiser (the campaign's own
-        audience); ``list``: each user independently with chance
-        ``campaign.ask_list`` (its own stream), supporter or not: the control
-        arm of the sequential-request experiments (Kristofferson, White &
-        Peloza 2014). ``None`` for ``supporters``.
-        """
-        c, n = self.spec.campaign, self.n_users
-        if c.ask_to == "supporters":
-            return None
-        if c.ask_to == "list":
-            return generator(self.seed, Purpose.ASK_LIST).random(n) < c.ask_list
-        audience = np.zeros(n, dtype=bool)
-        for j in self.seeds:
-            audience[self.graph.followers_of(int(j))] = True
-        return audience
 
     def _start_campaign(self, seeds: np.ndarray) -> None:
         """Seeds act at step 0 and post the campaign's call (an aligned share)."""
@@ -354,17 +313,17 @@ class SlacktivismModel(mesa.Model):
         touched = np.flatnonzero(self._touched)
         self._touched[touched] = False
         examined = self._examined(touched)
-        asked = self._asked(t)
-        outside = self._outside(t, asked)
-        examined = self._union(examined, asked, outside.media, outside.invited)
+        asked = self.channels.asked(t, pop)
+        outside = self.channels.outside(t, asked, pop)
+        examined = self._marks.union(examined, asked, outside.media, outside.invited)
         count_followees(self.graph, pop.bits, examined, out=pop.social)
         reach = self._reach(t)
         exposed = touched[~pop.acted[touched]]
         direct = outside.media
-        if len(outside.invited) or (len(asked) and self._ask_list is not None):
-            direct = self._union(direct, outside.invited, asked if self._ask_list is not None else _EMPTY)
+        if len(outside.invited) or (len(asked) and self.channels.lists):
+            direct = self._marks.union(direct, outside.invited, asked if self.channels.lists else _EMPTY)
         if len(direct):
-            exposed_all = self._union(exposed, direct)
+            exposed_all = self._marks.union(exposed, direct)
         else:
             exposed_all = exposed
         aware_before = np.count_nonzero(pop.aware[exposed_all])
@@ -380,24 +339,6 @@ class SlacktivismModel(mesa.Model):
         users, (like, share, act), in_feed, asked, reached, reached_asked = self._choose(examined, outside, t)
         chosen = OpenStep(t, users, like, share, act, in_feed, asked, reached, reached_asked)
         return _Pending(t, before, reach, chosen, newly_aware, newly_misled, outside)
-
-    def _outside(self, t: int, asked: np.ndarray) -> Outside:
-        """Users whom the outside channels reach at ``t``, and those invited at the step before."""
-        pop = self.pop
-        reached = _EMPTY
-        h = media.hazard(self.spec.media, t)
-        if h > 0:
-            reached = media.reached(pop.acted, h, self._keys[Purpose.MEDIA], t)
-        invited, inviter = _EMPTY, _EMPTY
-        if self._invited_by is not None:
-            invited = np.flatnonzero(self._invited_by >= 0)
-            inviter = self._invited_by[invited].copy()
-            self._invited_by[invited] = -1
-            fresh = ~pop.engaged()[invited] if len(invited) else np.empty(0, dtype=bool)
-            self.inviter[invited[fresh]] = inviter[fresh]
-            keep = ~pop.acted[invited]
-            invited, inviter = invited[keep], inviter[keep]
-        return Outside(_EMPTY, reached, invited, inviter, asked)
 
     def _close(self, p: _Pending, choices: Choices | None, credit: Mapping | None) -> None:
         """Choices given from outside, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
@@ -431,10 +372,7 @@ class SlacktivismModel(mesa.Model):
         pop.aware[unprompted] = True
         self._apply(idx, new_like[changed], new_share[changed], act[changed])
         self._changed = idx
-        if self._invited_by is not None and len(first):
-            self.invitations_sent += invitations.send(
-                first, self._propensity, self.spec.invitations.rate, self.graph.follower_rows, pop.acted,
-                self._invitation_keys, t, self._invited_by)
+        self.channels.invite(first, pop, t)
 
         # Counts change only where users changed: update them from this step's users alone.
         c = self._counts
@@ -446,20 +384,8 @@ class SlacktivismModel(mesa.Model):
         c["engaged"] += len(first)
         c["slacktivism_gap"] = c["engaged"] - c["acted"]
         self._record()
-        if (self._progress() == p.before and not self._still_to_come(t)) or t >= self.spec.steps:
+        if (self._progress() == p.before and not self.channels.still_to_come(t)) or t >= self.spec.steps:
             self.running = False
-
-    def _still_to_come(self, t: int) -> bool:
-        """Whether something after step ``t`` can still reach users when nothing changed at ``t``.
-
-        An ask or a news report still to come (one after the last step never
-        comes), a standing media hazard, or invitations waiting to arrive.
-        """
-        last = self.spec.steps
-        m = self.spec.media
-        return (any(t < a <= last for a in self._asks) or media.hazard(m, t + 1) > 0
-                or any(t < e.step <= last for e in m.events)
-                or (self._invited_by is not None and bool((self._invited_by >= 0).any())))
 
     def _attribute(self, first: np.ndarray, t: int, reach: feed.Reach, by_threshold: np.ndarray,
                    outside: Outside) -> None:
@@ -470,21 +396,9 @@ class SlacktivismModel(mesa.Model):
         reached at ``t`` only by the outside channels, or only by the
         campaign's own reminder, has no recruiter and starts a tree of its own.
         """
-        pop = self.pop
-        recruitment.attribute(first, self.graph.followee_rows, pop, reach, self._attribution_keys, t, by_threshold)
-        if len(outside.media) or len(outside.asked):
-            in_feed = self._marked(first, outside.seen)
-            for group, channel in ((outside.asked, Channel.ASK), (outside.media, Channel.MEDIA)):
-                if len(group):
-                    alone = first[self._marked(first, group) & ~in_feed]
-                    pop.recruiter[alone] = -1
-                    pop.reached_by[alone] = channel
-        if len(outside.invited):
-            where = np.searchsorted(outside.invited, first)
-            where[where >= len(outside.invited)] = 0
-            hit = outside.invited[where] == first
-            pop.recruiter[first[hit]] = outside.inviter[where[hit]]
-            pop.reached_by[first[hit]] = Channel.INVITATION
+        recruitment.attribute(first, self.graph.followee_rows, self.pop, reach, self._attribution_keys, t,
+                              by_threshold)
+        self.channels.credit(first, outside, self.pop, self._marks)
 
     # ------------------------------------------------------------------ participants (class mode)
 
@@ -526,11 +440,11 @@ class SlacktivismModel(mesa.Model):
     def _merge(self, users, like, share, act, choices: Choices):
         """The rule's choices with ``choices``' users' replaced; users not among the choosers are added, in order."""
         choices = choices._replace(users=np.asarray(choices.users, dtype=np.int64))
-        extra = choices.users[~self._marked(choices.users, users)] if len(choices.users) else choices.users
+        extra = choices.users[~self._marks.among(choices.users, users)] if len(choices.users) else choices.users
         extra = extra[~self.pop.acted[extra]]
         if len(extra):
-            merged = self._union(users, extra)
-            keep = self._marked(merged, users)
+            merged = self._marks.union(users, extra)
+            keep = self._marks.among(merged, users)
             like2, share2, act2 = (np.zeros(len(merged), dtype=bool) for _ in range(3))
             like2[keep], share2[keep], act2[keep] = like, share, act
             users, like, share, act = merged, like2, share2, act2
@@ -557,30 +471,10 @@ class SlacktivismModel(mesa.Model):
                 examined = np.arange(self.n_users)
                 self._examine_all = False
             else:
-                self._scratch[touched] = True
-                self._scratch[self._changed] = True
-                examined = np.flatnonzero(self._scratch)
-                self._scratch[examined] = False
+                examined = self._marks.union(touched, self._changed)
         else:
             examined = touched
         return examined[~self.pop.acted[examined]]
-
-    def _asked(self, t: int) -> np.ndarray:
-        """Token supporters (sorted, none has acted) whom the campaign's reminder reaches at step ``t``.
-
-        At each step of ``campaign.asks`` the campaign asks everyone who liked
-        or shared and has not acted to act now; each is reached with chance
-        ``campaign.ask_reach`` (its own stream).
-        """
-        if t not in self._asks:
-            return np.empty(0, dtype=np.int64)
-        pop = self.pop
-        listed = (pop.liked | pop.shared) if self._ask_list is None else self._ask_list
-        asked = np.flatnonzero(listed & ~pop.acted)
-        reach = self.spec.campaign.ask_reach
-        if reach < 1:
-            asked = asked[uniforms(self._keys[Purpose.ASK], asked, t) < reach]
-        return asked
 
     def _reach(self, t: int) -> feed.Reach:
         """This step's chance that a post of each kind reaches a follower's feed."""
@@ -606,14 +500,14 @@ class SlacktivismModel(mesa.Model):
         asked = outside.asked
         shown = outside.seen
         if len(outside.media) or len(outside.invited):
-            shown = self._union(shown, outside.media, outside.invited)
-            asked = self._union(asked, outside.invited)
+            shown = self._marks.union(shown, outside.media, outside.invited)
+            asked = self._marks.union(asked, outside.invited)
         if self._rules.logit and not len(asked):
             users, in_feed = shown, np.ones(len(shown), dtype=bool)
         else:
-            users = self._union(shown, asked) if self._rules.logit else examined
-            in_feed = self._marked(users, shown)
-        flagged = self._marked(users, asked)
+            users = self._marks.union(shown, asked) if self._rules.logit else examined
+            in_feed = self._marks.among(users, shown)
+        flagged = self._marks.among(users, asked)
         reached, reached_asked = users, flagged
         if self._rules.memory:
             decides = np.empty(len(users), dtype=bool)
@@ -624,33 +518,10 @@ class SlacktivismModel(mesa.Model):
         decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules, self._luck, t,
                          like, share, act)
         if not self._rules.logit:
-            reached = self._union(shown, asked)
+            reached = self._marks.union(shown, asked)
             reached = reached[~pop.acted[reached]]
-            reached_asked = self._marked(reached, asked)
+            reached_asked = self._marks.among(reached, asked)
         return users, (like, share, act), in_feed, flagged, reached, reached_asked
-
-    def _union(self, *groups: np.ndarray) -> np.ndarray:
-        """The sorted union of sorted user arrays: marks and one pass over the users, not a sort.
-
-        Equal to ``numpy.union1d`` of them; a sort of a million users costs
-        more than the pass.
-        """
-        nonempty = [g for g in groups if len(g)]
-        if len(nonempty) <= 1:
-            return nonempty[0] if nonempty else groups[0]
-        scratch = self._scratch
-        for g in nonempty:
-            scratch[g] = True
-        union = np.flatnonzero(scratch)
-        scratch[union] = False
-        return union
-
-    def _marked(self, users: np.ndarray, subset: np.ndarray) -> np.ndarray:
-        """Whether each of ``users`` is in ``subset`` (aligned with ``users``)."""
-        self._scratch[subset] = True
-        marked = self._scratch[users]
-        self._scratch[subset] = False
-        return marked
 
     def _apply(self, idx, new_like, new_share, new_act) -> None:
         """Record new likes, shares and actions, and post them to followers.
@@ -701,6 +572,16 @@ class SlacktivismModel(mesa.Model):
         return {"scenario": self.spec.name, "seed": self.seed, "n_users": self.n_users,
                 "goal_actions": self.spec.campaign.goal_actions, "n_seeds": int(len(self.seeds)),
                 **metrics.summary(self)}
+
+    @property
+    def inviter(self) -> np.ndarray:
+        """The last follower who invited each user before it first engaged (-1: none; :mod:`model.channels`)."""
+        return self.channels.inviter
+
+    @property
+    def invitations_sent(self) -> int:
+        """Invitations sent so far (:mod:`model.invitations`)."""
+        return self.channels.sent
 
     def recruitment(self) -> recruitment.Forest:
         """The recruitment forest as it stands (:func:`model.recruitment.forest`), cached per step."""

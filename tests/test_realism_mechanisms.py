@@ -267,7 +267,7 @@ def test_an_ask_to_a_mailing_list_reaches_non_supporters_too():
     s_list = [_model({"campaign.ask_to": "list", "campaign.ask_list": 0.3}, seed) for seed in (1, 2, 3)]
     for m in s_list:
         m.run()
-        listed = m._ask_list
+        listed = m.channels.ask_list
         assert abs(listed.mean() - 0.3) < 0.03
         asked_alone = m.pop.engaged() & (m.pop.reached_by == Channel.ASK)
         assert asked_alone.any() and (m.pop.recruiter[asked_alone] == -1).all()
