@@ -319,6 +319,23 @@ def test_counters_equal_a_sparse_product():
     assert (again[:, FEED_SHARES:] == 0).all() and np.array_equal(again[:, :FEED_SHARES], counts[:, :FEED_SHARES])
 
 
+def test_counters_stay_exact_past_255_followees():
+    """The eight counts are summed as bytes of one word, 255 followees at a time: a user following 1,000 overflows none.
+
+    Each count must equal the number of followees with that bit set, counted bit by bit.
+    """
+    n = 1001
+    g = from_edges(n, np.zeros(n - 1, dtype=np.int64), np.arange(1, n), directed=True)
+    follows = int(np.argmax(g.n_followees))
+    assert g.n_followees[follows] == n - 1
+    bits = np.random.default_rng(5).integers(0, 256, n).astype(np.uint8)
+    bits[:] |= np.uint8(0xFF) * (np.arange(n) % 2 == 0)  # every bit set at half the followees: counts near 500
+    counts = count_followees(g, bits, np.array([follows]))[0]
+    followees = g.followees[g.followee_indptr[follows]:g.followee_indptr[follows + 1]]
+    expected = [int(((bits[followees] >> c) & 1).sum()) for c in range(N_COUNTS)]
+    assert counts.tolist() == expected and min(expected) > 255
+
+
 # ---------------------------------------------------------------- seeding and goal
 
 
