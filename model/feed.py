@@ -40,11 +40,18 @@ def novelty(attention_decay: float, age: int) -> float:
     return (1.0 - attention_decay) ** age
 
 
+#: No table of divided-attention log-misses (:func:`scaled_misses`): each is computed when needed.
+NO_TABLE = np.zeros((0, 3), dtype=np.float64)
+
+
 class Reach(NamedTuple):
     """This step's chance that one post of each kind reaches a follower's feed, and its log-miss.
 
     ``attention``: ``platform.attention`` (0: unlimited), the followees whose
-    posts a user can follow; see :func:`attention_share`.
+    posts a user can follow; see :func:`attention_share`. ``scaled``: row
+    ``k`` holds the log-misses of a share, a like and an action for a user
+    following ``k`` accounts (:func:`scaled_misses`), the same numbers
+    :func:`what_was_seen` would compute, looked up instead of recomputed per user.
     """
 
     p_share: float
@@ -54,15 +61,23 @@ class Reach(NamedTuple):
     miss_like: float
     miss_act: float
     attention: float = 0.0
+    scaled: np.ndarray = NO_TABLE
 
 
-def reach(platform, multiplier: float) -> Reach:
-    """Chances that one share, like or action post reaches a follower's feed."""
+def reach(platform, multiplier: float, max_followees: int = 0) -> Reach:
+    """Chances that one share, like or action post reaches a follower's feed.
+
+    ``max_followees``: the most accounts any user follows; with limited
+    attention the log-misses of every count up to it are tabled once.
+    """
     p_share = min(1.0, platform.share_reach * multiplier)
     p_like = min(1.0, platform.like_reach * multiplier) if platform.show_friend_likes else 0.0
     p_act = min(1.0, platform.action_reach * multiplier) if platform.actions_public else 0.0
-    return Reach(p_share, p_like, p_act, log_miss(p_share), log_miss(p_like), log_miss(p_act),
-                 float(platform.attention))
+    attention = float(platform.attention)
+    table = NO_TABLE
+    if 0 < attention < max_followees:
+        table = scaled_misses(p_share, p_like, p_act, attention, max_followees)
+    return Reach(p_share, p_like, p_act, log_miss(p_share), log_miss(p_like), log_miss(p_act), attention, table)
 
 
 @numba.njit(cache=True, inline="always")
@@ -78,6 +93,18 @@ def attention_share(attention, n_followees):
     if attention <= 0 or n_followees <= attention:
         return 1.0
     return attention / n_followees
+
+
+@numba.njit(cache=True)
+def scaled_misses(p_share, p_like, p_act, attention, max_followees):
+    """Row ``k``: ``log(1 - p * min(1, A / k))`` for a share, a like and an action, ``k`` = 0 .. ``max_followees``."""
+    table = np.empty((max_followees + 1, 3), dtype=np.float64)
+    for k in range(max_followees + 1):
+        scale = attention_share(attention, k)
+        table[k, 0] = np.log1p(-p_share * scale)
+        table[k, 1] = np.log1p(-p_like * scale)
+        table[k, 2] = np.log1p(-p_act * scale)
+    return table
 
 
 def log_miss(p: float) -> float:
@@ -103,19 +130,28 @@ def what_was_seen(counts, r, u, n_followees):
     shares = counts[_POSTED_ALIGNED]
     distorted = counts[_POSTED_DISTORTED]
     scale = attention_share(r.attention, n_followees)
+    miss_share, miss_like, miss_act = r.miss_share, r.miss_like, r.miss_act
+    if scale != 1.0:
+        if n_followees < len(r.scaled):
+            miss_share, miss_like, miss_act = (r.scaled[n_followees, 0], r.scaled[n_followees, 1],
+                                               r.scaled[n_followees, 2])
+        else:
+            miss_share, miss_like, miss_act = (np.log1p(-r.p_share * scale), np.log1p(-r.p_like * scale),
+                                               np.log1p(-r.p_act * scale))
     log_rest = 0.0
     if counts[_POSTED_LIKE] > 0:
-        log_rest += counts[_POSTED_LIKE] * (r.miss_like if scale == 1.0 else np.log1p(-r.p_like * scale))
+        log_rest += counts[_POSTED_LIKE] * miss_like
     if counts[_POSTED_ACT] > 0:
-        log_rest += counts[_POSTED_ACT] * (r.miss_act if scale == 1.0 else np.log1p(-r.p_act * scale))
+        log_rest += counts[_POSTED_ACT] * miss_act
     log_aligned = log_rest
     log_any = log_rest
     if shares + distorted > 0:
-        miss_share = r.miss_share if scale == 1.0 else np.log1p(-r.p_share * scale)
         if shares > 0:
             log_aligned = log_rest + shares * miss_share
         log_any = log_rest + (shares + distorted) * miss_share
-    return u < -np.expm1(log_any), u < -np.expm1(log_aligned)
+    if not u < -np.expm1(log_any):
+        return False, False  # the framing seen is a part of anything seen
+    return True, log_aligned == log_any or u < -np.expm1(log_aligned)
 
 
 @numba.njit(cache=True, parallel=True)

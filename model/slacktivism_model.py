@@ -163,6 +163,7 @@ class SlacktivismModel(mesa.Model):
         self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()))
         self._forest: tuple[int, recruitment.Forest] | None = None
         self._marks = Marks(n)
+        self._max_followees = int(self.graph.n_followees.max()) if n else 0
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
         self.goal_step: int | None = None
@@ -479,7 +480,7 @@ class SlacktivismModel(mesa.Model):
     def _reach(self, t: int) -> feed.Reach:
         """This step's chance that a post of each kind reaches a follower's feed."""
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
-        return feed.reach(self.spec.platform, multiplier)
+        return feed.reach(self.spec.platform, multiplier, self._max_followees)
 
     def _expose(self, t: int, users: np.ndarray, reach: feed.Reach) -> np.ndarray:
         """Those of ``users`` (their feed had items) who saw the campaign, sorted."""
