@@ -216,8 +216,11 @@ def option_values(concern, status, theta, proof_act, proof_token, shift, shown_l
 
 @numba.njit(cache=True, inline="always")
 def logistic(x):
-    """1 / (1 + exp(-x)), without overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    """1 / (1 + exp(-x)); for x below about -709 ``exp`` gives inf and the result 0, as it should.
+
+    One ``exp`` is cheaper than ``tanh``, which was the choice kernel's largest cost.
+    """
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 @numba.njit(cache=True, inline="always")
@@ -264,18 +267,21 @@ def threshold_act(theta, proof_act, shift):
 
 
 @numba.njit(cache=True, inline="always")
-def kept_luck_decisions(v_like, v_share, v_act, noise, u_act, u_like, u_share, in_feed):
+def kept_luck_decisions(v_like, v_share, v_act, noise, luck, user, luck_step, in_feed):
     """Three independent binary logits, each reading a uniform of its own (choice memory).
 
     The same probabilities as :func:`logit_decisions`: act iff
     ``u_act < P_act``; otherwise, with the campaign in the feed, like iff
-    ``u_like < P_like`` and share iff ``u_share < P_share``.
+    ``u_like < P_like`` and share iff ``u_share < P_share``. The uniforms are
+    the user's at its ``luck_step`` in each of ``luck``'s streams, drawn only
+    when a decision reads them.
     """
-    if u_act < logistic(v_act / noise):
+    if uniform(luck.choice, user, luck_step) < logistic(v_act / noise):
         return False, False, True
     if not in_feed:
         return False, False, False
-    return u_like < logistic(v_like / noise), u_share < logistic(v_share / noise), False
+    return (uniform(luck.like, user, luck_step) < logistic(v_like / noise),
+            uniform(luck.share, user, luck_step) < logistic(v_share / noise), False)
 
 
 @numba.njit(cache=True, parallel=True)
@@ -317,10 +323,8 @@ def choose(users, in_feed, asked, pop, n_followees, r, luck, step, like, share, 
             v_share -= r.indifference
             v_act -= r.indifference
         if r.memory:
-            t = luck_step[i]
-            like[q], share[q], act[q] = kept_luck_decisions(
-                v_like, v_share, v_act, r.noise, uniform(luck.choice, i, t), uniform(luck.like, i, t),
-                uniform(luck.share, i, t), in_feed[q])
+            like[q], share[q], act[q] = kept_luck_decisions(v_like, v_share, v_act, r.noise, luck, i, luck_step[i],
+                                                            in_feed[q])
         elif r.logit:
             like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r.noise,
                                                         uniform(luck.choice, i, step), in_feed[q])
