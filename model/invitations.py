@@ -68,8 +68,7 @@ class InvitationKeys(NamedTuple):
     pick: np.uint64
 
 
-@numba.njit(cache=True)
-def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_by):
+def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_by) -> int:
     """Each inviter's invitations at ``step``; ``invited_by[f]`` becomes the first inviter of follower ``f``.
 
     ``follower_rows``: the graph's :class:`~model.network.Csr` of followers;
@@ -77,29 +76,59 @@ def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_b
 
     Followers who have acted are not invited again; a follower invited by
     several users keeps the first in ``inviters``' order (sorted by user).
-    Returns the number of invitations sent.
+    Returns the number of invitations sent. How many each inviter sends and
+    whom it picks depend on its own draws alone, so they are drawn for all
+    inviters in parallel; only the delivery, where the first inviter wins,
+    runs in order.
     """
-    indptr, followers, count_key, pick_key = follower_rows.indptr, follower_rows.indices, keys.count, keys.pick
-    sent = 0
-    for q in range(len(inviters)):
+    counts = np.empty(len(inviters), dtype=np.int64)
+    _count(inviters, propensity, rate, follower_rows.indptr, keys.count, step, counts)
+    offsets = np.zeros(len(inviters) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    picked = np.empty(offsets[-1], dtype=np.int64)
+    _pick(inviters, offsets, follower_rows, keys.pick, step, picked)
+    return _deliver(inviters, offsets, picked, acted, invited_by)
+
+
+@numba.njit(cache=True, parallel=True)
+def _count(inviters, propensity, rate, indptr, count_key, step, counts):
+    """How many invitations each inviter sends: Poisson(rate * propensity), at most one per follower."""
+    for q in numba.prange(len(inviters)):
         i = inviters[q]
         degree = indptr[i + 1] - indptr[i]
-        if degree == 0:
-            continue
-        k = min(poisson(rate * propensity[i], uniform(count_key, i, step)), degree, MAX_INVITATIONS)
-        picked = np.empty(k, dtype=np.int64)
+        counts[q] = 0 if degree == 0 else min(poisson(rate * propensity[i], uniform(count_key, i, step)), degree,
+                                              MAX_INVITATIONS)
+
+
+@numba.njit(cache=True, parallel=True)
+def _pick(inviters, offsets, follower_rows, pick_key, step, picked):
+    """Whom each inviter picks: ``offsets[q+1] - offsets[q]`` distinct followers, into ``picked``."""
+    indptr, followers = follower_rows.indptr, follower_rows.indices
+    for q in numba.prange(len(inviters)):
+        i = inviters[q]
+        degree = indptr[i + 1] - indptr[i]
+        base, k = offsets[q], offsets[q + 1] - offsets[q]
         # Floyd's algorithm: k distinct positions among the degree followers, one keyed draw each.
         for m in range(k):
             j = degree - k + m
             t = min(int(uniform(pick_key, i, step * 4096 + m) * (j + 1)), j)
             for c in range(m):
-                if picked[c] == t:
+                if picked[base + c] == t:
                     t = j
                     break
-            picked[m] = t
+            picked[base + m] = t
         for m in range(k):
-            f = followers[indptr[i] + picked[m]]
+            picked[base + m] = followers[indptr[i] + picked[base + m]]
+
+
+@numba.njit(cache=True)
+def _deliver(inviters, offsets, picked, acted, invited_by):
+    """Deliver the picks in inviters' order: a follower who has not acted keeps its first inviter."""
+    sent = 0
+    for q in range(len(inviters)):
+        for m in range(offsets[q], offsets[q + 1]):
+            f = picked[m]
             if not acted[f] and invited_by[f] < 0:
-                invited_by[f] = i
+                invited_by[f] = inviters[q]
                 sent += 1
     return sent

@@ -34,19 +34,19 @@ def hazard(media, step: int) -> float:
     return min(1.0, h)
 
 
-@numba.njit(cache=True)
-def reached(acted, h, key, step):
+def reached(acted, h, key, step) -> np.ndarray:
     """Users who have not acted and whom the outside channels reach at ``step``, sorted.
 
     User ``i`` is reached iff ``uniform(key, i, step) < h``: one keyed draw
     per user (``Purpose.MEDIA``), so who is reached does not depend on who
-    else is.
+    else is, and the users are drawn in parallel.
     """
-    n = len(acted)
-    out = np.empty(n, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if not acted[i] and uniform(key, i, step) < h:
-            out[k] = i
-            k += 1
-    return out[:k]
+    hit = np.empty(len(acted), dtype=bool)
+    _hit(acted, h, key, step, hit)
+    return np.flatnonzero(hit)
+
+
+@numba.njit(cache=True, parallel=True)
+def _hit(acted, h, key, step, hit):
+    for i in numba.prange(len(acted)):
+        hit[i] = not acted[i] and uniform(key, i, step) < h

@@ -58,7 +58,7 @@ def evidence(social_row, aligned, fed):
     return 4 * followees + (2 if aligned else 0) + (1 if fed else 0)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def who_decides(users, asked, in_feed, pop, memory, key, step, decides):
     """Which of ``users`` (who saw the campaign or were asked at ``step``) choose now; updates their luck.
 
@@ -74,7 +74,7 @@ def who_decides(users, asked, in_feed, pop, memory, key, step, decides):
         decides: output, aligned with ``users``.
     """
     luck_step, last, social, aligned = pop.luck_step, pop.evidence, pop.social, pop.aligned
-    for q in range(len(users)):
+    for q in numba.prange(len(users)):
         i = users[q]
         e = evidence(social[i], aligned[i], in_feed[q] or (last[i] & 1) == 1)
         if luck_step[i] < 0 or uniform(key, i, step) >= memory:
