@@ -19,8 +19,9 @@ place. The eight counts are summed at once: each byte is looked up as a
 to 255 at a time (SIMD within a register). Every count is exact: it equals the follower matrix times the
 state vector (the tests check this against dense and ``scipy.sparse``
 products). Both loops are compiled with numba; large ones run on all cores,
-split so that each output is written by one thread, which keeps results
-identical whatever the number of threads.
+split so that each output is written by one thread, or (marking followers
+touched) so that every thread writes only ``True``: results stay identical
+whatever the number of threads.
 """
 
 from __future__ import annotations
@@ -53,13 +54,13 @@ def post(graph, posters, new_like, new_share, new_act, distort, step, pop, touch
         pop: the :class:`~model.state.Population`, updated in place.
         touched: set for every follower of a poster.
     """
-    _record(posters, new_like, new_share, new_act, distort, step, pop)
     edges = int((graph.indptr[posters + 1] - graph.indptr[posters]).sum()) if len(posters) else 0
-    threads = numba.get_num_threads() if edges >= PARALLEL_MIN_EDGES else 1
-    if threads > 1:
-        _mark_parallel(graph.follower_rows, posters, touched, threads)
+    if edges >= PARALLEL_MIN_EDGES and numba.get_num_threads() > 1:
+        _record_parallel(posters, new_like, new_share, new_act, distort, step, pop)
+        _mark_parallel(graph.follower_rows, posters, touched)
     else:
-        _mark(graph.follower_rows, posters, touched, 0, len(touched))
+        _record(posters, new_like, new_share, new_act, distort, step, pop)
+        _mark(graph.follower_rows, posters, touched)
 
 
 def clear_posts(bits: np.ndarray, users: np.ndarray) -> None:
@@ -67,53 +68,71 @@ def clear_posts(bits: np.ndarray, users: np.ndarray) -> None:
     bits[users] &= np.uint8(STATE_BITS)
 
 
+@numba.njit(cache=True, inline="always")
+def _record_one(p, j, new_like, new_share, new_act, distort, step, liked, shared, acted, in_group, bits,
+                step_liked, step_shared, step_acted):
+    """Poster ``j`` (``p``-th of the posters) records what it did and what it posts in its state byte."""
+    b = 0
+    if new_like[p]:
+        if not liked[j]:
+            step_liked[j] = step
+        liked[j] = True
+        b |= POSTED_LIKE
+    if new_share[p]:
+        if not shared[j]:
+            step_shared[j] = step
+        shared[j] = True
+        b |= POSTED_DISTORTED if distort[p] else POSTED_ALIGNED
+    if new_act[p]:
+        acted[j] = True
+        step_acted[j] = step
+        b |= POSTED_ACT
+    if acted[j]:
+        b |= ACTED_BIT
+    elif liked[j] or shared[j]:
+        b |= TOKEN_BIT
+        if shared[j]:
+            b |= SHARER_BIT
+    if in_group[j] and (liked[j] or shared[j] or acted[j]):
+        b |= IN_GROUP_BIT
+    bits[j] = b
+
+
 @numba.njit(cache=True, nogil=True)
 def _record(posters, new_like, new_share, new_act, distort, step, pop):
-    liked, shared, acted = pop.liked, pop.shared, pop.acted
     for p in range(len(posters)):
-        j = posters[p]
-        b = 0
-        if new_like[p]:
-            if not liked[j]:
-                pop.step_liked[j] = step
-            liked[j] = True
-            b |= POSTED_LIKE
-        if new_share[p]:
-            if not shared[j]:
-                pop.step_shared[j] = step
-            shared[j] = True
-            b |= POSTED_DISTORTED if distort[p] else POSTED_ALIGNED
-        if new_act[p]:
-            acted[j] = True
-            pop.step_acted[j] = step
-            b |= POSTED_ACT
-        if acted[j]:
-            b |= ACTED_BIT
-        elif liked[j] or shared[j]:
-            b |= TOKEN_BIT
-            if shared[j]:
-                b |= SHARER_BIT
-        if pop.in_group[j] and (liked[j] or shared[j] or acted[j]):
-            b |= IN_GROUP_BIT
-        pop.bits[j] = b
+        _record_one(p, posters[p], new_like, new_share, new_act, distort, step, pop.liked, pop.shared, pop.acted,
+                    pop.in_group, pop.bits, pop.step_liked, pop.step_shared, pop.step_acted)
+
+
+@numba.njit(cache=True, parallel=True)
+def _record_parallel(posters, new_like, new_share, new_act, distort, step, pop):
+    """:func:`_record` on all cores: posters are distinct, so each user's state is written by one thread."""
+    # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
+    liked, shared, acted, in_group, bits = pop.liked, pop.shared, pop.acted, pop.in_group, pop.bits
+    step_liked, step_shared, step_acted = pop.step_liked, pop.step_shared, pop.step_acted
+    for p in numba.prange(len(posters)):
+        _record_one(p, posters[p], new_like, new_share, new_act, distort, step, liked, shared, acted, in_group,
+                    bits, step_liked, step_shared, step_acted)
 
 
 @numba.njit(cache=True, nogil=True)
-def _mark(follower_rows, posters, touched, lo, hi):
+def _mark(follower_rows, posters, touched):
     indptr, followers = follower_rows.indptr, follower_rows.indices
     for p in range(len(posters)):
         j = posters[p]
         for e in range(indptr[j], indptr[j + 1]):
-            k = followers[e]
-            if lo <= k < hi:
-                touched[k] = True
+            touched[followers[e]] = True
 
 
 @numba.njit(cache=True, parallel=True)
-def _mark_parallel(follower_rows, posters, touched, threads):
-    n = len(touched)
-    for t in numba.prange(threads):
-        _mark(follower_rows, posters, touched, t * n // threads, (t + 1) * n // threads)
+def _mark_parallel(follower_rows, posters, touched):
+    """:func:`_mark` on all cores, split by poster: two threads may mark one follower, both writing ``True``."""
+    indptr, followers = follower_rows.indptr, follower_rows.indices
+    for p in numba.prange(len(posters)):
+        j = posters[p]
+        for e in range(indptr[j], indptr[j + 1]):
+            touched[followers[e]] = True
 
 
 def count_followees(graph, bits: np.ndarray, users: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
