@@ -303,32 +303,31 @@ def choose(users, in_feed, asked, pop, n_followees, r, luck, step, like, share, 
         Users not interested in the cause (``pop.interested``) pay
         ``users.indifference`` on every option.
     """
-    token_column = _TOKEN if r.likes_visible else _SHARER  # hidden likes are no social proof
-    # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
-    theta, concern, status, social = pop.theta, pop.concern, pop.status, pop.social
-    liked, shared, in_group, aware, aligned = pop.liked, pop.shared, pop.in_group, pop.aware, pop.aligned
-    interested, luck_step = pop.interested, pop.luck_step
     for q in numba.prange(len(users)):
-        i = users[q]
-        misled = aware[i] and not aligned[i]
-        shift = action_shift(asked[q], liked[i], shared[i], status[i], concern[i], in_group[i],
-                             social[i, _IN_GROUP], misled, r)
-        n_token = social[i, _TOKEN] if r.friend_likes else social[i, _SHARER]  # what the feed can show
-        proof_act, proof_token = social_proof(social[i, _ACTED], social[i, token_column], n_followees[i], r)
-        shown_likes = np.log1p(n_token) / np.log1p(n_followees[i]) if n_token > 0 else 0.0
-        v_like, v_share, v_act = option_values(concern[i], status[i], theta[i], proof_act, proof_token, shift,
-                                               shown_likes, r)
-        if not interested[i]:
-            v_like -= r.indifference
-            v_share -= r.indifference
-            v_act -= r.indifference
-        if r.memory:
-            like[q], share[q], act[q] = kept_luck_decisions(v_like, v_share, v_act, r.noise, luck, i, luck_step[i],
-                                                            in_feed[q])
-        elif r.logit:
-            like[q], share[q], act[q] = logit_decisions(v_like, v_share, v_act, r.noise,
-                                                        uniform(luck.choice, i, step), in_feed[q])
-        else:
-            act[q] = threshold_act(theta[i], proof_act, shift)
-            like[q] = in_feed[q] and not act[q] and v_like > 0
-            share[q] = in_feed[q] and not act[q] and v_share > 0
+        like[q], share[q], act[q] = choose_one(users[q], in_feed[q], asked[q], pop, pop.social[users[q]],
+                                               n_followees[users[q]], r, luck, step)
+
+
+@numba.njit(cache=True, inline="always")
+def choose_one(i, in_feed, asked, pop, counts, n_followees, r, luck, step):
+    """User ``i``'s (like, share, act) from its followee ``counts`` (a row of ``pop.social``); see :func:`choose`."""
+    token_column = _TOKEN if r.likes_visible else _SHARER  # hidden likes are no social proof
+    misled = pop.aware[i] and not pop.aligned[i]
+    shift = action_shift(asked, pop.liked[i], pop.shared[i], pop.status[i], pop.concern[i], pop.in_group[i],
+                         counts[_IN_GROUP], misled, r)
+    n_token = counts[_TOKEN] if r.friend_likes else counts[_SHARER]  # what the feed can show
+    proof_act, proof_token = social_proof(counts[_ACTED], counts[token_column], n_followees, r)
+    shown_likes = np.log1p(n_token) / np.log1p(n_followees) if n_token > 0 else 0.0
+    theta = pop.theta[i]
+    v_like, v_share, v_act = option_values(pop.concern[i], pop.status[i], theta, proof_act, proof_token, shift,
+                                           shown_likes, r)
+    if not pop.interested[i]:
+        v_like -= r.indifference
+        v_share -= r.indifference
+        v_act -= r.indifference
+    if r.memory:
+        return kept_luck_decisions(v_like, v_share, v_act, r.noise, luck, i, pop.luck_step[i], in_feed)
+    if r.logit:
+        return logit_decisions(v_like, v_share, v_act, r.noise, uniform(luck.choice, i, step), in_feed)
+    act = threshold_act(theta, proof_act, shift)
+    return in_feed and not act and v_like > 0, in_feed and not act and v_share > 0, act

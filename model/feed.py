@@ -166,12 +166,18 @@ def expose(users, pop, r, key, step, saw, n_followees):
     """
     # Arrays are taken out of the record first: numba drops writes to a record's arrays inside prange.
     social, aligned, aware, step_aware = pop.social, pop.aligned, pop.aware, pop.step_aware
-    for i in numba.prange(len(users)):
-        k = users[i]
-        seen, own = what_was_seen(social[k], r, uniform(key, k, step), n_followees[k])
-        saw[i] = seen
-        if own:
-            aligned[k] = True
-        if seen and not aware[k]:
-            aware[k] = True
-            step_aware[k] = step
+    for q in numba.prange(len(users)):
+        k = users[q]
+        saw[q] = expose_one(k, social[k], r, key, step, n_followees[k], aware, aligned, step_aware)
+
+
+@numba.njit(cache=True, inline="always")
+def expose_one(k, counts, r, key, step, n_followees, aware, aligned, step_aware):
+    """Whether user ``k``, with feed-item ``counts`` (its row of ``pop.social``), sees the campaign (:func:`expose`)."""
+    seen, own = what_was_seen(counts, r, uniform(key, k, step), n_followees)
+    if own:
+        aligned[k] = True
+    if seen and not aware[k]:
+        aware[k] = True
+        step_aware[k] = step
+    return seen

@@ -76,11 +76,18 @@ def who_decides(users, asked, in_feed, pop, memory, key, step, decides):
     luck_step, last, social, aligned = pop.luck_step, pop.evidence, pop.social, pop.aligned
     for q in numba.prange(len(users)):
         i = users[q]
-        e = evidence(social[i], aligned[i], in_feed[q] or (last[i] & 1) == 1)
-        if luck_step[i] < 0 or uniform(key, i, step) >= memory:
-            luck_step[i] = step
-            decides[q] = True
-        else:
-            decides[q] = asked[q] or e > last[i]
-        if decides[q]:
-            last[i] = e
+        decides[q] = decides_one(i, asked[q], in_feed[q], social[i], aligned[i], luck_step, last, memory, key, step)
+
+
+@numba.njit(cache=True, inline="always")
+def decides_one(i, asked, in_feed, counts, aligned, luck_step, last, memory, key, step):
+    """Whether user ``i``, with followee ``counts`` (a row of ``pop.social``), chooses now; see :func:`who_decides`."""
+    e = evidence(counts, aligned, in_feed or (last[i] & 1) == 1)
+    if luck_step[i] < 0 or uniform(key, i, step) >= memory:
+        luck_step[i] = step
+        decides = True
+    else:
+        decides = asked or e > last[i]
+    if decides:
+        last[i] = e
+    return decides
