@@ -9,7 +9,9 @@ Each step has three parts (ODD: ``model/ODD.md``):
    (:mod:`model.decisions`). Under the threshold rule every user whose
    social proof or own state changed is re-examined, so the rule is exactly
    Granovetter's (1978) synchronous threshold model; under the logit rule the
-   users who saw the campaign this step choose.
+   users who saw the campaign this step choose (or were asked, or invited;
+   :mod:`model.channels`). Exposure and choice run in one pass per user
+   (:mod:`model.opening`).
 3. **Bookkeeping.** New likes, shares and actions become next step's posts
    (:mod:`model.spread`), and the campaign's counts and goal are recorded.
 
@@ -30,7 +32,7 @@ from typing import Any, NamedTuple
 import mesa
 import numpy as np
 
-from model import decisions, feed, memory, metrics, participants, recruitment, users
+from model import decisions, feed, metrics, opening, participants, recruitment, users
 from model.agents import UserAgent
 from model.channels import Channels, Outside
 from model.marks import Marks
@@ -163,6 +165,7 @@ class SlacktivismModel(mesa.Model):
         self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()))
         self._forest: tuple[int, recruitment.Forest] | None = None
         self._marks = Marks(n)
+        self._via = np.zeros(n, dtype=np.uint8)  # model.opening's scratch flags
         self._max_followees = int(self.graph.n_followees.max()) if n else 0
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
@@ -307,39 +310,30 @@ class SlacktivismModel(mesa.Model):
         return OpenStep(*(x.copy() if isinstance(x, np.ndarray) else x for x in c))
 
     def _open(self, t: int) -> _Pending:
-        """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`)."""
+        """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`).
+
+        Users are examined when something reached them (:mod:`model.opening`);
+        under the threshold rule also last step's changers, whose own state
+        changed, and at the first step everyone (instigators act unprompted).
+        No one else's social proof or state can have changed, so no one else
+        can change its choice.
+        """
         pop = self.pop
         before = self._progress()
-
-        touched = np.flatnonzero(self._touched)
-        self._touched[touched] = False
-        examined = self._examined(touched)
         asked = self.channels.asked(t, pop)
         outside = self.channels.outside(t, asked, pop)
-        examined = self._marks.union(examined, asked, outside.media, outside.invited)
-        count_followees(self.graph, pop.bits, examined, out=pop.social)
+        threshold = not self._rules.logit
+        everyone = threshold and self._examine_all
+        self._examine_all = False
         reach = self._reach(t)
-        exposed = touched[~pop.acted[touched]]
-        direct = outside.media
-        if len(outside.invited) or (len(asked) and self.channels.lists):
-            direct = self._marks.union(direct, outside.invited, asked if self.channels.lists else _EMPTY)
-        if len(direct):
-            exposed_all = self._marks.union(exposed, direct)
-        else:
-            exposed_all = exposed
-        aware_before = np.count_nonzero(pop.aware[exposed_all])
-        misled_before = np.count_nonzero(pop.aware[exposed_all] & ~pop.aligned[exposed_all])
-        seen = self._expose(t, exposed, reach)
-        if len(direct):
-            # The outside channels, an invitation and a campaign's own list show its own framing.
-            pop.step_aware[direct[~pop.aware[direct]]] = t
-            pop.aware[direct] = pop.aligned[direct] = True
-        newly_aware = int(np.count_nonzero(pop.aware[exposed_all]) - aware_before)
-        newly_misled = int(np.count_nonzero(pop.aware[exposed_all] & ~pop.aligned[exposed_all]) - misled_before)
-        outside = outside._replace(seen=seen)
-        users, (like, share, act), in_feed, asked, reached, reached_asked = self._choose(examined, outside, t)
-        chosen = OpenStep(t, users, like, share, act, in_feed, asked, reached, reached_asked)
-        return _Pending(t, before, reach, chosen, newly_aware, newly_misled, outside)
+        context = opening.Context(self.graph.followee_rows, self.graph.n_followees, reach,
+                                  self._keys[Purpose.EXPOSURE], self._rules, self._luck,
+                                  float(self.spec.decision.memory), self._keys[Purpose.MEMORY], self.channels.lists)
+        o = opening.open_users(self._touched, self._via, everyone,
+                               opening.Reached(outside.media, outside.invited, asked,
+                                               self._changed if threshold else _EMPTY), pop, context, t)
+        chosen = OpenStep(t, o.users, o.like, o.share, o.act, o.in_feed, o.asked, o.reached, o.reached_asked)
+        return _Pending(t, before, reach, chosen, o.newly_aware, o.newly_misled, outside._replace(seen=o.seen))
 
     def _close(self, p: _Pending, choices: Choices | None, credit: Mapping | None) -> None:
         """Choices given from outside, attribution, posting and bookkeeping (the second half of :meth:`step`)."""
@@ -459,70 +453,10 @@ class SlacktivismModel(mesa.Model):
     def _progress(self) -> tuple:
         return tuple(self.current[k] for k in ("aware", "liked", "shared", "acted", "misled"))
 
-    def _examined(self, touched: np.ndarray) -> np.ndarray:
-        """Users (sorted, none has acted) whose followee counts are recounted this step.
-
-        Those whose feed had campaign items (``touched``); under the threshold
-        rule also last step's changers, whose own state changed, and at the
-        first step everyone (instigators act unprompted). No one else's social
-        proof or state can have changed, so no one else can change its choice.
-        """
-        if self.spec.decision.rule == "threshold":
-            if self._examine_all:
-                examined = np.arange(self.n_users)
-                self._examine_all = False
-            else:
-                examined = self._marks.union(touched, self._changed)
-        else:
-            examined = touched
-        return examined[~self.pop.acted[examined]]
-
     def _reach(self, t: int) -> feed.Reach:
         """This step's chance that a post of each kind reaches a follower's feed."""
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
         return feed.reach(self.spec.platform, multiplier, self._max_followees)
-
-    def _expose(self, t: int, users: np.ndarray, reach: feed.Reach) -> np.ndarray:
-        """Those of ``users`` (their feed had items) who saw the campaign, sorted."""
-        saw = np.empty(len(users), dtype=bool)
-        feed.expose(users, self.pop, reach, self._keys[Purpose.EXPOSURE], t, saw, self.graph.n_followees)
-        return users[saw]
-
-    def _choose(self, examined: np.ndarray, outside: Outside, t: int) -> tuple:
-        """The users who choose this step (sorted, none has acted), and their (like, share, act).
-
-        Under the logit rule, the users who saw the campaign (in the feed,
-        from the outside channels or in an invitation) or were asked again;
-        with choice memory only those of them with fresh luck or new evidence
-        (:mod:`model.memory`). Under the threshold rule, every examined user
-        (token support still needs the campaign in the feed).
-        """
-        pop = self.pop
-        asked = outside.asked
-        shown = outside.seen
-        if len(outside.media) or len(outside.invited):
-            shown = self._marks.union(shown, outside.media, outside.invited)
-            asked = self._marks.union(asked, outside.invited)
-        if self._rules.logit and not len(asked):
-            users, in_feed = shown, np.ones(len(shown), dtype=bool)
-        else:
-            users = self._marks.union(shown, asked) if self._rules.logit else examined
-            in_feed = self._marks.among(users, shown)
-        flagged = self._marks.among(users, asked)
-        reached, reached_asked = users, flagged
-        if self._rules.memory:
-            decides = np.empty(len(users), dtype=bool)
-            memory.who_decides(users, flagged, in_feed, pop, self.spec.decision.memory, self._keys[Purpose.MEMORY],
-                               t, decides)
-            users, in_feed, flagged = users[decides], in_feed[decides], flagged[decides]
-        like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
-        decisions.choose(users, in_feed, flagged, pop, self.graph.n_followees, self._rules, self._luck, t,
-                         like, share, act)
-        if not self._rules.logit:
-            reached = self._marks.union(shown, asked)
-            reached = reached[~pop.acted[reached]]
-            reached_asked = self._marks.among(reached, asked)
-        return users, (like, share, act), in_feed, flagged, reached, reached_asked
 
     def _apply(self, idx, new_like, new_share, new_act) -> None:
         """Record new likes, shares and actions, and post them to followers.

@@ -169,20 +169,23 @@ _LANE = 255  # followees summed into one word before its bytes could overflow
 
 @numba.njit(cache=True, parallel=True)
 def _count(followee_rows, bits, users, social, rows):
-    """Eight counters per user from one addition per followee: the followees' spread bytes summed in one word."""
-    followee_indptr, followees = followee_rows.indptr, followee_rows.indices
-    byte = numba.uint64(0xFF)
     for q in numba.prange(len(users)):
-        i = users[q]
-        lo, hi = followee_indptr[i], followee_indptr[i + 1]
-        r = rows[q]
+        count_one(users[q], followee_rows, bits, social[rows[q]])
+
+
+@numba.njit(cache=True, inline="always")
+def count_one(i, followee_rows, bits, counts):
+    """User ``i``'s eight counters into ``counts``, one addition per followee: its followees' spread words summed."""
+    lo, hi = followee_rows.indptr[i], followee_rows.indptr[i + 1]
+    followees = followee_rows.indices
+    byte = numba.uint64(0xFF)
+    for c in range(N_COUNTS):
+        counts[c] = 0
+    while lo < hi:
+        end = min(hi, lo + _LANE)
+        word = numba.uint64(0)
+        for e in range(lo, end):
+            word += SPREAD[bits[followees[e]]]
         for c in range(N_COUNTS):
-            social[r, c] = 0
-        while lo < hi:
-            end = min(hi, lo + _LANE)
-            word = numba.uint64(0)
-            for e in range(lo, end):
-                word += SPREAD[bits[followees[e]]]
-            for c in range(N_COUNTS):
-                social[r, c] += np.int32((word >> numba.uint64(8 * c)) & byte)
-            lo = end
+            counts[c] += np.int32((word >> numba.uint64(8 * c)) & byte)
+        lo = end

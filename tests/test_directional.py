@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model import SlacktivismModel, decisions, load_scenario
+from model import SlacktivismModel, load_scenario, opening
 from model.state import Flag
 from tests.conftest import SCENARIOS, scenario
 
@@ -117,16 +117,17 @@ def test_acting_rises_with_the_number_of_acting_followees_under_the_defaults(mon
     """
     seeds = range(400)  # acting is rare at the defaults: about 15 actions at exactly two acting followees
     exposures, actions = np.zeros((len(seeds), 4)), np.zeros((len(seeds), 4))
-    original = decisions.choose
+    original = opening.open_users
     run = [0]
 
-    def spy(users, in_feed, asked, pop, n_followees, r, key, step, like, share, act):
-        original(users, in_feed, asked, pop, n_followees, r, key, step, like, share, act)
-        k = np.minimum(pop.social[users[~asked], int(Flag.ACTED)], 3)
+    def spy(touched, via, everyone, reached, pop, context, step):
+        o = original(touched, via, everyone, reached, pop, context, step)
+        k = np.minimum(pop.social[o.users[~o.asked], int(Flag.ACTED)], 3)
         np.add.at(exposures[run[0]], k, 1)
-        np.add.at(actions[run[0]], k, act[~asked])
+        np.add.at(actions[run[0]], k, o.act[~o.asked])
+        return o
 
-    monkeypatch.setattr(decisions, "choose", spy)
+    monkeypatch.setattr(opening, "open_users", spy)
     spec = load_scenario(SCENARIOS / "baseline.yaml")
     for i, seed in enumerate(seeds):
         run[0] = i

@@ -1,0 +1,233 @@
+"""The open half of a step in one pass per user: count, see, decide whether to choose, choose.
+
+A step's exposure and choice (``model/ODD.md``, section 7) apply four rules
+to the same users in turn: each user's followees are counted
+(:mod:`model.spread`), it sees the campaign in its feed or not
+(:mod:`model.feed`), it decides whether to choose again
+(:mod:`model.memory`), and it chooses (:mod:`model.decisions`). Each of
+those modules holds its rule as a scalar function with a loop of its own.
+This module runs the four scalar functions one user after the other, so a
+user's counts are used while they are in the cache, and no list of users is
+built between the rules. Every rule reads and writes only the user's own
+state (the followees' state bytes are only read), so one pass per user
+gives exactly what the four loops give in turn; the tests check it.
+
+Users are examined when something reached them (``via``, a set of flags):
+a followee's post in the feed, the outside channels, an invitation, the
+campaign's reminder; under the threshold rule also when their own state
+changed at the step before, or at the first step, when everyone is.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from model.decisions import choose_one
+from model.feed import expose_one
+from model.memory import decides_one
+from model.spread import count_one
+
+#: How an examined user was reached (its ``via`` flags).
+FEED, MEDIA, INVITED, ASKED, CHANGED = 1, 2, 4, 8, 16
+#: What happened to an examined user at the step (bits of its outcome byte).
+SEEN, IN_FEED, FLAGGED, REACHED, DECIDES, LIKE, SHARE, ACT = 1, 2, 4, 8, 16, 32, 64, 128
+
+
+class Reached(NamedTuple):
+    """The users who are not the feed's to reach at a step (each sorted), and the users whose state changed."""
+
+    media: np.ndarray
+    invited: np.ndarray
+    asked: np.ndarray
+    changed: np.ndarray
+
+
+class Opened(NamedTuple):
+    """What one pass over the examined users found (arrays sorted by user).
+
+    ``users`` choose, with ``like``, ``share``, ``act``, ``in_feed``,
+    ``asked`` aligned with them; ``reached`` (with ``reached_asked``) are all
+    those the campaign reached; ``seen`` saw a followee's post;
+    ``newly_aware`` and ``newly_misled`` change the counts.
+    """
+
+    users: np.ndarray
+    like: np.ndarray
+    share: np.ndarray
+    act: np.ndarray
+    in_feed: np.ndarray
+    asked: np.ndarray
+    reached: np.ndarray
+    reached_asked: np.ndarray
+    seen: np.ndarray
+    newly_aware: int
+    newly_misled: int
+
+
+class Context(NamedTuple):
+    """What the pass reads besides the users: the graph, the step's reach and the rules' keys."""
+
+    followee_rows: object
+    n_followees: np.ndarray
+    reach: object
+    exposure_key: np.uint64
+    rules: object
+    luck: object
+    memory: float
+    memory_key: np.uint64
+    lists: bool
+
+
+def open_users(touched: np.ndarray, via: np.ndarray, everyone: bool, reached: Reached, pop, ctx: Context,
+               step: int) -> Opened:
+    """Examine every user something reached at ``step`` (``touched``: its feed had items) and let them choose.
+
+    ``touched`` and ``via`` (a scratch array of flags, all 0) are left all
+    ``False`` and 0. ``everyone``: examine every user who has not acted (the
+    threshold rule's first step).
+    """
+    examined, flags = _gather(touched, via, pop.acted, everyone, reached.media, reached.invited, reached.asked,
+                              reached.changed)
+    outcome = np.empty(len(examined), dtype=np.uint8)
+    # The context's fields go to the loop one by one: numba hands a parallel loop only records that are arguments.
+    newly_aware, newly_misled = _pass(examined, flags, pop, *ctx, step, outcome)
+    return Opened(*_unpack(examined, outcome), newly_aware, newly_misled)
+
+
+#: The users are split into this many chunks, counted and then filled in parallel, each chunk in order.
+_CHUNKS = 64
+
+
+@numba.njit(cache=True, inline="always")
+def _chunk(c, n):
+    size = (n + _CHUNKS - 1) // _CHUNKS
+    return min(n, c * size), min(n, (c + 1) * size)
+
+
+@numba.njit(cache=True, inline="always")
+def _flags(i, touched, via, acted, everyone):
+    """User ``i``'s ``via`` flags, and whether it is examined."""
+    f = via[i] | (FEED if touched[i] else 0)
+    return f, (f != 0 or everyone) and not acted[i]
+
+
+@numba.njit(cache=True, parallel=True)
+def _gather(touched, via, acted, everyone, media, invited, asked, changed):
+    """The examined users (sorted, none has acted) and their ``via`` flags; clears ``touched`` and ``via``."""
+    for group, flag in ((media, MEDIA), (invited, INVITED), (asked, ASKED), (changed, CHANGED)):
+        for i in group:
+            via[i] |= flag
+    n = len(acted)
+    sizes = np.zeros(_CHUNKS + 1, dtype=np.int64)
+    for c in numba.prange(_CHUNKS):
+        lo, hi = _chunk(c, n)
+        k = 0
+        for i in range(lo, hi):
+            k += _flags(i, touched, via, acted, everyone)[1]
+        sizes[c + 1] = k
+    offsets = np.cumsum(sizes)
+    users = np.empty(offsets[-1], dtype=np.int64)
+    flags = np.empty(offsets[-1], dtype=np.uint8)
+    for c in numba.prange(_CHUNKS):
+        lo, hi = _chunk(c, n)
+        k = offsets[c]
+        for i in range(lo, hi):
+            f, examined = _flags(i, touched, via, acted, everyone)
+            touched[i] = False
+            via[i] = 0
+            if examined:
+                users[k] = i
+                flags[k] = f
+                k += 1
+    return users, flags
+
+
+@numba.njit(cache=True, parallel=True)
+def _pass(examined, flags, pop, rows, n_followees, reach, exposure_key, r, luck, memory, memory_key, lists, step,
+          outcome):
+    """The four rules for each examined user in turn; returns the (newly aware, newly misled) counts."""
+    # Arrays written are taken out of the record first: numba drops writes to a record's arrays inside prange.
+    social, aware, aligned, step_aware = pop.social, pop.aware, pop.aligned, pop.step_aware
+    luck_step, last, bits = pop.luck_step, pop.evidence, pop.bits
+    newly_aware = 0
+    newly_misled = 0
+    for q in numba.prange(len(examined)):
+        i = examined[q]
+        f = flags[q]
+        counts = social[i]
+        count_one(i, rows, bits, counts)
+        was_aware = aware[i]
+        was_misled = aware[i] and not aligned[i]
+        seen = False
+        if f & FEED:
+            seen = expose_one(i, counts, reach, exposure_key, step, n_followees[i], aware, aligned, step_aware)
+        # The outside channels, an invitation and a campaign's own list show its own framing.
+        if f & (MEDIA | INVITED) or (f & ASKED and lists):
+            if not aware[i]:
+                step_aware[i] = step
+            aware[i] = True
+            aligned[i] = True
+        newly_aware += int(aware[i]) - int(was_aware)
+        newly_misled += int(aware[i] and not aligned[i]) - int(was_misled)
+        shown = seen or (f & (MEDIA | INVITED)) != 0
+        flagged = (f & (ASKED | INVITED)) != 0
+        o = (SEEN if seen else 0) | (IN_FEED if shown else 0) | (FLAGGED if flagged else 0)
+        if shown or flagged:
+            o |= REACHED
+        chooses = (shown or flagged) if r.logit else True
+        if chooses and r.memory:
+            chooses = decides_one(i, flagged, shown, counts, aligned[i], luck_step, last, memory, memory_key, step)
+        if chooses:
+            like, share, act = choose_one(i, shown, flagged, pop, counts, n_followees[i], r, luck, step)
+            o |= DECIDES | (LIKE if like else 0) | (SHARE if share else 0) | (ACT if act else 0)
+        outcome[q] = o
+    return newly_aware, newly_misled
+
+
+@numba.njit(cache=True, parallel=True)
+def _unpack(examined, outcome):
+    """The outcome bytes as the choosers' and the reached users' arrays (see :class:`Opened`)."""
+    n = len(examined)
+    sizes = np.zeros((3, _CHUNKS + 1), dtype=np.int64)
+    for c in numba.prange(_CHUNKS):
+        lo, hi = _chunk(c, n)
+        for q in range(lo, hi):
+            o = outcome[q]
+            sizes[0, c + 1] += (o & DECIDES) != 0
+            sizes[1, c + 1] += (o & REACHED) != 0
+            sizes[2, c + 1] += (o & SEEN) != 0
+    starts = np.empty_like(sizes)
+    for g in range(3):
+        starts[g] = np.cumsum(sizes[g])
+    n_users, n_reached, n_seen = starts[0, -1], starts[1, -1], starts[2, -1]
+    users = np.empty(n_users, dtype=np.int64)
+    like = np.empty(n_users, dtype=np.bool_)
+    share = np.empty(n_users, dtype=np.bool_)
+    act = np.empty(n_users, dtype=np.bool_)
+    in_feed = np.empty(n_users, dtype=np.bool_)
+    asked = np.empty(n_users, dtype=np.bool_)
+    reached = np.empty(n_reached, dtype=np.int64)
+    reached_asked = np.empty(n_reached, dtype=np.bool_)
+    seen = np.empty(n_seen, dtype=np.int64)
+    for c in numba.prange(_CHUNKS):
+        lo, hi = _chunk(c, n)
+        a, b, d = starts[0, c], starts[1, c], starts[2, c]
+        for q in range(lo, hi):
+            o = outcome[q]
+            i = examined[q]
+            if o & DECIDES:
+                users[a] = i
+                like[a], share[a], act[a] = (o & LIKE) != 0, (o & SHARE) != 0, (o & ACT) != 0
+                in_feed[a], asked[a] = (o & IN_FEED) != 0, (o & FLAGGED) != 0
+                a += 1
+            if o & REACHED:
+                reached[b] = i
+                reached_asked[b] = (o & FLAGGED) != 0
+                b += 1
+            if o & SEEN:
+                seen[d] = i
+                d += 1
+    return users, like, share, act, in_feed, asked, reached, reached_asked, seen
