@@ -38,7 +38,9 @@ class Rules(NamedTuple):
     """The scenario's decision parameters, as the kernels read them (numba compiles NamedTuples).
 
     Effects given in the scenario as odds ratios on acting are held here as
-    natural logs, so that 1 (off) is exactly 0.
+    natural logs, so that 1 (off) is exactly 0. ``log_counts[k]`` is
+    ``log(1 + k)`` for every followee count up to the most any user has
+    (the bandwagon's scale), looked up instead of recomputed per choice.
     """
 
     token_proof_weight: float
@@ -67,9 +69,10 @@ class Rules(NamedTuple):
     logit: bool
     memory: bool
     indifference: float
+    log_counts: np.ndarray = np.zeros(0)
 
     @classmethod
-    def of(cls, scenario, impression_mean: float = 1.0) -> Rules:
+    def of(cls, scenario, impression_mean: float = 1.0, max_followees: int = 0) -> Rules:
         """The rules of a validated :class:`~model.scenario.Scenario`.
 
         Args:
@@ -77,6 +80,7 @@ class Rules(NamedTuple):
                 (:func:`impression`); licensing is scaled by each user's value
                 over this mean, so ``slacktivism.licensing`` is the odds ratio
                 of the average user.
+            max_followees: the most accounts any user follows (the size of ``log_counts``).
         """
         d, p, c = scenario.decision, scenario.platform, scenario.campaign
         framing = float(c.framing) - 0.5
@@ -99,7 +103,17 @@ class Rules(NamedTuple):
             likes_visible=bool(p.like_counts_visible), actions_public=bool(p.actions_public),
             fraction=scenario.users.threshold_kind == "fraction", logit=d.rule == "logit",
             memory=d.rule == "logit" and d.memory > 0, indifference=float(scenario.users.indifference),
+            log_counts=log1p_table(max_followees),
         )
+
+
+@numba.njit(cache=True)
+def log1p_table(largest):
+    """``log(1 + k)`` for ``k`` = 0 .. ``largest``, as the choice kernel would compute it for an integer count."""
+    table = np.empty(largest + 1, dtype=np.float64)
+    for k in range(largest + 1):
+        table[k] = np.log1p(k)
+    return table
 
 
 class Luck(NamedTuple):
@@ -317,7 +331,12 @@ def choose_one(i, in_feed, asked, pop, counts, n_followees, r, luck, step):
                          counts[_IN_GROUP], misled, r)
     n_token = counts[_TOKEN] if r.friend_likes else counts[_SHARER]  # what the feed can show
     proof_act, proof_token = social_proof(counts[_ACTED], counts[token_column], n_followees, r)
-    shown_likes = np.log1p(n_token) / np.log1p(n_followees) if n_token > 0 else 0.0
+    shown_likes = 0.0
+    if n_token > 0:
+        if n_followees < len(r.log_counts):
+            shown_likes = r.log_counts[n_token] / r.log_counts[n_followees]
+        else:
+            shown_likes = np.log1p(n_token) / np.log1p(n_followees)
     theta = pop.theta[i]
     v_like, v_share, v_act = option_values(pop.concern[i], pop.status[i], theta, proof_act, proof_token, shift,
                                            shown_likes, r)

@@ -162,7 +162,8 @@ class SlacktivismModel(mesa.Model):
         )
         self.choices = 0  # decisions made, summed over steps (model.memory)
         self._touched = np.zeros(n, dtype=bool)
-        self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()))
+        self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()),
+                                         int(self.graph.n_followees.max()) if n else 0)
         self._forest: tuple[int, recruitment.Forest] | None = None
         self._marks = Marks(n)
         self._via = np.zeros(n, dtype=np.uint8)  # model.opening's scratch flags
