@@ -19,16 +19,17 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from model import invitations, media
-from model.marks import Marks
 from model.network import FollowerGraph
 from model.randomness import Purpose, generator, stream_key, uniforms
 from model.scenario import Scenario
 from model.state import Channel, Population
 
 _EMPTY = np.empty(0, dtype=np.int64)
+_ASK, _MEDIA, _INVITATION = int(Channel.ASK), int(Channel.MEDIA), int(Channel.INVITATION)
 
 
 class Outside(NamedTuple):
@@ -143,26 +144,17 @@ class Channels:
                 or any(t < e.step <= last for e in m.events)
                 or (self._invited_by is not None and bool((self._invited_by >= 0).any())))
 
-    def credit(self, first: np.ndarray, outside: Outside, pop: Population, marks: Marks) -> None:
+    def credit(self, first: np.ndarray, outside: Outside, pop: Population) -> None:
         """Credit the channel to each of ``first`` (first engaged now) whom a channel other than the feed reached.
 
         An invitation credits its inviter, whatever the feed showed; a user
         reached only by the outside channels, or only by the campaign's own
         reminder, has no recruiter and starts a tree of its own.
         """
-        if len(outside.media) or len(outside.asked):
-            in_feed = marks.among(first, outside.seen)
-            for group, channel in ((outside.asked, Channel.ASK), (outside.media, Channel.MEDIA)):
-                if len(group):
-                    alone = first[marks.among(first, group) & ~in_feed]
-                    pop.recruiter[alone] = -1
-                    pop.reached_by[alone] = channel
-        if len(outside.invited):
-            where = np.searchsorted(outside.invited, first)
-            where[where >= len(outside.invited)] = 0
-            hit = outside.invited[where] == first
-            pop.recruiter[first[hit]] = outside.inviter[where[hit]]
-            pop.reached_by[first[hit]] = Channel.INVITATION
+        if len(first) > 1 and (first[1:] < first[:-1]).any():
+            first = np.sort(first)  # the credit walks along sorted arrays (a step's users are sorted already)
+        _credit(first, outside.seen, outside.asked, outside.media, outside.invited, outside.inviter, pop.recruiter,
+                pop.reached_by)
 
     def invite(self, first: np.ndarray, pop: Population, t: int) -> None:
         """Users engaging for the first time at ``t`` send their invitations, to arrive at ``t + 1``."""
@@ -170,3 +162,29 @@ class Channels:
             self.sent += invitations.send(first, self._propensity, self.spec.invitations.rate,
                                           self._graph.follower_rows, pop.acted, self._invitation_keys, t,
                                           self._invited_by)
+
+
+@numba.njit(cache=True, inline="always")
+def _advance(group, k, user):
+    """Move ``k`` along the sorted ``group`` to the first entry not below ``user``."""
+    while k < len(group) and group[k] < user:
+        k += 1
+    return k
+
+
+@numba.njit(cache=True)
+def _credit(first, seen, asked, media, invited, inviter, recruiter, reached_by):
+    """:meth:`Channels.credit` as one walk along the sorted arrays (``first`` sorted too)."""
+    s = a = m = v = 0
+    for i in first:
+        s, a, m, v = _advance(seen, s, i), _advance(asked, a, i), _advance(media, m, i), _advance(invited, v, i)
+        if not (s < len(seen) and seen[s] == i):
+            if a < len(asked) and asked[a] == i:
+                recruiter[i] = -1
+                reached_by[i] = _ASK
+            if m < len(media) and media[m] == i:
+                recruiter[i] = -1
+                reached_by[i] = _MEDIA
+        if v < len(invited) and invited[v] == i:
+            recruiter[i] = inviter[v]
+            reached_by[i] = _INVITATION

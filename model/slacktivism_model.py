@@ -39,7 +39,7 @@ from model.marks import Marks
 from model.network import FollowerGraph, build
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
-from model.spread import clear_posts, count_followees, post
+from model.spread import changes, clear_posts, count_followees, post
 from model.state import Channel, Population
 
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -347,14 +347,11 @@ class SlacktivismModel(mesa.Model):
         if bundle > 0:
             share |= act & (uniforms(self._keys[Purpose.BUNDLE], users, t) < bundle)
 
-        new_like = like & ~pop.liked[users]
-        new_share = share & ~pop.shared[users]
-        changed = new_like | new_share | act
-        idx = users[changed]
-        is_first = ~(pop.liked[idx] | pop.shared[idx])  # none has acted: this is their first engagement
-        first = idx[is_first]
+        new = changes(users, like, share, act, pop)
+        idx = new.posters
+        first = idx[new.first]
         if len(first):
-            by_threshold = act[changed][is_first] & (not self._rules.logit)
+            by_threshold = new.act[new.first] & (not self._rules.logit)
             self._attribute(first, t, p.reach, by_threshold, p.outside)
             if credit:  # a late choice answered an earlier feed: credit whom that feed showed
                 for user in first.tolist():
@@ -362,11 +359,11 @@ class SlacktivismModel(mesa.Model):
                         pop.recruiter[user], pop.reached_by[user] = credit[user]
         clear_posts(pop.bits, self._changed)  # last step's posts have been seen and attributed
         # Acting makes a user aware; an instigator who acted unprompted saw the original call.
-        unprompted = idx[act[changed] & ~pop.aware[idx]]
+        unprompted = idx[new.act & ~pop.aware[idx]]
         pop.aligned[unprompted] = True
         pop.step_aware[unprompted] = t
         pop.aware[unprompted] = True
-        self._apply(idx, new_like[changed], new_share[changed], act[changed])
+        self._apply(idx, new.like, new.share, new.act)
         self._changed = idx
         self.channels.invite(first, pop, t)
 
@@ -374,9 +371,9 @@ class SlacktivismModel(mesa.Model):
         c = self._counts
         c["aware"] += p.newly_aware + len(unprompted)
         c["misled"] += p.newly_misled
-        c["liked"] += int(np.count_nonzero(new_like))
-        c["shared"] += int(np.count_nonzero(new_share))
-        c["acted"] += int(np.count_nonzero(act))
+        c["liked"] += new.liked
+        c["shared"] += new.shared
+        c["acted"] += new.acted
         c["engaged"] += len(first)
         c["slacktivism_gap"] = c["engaged"] - c["acted"]
         self._record()
@@ -394,7 +391,7 @@ class SlacktivismModel(mesa.Model):
         """
         recruitment.attribute(first, self.graph.followee_rows, self.pop, reach, self._attribution_keys, t,
                               by_threshold)
-        self.channels.credit(first, outside, self.pop, self._marks)
+        self.channels.credit(first, outside, self.pop)
 
     # ------------------------------------------------------------------ participants (class mode)
 

@@ -26,6 +26,8 @@ whatever the number of threads.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 
@@ -61,6 +63,55 @@ def post(graph, posters, new_like, new_share, new_act, distort, step, pop, touch
     else:
         _record(posters, new_like, new_share, new_act, distort, step, pop)
         _mark(graph.follower_rows, posters, touched)
+
+
+class Changes(NamedTuple):
+    """What is new in a step's choices: the users who post (sorted) and what each posts.
+
+    ``first``: whether this is the user's first engagement (it had not
+    liked or shared; no chooser has acted). ``liked``, ``shared`` and
+    ``acted`` count the new likes, shares and actions.
+    """
+
+    posters: np.ndarray
+    like: np.ndarray
+    share: np.ndarray
+    act: np.ndarray
+    first: np.ndarray
+    liked: int
+    shared: int
+    acted: int
+
+
+def changes(users, like, share, act, pop) -> Changes:
+    """The choices (aligned with ``users``, none of whom has acted) that change something, in one pass."""
+    return Changes(*_changes(users, like, share, act, pop.liked, pop.shared))
+
+
+@numba.njit(cache=True)
+def _changes(users, like, share, act, liked, shared):
+    n = 0
+    for q in range(len(users)):
+        i = users[q]
+        n += (like[q] and not liked[i]) or (share[q] and not shared[i]) or act[q]
+    posters = np.empty(n, dtype=np.int64)
+    new_like = np.empty(n, dtype=np.bool_)
+    new_share = np.empty(n, dtype=np.bool_)
+    new_act = np.empty(n, dtype=np.bool_)
+    first = np.empty(n, dtype=np.bool_)
+    k = n_like = n_share = n_act = 0
+    for q in range(len(users)):
+        i = users[q]
+        nl = like[q] and not liked[i]
+        ns = share[q] and not shared[i]
+        if nl or ns or act[q]:
+            posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
+            first[k] = not (liked[i] or shared[i])
+            n_like += nl
+            n_share += ns
+            n_act += act[q]
+            k += 1
+    return posters, new_like, new_share, new_act, first, n_like, n_share, n_act
 
 
 def clear_posts(bits: np.ndarray, users: np.ndarray) -> None:
