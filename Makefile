@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test lint bench claims likes-vs-actions docs setup clean app
+.PHONY: run test lint bench bench-core claims likes-vs-actions docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c pass >/dev/null 2>&1 || { echo "need python3.13 or python3.12 (pyenv: .python-version selects both)"; exit 1; }
@@ -40,6 +40,10 @@ test: $(STAMP) $(CHROMIUM) lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --readme README.md
+
+# Only the model's own table (plain Mesa, the 1M-user runs): a few minutes instead of all the benches.
+bench-core: $(STAMP)
+	$(BIN)/python bench/run_bench.py --core --readme README.md
 
 # The scenario table, the realism tables (README) and the parameter sources table (ODD section 9).
 claims: $(STAMP)

@@ -41,7 +41,7 @@ POSTED_ALIGNED, POSTED_DISTORTED, POSTED_LIKE, POSTED_ACT = (Flag.POSTED_ALIGNED
 
 
 #: Below this many followers to mark, a step marks them on one thread.
-PARALLEL_MIN_EDGES = 200_000
+PARALLEL_MIN_EDGES = 50_000
 
 
 def post(graph, posters, new_like, new_share, new_act, distort, step, pop, touched) -> None:
