@@ -298,14 +298,33 @@ def kept_luck_decisions(v_like, v_share, v_act, noise, luck, user, luck_step, in
             uniform(luck.share, user, luck_step) < logistic(v_share / noise), False)
 
 
-@numba.njit(cache=True, parallel=True)
-def choose(users, in_feed, asked, pop, n_followees, r, luck, step, like, share, act):
-    """Every choosing user's choice, written to ``like``, ``share``, ``act`` (aligned with ``users``).
+class Choosers(NamedTuple):
+    """The users who choose at a step and what reached them (aligned arrays).
+
+    Attributes:
+        users: the users who choose (sorted, none has acted).
+        in_feed: whether each saw the campaign this step; token support needs it.
+        asked: whether a reminder from the campaign (or an invitation) asked each directly.
+    """
+
+    users: np.ndarray
+    in_feed: np.ndarray
+    asked: np.ndarray
+
+
+class Chosen(NamedTuple):
+    """What each chooser chose (aligned with :attr:`Choosers.users`)."""
+
+    like: np.ndarray
+    share: np.ndarray
+    act: np.ndarray
+
+
+def choose(choosers: Choosers, pop, n_followees: np.ndarray, r: Rules, luck: Luck, step: int) -> Chosen:
+    """Every choosing user's choice (aligned with ``choosers.users``).
 
     Args:
-        users: the users who choose (none has acted).
-        in_feed: whether each saw the campaign this step; token support needs it.
-        asked: whether a reminder from the campaign reached each this step.
+        choosers: the users who choose (:class:`Choosers`).
         pop: the :class:`~model.state.Population`, with its followee counts.
         n_followees: accounts each user follows.
         r: the :class:`Rules`.
@@ -317,6 +336,14 @@ def choose(users, in_feed, asked, pop, n_followees, r, luck, step, like, share, 
         Users not interested in the cause (``pop.interested``) pay
         ``users.indifference`` on every option.
     """
+    n = len(choosers.users)
+    out = Chosen(np.empty(n, dtype=bool), np.empty(n, dtype=bool), np.empty(n, dtype=bool))
+    _choose(*choosers, pop, n_followees, r, luck, step, *out)
+    return out
+
+
+@numba.njit(cache=True, parallel=True)
+def _choose(users, in_feed, asked, pop, n_followees, r, luck, step, like, share, act):
     for q in numba.prange(len(users)):
         like[q], share[q], act[q] = choose_one(users[q], in_feed[q], asked[q], pop, pop.social[users[q]],
                                                n_followees[users[q]], r, luck, step)

@@ -254,10 +254,11 @@ def test_choose_kernel_threshold_rule_needs_the_feed_for_token_support():
     pop = _population(3, theta=np.array([0.0, 9.0, 9.0]), concern=np.full(3, 0.9), status=np.full(3, 0.9))
     r = _rules(decision={"rule": "threshold", "cost_like": 0.1, "cost_share": 0.1},
                users={"threshold_kind": "count"})
-    like, share, act = (np.zeros(3, bool) for _ in range(3))
-    decisions.choose(np.arange(3), np.array([True, True, False]), np.zeros(3, bool), pop, np.full(3, 5, np.int32),
-                     r, decisions.Luck(stream_key(0, Purpose.CHOICE), stream_key(0, Purpose.LIKE_LUCK),
-                                       stream_key(0, Purpose.SHARE_LUCK)), 1, like, share, act)
+    like, share, act = decisions.choose(
+        decisions.Choosers(np.arange(3), np.array([True, True, False]), np.zeros(3, bool)), pop,
+        np.full(3, 5, np.int32), r,
+        decisions.Luck(stream_key(0, Purpose.CHOICE), stream_key(0, Purpose.LIKE_LUCK),
+                       stream_key(0, Purpose.SHARE_LUCK)), 1)
     assert act.tolist() == [True, False, False]       # the instigator acts, and does nothing else
     assert like.tolist() == [False, True, False]      # only a user with the campaign in its feed
     assert share.tolist() == [False, True, False]

@@ -43,8 +43,8 @@ def _reference(graph, touched, everyone, reached, pop, ctx, step):
         decides = np.empty(len(users), dtype=bool)
         memory.who_decides(users, flagged, in_feed, pop, ctx.memory, ctx.memory_key, step, decides)
         users, in_feed, flagged = users[decides], in_feed[decides], flagged[decides]
-    like, share, act = (np.empty(len(users), dtype=bool) for _ in range(3))
-    decisions.choose(users, in_feed, flagged, pop, ctx.n_followees, ctx.rules, ctx.luck, step, like, share, act)
+    like, share, act = decisions.choose(decisions.Choosers(users, in_feed, flagged), pop, ctx.n_followees,
+                                        ctx.rules, ctx.luck, step)
     return users, like, share, act, in_feed, flagged, exposed[saw]
 
 

@@ -41,9 +41,9 @@ def _likes_after_repeated_exposures(memory_value, exposures, n=40_000):
             decides = np.empty(n, bool)
             memory.who_decides(users, np.zeros(n, bool), np.ones(n, bool), pop, memory_value, key, step, decides)
             chooses = users[decides]
-        like, share, act = (np.zeros(len(chooses), bool) for _ in range(3))
-        decisions.choose(chooses, np.ones(len(chooses), bool), np.zeros(len(chooses), bool), pop,
-                         np.full(n, 10, np.int32), r, _luck(), step, like, share, act)
+        like, share, act = decisions.choose(
+            decisions.Choosers(chooses, np.ones(len(chooses), bool), np.zeros(len(chooses), bool)), pop,
+            np.full(n, 10, np.int32), r, _luck(), step)
         liked[chooses[like]] = True
     # The chance of liking on one look, from the utility (model/decisions.py option_values; act is negligible).
     v_like = 0.5 - 1.2  # concern - cost; no proof, no status
@@ -80,9 +80,9 @@ def test_new_evidence_moves_a_kept_choice_only_past_its_luck():
         pop.social[:, Flag.TOKEN] = engaged_followees
         decides = np.empty(n, bool)
         memory.who_decides(users, np.zeros(n, bool), np.ones(n, bool), pop, 1.0, key, step, decides)
-        like, share, act = (np.zeros(decides.sum(), bool) for _ in range(3))
-        decisions.choose(users[decides], np.ones(decides.sum(), bool), np.zeros(decides.sum(), bool), pop,
-                         n_followees, r, _luck(), step, like, share, act)
+        like, share, act = decisions.choose(
+            decisions.Choosers(users[decides], np.ones(decides.sum(), bool), np.zeros(decides.sum(), bool)), pop,
+            n_followees, r, _luck(), step)
         out = np.zeros(n, bool)
         out[users[decides][like]] = True
         return decides, out
@@ -251,9 +251,8 @@ def test_the_interested_share_and_the_cost_of_indifference():
     pop = _population(n, theta=np.full(n, 2.0), concern=np.full(n, 0.9), status=np.zeros(n))
     pop.interested[n // 2:] = False
     r = _rules(users={"indifference": 0.3}, decision={"cost_like": 1.2, "bandwagon": 0.0, "memory": 0.0})
-    like, share_, act = (np.zeros(n, bool) for _ in range(3))
-    decisions.choose(np.arange(n), np.ones(n, bool), np.zeros(n, bool), pop, np.full(n, 10, np.int32), r, _luck(),
-                     1, like, share_, act)
+    like, share_, act = decisions.choose(decisions.Choosers(np.arange(n), np.ones(n, bool), np.zeros(n, bool)), pop,
+                                         np.full(n, 10, np.int32), r, _luck(), 1)
     v_like = 0.9 - 1.2
     for rate, v in ((like[: n // 2].mean(), v_like), (like[n // 2:].mean(), v_like - 0.3)):
         # Act comes first and takes its small share of the uniform (model/decisions.py logit_decisions).
