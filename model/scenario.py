@@ -227,8 +227,12 @@ class Slacktivism(Frozen):
     """Token support feeding back on action at a later ask (Kristofferson, White & Peloza 2014).
 
     Both are odds ratios on acting, applied when the campaign asks again
-    (``campaign.asks``); 1 is off. Defaults are the meta-analytic effects
-    converted with the logistic link (Chinn 2000).
+    (``campaign.asks``); 1 is off. Consistency defaults to its meta-analytic
+    effect converted with the logistic link (Chinn 2000). Licensing is off by
+    default: its meta-analytic value (``LICENSING_OR``) shrinks to about zero
+    after correction for publication bias (Kuper & Bott 2019), and with it on
+    the model's public-token arm falls below the control arm, which
+    Kristofferson et al.'s own data do not show (ODD, section 4).
     """
 
     licensing: float = Field(
