@@ -26,16 +26,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AwareDatetime, Field, ValidationError, model_validator
 
+from model import metrics
 from model.metrics import SERIES, SUMMARY
 from model.scenario import Frozen, Scenario
 from model.scenario_files import ScenarioError, first_error, load_scenario, parse_yaml, read_text
+from model.state import Channel
 
-#: Columns a ``users`` statistic may use: the user table's, plus one flag per funnel state.
-USER_COLUMNS = ("user", "threshold", "concern", "status_motive", "in_group", "misaligned", "seed", "step_aware",
-                "step_liked", "step_shared", "step_acted", "aligned", "misled", "recruiter", "generation",
-                "recruits", "token_before_act", "aware", "liked", "shared", "acted", "engaged")
+#: Flags a ``users`` statistic may use besides the user table's columns: one per funnel state, and
+#: ``invited`` (a follower invited or nominated the user before it engaged, or it never engaged).
+FLAGS = ("aware", "liked", "shared", "acted", "engaged", "invited")
+#: Columns a ``users`` statistic may use: the user table's (``model.metrics.USER_COLUMNS``) and :data:`FLAGS`.
+USER_COLUMNS = tuple(c.name for c in metrics.USER_COLUMNS) + FLAGS
+#: The user table's true/false columns.
+_BOOL_COLUMNS = ("in_group", "misaligned", "seed", "aligned", "misled", "token_before_act", "interested", *FLAGS)
 
 
 class UsersShare(Frozen):
@@ -50,9 +55,13 @@ class Mapping(Frozen):
 
     summary: str | None = Field(None, description="a run outcome (model/metrics.py OUTCOMES)")
     ratio: list[str] | None = Field(None, min_length=2, max_length=2, description="[numerator, denominator] outcomes")
-    series: str | None = Field(None, description="a per-step outcome, read at `step`")
+    series: str | None = Field(None, description="a per-step outcome, read at `step` (or at the step of `at`)")
     step: int | None = Field(None, ge=0, description="the step a series is read at")
     relative_to_step: int | None = Field(None, ge=0, description="divide the series by its value at this step")
+    at: AwareDatetime | None = Field(None, strict=False,
+                                     description="when the figure was reported; the file's clock maps it to `step`")
+    relative_to_at: AwareDatetime | None = Field(
+        None, strict=False, description="divide by the series when this was reported (mapped to `relative_to_step`)")
     users: UsersShare | None = Field(None, description="a share of the user table")
     per_user: bool = Field(False, description="divide by the run's number of users (a penetration)")
     complement: bool = Field(False, description="report 1 - value (e.g. never donated = 1 - donors' share)")
@@ -70,10 +79,12 @@ class Mapping(Frozen):
         if self.series is not None:
             if self.series not in SERIES:
                 raise ValueError(f"{self.series!r} is not a per-step output (series: {', '.join(SERIES)})")
-            if self.step is None:
-                raise ValueError("a series statistic needs step")
-        elif self.step is not None or self.relative_to_step is not None:
-            raise ValueError("step and relative_to_step apply to a series only")
+            if (self.step is None) == (self.at is None):
+                raise ValueError("a series statistic needs step or at (one of them)")
+            if self.relative_to_step is not None and self.relative_to_at is not None:
+                raise ValueError("give relative_to_step or relative_to_at, not both")
+        elif any(v is not None for v in (self.step, self.relative_to_step, self.at, self.relative_to_at)):
+            raise ValueError("step, relative_to_step, at and relative_to_at apply to a series only")
         if self.users is not None:
             _check_query(self.users.among)
             _check_query(self.users.share)
@@ -92,12 +103,26 @@ class Statistic(Frozen):
     model: Mapping
 
 
+class Clock(Frozen):
+    """How the case's timestamps map onto steps: ``step = round((when - start) / hours_per_step)``."""
+
+    start: AwareDatetime = Field(strict=False,
+                                 description="the moment of step 0, with its time zone (e.g. when a group was created)")
+    hours_per_step: float = Field(gt=0, description="hours of real time in one step")
+    note: str = Field("", description="what step 0 is and where its time comes from")
+
+    def step(self, when) -> int:
+        """The step of a timestamp (the nearest)."""
+        return round((when - self.start).total_seconds() / 3600 / self.hours_per_step)
+
+
 class CaseData(Frozen):
     """An observed-data file."""
 
     case: str = Field(description="the case's name")
     title: str
     scenario: str = Field(description="the case's scenario file, relative to this file")
+    clock: Clock | None = Field(None, description="maps the statistics' timestamps (`at`) onto steps")
     sources: dict[str, str] = Field(min_length=1, description="key -> full citation")
     statistics: list[Statistic] = Field(min_length=1)
     context: list[str] = Field(default_factory=list, description="observed facts the model has no output for")
@@ -110,6 +135,34 @@ class CaseData(Frozen):
         for stat in self.statistics:
             if stat.source not in self.sources:
                 raise ValueError(f"statistic {stat.name}: source {stat.source!r} is not in sources")
+        return self
+
+    @model_validator(mode="after")
+    def _timestamps_to_steps(self) -> CaseData:
+        """Map every ``at`` to its step; refuse timestamps before step 0 or out of order in the file."""
+        last = None
+        mapped = []
+        for stat in self.statistics:
+            m = stat.model
+            if m.at is None and m.relative_to_at is None:
+                mapped.append(stat)
+                continue
+            if self.clock is None:
+                raise ValueError(f"statistic {stat.name}: a timestamp (at) needs the file's clock")
+            for when in (m.at, m.relative_to_at):
+                if when is not None and when < self.clock.start:
+                    raise ValueError(f"statistic {stat.name}: {when.isoformat()} is before the clock's start "
+                                     f"({self.clock.start.isoformat()})")
+            if m.at is not None:
+                if last is not None and m.at < last[1]:
+                    raise ValueError(f"statistic {stat.name}: reported at {m.at.isoformat()}, before "
+                                     f"{last[0]} ({last[1].isoformat()}): timestamps must be in order")
+                last = (stat.name, m.at)
+            steps = {"step": self.clock.step(m.at) if m.at is not None else m.step,
+                     "relative_to_step": (self.clock.step(m.relative_to_at) if m.relative_to_at is not None
+                                          else m.relative_to_step)}
+            mapped.append(stat.model_copy(update={"model": m.model_copy(update=steps)}))
+        object.__setattr__(self, "statistics", mapped)
         return self
 
 
@@ -252,19 +305,25 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
 
 
 def _with_flags(users):
-    return users.assign(aware=users.step_aware >= 0, liked=users.step_liked >= 0, shared=users.step_shared >= 0,
-                        acted=users.step_acted >= 0,
-                        engaged=(users.step_liked >= 0) | (users.step_shared >= 0) | (users.step_acted >= 0))
+    """The user table with :data:`FLAGS` added (``reached_by`` is read as its channel's label)."""
+    flags = dict(aware=users.step_aware >= 0, liked=users.step_liked >= 0, shared=users.step_shared >= 0,
+                 acted=users.step_acted >= 0,
+                 engaged=(users.step_liked >= 0) | (users.step_shared >= 0) | (users.step_acted >= 0))
+    if "inviter" in users:
+        flags["invited"] = users.inviter >= 0
+    return users.assign(**flags)
 
 
 def _check_query(expression: str) -> None:
     """Refuse a query that names no user-table column, does not parse, or is not a condition (on an empty table)."""
     import pandas as pd
 
-    empty = pd.DataFrame({c: pd.Series(dtype=bool if c in ("in_group", "misaligned", "seed", "aligned", "misled",
-                                                             "token_before_act", "aware", "liked", "shared",
-                                                             "acted", "engaged") else float)
-                          for c in USER_COLUMNS})
+    def column(name):
+        if name == "reached_by":
+            return pd.Series(pd.Categorical([], categories=[c.label for c in Channel]))
+        return pd.Series(dtype=bool if name in _BOOL_COLUMNS else float)
+
+    empty = pd.DataFrame({c: column(c) for c in USER_COLUMNS})
     try:
         result = empty.eval(expression)
         if str(getattr(result, "dtype", "")) != "bool":

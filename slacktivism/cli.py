@@ -319,7 +319,7 @@ def _report(args) -> int:
 def _compare(args) -> int:
     from model.scenario_files import ScenarioError, parse_override
     from slacktivism.cases import load_case
-    from slacktivism.compare import compare_case, format_rows, write_comparison
+    from slacktivism.compare import compare_case, format_rows, undefined_lines, write_comparison
 
     try:
         overrides = dict(parse_override(a) for a in args.overrides)
@@ -351,7 +351,10 @@ def _compare(args) -> int:
             print(f"{args.out}: cannot write results ({exc.strerror or exc})", file=sys.stderr)
             return EXIT_FAILED
         print(f"wrote {', '.join(str(p) for p in written)}")
-    return EXIT_OK
+    empty = undefined_lines(rows, args.replicates)
+    for line in empty:
+        print(f"{args.file}: {line}", file=sys.stderr)
+    return EXIT_FAILED if any(r.undefined == args.replicates for r in rows) else EXIT_OK
 
 
 def _calibrate(args, argv: list[str]) -> int:

@@ -20,7 +20,13 @@ from slacktivism.report import t_half_width
 
 
 class Row(NamedTuple):
-    """One observed statistic against the model."""
+    """One observed statistic against the model.
+
+    ``undefined``: replicates in which the statistic selects no one (an
+    empty denominator: ``users.among`` matched nobody, or a ratio of 0 to 0);
+    the mean is over the rest, and a statistic undefined in every replicate
+    has no mean and never passes.
+    """
 
     statistic: str
     observed: float
@@ -32,6 +38,7 @@ class Row(NamedTuple):
     model_high: float
     passed: bool
     role: str
+    undefined: int = 0
 
 
 class Band(NamedTuple):
@@ -49,13 +56,26 @@ def rows_for(stats: list[Statistic], values: dict[str, np.ndarray], roles: dict[
     """The comparison rows from per-replicate values (``roles`` marks e.g. fitted and held-out statistics)."""
     rows = []
     for s in stats:
-        x = values[s.name][~np.isnan(values[s.name])]
+        defined = ~np.isnan(values[s.name])
+        x = values[s.name][defined]
         mean = float(np.mean(x)) if len(x) else float("nan")
         half = float(t_half_width(np.std(x, ddof=1), len(x))) if len(x) > 1 else float("nan")
         value, low, high = (finish(s, v) for v in (mean, mean - half, mean + half))
         rows.append(Row(s.name, s.observed, s.tolerance, s.approximate, describe(s), value, low, high,
-                        abs(value - s.observed) <= s.tolerance, (roles or {}).get(s.name, "")))
+                        bool(len(x)) and abs(value - s.observed) <= s.tolerance, (roles or {}).get(s.name, ""),
+                        int((~defined).sum())))
     return rows
+
+
+def undefined_lines(rows: list[Row], replicates: int) -> list[str]:
+    """One line for each statistic that selects no one in some replicate (by name; empty if none)."""
+    lines = []
+    for r in rows:
+        if r.undefined:
+            what = "it has no value and cannot pass" if r.undefined == replicates else "its mean is over the rest"
+            lines.append(f"statistic {r.statistic}: {r.mapping} selects no one (an empty denominator) in "
+                         f"{r.undefined} of {replicates} replicates; {what}")
+    return lines
 
 
 def compare_case(case: Case, replicates: int, seed: int | None = None) -> tuple[list[Row], Band | None]:
@@ -73,7 +93,7 @@ def compare_case(case: Case, replicates: int, seed: int | None = None) -> tuple[
 def _band(curve: list[Statistic], kept: list[np.ndarray], steps: int, n_users: int) -> Band:
     """The first series statistic's mapping applied at every step (the statistics sharing its mapping as points)."""
     first = curve[0].model
-    same = [s for s in curve if s.model.model_dump(exclude={"step"}) == first.model_dump(exclude={"step"})]
+    same = [s for s in curve if s.model.model_dump(exclude={"step", "at"}) == first.model_dump(exclude={"step", "at"})]
     padded = np.array([np.pad(k, (0, steps + 1 - len(k)), mode="edge") for k in kept])
     if first.relative_to_step is not None:
         base = padded[:, [first.relative_to_step]]
@@ -95,7 +115,7 @@ def format_rows(rows: list[Row], replicates: int, interval: str = "95% interval"
             f"{interval:>21}  mark")
     lines = [head, "-" * len(head)]
     for r in rows:
-        mark = "pass" if r.passed else "MISS"
+        mark = "pass" if r.passed else ("UNDEFINED" if r.undefined == replicates else "MISS")
         approx = " ~" if r.approximate else ""
         role = f"  ({r.role})" if r.role else ""
         lines.append(f"{r.statistic:<{width}}  {r.observed:>10.4g}  {r.tolerance:>9.3g}  {r.model_mean:>10.4g}  "

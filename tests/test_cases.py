@@ -33,13 +33,103 @@ def test_save_darfur_holds_the_papers_figures():
     assert "10.15195/v1.a1" in case.data.sources["lewis2014"]
 
 
-def test_kpk_curve_is_the_reported_membership():
-    """164, 7,789, 250,114 and 501,803 members against 1,000,000 on 7 November 2009, on a log10 scale."""
+def test_kpk_curve_is_the_reported_membership_at_the_reported_hours():
+    """Solopos, Kompas: 164, 52,195, 250,114 and 501,803 members against 1,000,000 on 7 November 2009 06:30,
+    on a log10 scale, each at the step of its report's time (six hours a step from 29 October 14:45 WIB)."""
     case = load_case(CASES / "kpk_2009.data.yaml")
-    observed = {s.name: s.observed for s in case.statistics}
-    for name, members in [("members_30_oct", 164), ("members_31_oct", 7789), ("members_1_nov", 250114),
-                          ("members_3_nov", 501803)]:
-        assert observed[name] == pytest.approx(np.log10(members / 1e6), abs=1e-3)
+    by_name = {s.name: s for s in case.statistics}
+    # Hours after the group's creation, divided by six and rounded: 15.75 h, 30.6 h, 77.5 h, 112 h, 207.75 h.
+    for name, members, step in [("members_30_oct_morning", 164, 3), ("members_30_oct_evening", 52195, 5),
+                                ("members_1_nov", 250114, 13), ("members_3_nov", 501803, 19)]:
+        stat = by_name[name]
+        assert stat.observed == pytest.approx(np.log10(members / 1e6), abs=1e-3)
+        assert (stat.model.step, stat.model.relative_to_step) == (step, 35)
+    assert by_name["penetration"].model.step == 35
+    assert all("7,789" not in s.note for s in case.statistics)  # the secondary page's figure is not used
+
+
+def _with_clock(tmp_path, statistics, start="2009-10-29T14:45:00+07:00", steps=None):
+    path = _case(tmp_path, "baseline.yaml", statistics)
+    data = yaml.safe_load(path.read_text())
+    data["clock"] = {"start": start, "hours_per_step": 6}
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def _series_at(name, when, relative=None):
+    model = {"series": "engaged", "at": when}
+    if relative:
+        model["relative_to_at"] = relative
+    return {"name": name, "observed": 0.1, "tolerance": 0.1, "source": "theory", "model": model}
+
+
+def test_timestamps_map_to_steps_by_the_clock(tmp_path):
+    path = _with_clock(tmp_path, [_series_at("a", "2009-10-30T06:30:00+07:00", "2009-11-01T20:15:00+07:00"),
+                                  _series_at("b", "2009-10-30T23:20:00+00:00")])  # 06:20 WIB on 31 October
+    a, b = load_case(path).statistics
+    assert (a.model.step, a.model.relative_to_step) == (3, 13)
+    assert b.model.step == 7  # 39.6 hours after the start, given in another time zone
+
+
+@pytest.mark.parametrize("statistics, problem", [
+    ([_series_at("a", "2009-10-31T06:30:00+07:00"), _series_at("b", "2009-10-30T06:30:00+07:00")],
+     "timestamps must be in order"),
+    ([_series_at("a", "2009-10-28T06:30:00+07:00")], "before the clock's start"),
+    ([_series_at("a", "2009-12-30T06:30:00+07:00")], "after the scenario's last step"),
+    ([{**_series_at("a", "2009-10-30T06:30:00+07:00"), "model": {"series": "engaged", "step": 3,
+                                                                 "at": "2009-10-30T06:30:00+07:00"}}],
+     "needs step or at"),
+])
+def test_a_timestamp_out_of_order_or_out_of_the_run_is_one_line(tmp_path, capsys, statistics, problem):
+    path = _with_clock(tmp_path, statistics)
+    with pytest.raises(ScenarioError, match=problem):
+        load_case(path)
+    assert main(["compare", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and err.count("\n") == 1
+
+
+def test_a_timestamp_without_a_clock_is_refused(tmp_path):
+    path = _case(tmp_path, "baseline.yaml", [_series_at("a", "2009-10-30T06:30:00+07:00")])
+    with pytest.raises(ScenarioError, match="needs the file's clock"):
+        load_case(path)
+
+
+def test_a_statistic_that_selects_no_one_is_reported_by_name_and_never_passes(tmp_path, capsys):
+    """Granovetter's perturbed crowd: one instigator and no one with threshold 1, so no one but the instigator
+    ever acts, and 'acted and not seed' selects nobody in any replicate. The statistic is named on stderr, has
+    no value, cannot pass, and the other statistic's result is still written."""
+    empty = {"name": "followers_who_acted", "observed": 0.5, "tolerance": 0.5, "source": "theory",
+             "model": {"users": {"among": "acted and user > 0", "share": "acted"}}}
+    fine = {"name": "rioters", "observed": 0.01, "tolerance": 0.01, "source": "theory",
+            "model": {"summary": "acted", "per_user": True}}
+    path = _case(tmp_path, "granovetter_perturbed.yaml", [empty, fine])
+    assert main(["compare", str(path), "--replicates", "3", "--out", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    (line,) = captured.err.strip().splitlines()
+    assert "followers_who_acted" in line and "selects no one" in line and "3 of 3 replicates" in line
+    assert "UNDEFINED" in captured.out and "1 of 2 statistics within tolerance" in captured.out
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv")
+    row = table.set_index("statistic").loc["followers_who_acted"]
+    assert np.isnan(row.model_mean) and not row.passed and row.undefined == 3
+
+
+def test_users_statistics_read_the_channel_and_the_invitation_record():
+    """A users statistic can count by reached_by (its channel's label) and by invited (inviter >= 0)."""
+    from slacktivism.cases import Statistic
+
+    users = pd.DataFrame({"step_aware": [0, 1, 1, 2], "step_liked": [0, 1, -1, 2], "step_shared": [-1] * 4,
+                          "step_acted": [0, -1, -1, -1], "seed": [True, False, False, False],
+                          "reached_by": pd.Categorical(["organiser", "invitation", "none", "media"]),
+                          "inviter": [-1, 0, 0, -1]})
+
+    def share(among, which):
+        stat = Statistic(name="s", observed=0, tolerance=1, source="s",
+                         model={"users": {"among": among, "share": which}})
+        return measure(stat, {"n_users": 4}, None, users)
+
+    assert share("invited", "engaged") == pytest.approx(0.5)           # users 1 and 2 invited; user 1 joined
+    assert share("engaged and not seed", "reached_by == 'invitation'") == pytest.approx(0.5)
 
 
 def test_ice_bucket_poll_split_adds_up():
