@@ -428,8 +428,12 @@ def spec_dict(spec: Spec) -> dict:
 
 def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, draws: int, replicates: int,
                   executor=None) -> tuple[list[Path], list[str], list]:
-    """Write the posterior, its pairs plot, the posterior-predictive table and figure, and ``calibrated.yaml``.
+    """Write the posterior, its pairs plot, the posterior-predictive table and figure, and the calibrated scenario.
 
+    The scenario at the posterior medians is ``calibrated.yaml`` only if every
+    fitted statistic's posterior-predictive mean, on seeds the fit never
+    saw, lies within its tolerance; otherwise it is ``rejected.yaml``, whose
+    description says which statistic missed (see :func:`rejection`).
     Returns the paths written, the warnings and the predictive rows.
     """
     import pandas as pd
@@ -466,6 +470,29 @@ def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, 
     atomic_write(paths["generations.csv"], lambda p: gens.to_csv(p, index=False))
     atomic_write(paths["warnings.txt"], lambda p: Path(p).write_text("".join(f"{w}\n" for w in warnings)))
     scenario = calibrated_scenario(case, spec, frame, done)
-    atomic_write(paths["calibrated.yaml"],
-                 lambda p: Path(p).write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True)))
+    problem = rejection(rows)
+    if problem:
+        scenario["description"] = f"REJECTED: {problem}. {scenario['description']}"
+        paths.pop("calibrated.yaml")
+        paths["rejected.yaml"] = out / "rejected.yaml"
+        (out / "calibrated.yaml").unlink(missing_ok=True)  # an earlier, accepted run of this DIR no longer stands
+    else:
+        (out / "rejected.yaml").unlink(missing_ok=True)
+    target = paths.get("calibrated.yaml", paths.get("rejected.yaml"))
+    atomic_write(target, lambda p: Path(p).write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True)))
     return list(paths.values()), warnings, rows
+
+
+def rejection(rows) -> str | None:
+    """Why the calibrated scenario is not accepted: a fitted statistic outside its tolerance on fresh seeds.
+
+    ``rows`` are the posterior-predictive rows (``compare.Row``, ``role``
+    ``fitted`` or ``held out``); None when every fitted statistic's mean lies
+    within its tolerance.
+    """
+    missed = [r for r in rows if r.role == "fitted" and not r.passed]
+    if not missed:
+        return None
+    return "on fresh seeds " + "; ".join(
+        f"{r.statistic} is {r.model_mean:.4g} against {r.observed:g} +/- {r.tolerance:g} "
+        f"({abs(r.model_mean - r.observed) / r.tolerance:.1f} tolerances)" for r in missed)

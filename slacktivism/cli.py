@@ -441,6 +441,10 @@ def _calibrate(args, argv: list[str]) -> int:
     for w in warnings:
         print(f"warning: {w}")
     print(f"wrote {len(written)} files to {args.out}")
+    problem = cal.rejection(rows)
+    if problem:
+        print(f"{args.out}: not calibrated: {problem}; the scenario is in rejected.yaml", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

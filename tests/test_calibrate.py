@@ -20,7 +20,7 @@ from tests.conftest import ROOT, SCENARIOS, dask_cluster
 DARFUR = SCENARIOS / "cases" / "save_darfur.data.yaml"
 
 
-def _small_case(tmp_path: Path, observed: float = -1.2, tolerance: float = 0.15) -> Path:
+def _small_case(tmp_path: Path, observed: float = -1.2, tolerance: float = 0.3) -> Path:
     """A 500-user campaign whose like rate (likes per user reached, log10) was 'observed'."""
     scenario = {"name": "small", "seed": 0, "steps": 40,
                 "network": {"kind": "barabasi_albert", "n_users": 500, "mean_degree": 20},
@@ -131,6 +131,27 @@ def test_outputs_of_a_calibration(tmp_path, capsys):
     assert "posterior predictive" in printed
 
 
+@pytest.mark.slow
+def test_a_fit_that_misses_on_fresh_seeds_is_rejected_not_calibrated(tmp_path, capsys):
+    """Likes per user reached cannot exceed 1 (log10 0): an observed 0.5 +/- 0.1 is out of any prior's reach.
+
+    The posterior and its predictive are still written, but the scenario is rejected.yaml, not
+    calibrated.yaml, its description says which fitted statistic missed on fresh seeds, and the exit is 1.
+    """
+    case = _small_case(tmp_path, observed=0.5, tolerance=0.1)
+    out = tmp_path / "out"
+    (out).mkdir()
+    assert main(_args(case, out, "--workers", "2")) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "not calibrated" in err and "like_rate" in err and "rejected.yaml" in err
+    assert not (out / "calibrated.yaml").exists()
+    rejected = load_scenario(out / "rejected.yaml")
+    assert rejected.description.startswith("REJECTED: on fresh seeds like_rate")
+    predictive = pd.read_csv(out / "predictive.csv")
+    assert predictive.loc[0, "model_mean"] <= 0 and not predictive.loc[0, "passed"]
+    assert (out / "posterior.parquet").exists()
+
+
 def test_a_prior_the_data_cannot_narrow_is_reported(tmp_path):
     """A key the statistic does not depend on keeps its prior's spread: the warning must say so."""
     from slacktivism.calibrate import Fit, warnings_for
@@ -174,7 +195,8 @@ def test_unknown_statistic_and_bad_data_file_are_one_line(tmp_path, capsys):
                  "--out", str(out)]) == 2
     assert "mean_gift: not a statistic of this case" in capsys.readouterr().err
     bad = tmp_path / "bad.data.yaml"
-    text = DARFUR.read_text().replace("summary: recruited_none_share", "summary: recruited_via_email")
+    text = DARFUR.read_text().replace("summary: recruited_none_by_invitation_share", "summary: recruited_via_email")
+    assert text != DARFUR.read_text()
     bad.write_text(text.replace("scenario: save_darfur.yaml", f"scenario: {DARFUR.parent / 'save_darfur.yaml'}"))
     assert main(["calibrate", str(bad), "--fit", "decision.cost_act=2:3", "--out", str(out)]) == 2
     err = capsys.readouterr().err
