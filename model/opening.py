@@ -45,15 +45,25 @@ class Reached(NamedTuple):
     changed: np.ndarray
 
 
-class Opened(NamedTuple):
-    """What one pass over the examined users found (arrays sorted by user).
+class OpenStep(NamedTuple):
+    """The first half of a step (:meth:`model.SlacktivismModel.open_step`): who chooses now, and the rule's choices.
 
-    ``users`` choose, with ``like``, ``share``, ``act``, ``in_feed``,
-    ``asked`` aligned with them; ``reached`` (with ``reached_asked``) are all
-    those the campaign reached; ``seen`` saw a followee's post;
-    ``newly_aware`` and ``newly_misled`` change the counts.
+    Attributes:
+        step: the step being taken.
+        users: the users who choose at this step, sorted (none has acted).
+        like, share, act: what the decision rule chose for each (aligned with
+            ``users``; copies, free to change and hand back to
+            :meth:`model.SlacktivismModel.close_step`).
+        in_feed: whether each saw the campaign at this step (in the feed, from
+            the outside channels or in an invitation); token support needs it.
+        asked: whether the campaign (a reminder) or a follower (an invitation)
+            asked each directly.
+        reached: every user the campaign reached at this step (saw it, or was
+            asked), sorted; under choice memory a superset of ``users``.
+        reached_asked: whether each of ``reached`` was asked directly.
     """
 
+    step: int
     users: np.ndarray
     like: np.ndarray
     share: np.ndarray
@@ -62,6 +72,16 @@ class Opened(NamedTuple):
     asked: np.ndarray
     reached: np.ndarray
     reached_asked: np.ndarray
+
+
+class Opened(NamedTuple):
+    """What one pass over the examined users found.
+
+    ``chosen``: the step's choices; ``seen``: who saw a followee's post
+    (sorted); ``newly_aware``, ``newly_misled``: how the counts change.
+    """
+
+    chosen: OpenStep
     seen: np.ndarray
     newly_aware: int
     newly_misled: int
@@ -94,7 +114,9 @@ def open_users(touched: np.ndarray, via: np.ndarray, everyone: bool, reached: Re
     outcome = np.empty(len(examined), dtype=np.uint8)
     # The context's fields go to the loop one by one: numba hands a parallel loop only records that are arguments.
     newly_aware, newly_misled = _pass(examined, flags, pop, *ctx, step, outcome)
-    return Opened(*_unpack(examined, outcome), newly_aware, newly_misled)
+    users, like, share, act, in_feed, asked, reached, reached_asked, seen = _unpack(examined, outcome)
+    return Opened(OpenStep(step, users, like, share, act, in_feed, asked, reached, reached_asked), seen,
+                  newly_aware, newly_misled)
 
 
 #: The users are split into this many chunks, counted and then filled in parallel, each chunk in order.

@@ -37,41 +37,13 @@ from model.agents import UserAgent
 from model.channels import Channels, Outside
 from model.marks import Marks
 from model.network import FollowerGraph, build
+from model.opening import OpenStep
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import changes, clear_posts, count_followees, post
 from model.state import Channel, Population
 
 _EMPTY = np.empty(0, dtype=np.int64)
-
-
-class OpenStep(NamedTuple):
-    """The first half of a step (:meth:`SlacktivismModel.open_step`): who chooses now, and the rule's choices.
-
-    Attributes:
-        step: the step being taken.
-        users: the users who choose at this step, sorted (none has acted).
-        like, share, act: what the decision rule chose for each (aligned with
-            ``users``; copies, free to change and hand back to
-            :meth:`~SlacktivismModel.close_step`).
-        in_feed: whether each saw the campaign at this step (in the feed, from
-            the outside channels or in an invitation); token support needs it.
-        asked: whether the campaign (a reminder) or a follower (an invitation)
-            asked each directly.
-        reached: every user the campaign reached at this step (saw it, or was
-            asked), sorted; under choice memory a superset of ``users``.
-        reached_asked: whether each of ``reached`` was asked directly.
-    """
-
-    step: int
-    users: np.ndarray
-    like: np.ndarray
-    share: np.ndarray
-    act: np.ndarray
-    in_feed: np.ndarray
-    asked: np.ndarray
-    reached: np.ndarray
-    reached_asked: np.ndarray
 
 
 class _Pending(NamedTuple):
@@ -333,8 +305,7 @@ class SlacktivismModel(mesa.Model):
         o = opening.open_users(self._touched, self._via, everyone,
                                opening.Reached(outside.media, outside.invited, asked,
                                                self._changed if threshold else _EMPTY), pop, context, t)
-        chosen = OpenStep(t, o.users, o.like, o.share, o.act, o.in_feed, o.asked, o.reached, o.reached_asked)
-        return _Pending(t, before, reach, chosen, o.newly_aware, o.newly_misled, outside._replace(seen=o.seen))
+        return _Pending(t, before, reach, o.chosen, o.newly_aware, o.newly_misled, outside._replace(seen=o.seen))
 
     def _close(self, p: _Pending, choices: Choices | None, credit: Mapping | None) -> None:
         """Choices given from outside, attribution, posting and bookkeeping (the second half of :meth:`step`)."""

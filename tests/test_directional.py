@@ -122,9 +122,10 @@ def test_acting_rises_with_the_number_of_acting_followees_under_the_defaults(mon
 
     def spy(touched, via, everyone, reached, pop, context, step):
         o = original(touched, via, everyone, reached, pop, context, step)
-        k = np.minimum(pop.social[o.users[~o.asked], int(Flag.ACTED)], 3)
+        chosen = o.chosen
+        k = np.minimum(pop.social[chosen.users[~chosen.asked], int(Flag.ACTED)], 3)
         np.add.at(exposures[run[0]], k, 1)
-        np.add.at(actions[run[0]], k, o.act[~o.asked])
+        np.add.at(actions[run[0]], k, chosen.act[~chosen.asked])
         return o
 
     monkeypatch.setattr(opening, "open_users", spy)

@@ -77,13 +77,13 @@ def test_one_pass_per_user_equals_the_rules_loops_in_turn(model, monkeypatch):
         expected = _reference(m.graph, touched.copy(), everyone, reached, copy, ctx, step)
         o = original(touched, via, everyone, reached, pop, ctx, step)
         for name, got, want in zip(("users", "like", "share", "act", "in_feed", "asked", "seen"),
-                                   (o.users, o.like, o.share, o.act, o.in_feed, o.asked, o.seen), expected,
+                                   (*o.chosen[1:7], o.seen), expected,
                                    strict=True):
             assert np.array_equal(got, want), f"step {step}: {name} differs"
         for k in _STATE:
             assert np.array_equal(getattr(pop, k), getattr(copy, k)), f"step {step}: pop.{k} differs"
         assert not touched.any() and not via.any()  # the scratch flags are left clear
-        compared.append(len(o.users))
+        compared.append(len(o.chosen.users))
         return o
 
     monkeypatch.setattr(opening, "open_users", check)
