@@ -4,13 +4,15 @@
    same runs (every parameter set the calibration simulated, recorded by its workers,
    on the same replicate count) and the same two local workers, measured in this run
    (target: >= 80%). The calibration's time runs until its pool has shut down.
-2. Simulation-based calibration with more trials than the test suite runs.
+2. Simulation-based calibration with more trials than the test suite runs, and rank
+   histograms of the Save Darfur case's own configuration (its keys, its statistics)
+   with a chi-square test of uniformity per key.
 3. The shipped result: the Save Darfur case calibrated on `never_donated` with three
    keys on 10,000-user runs, timed (target: within the data's tolerance in under 30
    minutes on 2 cores), and judged on the statistic it was not fitted to.
 4. `compare` on every shipped case.
 
-Writes the `calibrate-bench`, `cases` and `darfur` blocks of the README (``--readme``)
+Writes the `calibrate-bench`, `cases`, `darfur` and `sbc-darfur` blocks of the README (``--readme``)
 and the figures under docs/cases/.
 """
 
@@ -25,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from scipy import stats
@@ -126,6 +129,55 @@ def sbc(trials: int) -> dict:
             "seconds": time.perf_counter() - start}
 
 
+#: Rank SBC on Save Darfur's configuration: its three fitted keys and both statistics, a smaller ABC budget.
+SBC_DARFUR = {"trials": 30, "bins": 5, "population": 60, "generations": 4, "replicates": 3}
+
+
+def sbc_darfur(trials: int) -> dict:
+    """Rank histograms of the Save Darfur calibration's keys over ``trials`` (Talts et al. 2018)."""
+    import slacktivism.calibrate as cal
+    from slacktivism.cases import load_case
+    from slacktivism.sbc import rank_trials, uniformity
+    from slacktivism.sweep import LocalExecutor
+    from viz.case_figures import rank_figure
+
+    case = load_case(CASES / "save_darfur.data.yaml")
+    fits = [cal.parse_fit(f, case.scenario) for f in DARFUR_FITS]
+    statistics = [s.name for s in case.statistics]
+    executor = LocalExecutor(2)
+    executor.start(None, None)
+    start = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            results = rank_trials(case, fits, statistics, trials, Path(tmp), executor.pool, 2,
+                                  replicates=SBC_DARFUR["replicates"], population=SBC_DARFUR["population"],
+                                  generations=SBC_DARFUR["generations"], seed=2018)
+    finally:
+        executor.pool.shutdown()
+    seconds = time.perf_counter() - start
+    ranks = {f.key: np.array([t.rank[f.key] for t in results]) for f in fits}
+    tests = {key: uniformity(r, SBC_DARFUR["bins"]) for key, r in ranks.items()}
+    figure = rank_figure(ranks, SBC_DARFUR["bins"], {k: p for k, (_, p) in tests.items()},
+                         title=f"Save Darfur: simulation-based calibration, {trials} trials")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    figure.savefig(DOCS / "darfur_sbc_ranks.png", dpi=110)
+    return {"trials": trials, "tests": tests, "seconds": seconds, "statistics": statistics,
+            "reached": sum(t.epsilon <= 1.0 for t in results)}
+
+
+def sbc_darfur_text(s: dict) -> str:
+    lines = ["| fitted key | rank counts in 5 bins (low to high) | chi-square p | uniform at the 5% level |",
+             "|---|---|---|---|"]
+    for key, (counts, p) in s["tests"].items():
+        lines.append(f"| `{key}` | {' / '.join(str(int(c)) for c in counts)} | {p:.3g} | "
+                     f"{'yes' if p >= 0.05 else '**no**'} |")
+    return ("\n".join(lines) + f"\n\n{s['trials']} trials on the case's own configuration (10,000 users, the "
+            f"statistics {', '.join(s['statistics'])} with their tolerances), each calibrated with "
+            f"{SBC_DARFUR['population']} particles, at most {SBC_DARFUR['generations']} generations and "
+            f"{SBC_DARFUR['replicates']} replicates; {s['reached']} of them reached epsilon 1; "
+            f"{s['seconds'] / 60:.1f} min on 2 cores.")
+
+
 def darfur(out: Path) -> dict:
     """The shipped calibration, run as the README shows it, from scratch."""
     shutil.rmtree(out, ignore_errors=True)
@@ -167,6 +219,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", type=Path)
     parser.add_argument("--sbc-trials", type=int, default=30)
+    parser.add_argument("--sbc-darfur-trials", type=int, default=SBC_DARFUR["trials"])
     parser.add_argument("--skip-darfur", action="store_true", help="skip the 3-key Save Darfur calibration")
     args = parser.parse_args()
 
@@ -178,6 +231,10 @@ def main() -> int:
           f"{t['sweep_s']:.1f} s; ratio {ratio:.2f}", flush=True)
     s = sbc(args.sbc_trials)
     print(f"SBC: {s['covered']} of {s['trials']} covered", flush=True)
+    ranks = sbc_darfur(args.sbc_darfur_trials)
+    print(sbc_darfur_text(ranks), flush=True)
+    if args.readme:
+        replace_block(args.readme, "sbc-darfur", sbc_darfur_text(ranks))
     bench = "\n".join([
         "| what | measured | target |",
         "|---|---|---|",

@@ -152,6 +152,44 @@ def test_a_fit_that_misses_on_fresh_seeds_is_rejected_not_calibrated(tmp_path, c
     assert (out / "posterior.parquet").exists()
 
 
+def test_rank_uniformity_is_a_chi_square_test():
+    """Equal counts fit a uniform exactly (p = 1); all ranks in one of four bins is chi-square 60 on 3 degrees of
+    freedom, p about 6e-13."""
+    from slacktivism.sbc import uniformity
+
+    counts, p = uniformity(np.array([0.1, 0.3, 0.6, 0.9] * 5), bins=4)
+    assert counts.tolist() == [5, 5, 5, 5] and p == pytest.approx(1.0)
+    counts, p = uniformity(np.full(20, 0.05), bins=4)
+    assert counts.tolist() == [20, 0, 0, 0] and 1e-13 < p < 1e-11
+
+
+@pytest.mark.slow
+def test_a_key_the_statistic_ignores_ranks_at_its_prior_quantile(tmp_path):
+    """With no asks, campaign.ask_odds changes nothing, so its posterior is its prior and the truth's rank is the
+    prior's CDF at the truth, (truth - 1) / 4, up to the Monte Carlo error of 60 weighted particles (sd <= 0.065).
+    """
+    from model.scenario_files import load_scenario as load
+    from slacktivism.calibrate import Fit
+    from slacktivism.cases import load_case
+    from slacktivism.sbc import rank_trials
+    from slacktivism.sweep import LocalExecutor
+
+    case = load_case(_small_case(tmp_path))
+    assert not load(tmp_path / "small.yaml").campaign.asks
+    fits = [Fit("decision.cost_like", 1.2, 1.9, False), Fit("campaign.ask_odds", 1.0, 5.0, False)]
+    executor = LocalExecutor(2)
+    executor.start(None, None)
+    try:
+        trials = rank_trials(case, fits, ["like_rate"], 3, tmp_path / "sbc", executor.pool, 2, replicates=2,
+                             population=60, generations=2, seed=5)
+    finally:
+        executor.pool.shutdown()
+    for t in trials:
+        quantile = (t.truth["campaign.ask_odds"] - 1.0) / 4.0
+        assert abs(t.rank["campaign.ask_odds"] - quantile) < 0.26, (t.truth, t.rank)
+        assert 0.0 <= t.rank["decision.cost_like"] <= 1.0
+
+
 def test_a_prior_the_data_cannot_narrow_is_reported(tmp_path):
     """A key the statistic does not depend on keeps its prior's spread: the warning must say so."""
     from slacktivism.calibrate import Fit, warnings_for

@@ -70,3 +70,32 @@ def pairs_figure(frame, fits, *, title: str = "") -> Figure:
         figure.suptitle(title)
     figure.tight_layout(rect=(0, 0, 1, 0.96))
     return figure
+
+
+def rank_figure(ranks: dict, bins: int, pvalues: dict, *, title: str = "") -> Figure:
+    """Simulation-based calibration's rank histograms, one panel per fitted key (Talts et al. 2018).
+
+    Args:
+        ranks: key -> the true value's posterior rank in each trial (in [0, 1]).
+        bins: histogram bins; the band is the 99% range of a bin's count under uniform ranks (binomial).
+        pvalues: key -> the chi-square test's p-value against uniform.
+    """
+    from scipy import stats
+
+    keys = list(ranks)
+    figure = Figure(figsize=(3.4 * len(keys), 3.0), layout="constrained")
+    axes = figure.subplots(1, len(keys), squeeze=False)[0]
+    for ax, key in zip(axes, keys, strict=True):
+        r = np.clip(np.asarray(ranks[key], dtype=float), 0.0, 1.0)
+        n = len(r)
+        low, high = stats.binom.ppf([0.005, 0.995], n, 1.0 / bins)
+        ax.axhspan(low, high, color="#d9d9d9", alpha=0.7, lw=0, label="99% under uniform ranks")
+        ax.axhline(n / bins, color="black", lw=0.8)
+        ax.hist(r, bins=bins, range=(0.0, 1.0), color="#3182bd", edgecolor="white")
+        ax.set_title(f"{key}\nchi-square p = {pvalues[key]:.3g}", fontsize="medium")
+        ax.set_xlabel("rank of the true value in its posterior")
+    axes[0].set_ylabel(f"trials (of {len(next(iter(ranks.values())))})")
+    axes[0].legend(loc="upper left", fontsize="x-small")
+    if title:
+        figure.suptitle(title)
+    return figure
