@@ -232,7 +232,7 @@ def option_values(concern, status, theta, proof_act, proof_token, shift, shown_l
 def logistic(x):
     """1 / (1 + exp(-x)); for x below about -709 ``exp`` gives inf and the result 0, as it should.
 
-    One ``exp`` is cheaper than ``tanh``, which was the choice kernel's largest cost.
+    One ``exp`` costs less than ``tanh``, and the choice kernel evaluates it for every chooser.
     """
     return 1.0 / (1.0 + np.exp(-x))
 

@@ -114,8 +114,8 @@ def open_users(touched: np.ndarray, via: np.ndarray, everyone: bool, reached: Re
     outcome = np.empty(len(examined), dtype=np.uint8)
     # The context's fields go to the loop one by one: numba hands a parallel loop only records that are arguments.
     newly_aware, newly_misled = _pass(examined, flags, pop, *ctx, step, outcome)
-    users, like, share, act, in_feed, asked, reached, reached_asked, seen = _unpack(examined, outcome)
-    return Opened(OpenStep(step, users, like, share, act, in_feed, asked, reached, reached_asked), seen,
+    users, like, share, act, in_feed, asked, reached_users, reached_asked, seen = _unpack(examined, outcome)
+    return Opened(OpenStep(step, users, like, share, act, in_feed, asked, reached_users, reached_asked), seen,
                   newly_aware, newly_misled)
 
 

@@ -23,6 +23,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
+from model.choices import Choices
 from model.network import FollowerGraph
 
 #: How participants are placed on the network (:func:`place`).
@@ -242,8 +243,6 @@ class Seating:
         Every participant among the step's choosers gets its own choice (none
         if it made none); participants who chose late are added.
         """
-        from model.slacktivism_model import Choices
-
         decided, self._decided = self._decided, {}
         answered, self._answered = self._answered, {}
         mine = opened.users[np.isin(opened.users, self.nodes)]

@@ -35,6 +35,7 @@ import numpy as np
 from model import decisions, feed, metrics, opening, participants, recruitment, users
 from model.agents import UserAgent
 from model.channels import Channels, Outside
+from model.choices import Choices, merge
 from model.marks import Marks
 from model.network import FollowerGraph, build
 from model.opening import OpenStep
@@ -56,19 +57,6 @@ class _Pending(NamedTuple):
     newly_aware: int
     newly_misled: int
     outside: Outside
-
-
-class Choices(NamedTuple):
-    """Choices that replace the decision rule's for some users when a step closes.
-
-    ``users`` need not be among the open step's choosers: a choice made for
-    an earlier step's card (late) enters this one.
-    """
-
-    users: np.ndarray
-    like: np.ndarray
-    share: np.ndarray
-    act: np.ndarray
 
 
 def _metric(model: SlacktivismModel, name: str):
@@ -134,12 +122,12 @@ class SlacktivismModel(mesa.Model):
         )
         self.choices = 0  # decisions made, summed over steps (model.memory)
         self._touched = np.zeros(n, dtype=bool)
+        self._max_followees = int(self.graph.n_followees.max()) if n else 0
         self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()),
-                                         int(self.graph.n_followees.max()) if n else 0)
+                                         self._max_followees)
         self._forest: tuple[int, recruitment.Forest] | None = None
         self._marks = Marks(n)
         self._via = np.zeros(n, dtype=np.uint8)  # model.opening's scratch flags
-        self._max_followees = int(self.graph.n_followees.max()) if n else 0
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
         self.goal_step: int | None = None
@@ -313,7 +301,7 @@ class SlacktivismModel(mesa.Model):
         users, like, share, act = p.chosen.users, p.chosen.like, p.chosen.share, p.chosen.act
         self.choices += len(users)
         if choices is not None:
-            users, like, share, act = self._merge(users, like, share, act, choices)
+            users, like, share, act = merge(users, like, share, act, choices, pop.acted, self._marks)
         bundle = self.spec.campaign.bundle
         if bundle > 0:
             share |= act & (uniforms(self._keys[Purpose.BUNDLE], users, t) < bundle)
@@ -400,24 +388,6 @@ class SlacktivismModel(mesa.Model):
     def pending(self) -> bool:
         """A step is half-taken: it is open, or seated participants' choices wait to be applied."""
         return self._pending is not None or (self._seating is not None and self._seating.waiting)
-
-    def _merge(self, users, like, share, act, choices: Choices):
-        """The rule's choices with ``choices``' users' replaced; users not among the choosers are added, in order."""
-        choices = choices._replace(users=np.asarray(choices.users, dtype=np.int64))
-        extra = choices.users[~self._marks.among(choices.users, users)] if len(choices.users) else choices.users
-        extra = extra[~self.pop.acted[extra]]
-        if len(extra):
-            merged = self._marks.union(users, extra)
-            keep = self._marks.among(merged, users)
-            like2, share2, act2 = (np.zeros(len(merged), dtype=bool) for _ in range(3))
-            like2[keep], share2[keep], act2[keep] = like, share, act
-            users, like, share, act = merged, like2, share2, act2
-        else:
-            like, share, act = like.copy(), share.copy(), act.copy()
-        given = ~self.pop.acted[choices.users]
-        where = np.searchsorted(users, choices.users[given])
-        like[where], share[where], act[where] = choices.like[given], choices.share[given], choices.act[given]
-        return users, like, share, act
 
     def _progress(self) -> tuple:
         return tuple(self.current[k] for k in ("aware", "liked", "shared", "acted", "misled"))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model import SlacktivismModel, load_scenario
-from model.slacktivism_model import Choices
+from model.choices import Choices
 from model.state import Channel
 from tests.conftest import SCENARIOS
 
