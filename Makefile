@@ -45,9 +45,11 @@ bench: $(STAMP)
 bench-core: $(STAMP)
 	$(BIN)/python bench/run_bench.py --core --readme README.md
 
-# The scenario table, the realism tables (README) and the parameter sources table (ODD section 9).
+# The scenario table, its contrasts on other networks, the realism tables (README) and the parameter sources
+# table (ODD section 9).
 claims: $(STAMP)
 	$(BIN)/python bench/scenario_claims.py --readme README.md
+	$(BIN)/python bench/robustness.py --readme README.md
 	$(BIN)/python bench/realism_grid.py --readme README.md --odd model/ODD.md
 
 # Optimise the baseline for likes and for actions, re-run both optima on fresh seeds (about two minutes on 2 cores).
