@@ -8,7 +8,8 @@ seeds (common random numbers), and each cell is the paired change in
 participants' actions with a 95% bootstrap interval over seeds. A contrast
 is *robust* when every cell's interval lies on the same side of zero as the
 shipped network's; *network-dependent* when some cell's interval lies on the
-other side; otherwise *not resolved* somewhere. `make claims` writes the
+other side, or when the shipped network resolves no effect and another does;
+otherwise the sign is the same wherever an interval resolves one. `make claims` writes the
 README block ``robustness``.
 """
 
@@ -94,35 +95,40 @@ def _interval(scenario: np.ndarray, reference: np.ndarray, resamples: int = 4000
     return tuple(np.nanpercentile(ratio, [2.5, 97.5]))
 
 
-def verdict(cells: dict) -> str:
-    """Robust, network-dependent or not resolved (see the module docstring)."""
-    scenario, reference = cells[None]
+def side(scenario: np.ndarray, reference: np.ndarray) -> int:
+    """+1 or -1 when the paired change's 95% interval lies above or below zero; 0 when it holds zero or is undefined."""
     if reference.mean() == 0:
-        return "not resolved (no actions in the reference)"
-    own = np.sign(scenario.mean() / reference.mean() - 1)
-    signs = []
-    for s, r in cells.values():
-        if r.mean() == 0:
-            signs.append(0)
-            continue
-        low, high = _interval(s, r)
-        signs.append(1 if low > 0 else -1 if high < 0 else 0)
-    if any(sign == -own for sign in signs):
-        return "**network-dependent**"
-    return "robust" if all(sign == own for sign in signs) else "not resolved everywhere"
+        return 0
+    low, high = _interval(scenario, reference)
+    return 1 if low > 0 else -1 if high < 0 else 0
+
+
+def verdict(sides: list[int]) -> str:
+    """From each cell's :func:`side`, the shipped network's first: robust, network-dependent or not resolved."""
+    own, others = sides[0], sides[1:]
+    if own == 0:
+        if any(others):
+            return "**network-dependent** (no effect resolved on the shipped network)"
+        return "no effect resolved on any network"
+    if any(x == -own for x in others):
+        return "**network-dependent** (the sign turns)"
+    if all(x == own for x in others):
+        return "robust"
+    return "same sign wherever resolved"
 
 
 def table(results: dict) -> str:
     head = ["contrast (participants' actions)", "BA 100 (shipped)"] + [f"{SHORT[k]} {d}" for k, d in NETWORKS]
     lines = ["| " + " | ".join(head + ["verdict"]) + " |", "|" + "---|" * (len(head) + 1)]
     for key, cells in results.items():
-        row = [key] + [change(cells[n][1], cells[n][0]) for n in [None, *NETWORKS]] + [verdict(cells)]
+        nets = [None, *NETWORKS]
+        row = [key] + [change(cells[n][1], cells[n][0]) for n in nets] + [verdict([side(*cells[n]) for n in nets])]
         lines.append("| " + " | ".join(row) + " |")
     lines.append(f"\nParticipants' actions, paired over seeds {SEEDS.start}-{SEEDS.stop - 1} (common random "
                  "numbers), as the change in the mean with a 95% bootstrap interval over seeds. BA, ER, WS: "
                  "Barabási–Albert, Erdős–Rényi, Watts–Strogatz of mean degree 20 or 100, each scenario's own "
                  "population. Robust: every interval on the shipped network's side of zero; network-dependent: "
-                 "some interval on the other side.")
+                 "some interval on the other side, or an effect resolved only off the shipped network.")
     return "\n".join(lines)
 
 
