@@ -61,7 +61,7 @@ def optimum(objective: str, workers: int):
 
 def interval(values) -> tuple[float, float]:
     """Mean and 95% Student-t half width."""
-    from slacktivism.report import mean_ci
+    from model.statistics import mean_ci
 
     mean, low, _ = mean_ci(np.asarray(values, dtype=float))
     return mean, mean - low
@@ -76,13 +76,13 @@ def design_text(values: dict) -> str:
 
 
 def measure(workers: int) -> tuple[str, dict]:
+    from model.randomness import spawn_seeds
     from slacktivism import optimize
     from slacktivism.sweep import LocalExecutor
-    from slacktivism.sweep_spec import run_seeds
 
     optima = {objective: optimum(objective, workers) for objective in OUTCOMES}
-    fresh = run_seeds(FRESH_SEED, FRESH)
-    assert not set(fresh) & set(run_seeds(SEED, REPLICATES)), "the fresh seeds must be new"
+    fresh = spawn_seeds(FRESH_SEED, FRESH)
+    assert not set(fresh) & set(spawn_seeds(SEED, REPLICATES)), "the fresh seeds must be new"
     executor = LocalExecutor(workers)
     executor.start(None, None)
     runs = {objective: optimize.evaluate(plan, values, fresh, executor)
@@ -110,8 +110,8 @@ def measure(workers: int) -> tuple[str, dict]:
     acts_ratio = results[LABELS["acted"]]["acted"][0] / results[LABELS["liked"]]["acted"][0]
     lines += ["", f"The campaign designed for actions got {acts_ratio:.2f} times the likes-optimum's actions and "
                   f"{likes_ratio:.2f} times its likes. Both count the 20 organisers' own actions. Seeds: "
-                  f"optimisation `run_seeds({SEED}, {REPLICATES})`, re-evaluation `run_seeds({FRESH_SEED}, {FRESH})` "
-                  f"(`slacktivism/sweep_spec.py`)."]
+                  f"optimisation `spawn_seeds({SEED}, {REPLICATES})`, "
+                  f"re-evaluation `spawn_seeds({FRESH_SEED}, {FRESH})` (`model/randomness.py`)."]
     return "\n".join(lines), results
 
 

@@ -37,9 +37,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from model.randomness import spawn_seeds
 from model.scenario import Scenario, field_info
 from model.scenario_files import ScenarioError, first_error, known_keys, set_dotted, suggest_key
-from slacktivism.cases import Case, Statistic, finish, replicate_seeds, run_statistics
+from slacktivism.cases import Case, Statistic, finish, run_statistics
 
 #: The database and manifest of a calibration directory.
 DATABASE, MANIFEST = "calibration.db", "calibration.json"
@@ -246,7 +247,7 @@ def calibrate(case: Case, spec: Spec, out: Path, executor, workers: int, *, dask
     fits = spec.fitted()
     stats = case.pick(spec.statistics)
     simulator = CaseSimulator(case.scenario.model_dump(mode="json"), fits,
-                              replicate_seeds(spec.seed, spec.replicates), stats)
+                              spawn_seeds(spec.seed, spec.replicates), stats)
     prior = pyabc.Distribution(**{f.key: pyabc.RV("uniform", f.low, f.high - f.low) for f in fits})
     distance = pyabc.PNormDistance(p=np.inf, fixed_weights={s.name: 1.0 / s.tolerance for s in stats})
     sampler = seeded_sampler(executor, workers, spec.seed, dask)
@@ -376,7 +377,7 @@ def predictive(case: Case, spec: Spec, frame, draws: int, replicates: int, execu
     picks = rng.choice(len(frame), size=draws, p=frame["weight"].to_numpy())
     stats = case.statistics
     simulator = CaseSimulator(case.scenario.model_dump(mode="json"), fits,
-                              replicate_seeds(spec.seed + 1, replicates), stats)
+                              spawn_seeds(spec.seed + 1, replicates), stats)
     parameters = [{f.key: float(frame[f.key].iloc[i]) for f in fits} for i in picks]
     if executor is None:
         results = [simulator(p) for p in parameters]
@@ -387,7 +388,7 @@ def predictive(case: Case, spec: Spec, frame, draws: int, replicates: int, execu
 
 def calibrated_scenario(case: Case, spec: Spec, frame, generations_done: list[Generation]) -> dict:
     """The case scenario at the posterior's weighted medians, with the provenance in its description."""
-    from slacktivism.outputs import git_commit, package_versions
+    from model.run_files import PACKAGES, git_commit, package_versions
 
     fits = spec.fitted()
     medians = {f.key: weighted_quantile(frame[f.key].to_numpy(np.float64), frame["weight"].to_numpy(), 0.5)
@@ -395,10 +396,10 @@ def calibrated_scenario(case: Case, spec: Spec, frame, generations_done: list[Ge
     data = case.scenario.model_dump(mode="json", exclude_none=True)
     for f in fits:
         set_dotted(data, f.key, round(medians[f.key]) if f.integer else medians[f.key], "calibrate")
-    versions = package_versions()
+    versions = package_versions((*PACKAGES, "pyabc"))
     last = generations_done[-1]
     provenance = (
-        f"Calibrated with ABC-SMC (pyabc {_version('pyabc')}) to {Path(spec.case_file).name} "
+        f"Calibrated with ABC-SMC (pyabc {versions['pyabc']}) to {Path(spec.case_file).name} "
         f"(data sha256 {spec.case_sha256}; scenario sha256 {spec.scenario_sha256}), statistics "
         f"{', '.join(spec.statistics)}; fitted "
         + ", ".join(f"{f.key} in [{f.low:g}, {f.high:g}] -> {medians[f.key]:.4g}" for f in fits)
@@ -410,15 +411,6 @@ def calibrated_scenario(case: Case, spec: Spec, frame, generations_done: list[Ge
     data["description"] = f"{case.scenario.description.strip()} {provenance}".strip()
     Scenario.model_validate(data)
     return data
-
-
-def _version(name: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def spec_dict(spec: Spec) -> dict:
@@ -439,8 +431,8 @@ def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, 
     import pandas as pd
     import yaml
 
+    from model.run_files import atomic_write
     from slacktivism.compare import Row
-    from slacktivism.outputs import atomic_write
     from viz.case_figures import comparison_figure, pairs_figure
 
     fits = spec.fitted()

@@ -392,7 +392,7 @@ def _calibrate(args, argv: list[str]) -> int:
     if isinstance(executor, str):
         print(executor, file=sys.stderr)
         return EXIT_USAGE
-    from slacktivism.outputs import atomic_write
+    from model.run_files import atomic_write
 
     args.out.mkdir(parents=True, exist_ok=True)
     manifest = args.out / cal.MANIFEST
@@ -403,7 +403,7 @@ def _calibrate(args, argv: list[str]) -> int:
         print(f"generation {g.t}: epsilon {g.epsilon:.3g} ({g.particles} particles from {g.simulations} "
               f"simulations)", file=sys.stderr)
 
-    from slacktivism.outputs import DirectoryBusy, lock_directory
+    from model.run_files import DirectoryBusy, lock_directory
 
     try:
         lock = lock_directory(args.out, "another calibration is running in this directory")

@@ -50,6 +50,7 @@ import yaml
 from pydantic import ValidationError
 
 from model.metrics import BY_NAME, FUNNEL, SUMMARY
+from model.randomness import spawn_seeds
 from model.scenario import Scenario, field_info, json_digest
 from model.scenario_files import (
     ScenarioError,
@@ -60,7 +61,7 @@ from model.scenario_files import (
     parse_override,
     suggest_key,
 )
-from slacktivism.sweep_spec import Run, _is_integer_key, resolve, run_seeds
+from slacktivism.sweep_spec import Run, _is_integer_key, resolve
 
 #: Optuna's name for the one study in a results directory.
 STUDY_NAME = "slacktivism"
@@ -167,7 +168,7 @@ class Optimisation:
 
     def seeds(self) -> list[int]:
         """The run seeds every trial shares (common random numbers)."""
-        return run_seeds(self.seed, self.replicates)
+        return spawn_seeds(self.seed, self.replicates)
 
     def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Scenario values (dotted key -> value) of Optuna parameters."""
@@ -523,28 +524,21 @@ def load_study(out: Path, direction: str = "maximize"):
 
 
 def _write_record(optimisation: Optimisation, out: Path) -> None:
-    from slacktivism.outputs import atomic_write, git_commit, package_versions
+    from model.run_files import PACKAGES, atomic_write, git_commit, package_versions
 
     path = out / "optimize.json"
     if path.exists():
         return
     record = {"spec": optimisation.spec(), "scenario_file": optimisation.scenario_file,
               "seeds": optimisation.seeds(), "study_name": STUDY_NAME, "storage": "optuna.db",
-              "packages": versions(package_versions()), "git_commit": git_commit(),
+              "packages": package_versions((*PACKAGES, "optuna")), "git_commit": git_commit(),
               "python": sys.version.split()[0], "created": datetime.now(UTC).isoformat()}
     atomic_write(path, lambda p: Path(p).write_text(json.dumps(record, indent=1) + "\n"))
 
 
-def versions(packages: dict[str, str]) -> dict[str, str]:
-    """Package versions, with Optuna's."""
-    from importlib import metadata
-
-    return {**packages, "optuna": metadata.version("optuna")}
-
-
 def _lock(out: Path):
     """An exclusive lock on ``out/.lock`` for the life of the returned file (freed by the OS if killed)."""
-    from slacktivism.outputs import DirectoryBusy, lock_directory
+    from model.run_files import DirectoryBusy, lock_directory
 
     try:
         return lock_directory(out, "another optimisation is running in this directory")
@@ -619,7 +613,7 @@ def _shown(optimisation: Optimisation, key: str, param):
 
 
 def _mean_half(values) -> tuple[float, float]:
-    from slacktivism.report import t_half_width
+    from model.statistics import t_half_width
 
     present = [float(v) for v in values or () if v is not None]
     if not present:
@@ -640,14 +634,14 @@ def best_trial(study):
 
 def best_scenario(study, optimisation: Optimisation) -> dict:
     """The base scenario with the best design applied, validated, its provenance in its description."""
-    from slacktivism.outputs import git_commit, package_versions
+    from model.run_files import PACKAGES, git_commit, package_versions
 
     best = best_trial(study)
     values = optimisation.values(best.params)
     data = resolve(optimisation.base_json, values)
     mean, half = _mean_half(best.user_attrs["runs"][optimisation.objective])
     n_complete = sum(1 for t in _results(study) if t.state.name == "COMPLETE")
-    packages = ", ".join(f"{k} {v}" for k, v in versions(package_versions()).items())
+    packages = ", ".join(f"{k} {v}" for k, v in package_versions((*PACKAGES, "optuna")).items())
     design = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
     note = (f"Optimised with `slacktivism optimize` ({optimisation.sampler} sampler, seed {optimisation.seed}): "
             f"the best of {n_complete} complete trials at {_ING[optimisation.direction]} "
@@ -667,7 +661,7 @@ def write_outputs(study, optimisation: Optimisation, out: Path, *, figures: bool
 
     Each file is written to a temporary name and renamed.
     """
-    from slacktivism.outputs import atomic_write
+    from model.run_files import atomic_write
 
     out = Path(out)
     table = trials_table(study, optimisation)

@@ -275,7 +275,7 @@ def _bar(total: int, initial: int, show: bool):
 
 
 def _write_manifest(sweep: Sweep, out: Path, *, started, finished: bool = False) -> dict:
-    from slacktivism.outputs import atomic_write, git_commit, package_versions
+    from model.run_files import atomic_write, git_commit, package_versions
 
     path = out / "manifest.json"
     now = datetime.now(UTC).isoformat()

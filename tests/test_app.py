@@ -246,7 +246,8 @@ def test_difference_in_words():
 
 
 def test_replicates_report_a_clear_difference_only_when_the_interval_leaves_out_zero():
-    from viz.replicates import replicate_seeds, summarise
+    from model.randomness import spawn_seeds as replicate_seeds
+    from viz.replicates import summarise
 
     assert replicate_seeds(3, 4) == replicate_seeds(3, 4) and len(set(replicate_seeds(3, 30))) == 30
     rng = np.random.default_rng(0)

@@ -312,7 +312,7 @@ def test_a_database_cut_short_restarts_and_an_unreadable_one_is_kept(tmp_path, c
 
 
 def test_a_second_calibration_in_a_busy_directory_is_refused(tmp_path, capsys):
-    from slacktivism.outputs import lock_directory
+    from model.run_files import lock_directory
 
     case = _small_case(tmp_path)
     out = tmp_path / "out"
