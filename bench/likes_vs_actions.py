@@ -47,7 +47,7 @@ FIGURE = ROOT / "docs" / "likes_vs_actions.png"
 def optimum(objective: str, workers: int):
     """Optimise the baseline for ``objective``; the plan and the best trial's design."""
     from slacktivism import optimize
-    from slacktivism.sweep import LocalExecutor
+    from slacktivism.executors import LocalExecutor
 
     plan = optimize.build_optimisation(BASELINE, objective, DESIGN, replicates=REPLICATES, seed=SEED)
     out = OUT / objective
@@ -78,13 +78,13 @@ def design_text(values: dict) -> str:
 def measure(workers: int) -> tuple[str, dict]:
     from model.randomness import spawn_seeds
     from slacktivism import optimize
-    from slacktivism.sweep import LocalExecutor
+    from slacktivism.executors import LocalExecutor
 
     optima = {objective: optimum(objective, workers) for objective in OUTCOMES}
     fresh = spawn_seeds(FRESH_SEED, FRESH)
     assert not set(fresh) & set(spawn_seeds(SEED, REPLICATES)), "the fresh seeds must be new"
     executor = LocalExecutor(workers)
-    executor.start(None, None)
+    executor.start()
     runs = {objective: optimize.evaluate(plan, values, fresh, executor)
             for objective, (plan, _, values) in optima.items()}
     shipped = optimize.evaluate(optima["liked"][0], {}, fresh, executor)  # the designed keys as the file has them
@@ -116,8 +116,8 @@ def measure(workers: int) -> tuple[str, dict]:
 
 
 def main() -> int:
+    from slacktivism.executors import default_workers
     from slacktivism.readme import replace_block
-    from slacktivism.sweep import default_workers
     from viz.optimize_figures import optima_figure
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

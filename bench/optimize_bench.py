@@ -31,11 +31,11 @@ TRIALS, REPLICATES, WORKERS, SEED = 20, 10, 2, 1
 
 
 def timed_optimisation(plan, out: Path, workers: int) -> float:
+    from slacktivism.executors import LocalExecutor
     from slacktivism.optimize import optimise
-    from slacktivism.sweep import LocalExecutor
 
     executor = LocalExecutor(workers)
-    executor.start(None, None)
+    executor.start()
     executor.warm_up()  # worker start-up is not part of the throughput, as for the sweep
     start = time.perf_counter()
     optimise(plan, out, executor, TRIALS)

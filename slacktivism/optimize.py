@@ -9,8 +9,8 @@ seed with ``numpy.random.SeedSequence`` as sweeps do), so two designs are
 compared on the same networks, users and luck, and two trials with the same
 design score exactly the same.
 
-Runs go to the sweep executors (:class:`~slacktivism.sweep.LocalExecutor`,
-:class:`~slacktivism.sweep.DaskExecutor`) through
+Runs go to the executors (:class:`~slacktivism.executors.LocalExecutor`,
+:class:`~slacktivism.executors.DaskExecutor`) through
 :func:`~slacktivism.sweep.execute`, so each run is exactly what a sweep
 would run. Trials go through Optuna's ask-and-tell interface, a few at a
 time so that every worker stays busy, and are told **in the order they were
@@ -61,6 +61,8 @@ from model.scenario_files import (
     parse_override,
     suggest_key,
 )
+from slacktivism.progress import progress_bar
+from slacktivism.sweep import execute
 from slacktivism.sweep_spec import Run, _is_integer_key, resolve
 
 #: Optuna's name for the one study in a results directory.
@@ -313,25 +315,9 @@ def _show(value) -> str:
 
 def directory_problem(out: Path, optimisation: Optimisation) -> str | None:
     """Why ``out`` cannot take this optimisation, or None: it must be new, empty, or hold the same one."""
-    out = Path(out)
-    if not out.exists():
-        return None
-    if not out.is_dir():
-        return "exists and is not a directory"
-    record = out / "optimize.json"
-    if record.exists():
-        try:
-            previous = json.loads(record.read_text()).get("spec", {})
-        except (OSError, ValueError):
-            return "holds an unreadable optimize.json; use another --out"
-        spec = json.loads(json.dumps(optimisation.spec()))
-        differ = [k for k in spec if previous.get(k) != spec[k]]
-        if differ:
-            return f"holds a different optimisation (its {', '.join(differ)} differ); use another --out"
-        return None
-    if any(out.iterdir()):
-        return "is not empty and holds no optimisation; use a new or empty --out"
-    return None
+    from slacktivism.jobs import directory_problem as problem
+
+    return problem(out, "optimize.json", optimisation.spec(), "optimisation", field="spec")
 
 
 # --------------------------------------------------------------------------
@@ -354,7 +340,7 @@ def optimise(optimisation: Optimisation, out: Path, executor, trials: int, *, ba
     Args:
         optimisation: from :func:`build_optimisation`.
         out: the results directory (created; ``optimize.json`` and ``optuna.db``).
-        executor: a :class:`~slacktivism.sweep.LocalExecutor` or :class:`~slacktivism.sweep.DaskExecutor`;
+        executor: an :class:`~slacktivism.executors.Executor`;
             closed at the end.
         trials: completed trials wanted in all (earlier sessions' included).
         batch: trials in flight; by default enough for two runs per worker, plus one trial.
@@ -400,8 +386,8 @@ def optimise(optimisation: Optimisation, out: Path, executor, trials: int, *, ba
         if not wanted():
             executor.close()
             return {"complete": complete, "failed": failed, "told": 0, "batch": batch}
-        bar = _bar(trials, complete, progress)
-        executor.start(None, None)  # results come back to the driver; workers write nothing
+        bar = progress_bar(trials, "trial", initial=complete, show=progress)
+        executor.start()  # results come back to the driver; workers write nothing
 
         def launch() -> None:
             nonlocal next_slot
@@ -418,7 +404,7 @@ def optimise(optimisation: Optimisation, out: Path, executor, trials: int, *, ba
             params = {d.key: d.suggest(trial) for d in optimisation.design}
             job = _InFlight(trial, slot, [None] * optimisation.replicates, optimisation.replicates)
             for run in optimisation.runs(optimisation.values(params), trial.number):
-                futures[executor.submit(run, RECORD)] = (job, run.replicate)
+                futures[executor.submit(execute, run, RECORD, key=f"run-{run.run_id}")] = (job, run.replicate)
             in_flight.append(job)
 
         try:
@@ -544,14 +530,6 @@ def _lock(out: Path):
         return lock_directory(out, "another optimisation is running in this directory")
     except DirectoryBusy as exc:
         raise BusyError(str(exc)) from None
-
-
-def _bar(total: int, initial: int, show: bool):
-    if not show:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=min(initial, total), unit="trial", file=sys.stderr, dynamic_ncols=True)
 
 
 # --------------------------------------------------------------------------
@@ -745,7 +723,7 @@ def evaluate(optimisation: Optimisation, values: Mapping[str, Any], seeds: list[
         RuntimeError: a run failed (its error).
     """
     runs = optimisation.runs(values, -1, seeds)
-    futures = {executor.submit(run, RECORD): run.replicate for run in runs}
+    futures = {executor.submit(execute, run, RECORD, key=f"run-{run.run_id}"): run.replicate for run in runs}
     rows: list = [None] * len(runs)
     while futures:
         for future in executor.wait(list(futures)):

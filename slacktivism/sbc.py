@@ -25,8 +25,9 @@ import numpy as np
 
 from model.randomness import spawn_seeds
 from model.scenario import Scenario
-from slacktivism.calibrate import Spec, calibrate, posterior, weighted_quantile
+from slacktivism.calibrate import Spec, calibrate
 from slacktivism.cases import Case, CaseData, finish, run_statistics
+from slacktivism.posterior import posterior, weighted_quantile
 
 #: The fitted key, its prior, and the statistic that carries information about it.
 KEY, LOW, HIGH = "decision.cost_like", 1.2, 1.9
@@ -75,7 +76,7 @@ def noise_tolerance(scenario: Scenario, replicates: int, pilots: int = 12, seed:
     return 2 * np.sqrt(2) * float(np.std(means, ddof=1))
 
 
-def run_trials(trials: int, out: Path, executor, workers: int, *, n_users: int = 500, replicates: int = 3,
+def run_trials(trials: int, out: Path, executor, *, n_users: int = 500, replicates: int = 3,
                population: int = 60, generations: int = 4, seed: int = 0) -> list[Trial]:
     """Run ``trials`` SBC trials, each calibrating into its own folder under ``out``."""
     scenario = base_scenario(n_users)
@@ -96,7 +97,7 @@ def run_trials(trials: int, out: Path, executor, workers: int, *, n_users: int =
                     seed=seed + i)
         folder = out / f"trial{i}"
         folder.mkdir(parents=True, exist_ok=True)
-        done = calibrate(case, spec, folder, executor, workers)
+        done = calibrate(case, spec, folder, executor)
         frame = posterior(folder)
         x, w = frame[KEY].to_numpy(np.float64), frame["weight"].to_numpy()
         low, high = weighted_quantile(x, w, 0.05), weighted_quantile(x, w, 0.95)
@@ -117,7 +118,7 @@ class RankTrial(NamedTuple):
     epsilon: float
 
 
-def rank_trials(case: Case, fits: list, statistics: list[str], trials: int, out: Path, executor, workers: int, *,
+def rank_trials(case: Case, fits: list, statistics: list[str], trials: int, out: Path, executor, *,
                 replicates: int = 3, population: int = 60, generations: int = 4, seed: int = 0) -> list[RankTrial]:
     """Talts et al. (2018) on a real case's configuration: its scenario, its fitted keys and its statistics.
 
@@ -147,7 +148,7 @@ def rank_trials(case: Case, fits: list, statistics: list[str], trials: int, out:
                     epsilon=1.0, replicates=replicates, seed=seed + i)
         folder = out / f"trial{i}"
         folder.mkdir(parents=True, exist_ok=True)
-        done = calibrate(trial_case, spec, folder, executor, workers)
+        done = calibrate(trial_case, spec, folder, executor)
         frame = posterior(folder)
         w = frame["weight"].to_numpy()
         rank = {f.key: float(w[frame[f.key].to_numpy(np.float64) < truth[f.key]].sum()) for f in fits}

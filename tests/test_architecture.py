@@ -143,9 +143,9 @@ def test_core_never_reaches_the_modules_that_touch_files(module):
     assert not (_reach(module) & BESIDE), f"{module} reaches {sorted(_reach(module) & BESIDE)}"
 
 
-#: pyabc draws its proposals from NumPy's global generator and offers no other; calibrate sets it per job from
+#: pyabc draws its proposals from NumPy's global generator and offers no other; the sampler sets it per job from
 #: (seed, generation, job) and restores it after the job. No other file may touch global random state.
-GLOBAL_STATE_FOR_PYABC = ROOT / "slacktivism" / "calibrate.py"
+GLOBAL_STATE_FOR_PYABC = ROOT / "slacktivism" / "abc_sampler.py"
 
 
 def test_no_global_random_state():

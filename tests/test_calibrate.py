@@ -52,15 +52,15 @@ def _stored_generations(db: Path) -> int:
 @pytest.mark.slow
 def test_simulation_based_calibration_covers_the_truth(tmp_path):
     """Talts et al. (2018): true values drawn from the prior fall in the 90% intervals about 90% of the time."""
+    from slacktivism.executors import LocalExecutor
     from slacktivism.sbc import HIGH, LOW, run_trials
-    from slacktivism.sweep import LocalExecutor
 
     executor = LocalExecutor(2)
-    executor.start(None, None)
+    executor.start()
     try:
-        trials = run_trials(6, tmp_path, executor.pool, 2)
+        trials = run_trials(6, tmp_path, executor)
     finally:
-        executor.pool.shutdown()
+        executor.close()
     covered = sum(t.covered for t in trials)
     width = np.mean([t.high - t.low for t in trials]) / (HIGH - LOW)
     detail = ", ".join(f"{t.truth:.3f} in [{t.low:.3f}, {t.high:.3f}]" for t in trials)
@@ -171,19 +171,19 @@ def test_a_key_the_statistic_ignores_ranks_at_its_prior_quantile(tmp_path):
     from model.scenario_files import load_scenario as load
     from slacktivism.calibrate import Fit
     from slacktivism.cases import load_case
+    from slacktivism.executors import LocalExecutor
     from slacktivism.sbc import rank_trials
-    from slacktivism.sweep import LocalExecutor
 
     case = load_case(_small_case(tmp_path))
     assert not load(tmp_path / "small.yaml").campaign.asks
     fits = [Fit("decision.cost_like", 1.2, 1.9, False), Fit("campaign.ask_odds", 1.0, 5.0, False)]
     executor = LocalExecutor(2)
-    executor.start(None, None)
+    executor.start()
     try:
-        trials = rank_trials(case, fits, ["like_rate"], 3, tmp_path / "sbc", executor.pool, 2, replicates=2,
+        trials = rank_trials(case, fits, ["like_rate"], 3, tmp_path / "sbc", executor, replicates=2,
                              population=60, generations=2, seed=5)
     finally:
-        executor.pool.shutdown()
+        executor.close()
     for t in trials:
         quantile = (t.truth["campaign.ask_odds"] - 1.0) / 4.0
         assert abs(t.rank["campaign.ask_odds"] - quantile) < 0.26, (t.truth, t.rank)
@@ -192,7 +192,8 @@ def test_a_key_the_statistic_ignores_ranks_at_its_prior_quantile(tmp_path):
 
 def test_a_prior_the_data_cannot_narrow_is_reported(tmp_path):
     """A key the statistic does not depend on keeps its prior's spread: the warning must say so."""
-    from slacktivism.calibrate import Fit, warnings_for
+    from slacktivism.calibrate import Fit
+    from slacktivism.posterior import warnings_for
 
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"a": rng.uniform(0, 1, 400), "b": rng.normal(0.5, 0.02, 400)})
@@ -202,7 +203,8 @@ def test_a_prior_the_data_cannot_narrow_is_reported(tmp_path):
 
 
 def test_two_modes_and_a_trade_off_are_reported():
-    from slacktivism.calibrate import Fit, warnings_for
+    from slacktivism.calibrate import Fit
+    from slacktivism.posterior import warnings_for
 
     rng = np.random.default_rng(2)
     a = np.concatenate([rng.normal(0.2, 0.03, 200), rng.normal(0.8, 0.03, 200)])

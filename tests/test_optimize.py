@@ -20,7 +20,7 @@ from scipy import stats
 from model import SlacktivismModel, load_scenario
 from slacktivism import optimize
 from slacktivism.cli import main
-from slacktivism.sweep import LocalExecutor
+from slacktivism.executors import LocalExecutor
 from tests.conftest import ROOT, SCENARIOS, dask_cluster, free_port
 
 BIN = Path(sys.executable).parent
@@ -345,13 +345,13 @@ def test_a_directory_with_another_optimisation_is_refused_untouched(tmp_path, ca
                   ["--objective", "acted", "--design", f"{COST}=1:3", "--seed", "2"]):
         assert main([*base, *other]) == 2
         err = capsys.readouterr().err
-        assert len(err.strip().splitlines()) == 1 and "different optimisation" in err
+        assert len(err.strip().splitlines()) == 1 and "holds another optimisation" in err
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == files
     sweep_like = tmp_path / "sweep"
     sweep_like.mkdir()
     (sweep_like / "manifest.json").write_text("{}")
     assert main([*base[:-1], str(sweep_like), "--objective", "acted", "--design", f"{COST}=1:3"]) == 2
-    assert "holds no optimisation" in capsys.readouterr().err
+    assert "holds other files, not an optimisation" in capsys.readouterr().err
 
 
 @pytest.mark.slow
