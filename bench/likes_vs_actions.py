@@ -46,16 +46,16 @@ FIGURE = ROOT / "docs" / "likes_vs_actions.png"
 
 def optimum(objective: str, workers: int):
     """Optimise the baseline for ``objective``; the plan and the best trial's design."""
-    from slacktivism import optimize
+    from slacktivism import design_space, optimize, optimize_outputs
     from slacktivism.executors import LocalExecutor
 
-    plan = optimize.build_optimisation(BASELINE, objective, DESIGN, replicates=REPLICATES, seed=SEED)
+    plan = design_space.build_optimisation(BASELINE, objective, DESIGN, replicates=REPLICATES, seed=SEED)
     out = OUT / objective
     shutil.rmtree(out, ignore_errors=True)
     optimize.optimise(plan, out, LocalExecutor(workers), TRIALS, batch=BATCH)
     study = optimize.load_study(out)
-    optimize.write_outputs(study, plan, out)
-    best = optimize.best_trial(study)
+    optimize_outputs.write_outputs(study, plan, out)
+    best = optimize_outputs.best_trial(study)
     return plan, best, plan.values(best.params)
 
 

@@ -57,7 +57,7 @@ def same_runs_sweep(plan, out: Path, folder: Path) -> Path:
 def measure(repeats: int = 5) -> dict:
     from sweep_bench import timed_sweep
 
-    from slacktivism.optimize import build_optimisation
+    from slacktivism.design_space import build_optimisation
 
     plan = build_optimisation(BASELINE, "acted", DESIGN, replicates=REPLICATES, seed=SEED)
     optimise_s, sweep_s = [], []

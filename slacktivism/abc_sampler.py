@@ -94,11 +94,34 @@ def floored_epsilon(floor: float):
     the tolerance the data file gives, not an arbitrary tighter one (a tighter
     one would make the posterior narrower than the data's uncertainty).
     """
-    from pyabc.epsilon import QuantileEpsilon
+    from pyabc.epsilon import Epsilon, QuantileEpsilon
 
-    class FlooredEpsilon(QuantileEpsilon):
-        def _update(self, t, weighted_distances):
-            super()._update(t, weighted_distances)
-            self._look_up[t] = max(self._look_up[t], floor)
+    class FlooredEpsilon(Epsilon):
+        """pyabc's median schedule, through its public Epsilon interface, floored."""
 
-    return FlooredEpsilon(alpha=0.5)
+        def __init__(self):
+            super().__init__()
+            self.inner = QuantileEpsilon(alpha=0.5)
+
+        def initialize(self, t, get_weighted_distances, get_all_records, max_nr_populations, acceptor_config):
+            self.inner.initialize(t, get_weighted_distances, get_all_records, max_nr_populations, acceptor_config)
+
+        def configure_sampler(self, sampler):
+            self.inner.configure_sampler(sampler)
+
+        def update(self, t, get_weighted_distances, get_all_records, acceptance_rate, acceptor_config):
+            self.inner.update(t, get_weighted_distances, get_all_records, acceptance_rate, acceptor_config)
+
+        def __call__(self, t: int) -> float:
+            return max(self.inner(t), floor)
+
+        def requires_calibration(self) -> bool:
+            return self.inner.requires_calibration()
+
+        def is_adaptive(self) -> bool:
+            return self.inner.is_adaptive()
+
+        def get_config(self):
+            return {**self.inner.get_config(), "floor": floor}
+
+    return FlooredEpsilon()

@@ -51,12 +51,12 @@ class Optimize(Command):
     def run(self, args, argv):
         """Run or continue the study; on any stop, every finished trial stays in ``optuna.db``."""
         from model.scenario_files import first_line
-        from slacktivism import optimize
+        from slacktivism import design_space, optimize, optimize_outputs
 
-        plan = optimize.build_optimisation(args.file, args.objective, args.design, minimize=args.minimize,
+        plan = design_space.build_optimisation(args.file, args.objective, args.design, minimize=args.minimize,
                                            replicates=args.replicates, seed=args.seed, sampler=args.sampler,
                                            overrides=overrides(args))
-        check_out(args.out, optimize.directory_problem(args.out, plan))
+        check_out(args.out, design_space.directory_problem(args.out, plan))
         pool = executor(args)
         command = shlex.join(["slacktivism", *argv])
         saved = f"every finished trial is saved in {args.out / 'optuna.db'}; rerun `{command}` to resume"
@@ -68,15 +68,15 @@ class Optimize(Command):
             raise UsageError(str(exc)) from None
         except KeyboardInterrupt:
             if (args.out / "optuna.db").exists():
-                optimize.write_outputs(optimize.load_study(args.out), plan, args.out, figures=False)
+                optimize_outputs.write_outputs(optimize.load_study(args.out), plan, args.out, figures=False)
             say(f"interrupted: {saved}")
             return 130
         except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the told trials stay
             say(f"optimisation stopped: {type(exc).__name__}: {first_line(exc)}; {saved}")
             return EXIT_FAILED
         study = optimize.load_study(args.out)
-        written = optimize.write_outputs(study, plan, args.out)
-        print(optimize.describe(optimize.trials_table(study, plan), plan))
+        written = optimize_outputs.write_outputs(study, plan, args.out)
+        print(optimize_outputs.describe(optimize_outputs.trials_table(study, plan), plan))
         print(f"wrote {', '.join(p.name for p in written)} in {args.out}")
         if counts["failed"]:
             say(f"{counts['failed']} trials failed: see the error column of {args.out / 'trials.parquet'}")
