@@ -324,3 +324,19 @@ def test_a_second_calibration_in_a_busy_directory_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "another calibration is running in this directory" in err and err.count("\n") == 1, err
     assert not (out / "calibration.db").exists()
+
+
+@pytest.mark.parametrize(("distances", "expected"), [([0.2, 0.4, 0.6], 1.0), ([2.0, 3.0, 4.0], 3.0)])
+def test_the_epsilon_schedule_is_the_weighted_median_never_below_the_target(distances, expected):
+    """pyabc's median schedule (Beaumont et al. 2009) is kept, but a generation is never run tighter than the data's
+    tolerance (epsilon 1): the median of 0.2, 0.4, 0.6 gives 1, that of 2, 3, 4 gives 3."""
+    import pandas as pd
+
+    from slacktivism.abc_sampler import floored_epsilon
+
+    eps = floored_epsilon(1.0)
+    frame = pd.DataFrame({"distance": distances, "w": [1 / 3] * 3})
+    eps.initialize(0, lambda: frame, lambda: [], 5, {})
+    assert eps(0) == pytest.approx(expected)
+    eps.update(1, lambda: frame, lambda: [], 0.5, {})
+    assert eps(1) == pytest.approx(expected)
