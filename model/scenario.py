@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Annotated, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic.fields import FieldInfo
 
 
 class Frozen(BaseModel):
@@ -301,7 +302,7 @@ class Platform(Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _apply_preset(cls, data):
+    def _apply_preset(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("preset") in PLATFORM_PRESETS:
             return {**PLATFORM_PRESETS[data["preset"]], **data}
         return data
@@ -481,15 +482,15 @@ class Scenario(Frozen):
         return json_digest(self.model_dump(mode="json"))
 
 
-def json_digest(data) -> str:
+def json_digest(data: Any) -> str:
     """SHA-256 of ``data`` as canonical JSON (sorted keys, no spaces): equal data, equal digest."""
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def field_info(key: str):
+def field_info(key: str) -> FieldInfo:
     """The pydantic field declaring a dotted key (``"network.n_users"``)."""
-    model: type[BaseModel] = Scenario
+    model: Any = Scenario
     *sections, leaf = key.split(".")
     for section in sections:
         model = model.model_fields[section].annotation
@@ -520,19 +521,19 @@ def parameter_table() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _allowed(field) -> str:
+def _allowed(field: FieldInfo) -> str:
     ann = field.annotation
     text = str(ann)
     if "Constant" in text:
         return "distribution: constant, uniform, normal, beta or values"
     if get_origin(ann) is Literal:
         return " / ".join(get_args(ann))
-    names = {int: "integer", float: "number", bool: "true / false", str: "text"}
+    names: dict[Any, str] = {int: "integer", float: "number", bool: "true / false", str: "text"}
     optional = type(None) in get_args(ann)
     base = next((a for a in get_args(ann) if a is not type(None)), ann) if optional else ann
     item = next(iter(get_args(base)), None)  # tuple[X, ...] -> X, Annotated[X, ...] -> X
     item = get_args(item)[0] if get_origin(item) is Annotated else item
-    lists = {int: "list of integers", float: "list of numbers", str: "list of texts"}
+    lists: dict[Any, str] = {int: "list of integers", float: "list of numbers", str: "list of texts"}
     kind = names.get(base) or lists.get(item, "list")
     if optional:
         kind += " (optional)"

@@ -181,3 +181,11 @@ def dask_cluster(workers: int = 2):
             p.terminate()
         for p in procs:
             p.wait(timeout=30)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests that start the app server or drive Chromium are marked ``browser`` (``make test-fast`` skips them)."""
+    for item in items:
+        if {"browser", "app_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -46,6 +46,7 @@ def test_baseline_gets_many_likes_and_misses_its_goal():
     assert not any(r["goal_reached"] for r in rows)
 
 
+@pytest.mark.slow
 def test_stories_point_the_way_their_descriptions_say():
     """The directions each description promises (README's table has the 20-seed means and intervals).
 
