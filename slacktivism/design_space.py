@@ -146,8 +146,8 @@ class Optimisation:
 
         TPE is multivariate (one joint density over the designed keys) and a
         constant liar (trials in flight count as bad ones, so a batch spreads
-        out); both are Optuna 5's defaults, given here so a new default cannot
-        change results silently.
+        out). Both are set here, not left to Optuna's defaults, so that a new
+        default in a later Optuna cannot change results silently.
         """
         import optuna
 

@@ -70,7 +70,7 @@ class World:
 
         A class's sessions step in threads of one server; numba's parallel loops gain nothing at the
         app's sizes, and their OpenMP threads, spinning while they wait on a busy 2-core machine, made a
-        2,000-user step take 30 ms instead of under 1 ms (``bench/app_bench.py``). The setting is per thread.
+        step many times slower (``bench/app_bench.py`` measures it). The setting is per thread.
         """
         with self._lock:
             if self.running:
@@ -87,7 +87,7 @@ class World:
         """The per-step counts so far, by outcome name (``step`` first); made once per step.
 
         Kept from the model's counts as each step is recorded: building it from the model's time series
-        (a pandas frame) at every step cost a session about 3 ms a step, which a class of 30 multiplies.
+        (a pandas frame) at every step cost each session far more than the step itself, times a class.
         """
         with self._lock:
             if self._series is None or self._series[0] != len(self._rows):
