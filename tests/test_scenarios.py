@@ -92,7 +92,7 @@ def test_a_resolved_scenario_validates_again(path):
 
 def test_every_behavioural_key_says_where_it_comes_from():
     """model/sources.py has a row for every behavioural key (ODD section 9), and none for a key that is gone."""
-    from model.scenario import parameter_table
+    from model.parameters import parameter_table
     from model.sources import SOURCES, behavioural
 
     keys = {row[0] for row in parameter_table() if behavioural(row[0])}
