@@ -5,7 +5,7 @@ import solara
 
 from viz.class_widgets import FeedCard
 from viz.classroom import ClassPage, JoinPage
-from viz.rooms import ROOMS
+from viz.room_server import ROOMS
 
 
 def _html(rc, cls):

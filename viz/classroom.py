@@ -30,7 +30,8 @@ from viz import class_results
 from viz.class_export import export_zip
 from viz.class_widgets import FeedCard
 from viz.i18n import LANGUAGES, TEXT, number, outcome, t
-from viz.rooms import MAX_STUDENTS, PLEDGES, ROOMS, Room, RoomError, RoomSettings, escape
+from viz.room_server import ROOMS
+from viz.rooms import MAX_STUDENTS, PLEDGES, Room, RoomError, RoomSettings, escape
 from viz.sessions import remember_server_loop
 from viz.widgets import NetworkCanvas
 from viz.world import PALETTE
@@ -272,7 +273,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
         solara.Text(problem, classes=["class-problem"])
     nodes = room.class_nodes()
     class_f = class_results.funnel_of(model, nodes)
-    crowd_f = class_results.funnel_of(model, class_results.crowd(model, nodes))
+    crowd_f = class_results.funnel_of(model, class_results.crowd(model, room.seated_nodes()))
     goal = model.spec.campaign.goal_actions
     with solara.Div(classes=["class-stage"]):
         with solara.Column(classes=["class-left"], gap="8px"):
