@@ -280,8 +280,8 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
         if phase in ("running", "paused"):
             v.Switch(label=t(L, "class_door"), v_model=room.door_open, class_="class-door",
                      on_v_model=lambda on: act(lambda: room.open_door(bool(on)))(), hide_details=True, dense=True)
-        if phase != "ended":
-            ManageSeats(room, L, act, room.version)
+        if phase != "ended":  # keyed: the door's switch appearing at Start must not reset the panel
+            ManageSeats(room, L, act, room.version).key("manage-seats")
     if room.journal_problem:
         solara.Text(t(L, "class_not_saved", problem=room.journal_problem), classes=["class-problem", "not-saved"])
     if started:
