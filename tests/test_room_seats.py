@@ -8,8 +8,8 @@ import pytest
 from model.participants import Choice
 from viz import class_results
 from viz.class_roster import roster_html, seat_counts
-from viz.room_server import Rooms
 from viz.room_records import REJOIN_SECONDS
+from viz.room_server import Rooms
 from viz.rooms import MAX_WRONG_CODES, MISSES_TO_SKIP, PLEDGES, STEP_INTERVAL, RoomError, RoomSettings
 
 
