@@ -130,6 +130,7 @@ def test_after_a_crash_the_teacher_resumes_the_room_and_its_students_get_their_s
         after.resume(saved.path, "someone-else")
     back = after.resume(saved.path, "teacher")
     assert back.phase == "paused" and back.code == room.code
+    assert after.resume(saved.path, "teacher") is back and len(after) == 1  # a double click: one room
     _same_model = back.model.pop.shared == room.model.pop.shared
     assert _same_model.all() and back.model.steps == room.model.steps
     again = back.join("Student 3", "browser-3")  # the same browser, the same name: its seat again

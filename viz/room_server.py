@@ -105,6 +105,10 @@ class Rooms:
         head = events[0]
         if not owner or head.get("owner") != owner:
             raise RoomError("not_your_room")
+        with self._lock:  # resumed already (a second tab, a double click): that room, not a second copy
+            held = next((r for r in self._rooms.values() if r.journal is not None and r.journal.path == path), None)
+        if held is not None:
+            return held
         room = replayed(events, self.clock)
         with self._lock:
             previous = self._owned(owner)
