@@ -109,6 +109,7 @@ def test_each_change_is_on_disk_when_the_room_goes_on(tmp_path, monkeypatch):
     last = room.journal.path.read_text(encoding="utf-8").splitlines()[-1]  # the file is still open
     assert json.loads(last)["kind"] == "choice" and json.loads(last)["choice"] == "LIKE"
     assert oct(room.journal.path.stat().st_mode & 0o777) == "0o600"  # nicknames: the owner's eyes only
+    assert '"a"' not in room.journal.path.read_text(encoding="utf-8")  # nor the browser's id itself
 
 
 def test_after_a_crash_the_teacher_resumes_the_room_and_its_students_get_their_seats_back(tmp_path):

@@ -10,9 +10,9 @@ lines into a fresh model with the same seed rebuilds the room as it was
 (``tests/test_journal.py`` checks every array of the population): the teacher
 can export what the class did after a crash, or resume the lesson.
 
-The files hold the students' nicknames and browser ids (so that a student's
-own browser gets its seat back after a restart), so they are made readable
-by their owner only, in the user's state directory
+The files hold the students' nicknames and a hash of each browser's id (so
+that a student's own browser gets its seat back after a restart; the session
+cookie itself is never written), so they are made readable by their owner only, in the user's state directory
 (``$XDG_STATE_HOME/slacktivism/rooms``, by default ``~/.local/state/...``), or
 in ``$SLACKTIVISM_ROOMS_DIR``. An export (``viz/class_export.py``) still
 writes pseudonyms only.
@@ -20,6 +20,7 @@ writes pseudonyms only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -32,6 +33,11 @@ ROOMS_DIR_ENV = "SLACKTIVISM_ROOMS_DIR"
 FORMAT = 1
 #: Journals older than this are not offered to resume or export (they stay on disk).
 OFFER_LIMIT = 7 * 24 * 3600.0
+
+
+def browser_key(browser: str) -> str:
+    """A browser's id (Solara's session cookie) as rooms keep and journal it: a hash, never the cookie itself."""
+    return hashlib.sha256(browser.encode()).hexdigest()[:32] if browser else ""
 
 
 def default_dir() -> Path:
@@ -126,7 +132,7 @@ def saved(directory: Path, owner: str, now: float | None = None) -> list[Saved]:
             continue
         head = events[0]
         kinds = [e["kind"] for e in events]
-        if head.get("owner") != owner or "close" in kinds:
+        if head.get("owner") != browser_key(owner) or "close" in kinds:
             continue
         students = kinds.count("join") + kinds.count("admit") - kinds.count("remove")
         steps = max((e["t"] for e in events if e["kind"] == "step"), default=0)
@@ -135,4 +141,5 @@ def saved(directory: Path, owner: str, now: float | None = None) -> list[Saved]:
     return sorted(found, key=lambda s: -s.opened)
 
 
-__all__ = ["FORMAT", "ROOMS_DIR_ENV", "Journal", "JournalError", "Saved", "default_dir", "read", "saved"]
+__all__ = ["FORMAT", "ROOMS_DIR_ENV", "Journal", "JournalError", "Saved", "browser_key", "default_dir", "read",
+           "saved"]

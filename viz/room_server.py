@@ -103,13 +103,14 @@ class Rooms:
         """
         events = journal.read(path)
         head = events[0]
-        if not owner or head.get("owner") != owner:
+        if not owner or head.get("owner") != journal.browser_key(owner):
             raise RoomError("not_your_room")
         with self._lock:  # resumed already (a second tab, a double click): that room, not a second copy
             held = next((r for r in self._rooms.values() if r.journal is not None and r.journal.path == path), None)
         if held is not None:
             return held
         room = replayed(events, self.clock)
+        room.owner = owner  # the journal holds only its hash
         with self._lock:
             previous = self._owned(owner)
             if len(self._rooms) - len(previous) >= MAX_ROOMS:

@@ -47,7 +47,7 @@ import numba
 import numpy as np
 
 from model.participants import Card, Choice
-from viz.journal import FORMAT, Journal
+from viz.journal import FORMAT, Journal, browser_key
 from viz.room_records import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -445,7 +445,8 @@ class Room(Roster):
 
     def description(self) -> dict:
         """The journal's first line: what a fresh room needs to replay the rest."""
-        return {"format": FORMAT, "code": self.code, "owner": self.owner, "settings": asdict(self.settings)}
+        return {"format": FORMAT, "code": self.code, "owner": browser_key(self.owner),
+                "settings": asdict(self.settings)}
 
 
 __all__ = ["CODE_ALPHABET", "CODE_LENGTH", "MAX_MARKS", "MAX_NICKNAME", "MAX_STUDENTS", "MAX_WRONG_CODES",

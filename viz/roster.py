@@ -22,6 +22,7 @@ import secrets
 
 import numpy as np
 
+from viz.journal import browser_key
 from viz.room_records import (
     MAX_STUDENTS,
     MAX_WRONG_CODES,
@@ -60,6 +61,7 @@ class Roster:
             rejoin: a rejoin code the teacher showed for this student's seat (a new phone); the nickname is then
                 not needed.
         """
+        client = browser_key(client)
         if rejoin.strip():
             return self._rejoin(rejoin, client)
         name = clean_nickname(nickname)
