@@ -80,9 +80,10 @@ def _same(a, b, phase=True):
     pd.testing.assert_frame_equal(a.model.timeseries(), b.model.timeseries())
 
 
-def test_replaying_a_journal_into_a_fresh_model_with_the_same_seed_gives_the_same_room(tmp_path):
+@pytest.mark.parametrize("seed", [3, 11])
+def test_replaying_a_journal_into_a_fresh_model_with_the_same_seed_gives_the_same_room(tmp_path, seed):
     clock = Clock()
-    room = _lesson(Rooms(clock=clock, journal_dir=tmp_path), clock)
+    room = _lesson(Rooms(clock=clock, journal_dir=tmp_path), clock, seed=seed)
     events = journal.read(room.journal.path)
     kinds = {e["kind"] for e in events}
     assert {"open", "join", "start", "choice", "step", "admit", "remove", "rename", "rejoin", "names", "phase",

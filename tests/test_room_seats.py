@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from model.participants import Choice
@@ -216,3 +217,33 @@ def test_every_student_gets_a_card_within_three_steps_in_the_default_class_room(
                f"(95% interval {low:.1%} to {high:.1%}); seated 'spread': {spread / total:.1%}")
     assert low >= 0.98, message
     assert reached > spread, message
+
+
+def test_a_class_larger_than_the_first_steps_reach_takes_all_of_it_and_sits_beside_it(rooms):
+    from viz.seats import class_nodes, first_cards
+
+    room = rooms.open(RoomSettings(n_users=1000, seed=1))
+    model = room.model
+    reached = first_cards(model)
+    count = len(reached) + 5
+    assert count <= model.n_users - len(model.seeds)
+    nodes = class_nodes(model, count, "reached")
+    assert len(set(nodes.tolist())) == count and not set(nodes.tolist()) & set(model.seeds.tolist())
+    assert set(reached.tolist()) <= set(nodes.tolist())  # everyone the first step reaches is a student
+    assert np.array_equal(nodes, class_nodes(model, count, "reached"))  # keyed: the same seats again
+
+
+def test_a_late_student_after_the_campaign_settled_sits_where_posts_can_still_reach_it(rooms, clock):
+    from viz.seats import late_node
+
+    room, students = _room(rooms, n=10)
+    room.start()
+    room.end()
+    model = room.model
+    node = late_node(model, room.seated_nodes(), room.class_nodes(), 1)
+    pop, g = model.pop, model.graph
+    assert node >= 0 and not pop.aware[node] and node not in room.seated_nodes().tolist()
+    followees = g.followees[g.followee_indptr[node]:g.followee_indptr[node + 1]]
+    unaware = np.flatnonzero(~pop.aware & ~np.isin(np.arange(model.n_users), room.seated_nodes()))
+    best = max(int(pop.engaged()[g.followees[g.followee_indptr[u]:g.followee_indptr[u + 1]]].sum()) for u in unaware)
+    assert int(pop.engaged()[followees].sum()) == best  # it follows as many who engaged as any free user does
