@@ -247,3 +247,15 @@ def test_a_late_student_after_the_campaign_settled_sits_where_posts_can_still_re
     unaware = np.flatnonzero(~pop.aware & ~np.isin(np.arange(model.n_users), room.seated_nodes()))
     best = max(int(pop.engaged()[g.followees[g.followee_indptr[u]:g.followee_indptr[u + 1]]].sum()) for u in unaware)
     assert int(pop.engaged()[followees].sum()) == best  # it follows as many who engaged as any free user does
+
+
+def test_a_card_dealt_to_a_late_student_during_a_pause_starts_its_time_out_when_the_room_resumes(rooms, clock):
+    room, _ = _room(rooms, n=10)
+    room.start()
+    room.pause()
+    room.open_door(True)
+    late = room.join("Latecomer", "late-browser")
+    assert late.card is not None and room.card_left(late) == pytest.approx(room.settings.timeout)
+    clock.now += 200  # a long talk
+    room.start()
+    assert room.card_left(late) == pytest.approx(room.settings.timeout)

@@ -181,7 +181,8 @@ class Room(Roster):
                 s.node = int(e["node"])
                 card = self.seats.admit(s.node)
                 if card is not None:
-                    self._open_card(s, card, self.clock())
+                    # opened during a pause, its time-out starts when the room resumes (start() adds the pause)
+                    self._open_card(s, card, self.paused_at if self.phase == "paused" else self.clock())
         elif kind == "start":
             order = [self.by_pseudonym(p) for p in e["seats"]]
             self.seats = RoomSeats(self.model, np.array([e["seats"][s.pseudonym] for s in order], dtype=np.int64))
