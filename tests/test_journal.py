@@ -10,20 +10,13 @@ import pandas as pd
 import pytest
 
 from model.participants import Choice
+from tests.conftest import HandClock
 from viz import journal
 from viz.class_export import export_zip
 from viz.room_server import Rooms, replayed
 from viz.rooms import PLEDGES, STEP_INTERVAL, RoomError, RoomSettings
 
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
+Clock = HandClock
 
 
 def _lesson(rooms, clock, steps=8, seed=3):

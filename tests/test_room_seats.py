@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from model.participants import Choice
+from tests.conftest import HandClock
 from viz import class_results
 from viz.class_roster import roster_html, seat_counts
 from viz.journal import browser_key
@@ -14,15 +15,7 @@ from viz.room_records import REJOIN_SECONDS
 from viz.room_server import Rooms
 from viz.rooms import MAX_WRONG_CODES, MISSES_TO_SKIP, PLEDGES, STEP_INTERVAL, RoomError, RoomSettings
 
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
+Clock = HandClock
 
 
 @pytest.fixture
