@@ -17,14 +17,14 @@ WORDS = {
            "remove": "Remove from the room", "rejoin": "Code for a new phone", "rejoin_field": "Rejoin code from "
            "your teacher", "door": "Let late students in", "answered": "answered", "open": "card open",
            "taken": "already uses that name", "removed": "took you out", "moved": "moved to another phone",
-           "started": "already started", "start": "Start"},
+           "started": "already started", "start": "Start", "skip": "Don't wait for them"},
     "id": {"code": "Kode ruang", "nickname": "Nama depan atau nama panggilanmu", "join": "Gabung",
            "hide": "Sembunyikan nama", "manage": "Atur siswa", "pick": "Siswa", "new_name": "Nama baru",
            "rename": "Ganti nama", "remove": "Keluarkan dari ruang", "rejoin": "Kode untuk ponsel baru",
            "rejoin_field": "Kode masuk ulang dari gurumu", "door": "Izinkan siswa yang terlambat masuk",
            "answered": "sudah menjawab", "open": "kartu terbuka", "taken": "sudah dipakai",
            "removed": "mengeluarkanmu", "moved": "pindah ke ponsel lain", "started": "sudah dimulai",
-           "start": "Mulai"},
+           "start": "Mulai", "skip": "Jangan ditunggu"},
 }
 SCREENS = {"projector": {"viewport": {"width": 1366, "height": 768}},
            "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
@@ -118,6 +118,9 @@ def test_the_teacher_hides_names_removes_renames_sees_answers_readmits_and_lets_
         _wait_for(lambda: _status(projector, "S01") == "answered", what="Ana's answer on the projector")
         assert w["answered"] in _chips(projector)
         projector.locator(".class-pause").click()  # the teacher talks: nothing times out meanwhile
+        _pick(projector, w, "S02 · Budi")  # Budi's phone is gone: the room stops waiting for it at once
+        projector.get_by_role("button", name=w["skip"]).click()
+        _wait_for(lambda: _status(projector, "S02") == "skipped", what="Budi not waited for")
 
         # Citra's phone died: the same name from a new phone is refused until the teacher's rejoin code.
         ctx, new_phone = _phone(browser, app_url, lang)

@@ -8,7 +8,7 @@ import pytest
 
 from model.participants import Choice
 from tests.conftest import HandClock
-from viz import class_results
+from viz import class_results, journal
 from viz.class_roster import roster_html, seat_counts
 from viz.journal import browser_key
 from viz.room_records import REJOIN_SECONDS
@@ -68,6 +68,22 @@ def test_a_seat_that_misses_two_cards_in_a_row_is_not_waited_for_until_it_answer
     # The phone comes back and answers (its last card, late): it is waited for again.
     assert room.choose(back.token, back.node, step, Choice.SHARE).how == "late"
     assert back.missed == 0 and not back.skipped
+
+
+def test_the_teacher_stops_waiting_for_a_seat_at_once_and_it_is_waited_for_again_once_it_answers(rooms, clock):
+    room, students = _room(rooms, n=6)
+    room.start()  # every seat has a card at step 1
+    gone, back = students[0], students[1]
+    room.skip(gone.pseudonym)
+    room.skip(back.pseudonym)
+    assert room.status(gone) == "skipped"
+    _answer_all_but(room, {gone, back})
+    clock.now += STEP_INTERVAL
+    assert room.tick(), "the room waited for seats the teacher said not to wait for"
+    step = room.model.steps  # a phone that comes back answers the card that just closed (late)
+    assert room.choose(back.token, back.node, step, Choice.LIKE).how == "late"
+    assert not back.skipped and gone.skipped
+    assert [e["kind"] for e in journal.read(room.journal.path)].count("skip") == 2
 
 
 def test_the_teacher_sees_who_has_answered_the_current_card(rooms, clock):

@@ -86,6 +86,8 @@ def ManageSeats(room: Room, L: str, act, version: int):  # noqa: N803
         solara.Button(t(L, "class_remove"), classes=["seat-remove"], on_click=act(lambda: room.remove(chosen)),
                       disabled=chosen is None)
         solara.Button(t(L, "class_rejoin"), classes=["seat-rejoin"], on_click=act(rejoin), disabled=chosen is None)
+        solara.Button(t(L, "class_skip"), classes=["seat-skip"], on_click=act(lambda: room.skip(chosen)),
+                      disabled=chosen is None or room.phase not in ("running", "paused"))
     if shown.value:
         solara.Text(shown.value, classes=["rejoin-shown"])
 

@@ -139,6 +139,7 @@ CLASS_TEXT = {
         "class_rename": "Rename",
         "class_remove": "Remove from the room",
         "class_rejoin": "Code for a new phone",
+        "class_skip": "Don't wait for them",
         "class_rejoin_shown": "{name}: on the new phone, open the join page and type the rejoin code {code}",
         "class_rejoin_chip": "new phone: {code}",
         "class_not_saved": "This room is not being saved to disk ({problem}). If the server stops, what the class "
@@ -289,6 +290,7 @@ CLASS_TEXT = {
         "class_rename": "Ganti nama",
         "class_remove": "Keluarkan dari ruang",
         "class_rejoin": "Kode untuk ponsel baru",
+        "class_skip": "Jangan ditunggu",
         "class_rejoin_shown": "{name}: di ponsel baru, buka halaman gabung lalu ketik kode masuk ulang {code}",
         "class_rejoin_chip": "ponsel baru: {code}",
         "class_not_saved": "Ruang ini tidak tersimpan ke disk ({problem}). Jika server berhenti, apa yang sudah "

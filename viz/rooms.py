@@ -231,6 +231,9 @@ class Room(Roster):
             s = self.by_pseudonym(e["pseudonym"])
             self._retired[s.token] = "seat_moved"
             s.client, s.token, s.rejoin = e["client"], secrets.token_urlsafe(16), None
+        elif kind == "skip":
+            s = self.by_pseudonym(e["pseudonym"])
+            s.missed = max(s.missed, MISSES_TO_SKIP)
         elif kind == "names":
             self.names_hidden = bool(e["hidden"])
         elif kind == "door":

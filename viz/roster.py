@@ -4,7 +4,9 @@ One absent or misnamed student must not stall a lesson, and the teacher must be
 able to act on it (``viz/classroom.py`` shows these controls on the projector):
 
 * the teacher sees each seat's state for the current card (:meth:`Roster.status`);
-* a seat can be removed with its name, or renamed ("Guru bodoh" leaves the projector);
+* a seat can be removed with its name, or renamed ("Guru bodoh" leaves the projector), or
+  not waited for from now on (the room skips a seat by itself once it has let two cards in a
+  row time out);
 * a late student can be let in: the door opens and each newcomer gets a fresh
   seat where the campaign still reaches it (``viz.seats.late_node``);
 * a student whose phone died gets its seat back on a new phone with the short
@@ -144,6 +146,13 @@ class Roster:
             self._changed()
         self._notify("seats")
         return code
+
+    def skip(self, pseudonym: str) -> None:
+        """Stop waiting for this seat now (the teacher knows its phone is gone), until it answers again."""
+        with self.lock:
+            self.by_pseudonym(pseudonym)
+            self._event("skip", pseudonym=pseudonym)
+        self._notify("seats")
 
     def hide_names(self, hidden: bool) -> None:
         """Show pseudonyms instead of names everywhere on the projector (at once), or names again."""
