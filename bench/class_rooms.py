@@ -25,9 +25,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from model.participants import Choice  # noqa: E402
-from viz.room_server import Rooms  # noqa: E402
-from viz.rooms import PLEDGES, RoomSettings  # noqa: E402
+from model.participants import Choice
+from viz.room_server import Rooms
+from viz.rooms import PLEDGES, RoomSettings
 
 CHOICES = [Choice.LIKE, Choice.NONE, Choice.SHARE, Choice.ACT]
 WEIGHTS = [0.4, 0.3, 0.2, 0.1]

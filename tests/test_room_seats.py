@@ -245,7 +245,7 @@ def test_a_class_larger_than_the_first_steps_reach_takes_all_of_it_and_sits_besi
 def test_a_late_student_after_the_campaign_settled_sits_where_posts_can_still_reach_it(rooms, clock):
     from viz.seats import late_node
 
-    room, students = _room(rooms, n=10)
+    room, _students = _room(rooms, n=10)
     room.start()
     room.end()
     model = room.model
