@@ -37,6 +37,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -47,7 +48,8 @@ from model import load_scenario
 from model.participants import PLACEMENTS, Card, Choice
 from viz.world import MAX_VIEW, World
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+#: The shipped scenarios (package data of ``scenarios``, so an installed wheel has them too).
+SCENARIOS = Path(str(resources.files("scenarios")))
 #: Students per room, at most.
 MAX_STUDENTS = 60
 #: Characters of a nickname, at most.
