@@ -5,8 +5,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 from slacktivism.readme import block_file, documents
 from tests.conftest import ROOT
 
@@ -49,7 +47,6 @@ def test_the_api_reference_has_every_model_module():
     assert modules == set(re.findall(r"^::: model\.(\w+)$", page, re.M))
 
 
-@pytest.mark.slow
 def test_the_docs_site_builds_with_strict(tmp_path):
     """``mkdocs build --strict``: a broken link, a missing page or a bad docstring reference fails it."""
     site = tmp_path / "site"
