@@ -179,7 +179,7 @@ def sbc_darfur_text(s: dict) -> str:
 
 
 def darfur(out: Path) -> dict:
-    """The shipped calibration, run as the README shows it, from scratch."""
+    """The shipped calibration, run as docs/cases.md shows it, from scratch."""
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "slacktivism", *DARFUR_COMMAND, "--out", str(out)],

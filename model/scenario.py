@@ -499,7 +499,7 @@ def field_info(key: str):
 def parameter_table() -> list[tuple[str, str, str, str]]:
     """Rows ``(dotted key, allowed values, default, description)`` of every leaf key.
 
-    The README's reference table is generated from this, so the table cannot
+    The parameter table (docs/parameters.md) is generated from this, so the table cannot
     drift from the declarations.
     """
     rows: list[tuple[str, str, str, str]] = []

@@ -47,7 +47,7 @@ def test_baseline_gets_many_likes_and_misses_its_goal():
 
 
 def test_stories_point_the_way_their_descriptions_say():
-    """The directions each description promises (README's table has the 20-seed means and intervals).
+    """The directions each description promises (docs/scenarios.md's table has the 20-seed means and intervals).
 
     A mechanism's scenario is contrasted with itself with the mechanism off,
     over the same seeds (common random numbers); actions are participants'.
