@@ -46,22 +46,22 @@ FIGURE = ROOT / "docs" / "likes_vs_actions.png"
 
 def optimum(objective: str, workers: int):
     """Optimise the baseline for ``objective``; the plan and the best trial's design."""
-    from slacktivism import optimize
-    from slacktivism.sweep import LocalExecutor
+    from slacktivism import design_space, optimize, optimize_outputs
+    from slacktivism.executors import LocalExecutor
 
-    plan = optimize.build_optimisation(BASELINE, objective, DESIGN, replicates=REPLICATES, seed=SEED)
+    plan = design_space.build_optimisation(BASELINE, objective, DESIGN, replicates=REPLICATES, seed=SEED)
     out = OUT / objective
     shutil.rmtree(out, ignore_errors=True)
     optimize.optimise(plan, out, LocalExecutor(workers), TRIALS, batch=BATCH)
     study = optimize.load_study(out)
-    optimize.write_outputs(study, plan, out)
-    best = optimize.best_trial(study)
+    optimize_outputs.write_outputs(study, plan, out)
+    best = optimize_outputs.best_trial(study)
     return plan, best, plan.values(best.params)
 
 
 def interval(values) -> tuple[float, float]:
     """Mean and 95% Student-t half width."""
-    from slacktivism.report import mean_ci
+    from model.statistics import mean_ci
 
     mean, low, _ = mean_ci(np.asarray(values, dtype=float))
     return mean, mean - low
@@ -76,15 +76,15 @@ def design_text(values: dict) -> str:
 
 
 def measure(workers: int) -> tuple[str, dict]:
+    from model.randomness import spawn_seeds
     from slacktivism import optimize
-    from slacktivism.sweep import LocalExecutor
-    from slacktivism.sweep_spec import run_seeds
+    from slacktivism.executors import LocalExecutor
 
     optima = {objective: optimum(objective, workers) for objective in OUTCOMES}
-    fresh = run_seeds(FRESH_SEED, FRESH)
-    assert not set(fresh) & set(run_seeds(SEED, REPLICATES)), "the fresh seeds must be new"
+    fresh = spawn_seeds(FRESH_SEED, FRESH)
+    assert not set(fresh) & set(spawn_seeds(SEED, REPLICATES)), "the fresh seeds must be new"
     executor = LocalExecutor(workers)
-    executor.start(None, None)
+    executor.start()
     runs = {objective: optimize.evaluate(plan, values, fresh, executor)
             for objective, (plan, _, values) in optima.items()}
     shipped = optimize.evaluate(optima["liked"][0], {}, fresh, executor)  # the designed keys as the file has them
@@ -110,14 +110,14 @@ def measure(workers: int) -> tuple[str, dict]:
     acts_ratio = results[LABELS["acted"]]["acted"][0] / results[LABELS["liked"]]["acted"][0]
     lines += ["", f"The campaign designed for actions got {acts_ratio:.2f} times the likes-optimum's actions and "
                   f"{likes_ratio:.2f} times its likes. Both count the 20 organisers' own actions. Seeds: "
-                  f"optimisation `run_seeds({SEED}, {REPLICATES})`, re-evaluation `run_seeds({FRESH_SEED}, {FRESH})` "
-                  f"(`slacktivism/sweep_spec.py`)."]
+                  f"optimisation `spawn_seeds({SEED}, {REPLICATES})`, "
+                  f"re-evaluation `spawn_seeds({FRESH_SEED}, {FRESH})` (`model/randomness.py`)."]
     return "\n".join(lines), results
 
 
 def main() -> int:
+    from slacktivism.executors import default_workers
     from slacktivism.readme import replace_block
-    from slacktivism.sweep import default_workers
     from viz.optimize_figures import optima_figure
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

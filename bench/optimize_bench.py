@@ -31,11 +31,11 @@ TRIALS, REPLICATES, WORKERS, SEED = 20, 10, 2, 1
 
 
 def timed_optimisation(plan, out: Path, workers: int) -> float:
+    from slacktivism.executors import LocalExecutor
     from slacktivism.optimize import optimise
-    from slacktivism.sweep import LocalExecutor
 
     executor = LocalExecutor(workers)
-    executor.start(None, None)
+    executor.start()
     executor.warm_up()  # worker start-up is not part of the throughput, as for the sweep
     start = time.perf_counter()
     optimise(plan, out, executor, TRIALS)
@@ -57,12 +57,12 @@ def same_runs_sweep(plan, out: Path, folder: Path) -> Path:
 def measure(repeats: int = 5) -> dict:
     from sweep_bench import timed_sweep
 
-    from slacktivism.optimize import build_optimisation
+    from slacktivism.design_space import build_optimisation
 
     plan = build_optimisation(BASELINE, "acted", DESIGN, replicates=REPLICATES, seed=SEED)
     optimise_s, sweep_s = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         from slacktivism.optimize import load_study
 
         (tmp / "imports").mkdir()

@@ -35,12 +35,13 @@ def sweep_file(folder: Path, n_users: int, runs: int, record: str = "every_step"
 
 
 def timed_sweep(path: Path, out: Path, workers: int) -> float:
-    from slacktivism.sweep import LocalExecutor, run_sweep, runs_schema
+    from slacktivism.executors import LocalExecutor
+    from slacktivism.sweep import run_sweep, start_workers
     from slacktivism.sweep_spec import load_sweep
 
     sweep = load_sweep(path)
     executor = LocalExecutor(workers)
-    executor.start(out.resolve(), runs_schema(sweep))
+    start_workers(executor, sweep, out)
     executor.warm_up()  # worker start-up (imports, about a second) is not part of the throughput
     start = time.perf_counter()
     run_sweep(sweep, out, executor)
@@ -64,7 +65,8 @@ def in_process_seconds(path: Path) -> float:
 
 def driver_peak_mb(path: Path, out: Path) -> float:
     code = ("import resource, sys; from pathlib import Path; "
-            "from slacktivism.sweep import LocalExecutor, run_sweep; from slacktivism.sweep_spec import load_sweep; "
+            "from slacktivism.executors import LocalExecutor; from slacktivism.sweep import run_sweep; "
+            "from slacktivism.sweep_spec import load_sweep; "
             "run_sweep(load_sweep(sys.argv[1]), Path(sys.argv[2]), LocalExecutor(2)); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     result = subprocess.run([sys.executable, "-c", code, str(path), str(out)], capture_output=True, text=True,
@@ -73,8 +75,8 @@ def driver_peak_mb(path: Path, out: Path) -> float:
 
 
 def measure() -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         big = sweep_file(tmp, 10_000, 200)
         one = timed_sweep(big, tmp / "w1", 1)
         two = timed_sweep(big, tmp / "w2", 2)

@@ -67,6 +67,16 @@ def stream_key(seed: int, purpose: Purpose) -> np.uint64:
     return np.random.SeedSequence([seed, int(purpose)]).generate_state(1, dtype=np.uint64)[0]
 
 
+
+def spawn_seeds(master: int, n: int) -> list[int]:
+    """The seeds of ``n`` runs: children of ``numpy.random.SeedSequence(master)``, as non-negative 63-bit integers.
+
+    Sweeps, optimisation, case comparisons and the app's replicates all spawn
+    their runs' seeds here, so one master seed names the same runs everywhere.
+    """
+    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+            for child in np.random.SeedSequence(master).spawn(n)]
+
 @numba.njit(cache=True, inline="always")
 def splitmix64(x):
     """Steele, Lea & Flood's (2014) finaliser: a bijection on 64-bit integers that mixes every bit."""

@@ -214,12 +214,6 @@ def load_case(path: str | Path, overrides: dict[str, Any] | None = None) -> Case
     return Case(Path(source), data, scenario, hashlib.sha256(text.encode()).hexdigest())
 
 
-def replicate_seeds(master: int, n: int) -> list[int]:
-    """Seeds of ``n`` replicates from a master seed: the same for every parameter set (common random numbers)."""
-    states = np.random.SeedSequence(master).spawn(n)
-    return [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for s in states]
-
-
 def measure(stat: Statistic, summary: dict, series, users) -> float:
     """The statistic on one run, before any ``log10``; NaN where it is undefined (a ratio of 0 to 0).
 

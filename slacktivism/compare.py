@@ -15,8 +15,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from slacktivism.cases import Case, Statistic, describe, finish, linear, replicate_seeds, run_statistics
-from slacktivism.report import t_half_width
+from model.randomness import spawn_seeds
+from model.statistics import t_half_width
+from slacktivism.cases import Case, Statistic, describe, finish, linear, run_statistics
 
 
 class Row(NamedTuple):
@@ -82,7 +83,7 @@ def compare_case(case: Case, replicates: int, seed: int | None = None) -> tuple[
     """Run the case's scenario ``replicates`` times and measure every statistic."""
     stats = case.statistics
     curve = [s for s in stats if s.model.series is not None]
-    seeds = replicate_seeds(case.scenario.seed if seed is None else seed, replicates)
+    seeds = spawn_seeds(case.scenario.seed if seed is None else seed, replicates)
     values, kept = run_statistics(case.scenario.model_dump(mode="json"), seeds, stats,
                                   keep_series=curve[0].model.series if curve else None)
     n_users = case.scenario.network.n_users or 0
@@ -130,7 +131,7 @@ def write_comparison(rows: list[Row], band: Band | None, out: Path, title: str) 
     """Write ``comparison.csv`` and ``comparison.png`` into ``out``."""
     import pandas as pd
 
-    from slacktivism.outputs import atomic_write
+    from model.run_files import atomic_write
     from viz.case_figures import comparison_figure
 
     out.mkdir(parents=True, exist_ok=True)

@@ -1,120 +1,14 @@
-"""Writing a run's results: time series, summary with provenance, figure.
-
-Each file is written to a temporary name and renamed, so a crash never leaves
-half a file behind.
-"""
+"""Writing a run's results: the tables and summary (``model.run_files``) and the figure (``viz.figures``)."""
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import subprocess
-import sys
-import uuid
-from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("slacktivism", "mesa", "numpy", "scipy", "numba", "pydantic", "pyyaml", "pandas", "pyarrow",
-            "matplotlib")
+from model.run_files import write_tables
+from viz.figures import write_campaign_figure
 
 
 def write_run(model, out: Path, *, scenario_file: str | None = None) -> list[Path]:
-    """Write ``timeseries.csv``, ``timeseries.parquet``, ``users.parquet``, ``summary.json`` and ``figure.png``.
-
-    ``users.parquet`` is :meth:`~model.SlacktivismModel.user_table`: one row per user.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from viz.figures import campaign_figure
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    frame = model.timeseries()
-    paths = [out / "timeseries.csv", out / "timeseries.parquet", out / "summary.json", out / "figure.png",
-             out / "users.parquet"]
-    atomic_write(paths[0], lambda p: frame.to_csv(p, index=False))
-    atomic_write(paths[1], lambda p: pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), p))
-    users = pa.Table.from_pandas(model.user_table(), preserve_index=False)
-    atomic_write(paths[4], lambda p: pq.write_table(users, p))
-    summary = {**model.summary(), "provenance": provenance(model.spec, scenario_file)}
-    atomic_write(paths[2], lambda p: Path(p).write_text(json.dumps(summary, indent=2) + "\n"))
-    figure = campaign_figure(frame, goal_actions=model.spec.campaign.goal_actions,
-                             n_users=model.n_users, title=model.spec.name)
-    atomic_write(paths[3], lambda p: figure.savefig(p, dpi=120, format="png"))
-    return paths
-
-
-def provenance(scenario, scenario_file: str | None = None) -> dict:
-    """What is needed to trust and replay a result."""
-    return {
-        "scenario_file": scenario_file,
-        "scenario_sha256": scenario.digest(),
-        "scenario": scenario.model_dump(mode="json"),
-        "seed": scenario.seed,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "packages": package_versions(),
-        "git_commit": git_commit(),
-    }
-
-
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages results depend on."""
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def git_commit() -> str | None:
-    """The commit of the source tree, if it is a git checkout."""
-    here = Path(__file__).resolve().parent
-    try:
-        result = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, timeout=5, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() or None if result.returncode == 0 else None
-
-
-def atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``.
-
-    The temporary file ``.NAME.PID.RANDOM.tmp`` sits beside ``path`` (a rename
-    within one folder is atomic) and is created by ``write`` itself, so the
-    result gets the usual permissions.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-class DirectoryBusy(RuntimeError):
-    """Another process holds the directory's lock; the message is one line."""
-
-
-def lock_directory(out: Path, message: str):
-    """An exclusive lock on ``out/.lock`` for the life of the returned file (the OS frees it if killed).
-
-    Raises:
-        DirectoryBusy: with ``out: message`` when another process holds it.
-    """
-    import fcntl
-
-    handle = open(Path(out) / ".lock", "w")  # noqa: SIM115 - held open for the whole job
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise DirectoryBusy(f"{out}: {message}") from None
-    return handle
+    """Write ``timeseries.csv``, ``timeseries.parquet``, ``summary.json``, ``users.parquet`` and ``figure.png``."""
+    paths = write_tables(model, out, scenario_file=scenario_file)
+    return [*paths, write_campaign_figure(model, Path(out) / "figure.png")]

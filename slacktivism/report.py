@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model.metrics import FUNNEL, SUMMARY
+from model.statistics import mean_ci, t_half_width
 
 #: Outcomes drawn against the varied keys; outcomes.csv has every summary outcome.
 OUTCOMES = (*FUNNEL, "conversion", "goal_reached")
@@ -86,20 +86,6 @@ def outcome_table(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             row.update({f"{outcome}_mean": mean, f"{outcome}_ci_low": low, f"{outcome}_ci_high": high})
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t confidence interval; the interval is the mean itself for one value."""
-    mean = float(np.mean(values))
-    if len(values) < 2:
-        return mean, mean, mean
-    half = t_half_width(np.std(values, ddof=1), len(values), level)
-    return mean, mean - half, mean + half
-
-
-def t_half_width(sd, n: int, level: float = 0.95):
-    """Half the width of the Student-t confidence interval of a mean of ``n`` values with standard deviation ``sd``."""
-    return stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n)
 
 
 def series_bands(folder: Path) -> pd.DataFrame | None:

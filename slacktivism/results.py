@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from slacktivism.outputs import atomic_write
+from model.run_files import atomic_write
 
 #: Completed single-run parts are merged into one part every this many runs.
 COMPACT_EVERY = 256

@@ -23,9 +23,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from model.randomness import spawn_seeds
 from model.scenario import Scenario
-from slacktivism.calibrate import Spec, calibrate, posterior, weighted_quantile
-from slacktivism.cases import Case, CaseData, finish, replicate_seeds, run_statistics
+from slacktivism.calibrate import Spec, calibrate
+from slacktivism.cases import Case, CaseData, finish, run_statistics
+from slacktivism.posterior import posterior, weighted_quantile
 
 #: The fitted key, its prior, and the statistic that carries information about it.
 KEY, LOW, HIGH = "decision.cost_like", 1.2, 1.9
@@ -68,13 +70,13 @@ def noise_tolerance(scenario: Scenario, replicates: int, pilots: int = 12, seed:
     stat = _case(scenario, 0.0, 1.0).statistics
     data = scenario.model_dump(mode="json")
     data["decision"]["cost_like"] = (LOW + HIGH) / 2
-    means = [finish(stat[0], float(np.nanmean(run_statistics(data, replicate_seeds(seed + p, replicates),
+    means = [finish(stat[0], float(np.nanmean(run_statistics(data, spawn_seeds(seed + p, replicates),
                                                              stat)[0]["like_rate"])))
              for p in range(pilots)]
     return 2 * np.sqrt(2) * float(np.std(means, ddof=1))
 
 
-def run_trials(trials: int, out: Path, executor, workers: int, *, n_users: int = 500, replicates: int = 3,
+def run_trials(trials: int, out: Path, executor, *, n_users: int = 500, replicates: int = 3,
                population: int = 60, generations: int = 4, seed: int = 0) -> list[Trial]:
     """Run ``trials`` SBC trials, each calibrating into its own folder under ``out``."""
     scenario = base_scenario(n_users)
@@ -86,7 +88,7 @@ def run_trials(trials: int, out: Path, executor, workers: int, *, n_users: int =
         data = scenario.model_dump(mode="json")
         data["decision"]["cost_like"] = truth
         stat = _case(scenario, 0.0, 1.0).statistics
-        raw = run_statistics(data, replicate_seeds(10_000 + 97 * seed + i, replicates), stat)[0]["like_rate"]
+        raw = run_statistics(data, spawn_seeds(10_000 + 97 * seed + i, replicates), stat)[0]["like_rate"]
         observed = finish(stat[0], float(np.nanmean(raw)))
         case = _case(scenario, observed, tolerance)
         spec = Spec(case_file=f"sbc-{i}", case_sha256=case.sha256, scenario_sha256=scenario.digest(),
@@ -95,7 +97,7 @@ def run_trials(trials: int, out: Path, executor, workers: int, *, n_users: int =
                     seed=seed + i)
         folder = out / f"trial{i}"
         folder.mkdir(parents=True, exist_ok=True)
-        done = calibrate(case, spec, folder, executor, workers)
+        done = calibrate(case, spec, folder, executor)
         frame = posterior(folder)
         x, w = frame[KEY].to_numpy(np.float64), frame["weight"].to_numpy()
         low, high = weighted_quantile(x, w, 0.05), weighted_quantile(x, w, 0.95)
@@ -116,7 +118,7 @@ class RankTrial(NamedTuple):
     epsilon: float
 
 
-def rank_trials(case: Case, fits: list, statistics: list[str], trials: int, out: Path, executor, workers: int, *,
+def rank_trials(case: Case, fits: list, statistics: list[str], trials: int, out: Path, executor, *,
                 replicates: int = 3, population: int = 60, generations: int = 4, seed: int = 0) -> list[RankTrial]:
     """Talts et al. (2018) on a real case's configuration: its scenario, its fitted keys and its statistics.
 
@@ -137,7 +139,7 @@ def rank_trials(case: Case, fits: list, statistics: list[str], trials: int, out:
         data = json_copy(base)
         for f in fits:
             set_dotted(data, f.key, round(truth[f.key]) if f.integer else truth[f.key], "sbc")
-        raw, _ = run_statistics(data, replicate_seeds(20_000 + 97 * seed + i, replicates), stats)
+        raw, _ = run_statistics(data, spawn_seeds(20_000 + 97 * seed + i, replicates), stats)
         observed = {s.name: finish(s, float(np.nanmean(raw[s.name]))) for s in stats}
         trial_case = _with_observed(case, observed)
         spec = Spec(case_file=f"sbc-{case.data.case}-{i}", case_sha256=trial_case.sha256,
@@ -146,7 +148,7 @@ def rank_trials(case: Case, fits: list, statistics: list[str], trials: int, out:
                     epsilon=1.0, replicates=replicates, seed=seed + i)
         folder = out / f"trial{i}"
         folder.mkdir(parents=True, exist_ok=True)
-        done = calibrate(trial_case, spec, folder, executor, workers)
+        done = calibrate(trial_case, spec, folder, executor)
         frame = posterior(folder)
         w = frame["weight"].to_numpy()
         rank = {f.key: float(w[frame[f.key].to_numpy(np.float64) < truth[f.key]].sum()) for f in fits}

@@ -11,13 +11,9 @@ the number of workers.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import signal
 import sys
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 
 from model.metrics import BY_NAME, SERIES, SUMMARY
+from slacktivism.executors import Executor
+from slacktivism.progress import progress_bar
 from slacktivism.results import ResultStore, write_run
 from slacktivism.sweep_spec import Run, Sweep
 
@@ -67,7 +65,7 @@ def execute(run: Run, record: frozenset[str], out: Path | None = None, schema: p
         row.update(status="ok", error="", **{k: summary[k] for k in SUMMARY})
     except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
         message = "".join(traceback.format_exception_only(exc)).strip().splitlines()[-1]
-        row.update(status="failed", error=message[:500], **{k: None for k in SUMMARY})
+        row.update(status="failed", error=message[:500], **dict.fromkeys(SUMMARY))
         series = users = None
     row["wall_s"] = time.perf_counter() - started
     series = None if series is None else pa.table(series)
@@ -100,119 +98,35 @@ def _value_type(values) -> pa.DataType:
     return pa.string()
 
 
+#: The file that says which sweep a results directory holds.
+MANIFEST = "manifest.json"
+
 _TARGET: dict = {}
 
 
-def _worker_init(out: Path | None, schema: pa.Schema | None) -> None:
-    import numba
-
-    numba.set_num_threads(1)  # one process per core; no nested threads
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
+def _set_target(out: Path | None, schema: pa.Schema | None) -> None:
+    """A local worker's set-up: where it writes its runs' results."""
     _TARGET.update(out=out, schema=schema)
 
 
-def _ready() -> bool:
-    time.sleep(0.05)  # long enough that each warm-up task lands on its own worker
-    return True
-
-
 def _execute_and_write(run: Run, record: frozenset[str]):
-    """Run in a local worker, which writes the results itself (set up by :func:`_worker_init`)."""
+    """Run in a local worker, which writes the results itself (set up by :func:`_set_target`)."""
     return execute(run, record, _TARGET["out"], _TARGET["schema"])
 
 
-class LocalExecutor:
-    """A process pool on this machine."""
-
-    writes_results = True
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.pool = None
-
-    def start(self, out: Path | None, schema: pa.Schema | None) -> None:
-        """Start the workers (once); they write results under ``out`` themselves."""
-        if self.pool is not None:
-            return
-        # forkserver: workers fork from a clean single-threaded server, never from the driver
-        # (forking a process with threads can deadlock); the model is imported once, there.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["slacktivism.sweep"])
-        # When a worker is killed (out of memory, say) the pool's queues cannot be released in order, and
-        # multiprocessing's resource tracker, a process of its own started with the first queue, would print a
-        # multi-line "leaked semaphore" warning after our one-line error. The tracker reads this variable.
-        os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker")
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_init,
-                                        initargs=(out, schema))
-
-    def submit(self, run: Run, record: frozenset[str]):
-        """Start a run; return its future."""
-        return self.pool.submit(_execute_and_write, run, record)
-
-    def warm_up(self) -> None:
-        """Start every worker process now (they otherwise start with the first runs)."""
-        for future in [self.pool.submit(_ready) for _ in range(self.workers)]:
-            future.result()
-
-    def wait(self, futures):
-        """The futures that are done (at least one)."""
-        done, _ = wait(futures, return_when=FIRST_COMPLETED)
-        return done
-
-    def cancel(self, futures) -> None:
-        """Drop what has not started and stop without waiting."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        """Shut the pool down (if it was started)."""
-        if self.pool is not None:
-            self.pool.shutdown()
+def start_workers(executor: Executor, sweep: Sweep, out: Path) -> None:
+    """Start ``executor``'s workers for ``sweep`` (once): local workers write their results under ``out``."""
+    executor.start(_set_target, (Path(out).resolve(), runs_schema(sweep)))
 
 
-class DaskExecutor:
-    """An existing Dask distributed cluster (``dask scheduler`` and ``dask worker`` processes)."""
-
-    writes_results = False
-
-    def __init__(self, address: str):
-        import socket
-        from urllib.parse import urlparse
-
-        from dask.distributed import Client
-
-        url = urlparse(address if "://" in address else f"tcp://{address}")
-        if not url.hostname or not url.port:
-            raise ValueError("expected tcp://HOST:PORT")
-        # Fail at once on a refused connection, rather than after the client's retries.
-        with socket.create_connection((url.hostname, url.port), timeout=10):
-            pass
-        self.client = Client(address, timeout="30s")
-        self.workers = max(1, sum(self.client.nthreads().values()))
-
-    def start(self, out: Path | None, schema: pa.Schema | None) -> None:
-        """Nothing to start: the cluster is running; results travel back to the driver."""
-
-    def submit(self, run: Run, record: frozenset[str]):
-        """Start a run on the cluster; return its future."""
-        return self.client.submit(execute, run, record, key=f"run-{run.run_id}", pure=False)
-
-    def wait(self, futures):
-        """The futures that are done (at least one)."""
-        from dask.distributed import wait as dask_wait
-
-        return dask_wait(list(futures), return_when="FIRST_COMPLETED").done
-
-    def cancel(self, futures) -> None:
-        """Cancel the runs in flight and disconnect."""
-        self.client.cancel(list(futures))
-        self.client.close()
-
-    def close(self) -> None:
-        """Disconnect."""
-        self.client.close()
+def submit(executor: Executor, run: Run, record: frozenset[str]):
+    """Start one run; on a local pool the worker writes its result, on a cluster it travels back."""
+    if executor.local:
+        return executor.submit(_execute_and_write, run, record)
+    return executor.submit(execute, run, record, key=f"run-{run.run_id}")
 
 
-def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> dict:
+def run_sweep(sweep: Sweep, out: Path, executor: Executor, *, progress: bool = False) -> dict:
     """Run every unfinished run of ``sweep`` into ``out``; return counts.
 
     Raises:
@@ -220,12 +134,12 @@ def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> d
     """
     schema = runs_schema(sweep)
     store = ResultStore(out, schema)
-    executor.start(Path(out).resolve(), schema)
+    start_workers(executor, sweep, out)
     manifest = _write_manifest(sweep, out, started=True)
     todo = (run for run in sweep.runs() if run.run_id not in store.done)
     total, skipped = sweep.n_runs, len(store.done)
     done = failed = 0
-    bar = _bar(total, skipped, progress)
+    bar = progress_bar(total, "run", initial=skipped, show=progress)
     in_flight: dict = {}
     limit = 16 * executor.workers  # enough queued work to keep workers busy while the driver compacts
     exhausted = False
@@ -236,13 +150,13 @@ def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> d
                 if run is None:
                     exhausted = True
                     break
-                in_flight[executor.submit(run, sweep.spec.records)] = run
+                in_flight[submit(executor, run, sweep.spec.records)] = run
             if not in_flight:
                 break
             for future in executor.wait(in_flight):
                 in_flight.pop(future)
                 row, series, users = future.result()
-                if executor.writes_results:
+                if executor.local:
                     store.written(row)
                 else:
                     store.add(row, series, users)
@@ -266,18 +180,10 @@ def run_sweep(sweep: Sweep, out: Path, executor, *, progress: bool = False) -> d
     return {"total": total, "skipped": skipped, "ran": done, "failed": store.count_failed()}
 
 
-def _bar(total: int, initial: int, show: bool):
-    if not show:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=initial, unit="run", file=sys.stderr, dynamic_ncols=True)
-
-
 def _write_manifest(sweep: Sweep, out: Path, *, started, finished: bool = False) -> dict:
-    from slacktivism.outputs import atomic_write, git_commit, package_versions
+    from model.run_files import atomic_write, git_commit, package_versions
 
-    path = out / "manifest.json"
+    path = out / MANIFEST
     now = datetime.now(UTC).isoformat()
     previous = json.loads(path.read_text()) if path.exists() else {}
     manifest = {
@@ -300,9 +206,3 @@ def _write_manifest(sweep: Sweep, out: Path, *, started, finished: bool = False)
         manifest["sample_matrix"] = sweep.sample_matrix.tolist()
     atomic_write(path, lambda p: Path(p).write_text(json.dumps(manifest, indent=1) + "\n"))
     return manifest
-
-
-def default_workers() -> int:
-    """All cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-

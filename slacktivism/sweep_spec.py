@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
+from model.randomness import spawn_seeds
 from model.scenario import Frozen, Scenario, field_info, json_digest
 from model.scenario_files import (
     ScenarioError,
@@ -132,7 +133,7 @@ class Sweep:
 
     def runs(self):
         """Every run, in a fixed order; scenarios are resolved lazily (memory stays flat)."""
-        seeds = run_seeds(self.spec.seed, self.n_runs)
+        seeds = spawn_seeds(self.spec.seed, self.n_runs)
         base = self.base.model_dump(mode="json")
         index = 0
         for c, values in enumerate(self.combinations):
@@ -143,16 +144,6 @@ class Sweep:
                 run_id = hashlib.sha256(f"{digest}:{r}:{seed}".encode()).hexdigest()[:20]
                 yield Run(index, c, r, seed, values, {**resolved, "seed": seed}, run_id)
                 index += 1
-
-
-def run_seeds(master: int, n: int) -> list[int]:
-    """The seeds of ``n`` runs: children of ``numpy.random.SeedSequence(master)``, as non-negative 63-bit integers.
-
-    Sweeps give each run its own child; ``slacktivism optimize`` gives every
-    trial the same ``n`` (common random numbers).
-    """
-    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-            for child in np.random.SeedSequence(master).spawn(n)]
 
 
 def load_sweep(path: str | Path) -> Sweep:

@@ -17,7 +17,7 @@ from viz.world import MAX_VIEW, World
 
 
 def _page():
-    box, rc = solara.render(Page(), handle_error=False)
+    _box, rc = solara.render(Page(), handle_error=False)
     return rc
 
 
@@ -246,7 +246,8 @@ def test_difference_in_words():
 
 
 def test_replicates_report_a_clear_difference_only_when_the_interval_leaves_out_zero():
-    from viz.replicates import replicate_seeds, summarise
+    from model.randomness import spawn_seeds as replicate_seeds
+    from viz.replicates import summarise
 
     assert replicate_seeds(3, 4) == replicate_seeds(3, 4) and len(set(replicate_seeds(3, 30))) == 30
     rng = np.random.default_rng(0)
@@ -316,7 +317,7 @@ def test_mesa_solaraviz_works_with_this_solara():
 
     model = SlacktivismModel(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 300}))
     page = SolaraViz(model, components=[make_plot_component(["acted", "liked"])], name="slacktivism")
-    box, rc = solara.render(page, handle_error=False)
+    _box, rc = solara.render(page, handle_error=False)
     assert rc.find().widgets
 
 

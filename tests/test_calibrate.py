@@ -52,15 +52,15 @@ def _stored_generations(db: Path) -> int:
 @pytest.mark.slow
 def test_simulation_based_calibration_covers_the_truth(tmp_path):
     """Talts et al. (2018): true values drawn from the prior fall in the 90% intervals about 90% of the time."""
+    from slacktivism.executors import LocalExecutor
     from slacktivism.sbc import HIGH, LOW, run_trials
-    from slacktivism.sweep import LocalExecutor
 
     executor = LocalExecutor(2)
-    executor.start(None, None)
+    executor.start()
     try:
-        trials = run_trials(6, tmp_path, executor.pool, 2)
+        trials = run_trials(6, tmp_path, executor)
     finally:
-        executor.pool.shutdown()
+        executor.close()
     covered = sum(t.covered for t in trials)
     width = np.mean([t.high - t.low for t in trials]) / (HIGH - LOW)
     detail = ", ".join(f"{t.truth:.3f} in [{t.low:.3f}, {t.high:.3f}]" for t in trials)
@@ -171,19 +171,19 @@ def test_a_key_the_statistic_ignores_ranks_at_its_prior_quantile(tmp_path):
     from model.scenario_files import load_scenario as load
     from slacktivism.calibrate import Fit
     from slacktivism.cases import load_case
+    from slacktivism.executors import LocalExecutor
     from slacktivism.sbc import rank_trials
-    from slacktivism.sweep import LocalExecutor
 
     case = load_case(_small_case(tmp_path))
     assert not load(tmp_path / "small.yaml").campaign.asks
     fits = [Fit("decision.cost_like", 1.2, 1.9, False), Fit("campaign.ask_odds", 1.0, 5.0, False)]
     executor = LocalExecutor(2)
-    executor.start(None, None)
+    executor.start()
     try:
-        trials = rank_trials(case, fits, ["like_rate"], 3, tmp_path / "sbc", executor.pool, 2, replicates=2,
+        trials = rank_trials(case, fits, ["like_rate"], 3, tmp_path / "sbc", executor, replicates=2,
                              population=60, generations=2, seed=5)
     finally:
-        executor.pool.shutdown()
+        executor.close()
     for t in trials:
         quantile = (t.truth["campaign.ask_odds"] - 1.0) / 4.0
         assert abs(t.rank["campaign.ask_odds"] - quantile) < 0.26, (t.truth, t.rank)
@@ -192,7 +192,8 @@ def test_a_key_the_statistic_ignores_ranks_at_its_prior_quantile(tmp_path):
 
 def test_a_prior_the_data_cannot_narrow_is_reported(tmp_path):
     """A key the statistic does not depend on keeps its prior's spread: the warning must say so."""
-    from slacktivism.calibrate import Fit, warnings_for
+    from slacktivism.calibrate import Fit
+    from slacktivism.posterior import warnings_for
 
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"a": rng.uniform(0, 1, 400), "b": rng.normal(0.5, 0.02, 400)})
@@ -202,7 +203,8 @@ def test_a_prior_the_data_cannot_narrow_is_reported(tmp_path):
 
 
 def test_two_modes_and_a_trade_off_are_reported():
-    from slacktivism.calibrate import Fit, warnings_for
+    from slacktivism.calibrate import Fit
+    from slacktivism.posterior import warnings_for
 
     rng = np.random.default_rng(2)
     a = np.concatenate([rng.normal(0.2, 0.03, 200), rng.normal(0.8, 0.03, 200)])
@@ -281,7 +283,7 @@ def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
     workers = forkserver[0].children()
     assert len(workers) == 2
     workers[0].kill()  # as the kernel's out-of-memory killer would
-    stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 1, stderr
     lines = [line for line in stderr.splitlines() if not line.startswith("generation ")]
     assert len(lines) == 1 and lines[0].startswith("calibration stopped") and "resume" in lines[0], stderr
@@ -312,7 +314,7 @@ def test_a_database_cut_short_restarts_and_an_unreadable_one_is_kept(tmp_path, c
 
 
 def test_a_second_calibration_in_a_busy_directory_is_refused(tmp_path, capsys):
-    from slacktivism.outputs import lock_directory
+    from model.run_files import lock_directory
 
     case = _small_case(tmp_path)
     out = tmp_path / "out"
@@ -322,3 +324,19 @@ def test_a_second_calibration_in_a_busy_directory_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "another calibration is running in this directory" in err and err.count("\n") == 1, err
     assert not (out / "calibration.db").exists()
+
+
+@pytest.mark.parametrize(("distances", "expected"), [([0.2, 0.4, 0.6], 1.0), ([2.0, 3.0, 4.0], 3.0)])
+def test_the_epsilon_schedule_is_the_weighted_median_never_below_the_target(distances, expected):
+    """pyabc's median schedule (Beaumont et al. 2009) is kept, but a generation is never run tighter than the data's
+    tolerance (epsilon 1): the median of 0.2, 0.4, 0.6 gives 1, that of 2, 3, 4 gives 3."""
+    import pandas as pd
+
+    from slacktivism.abc_sampler import floored_epsilon
+
+    eps = floored_epsilon(1.0)
+    frame = pd.DataFrame({"distance": distances, "w": [1 / 3] * 3})
+    eps.initialize(0, lambda: frame, list, 5, {})
+    assert eps(0) == pytest.approx(expected)
+    eps.update(1, lambda: frame, list, 0.5, {})
+    assert eps(1) == pytest.approx(expected)

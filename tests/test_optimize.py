@@ -18,9 +18,9 @@ from PIL import Image
 from scipy import stats
 
 from model import SlacktivismModel, load_scenario
-from slacktivism import optimize
+from slacktivism import design_space, optimize, optimize_outputs
 from slacktivism.cli import main
-from slacktivism.sweep import LocalExecutor
+from slacktivism.executors import LocalExecutor
 from tests.conftest import ROOT, SCENARIOS, dask_cluster, free_port
 
 BIN = Path(sys.executable).parent
@@ -120,7 +120,7 @@ def test_actions_fall_with_their_cost_so_the_optimum_is_at_the_right_end(tmp_pat
 def test_common_random_numbers_make_equal_designs_score_equally(tmp_path):
     """The same design enqueued twice scores exactly the same, run for run; another design does not."""
     path = _scenario(tmp_path)
-    plan = optimize.build_optimisation(path, "liked", [f"{COST}=1:3", "seeding.strategy=random,hubs"],
+    plan = design_space.build_optimisation(path, "liked", [f"{COST}=1:3", "seeding.strategy=random,hubs"],
                                        replicates=3, seed=9)
     same = {COST: 2.2, "seeding.strategy": "hubs"}
     other = {COST: 2.2, "seeding.strategy": "random"}
@@ -138,7 +138,7 @@ def test_common_random_numbers_make_equal_designs_score_equally(tmp_path):
 def test_a_failed_run_fails_its_trial_and_the_search_goes_on(tmp_path):
     """A design whose runs raise (an edge list that is not there) is a failed trial with the run's error."""
     path = _scenario(tmp_path, 300)
-    plan = optimize.build_optimisation(path, "acted", ["network.kind=barabasi_albert,edgelist"], replicates=2,
+    plan = design_space.build_optimisation(path, "acted", ["network.kind=barabasi_albert,edgelist"], replicates=2,
                                        seed=2, sampler="random",
                                        overrides={"network.path": str(tmp_path / "missing.csv")})
     out = tmp_path / "out"
@@ -146,7 +146,7 @@ def test_a_failed_run_fails_its_trial_and_the_search_goes_on(tmp_path):
                                enqueue=[{"network.kind": "edgelist"}, {"network.kind": "barabasi_albert"}])
     # The search goes on until the trials wanted are complete, or as many have failed.
     assert counts["failed"] >= 1 and 2 in (counts["complete"], counts["failed"])
-    table = optimize.trials_table(optimize.load_study(out), plan)
+    table = optimize_outputs.trials_table(optimize.load_study(out), plan)
     assert table.loc[0, "state"] == "FAIL" and "missing.csv" in table.loc[0, "error"]
     assert np.isnan(table.loc[0, "acted_mean"]) and table.loc[1, "state"] == "COMPLETE"
     assert (table["state"] == "FAIL").sum() == counts["failed"]
@@ -159,19 +159,19 @@ def test_a_failed_run_fails_its_trial_and_the_search_goes_on(tmp_path):
 def test_trials_do_not_depend_on_the_workers_for_a_given_batch(tmp_path):
     """Told in the order asked, the trials are a function of the seed and the batch, not of timing."""
     path = _scenario(tmp_path, 300)
-    plan = optimize.build_optimisation(path, "acted", [f"{COST}=1:3", "campaign.framing=0:1"], replicates=2,
+    plan = design_space.build_optimisation(path, "acted", [f"{COST}=1:3", "campaign.framing=0:1"], replicates=2,
                                        seed=4)
     tables = []
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
         optimize.optimise(plan, out, LocalExecutor(workers), 12, batch=3)
-        tables.append(optimize.trials_table(optimize.load_study(out), plan).drop(columns="duration_s"))
+        tables.append(optimize_outputs.trials_table(optimize.load_study(out), plan).drop(columns="duration_s"))
     pd.testing.assert_frame_equal(*tables)
     assert len(set(tables[0][COST])) == 12  # the batch's trials differ, even before TPE has data
     # More trials later continue the study; the first twelve stay as they were.
     counts = optimize.optimise(plan, out, LocalExecutor(2), 14, batch=3)
     assert counts["complete"] == 14 and counts["told"] == 2
-    longer = optimize.trials_table(optimize.load_study(out), plan).drop(columns="duration_s")
+    longer = optimize_outputs.trials_table(optimize.load_study(out), plan).drop(columns="duration_s")
     pd.testing.assert_frame_equal(longer.iloc[:12], tables[1])
     assert optimize.optimise(plan, out, LocalExecutor(2), 14)["told"] == 0  # nothing left to do
 
@@ -195,9 +195,8 @@ def test_sigkill_loses_no_trial_and_resuming_equals_an_uninterrupted_run(tmp_pat
     deadline = time.monotonic() + 120
     before = []
     while time.monotonic() < deadline and process.poll() is None:
-        if (killed / "optuna.db").exists():
-            # Read-only: opening the study with Optuna while the optimiser creates it would race its schema set-up.
-            if _complete_trials_read_only(killed / "optuna.db") >= 3:
+        # Read-only: opening the study with Optuna while the optimiser creates it would race its schema set-up.
+        if (killed / "optuna.db").exists() and _complete_trials_read_only(killed / "optuna.db") >= 3:
                 os.killpg(process.pid, signal.SIGKILL)  # the driver and its workers: no chance to clean up
                 break
         time.sleep(0.05)
@@ -214,7 +213,7 @@ def test_sigkill_loses_no_trial_and_resuming_equals_an_uninterrupted_run(tmp_pat
     assert all(trial in after for trial in before)  # no complete trial lost or changed, numbers included
     assert [(p, v) for _, p, v in after] == [(p, v) for _, p, v in uninterrupted]
     study = optimize.load_study(killed)
-    interrupted = [t for t in study.get_trials(deepcopy=False) if t.user_attrs.get("interrupted")]
+    interrupted = [t for t in study.get_trials(deepcopy=False) if t.number in optimize.interrupted(study)]
     assert interrupted and all(t.state.name == "FAIL" for t in interrupted)
     table = pd.read_parquet(killed / "trials.parquet")
     assert len(table) == 8 and (table["state"] == "COMPLETE").all()  # the interrupted ones are not results
@@ -237,7 +236,7 @@ class _InterruptingExecutor(LocalExecutor):
 @pytest.mark.slow
 def test_ctrl_c_leaves_a_study_that_resumes_to_the_same_trials(tmp_path, capsys, monkeypatch):
     path = _scenario(tmp_path, 300)
-    plan = optimize.build_optimisation(path, "acted", [f"{COST}=1:3"], replicates=2, seed=1)
+    plan = design_space.build_optimisation(path, "acted", [f"{COST}=1:3"], replicates=2, seed=1)
     stopped, reference = tmp_path / "stopped", tmp_path / "reference"
     with pytest.raises(KeyboardInterrupt):
         optimize.optimise(plan, stopped, _InterruptingExecutor(1), 6)
@@ -272,7 +271,7 @@ def test_ctrl_c_leaves_a_study_that_resumes_to_the_same_trials(tmp_path, capsys,
 
 def test_a_directory_in_use_is_refused(tmp_path, capsys):
     path = _scenario(tmp_path, 300)
-    plan = optimize.build_optimisation(path, "acted", [f"{COST}=1:3"], replicates=1)
+    plan = design_space.build_optimisation(path, "acted", [f"{COST}=1:3"], replicates=1)
     out = tmp_path / "out"
     out.mkdir()
     optimize._write_record(plan, out)
@@ -345,13 +344,13 @@ def test_a_directory_with_another_optimisation_is_refused_untouched(tmp_path, ca
                   ["--objective", "acted", "--design", f"{COST}=1:3", "--seed", "2"]):
         assert main([*base, *other]) == 2
         err = capsys.readouterr().err
-        assert len(err.strip().splitlines()) == 1 and "different optimisation" in err
+        assert len(err.strip().splitlines()) == 1 and "holds another optimisation" in err
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == files
     sweep_like = tmp_path / "sweep"
     sweep_like.mkdir()
     (sweep_like / "manifest.json").write_text("{}")
     assert main([*base[:-1], str(sweep_like), "--objective", "acted", "--design", f"{COST}=1:3"]) == 2
-    assert "holds no optimisation" in capsys.readouterr().err
+    assert "holds other files, not an optimisation" in capsys.readouterr().err
 
 
 @pytest.mark.slow

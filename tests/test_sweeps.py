@@ -230,7 +230,7 @@ def test_results_of_another_sweep_are_not_mixed(tmp_path, capsys):
     assert main(["sweep", str(_sweep_file(tmp_path, **GRID)), "--out", str(out), "--workers", "1"]) == 0
     other = _sweep_file(tmp_path, vary={"steps": [3]})
     assert main(["sweep", str(other), "--out", str(out)]) == 2
-    assert "different sweep" in capsys.readouterr().err
+    assert "holds another sweep" in capsys.readouterr().err
 
 
 def test_report_means_intervals_and_behaviorspace(tmp_path, capsys):

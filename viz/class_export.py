@@ -2,7 +2,8 @@
 
 The ZIP holds what ``slacktivism run --out`` writes (``timeseries.csv``,
 ``timeseries.parquet``, ``summary.json``, ``figure.png``, ``users.parquet``,
-from ``slacktivism.outputs.write_run``) with two changes: the user table
+as ``model.run_files.write_tables`` and ``viz.figures.write_campaign_figure``
+write them) with two changes: the user table
 (also as ``users.csv``) gains a ``student`` column, the student's pseudonym
 ("S01", in order of joining; empty for simulated users), and ``choices.csv``
 lists every card a student answered or let time out. Nicknames are never
@@ -46,11 +47,13 @@ def export_zip(room: Room) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from slacktivism.outputs import write_run
+    from model.run_files import write_tables
+    from viz.figures import write_campaign_figure
 
     with room.lock, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        write_run(room.model, out, scenario_file=f"scenarios/{room.settings.scenario}.yaml")
+        write_tables(room.model, out, scenario_file=f"scenarios/{room.settings.scenario}.yaml")
+        write_campaign_figure(room.model, out / "figure.png")
         users = user_table(room)
         pq.write_table(pa.Table.from_pandas(users, preserve_index=False), out / "users.parquet")
         users.to_csv(out / "users.csv", index=False)

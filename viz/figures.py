@@ -5,13 +5,15 @@ Colours of user states live here, never in the model (CONTRIBUTING.md, Layering)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-from model.metrics import BY_NAME, FUNNEL  # noqa: E402
-from model.state import UserState  # noqa: E402
+from model.metrics import BY_NAME, FUNNEL
+from model.state import UserState
 
 #: One colour per state of the participation funnel.
 STATE_COLOURS = {
@@ -61,3 +63,13 @@ def campaign_figure(frame, *, goal_actions: int, n_users: int, title: str = "") 
         fig.suptitle(title)
     return fig
 
+
+
+def write_campaign_figure(model, path: Path) -> Path:
+    """Draw :func:`campaign_figure` of a finished model and write it atomically to ``path`` (PNG)."""
+    from model.run_files import atomic_write
+
+    figure = campaign_figure(model.timeseries(), goal_actions=model.spec.campaign.goal_actions,
+                             n_users=model.n_users, title=model.spec.name)
+    atomic_write(path, lambda p: figure.savefig(p, dpi=120, format="png"))
+    return Path(path)

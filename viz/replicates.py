@@ -21,8 +21,9 @@ import numba
 import numpy as np
 
 from model import SlacktivismModel
+from model.randomness import spawn_seeds
 from model.scenario import Scenario
-from slacktivism.report import t_half_width
+from model.statistics import t_half_width
 
 #: Replicates of each world.
 N_REPLICATES = 30
@@ -44,12 +45,6 @@ class Replicates(NamedTuple):
         return self.low > 0 or self.high < 0
 
 
-def replicate_seeds(seed: int, n: int = N_REPLICATES) -> list[int]:
-    """``n`` seeds spawned from ``seed`` (``SeedSequence(seed).spawn(n)``, as in sweeps)."""
-    return [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-            for s in np.random.SeedSequence(seed).spawn(n)]
-
-
 def paired_actions(a: Scenario, b: Scenario, seed: int, n: int = N_REPLICATES,
                    cancelled=lambda: False) -> np.ndarray | None:
     """Actions of A and of B for each of ``n`` spawned seeds, shape ``(n, 2)``; None if cancelled."""
@@ -57,7 +52,7 @@ def paired_actions(a: Scenario, b: Scenario, seed: int, n: int = N_REPLICATES,
     out = np.zeros((n, 2), dtype=np.int64)
     numba.set_num_threads(1)  # per thread: see World.step
     with _ONE_AT_A_TIME:
-        for k, s in enumerate(replicate_seeds(seed, n)):
+        for k, s in enumerate(spawn_seeds(seed, n)):
             if cancelled():
                 return None
             first = SlacktivismModel(a, rng=s)
