@@ -218,7 +218,7 @@ def _machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", "--readme", dest="readme", type=Path,
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
                         help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--sbc-trials", type=int, default=30)
     parser.add_argument("--sbc-darfur-trials", type=int, default=SBC_DARFUR["trials"])

@@ -287,7 +287,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--cull-wait", type=float, default=75, help="seconds to wait after closing, for the cull")
-    parser.add_argument("--docs", "--readme", dest="readme", type=Path,
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
                         help="the repository folder (a block goes to the page holding its markers) or one file")
     args = parser.parse_args(argv)
     url = f"http://127.0.0.1:{args.port}/"

@@ -121,7 +121,7 @@ def main() -> int:
     from viz.optimize_figures import optima_figure
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", "--readme", dest="readme", type=Path,
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
                         help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()

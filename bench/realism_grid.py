@@ -249,7 +249,7 @@ def main() -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", "--readme", dest="readme", type=Path,
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
                         help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--odd", type=Path, help="write the parameter sources table into this ODD")
     parser.add_argument("--quick", action="store_true", help="5 seeds instead of 20")

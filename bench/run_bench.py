@@ -227,7 +227,7 @@ def table(plain: list[dict], big: list[dict]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", "--readme", dest="readme", type=Path,
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
                         help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--million-steps", type=int, default=100)
     parser.add_argument("--core", action="store_true",
