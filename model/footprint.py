@@ -9,8 +9,8 @@ attributes, flags, step records, counters and recording. The constants are
 peak resident set sizes of ``slacktivism run`` measured on this machine at
 0.5M-4M users and mean degrees 2-100 (Barabási-Albert: 2M users at degree
 100 peaked at 3.4 GB), and at 1M users and degree 40 (Watts-Strogatz,
-Erdős-Rényi), with a tenth added so the estimate errs high; ``tests/test_footprint.py`` checks it against a run at another
-size.
+Erdős-Rényi), with a tenth added so the estimate errs high;
+``tests/test_footprint.py`` checks it against a run at another size.
 """
 
 from __future__ import annotations
