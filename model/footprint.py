@@ -19,8 +19,9 @@ from typing import NamedTuple
 
 from model.scenario import Network
 
-#: The interpreter, NumPy, numba's compiled kernels, Mesa and pandas, before any user exists.
-BASE_BYTES = 300_000_000
+#: The interpreter, NumPy, numba's kernels, Mesa and pandas, before any user exists: 0.27 GB with numba's cache
+#: warm, 0.43 GB on a first run, which compiles the kernels.
+BASE_BYTES = 450_000_000
 #: Building the graph: bytes per follow (a user following another), by generator.
 BUILD_PER_FOLLOW = {"barabasi_albert": 16, "watts_strogatz": 22, "ring_lattice": 22, "erdos_renyi": 37,
                     "complete": 37}
