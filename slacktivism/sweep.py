@@ -259,3 +259,42 @@ def directory_problem(out: Path, sweep: Sweep) -> str | None:
         return (f"holds a {old['method']} sample of n = {old['n']} whose points a sample of n = {new['n']} does "
                 f"not keep (a {old['method']} design cannot grow); use another --out")
     return None
+
+
+class ReplayError(ValueError):
+    """A run that cannot be replayed (no such directory or run); the message is one line."""
+
+
+def replay_scenario(out: Path, run_id: str):
+    """The exact scenario of run ``run_id`` of the sweep in ``out``, and its row of ``runs``.
+
+    The scenario is the manifest's resolved base scenario with the row's
+    overrides (fixed and varied) and seed; its digest, combination, replicate
+    and seed must hash to the run id, so a replay is the run or an error.
+    """
+    import pyarrow.dataset as ds
+
+    from model.scenario import Scenario, json_digest
+    from slacktivism.sweep_spec import resolve
+    from slacktivism.sweep_spec import run_id as make_run_id
+
+    out = Path(out)
+    if not (out / MANIFEST).exists() or not (out / "runs").is_dir():
+        raise ReplayError(f"{out}: not a sweep results directory (no manifest.json and runs/)")
+    manifest = json.loads((out / MANIFEST).read_text())
+    runs = ds.dataset(out / "runs", format="parquet")
+    if "overrides" not in runs.schema.names:
+        raise ReplayError(f"{out}: its runs predate the overrides column; replay with slacktivism run BASE --set "
+                          f"KEY=VALUE ... --seed SEED (the fixed overrides are in manifest.json)")
+    ids = runs.to_table(columns=["run_id"]).column("run_id").to_pylist()
+    matches = [i for i in ids if i.startswith(run_id)]
+    if len(matches) != 1:
+        problem = "no run" if not matches else f"{len(matches)} runs"
+        raise ReplayError(f"{out}: {problem} with id {run_id!r} ({len(ids)} runs, e.g. {ids[0] if ids else '-'})")
+    row = runs.to_table(filter=ds.field("run_id") == matches[0]).to_pylist()[0]
+    resolved = resolve(manifest["base_scenario"], json.loads(row["overrides"]))
+    digest = json_digest({k: v for k, v in resolved.items() if k != "seed"})
+    if make_run_id(digest, row["combination"], row["replicate"], row["seed"]) != row["run_id"]:
+        raise ReplayError(f"{out}: run {row['run_id']}'s overrides and seed do not rebuild its scenario "
+                          f"(manifest.json or runs/ edited?)")
+    return Scenario.model_validate({**resolved, "seed": row["seed"]}), row
