@@ -1,11 +1,12 @@
 """A sweep's dry run: how many runs, about how long, and about how much disk, before any of it runs.
 
-The time is measured, not guessed: a few runs of the cheapest combination
-(fewest users times steps) are timed in this process after a warm-up run
-(which compiles or loads the numba kernels), and every other combination
-is scaled by its users times steps, since a run's work grows with both. The
-sum is divided by the workers. Runs that stop early (a quiet step ends a
-run) take less, so the estimate leans high. The output size is measured the
+The time is measured, not guessed: one run of each of three combinations
+spread over the cheaper half of the design (fewest users times steps) is
+timed in this process, after an untimed run of each that loads the
+compiled kernels, and every combination is scaled by its users times steps, since a
+run's work grows with both. The sum is divided by the workers. Other costs
+(network density, how far a campaign spreads) are only sampled, so the
+estimate is rough; worker start-up (a few seconds) comes on top. The output size is measured the
 same way: the timed runs' tables (Arrow, uncompressed) scaled by steps (time
 series) and users (user tables); Parquet on disk is smaller.
 """
@@ -13,13 +14,13 @@ series) and users (user tables); Parquet on disk is smaller.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
 #: Runs timed for the estimate.
-TIMED_RUNS = 2
+TIMED_RUNS = 3
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Estimate:
     seconds: float
     workers: int
     timed: int
-    timed_combination: int
+    timed_combination: str
     timed_users: int
     timed_steps: int
     seconds_per_run: float
@@ -58,9 +59,9 @@ class Estimate:
             f"{file}: {self.n_runs:,} runs ({self.n_combinations:,} combinations x {self.replicates} replicates, "
             f"seeds: {self.seeds}){already}",
             f"estimated time: {_duration(self.seconds)} on {self.workers} worker{'s' * (self.workers != 1)} "
-            f"(from {self.timed} timed runs of combination {self.timed_combination}, {self.timed_users:,} users x "
-            f"{self.timed_steps} steps: {self.seconds_per_run:.3g} s each; other combinations scaled by users x "
-            f"steps; runs that stop early take less)",
+            f"(from {self.timed} timed runs, of combinations {self.timed_combination}, about {self.timed_users:,} "
+            f"users x {self.timed_steps} steps: {self.seconds_per_run:.3g} s each; the others scaled by users x "
+            f"steps; worker start-up comes on top)",
             f"estimated output: {_size(total)} ({', '.join(parts)}; the timed runs' tables in memory, scaled; "
             f"Parquet on disk is smaller)",
         ])
@@ -75,13 +76,23 @@ def estimate(sweep, out: Path | None = None, workers: int | None = None, timed: 
     workers = workers or default_workers()
     done = _done(out)
     sizes = combination_sizes(sweep)
-    cheapest = min(range(len(sizes)), key=lambda c: sizes[c][0] * sizes[c][1])
-    runs = [r for r in sweep.runs() if r.combination == cheapest][:timed]
+    # Timed: runs of `timed` combinations spread over the cheaper half of the design (their costs differ by more
+    # than users x steps, e.g. by density), after one untimed run that loads every compiled kernel.
+    order = sorted(range(len(sizes)), key=lambda c: sizes[c][0] * sizes[c][1])[:max(1, (len(sizes) + 1) // 2)]
+    picked = sorted({order[round(i * (len(order) - 1) / max(timed - 1, 1))] for i in range(timed)})
+    first = {}
+    for run in sweep.runs():
+        if run.combination in picked and run.combination not in first:
+            first[run.combination] = run
+        if len(first) == len(picked):
+            break
+    runs = list(first.values())
+    more = (r for r in sweep.runs() if r.combination == picked[0] and r.replicate > 0)
+    runs += [r for _, r in zip(range(timed - len(runs)), more, strict=False)]  # few combinations: more replicates
     record = sweep.spec.records
     schema = runs_schema(sweep)
-    warm = runs[0]
-    execute(replace(warm, scenario={**warm.scenario, "steps": min(2, warm.scenario["steps"])}),
-            frozenset({"end"}))  # loads the compiled kernels, so that the timing is of runs only
+    for run in runs:  # untimed: loads every compiled kernel the timed runs use (a small run misses some)
+        execute(run, frozenset({"end"}))
     measured = {"runs": 0.0, "timeseries": 0.0, "users": 0.0}
     started = time.perf_counter()
     for run in runs:
@@ -90,8 +101,9 @@ def estimate(sweep, out: Path | None = None, workers: int | None = None, timed: 
         measured["timeseries"] += (series.nbytes if series is not None else 0) / len(runs)
         measured["users"] += (users_table.nbytes if users_table is not None else 0) / len(runs)
     per_run = (time.perf_counter() - started) / len(runs)
-    users, steps = sizes[cheapest]
-    work = max(users * steps, 1)
+    users = sum(sizes[r.combination][0] for r in runs) / len(runs)
+    steps = sum(sizes[r.combination][1] for r in runs) / len(runs)
+    work = max(sum(sizes[r.combination][0] * sizes[r.combination][1] for r in runs) / len(runs), 1)
     todo = [r for r in sweep.runs() if r.run_id not in done] if done else None
     weights = ([sizes[r.combination] for r in todo] if todo is not None
                else [size for size in sizes for _ in range(sweep.spec.replicates)])
@@ -101,8 +113,9 @@ def estimate(sweep, out: Path | None = None, workers: int | None = None, timed: 
                                                 for _, s in weights)
     bytes_users = measured["users"] * sum(n / max(users, 1) for n, _ in weights)
     return Estimate(sweep.n_runs, len(sweep.combinations), sweep.spec.replicates, sweep.spec.seeds,
-                    sweep.n_runs - len(todo) if todo is not None else 0, seconds, workers, len(runs), cheapest,
-                    users, steps, per_run, measured["runs"] * len(weights), bytes_series, bytes_users)
+                    sweep.n_runs - len(todo) if todo is not None else 0, seconds, workers, len(runs),
+                    ", ".join(str(r.combination) for r in runs), round(users), round(steps), per_run,
+                    measured["runs"] * len(weights), bytes_series, bytes_users)
 
 
 def _done(out: Path | None) -> set[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -46,14 +47,22 @@ GRID = dict(vary={"slacktivism.licensing": [1.0, 0.5], "platform.feed": ["chrono
 GRID_USERS = {**GRID, "record": ["every_step", "users"]}
 
 
-def test_grid_expansion_and_seeds_from_a_seed_sequence(tmp_path):
+def _children(sequence: np.random.SeedSequence, n: int) -> list[int]:
+    return [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for s in sequence.spawn(n)]
+
+
+def test_grid_expansion_and_common_seeds_from_a_seed_sequence(tmp_path):
     sweep = load_sweep(_sweep_file(tmp_path, **GRID))
     runs = list(sweep.runs())
     assert sweep.n_runs == len(runs) == 12 and len(sweep.combinations) == 4
-    expected = [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-                for s in np.random.SeedSequence(11).spawn(12)]
-    assert [r.seed for r in runs] == expected
+    # seeds: common (the default): replicate r has SeedSequence(11)'s child r in every combination.
+    assert [r.seed for r in runs] == _children(np.random.SeedSequence(11), 3) * 4
     assert len({r.run_id for r in runs}) == 12
+    independent = list(load_sweep(_sweep_file(tmp_path, **GRID, seeds="independent")).runs())
+    # seeds: independent: combination c's replicates are the children of SeedSequence(11)'s child c.
+    assert [r.seed for r in independent] == [s for c in range(4)
+                                             for s in _children(np.random.SeedSequence(11).spawn(4)[c], 3)]
+    assert len({r.seed for r in independent}) == 12 and len({r.run_id for r in independent}) == 12
     assert {(r.values["slacktivism.licensing"], r.values["platform.feed"]) for r in runs} == {
         (1.0, "chronological"), (1.0, "engagement"), (0.5, "chronological"), (0.5, "engagement")}
 
@@ -62,12 +71,38 @@ def test_a_row_replays_alone_with_slacktivism_run(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["sweep", str(_sweep_file(tmp_path, **GRID)), "--out", str(out), "--workers", "1"]) == 0
     row = pd.read_parquet(out / "runs").iloc[5]
+    assert json.loads(row["overrides"]) == {"network.n_users": 300, "platform.feed": row["platform.feed"],
+                                            "slacktivism.licensing": row["slacktivism.licensing"]}
     capsys.readouterr()
-    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--json", "--set", "network.n_users=300",
-                 "--set", f"slacktivism.licensing={row['slacktivism.licensing']}",
-                 "--set", f"platform.feed={row['platform.feed']}", "--seed", str(row["seed"])]) == 0
+    sets = [f"--set={k}={json.dumps(v)}" for k, v in json.loads(row["overrides"]).items()]
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--json", *sets, "--seed", str(row["seed"])]) == 0
     replay = json.loads(capsys.readouterr().out)
     assert (replay["acted"], replay["liked"], replay["aware"]) == (row["acted"], row["liked"], row["aware"])
+
+
+def test_replay_rebuilds_a_run_with_the_sweeps_fixed_overrides(tmp_path, capsys):
+    """A 2,000-user sweep of the 5,000-user baseline: replay gives the run's world, not the base file's."""
+    assert load_scenario(SCENARIOS / "baseline.yaml").network.n_users == 5000
+    path = _sweep_file(tmp_path, overrides={"network.n_users": 2000, "steps": 20},
+                       vary={"seeding.strategy": ["random", "hubs"]}, replicates=2)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    runs = pd.read_parquet(out / "runs").set_index("run_id")
+    run_id = runs.index[runs["seeding.strategy"] == "hubs"][1]
+    capsys.readouterr()
+    assert main(["replay", str(out), run_id[:10], "--json", "--out", str(tmp_path / "replayed")]) == 0
+    replay = json.loads(capsys.readouterr().out)
+    row = next(r for r in pq.read_table(out / "runs").to_pylist() if r["run_id"] == run_id)
+    assert replay["n_users"] == 2000 and replay["steps_run"] == row["steps_run"] <= 20
+    shared = sorted(set(replay) & set(row))
+    assert len(shared) > 20 and {k: replay[k] for k in shared} == {k: row[k] for k in shared}
+    written = json.loads((tmp_path / "replayed" / "summary.json").read_text())
+    assert written["provenance"]["scenario"]["network"]["n_users"] == 2000
+    assert written["provenance"]["seed"] == row["seed"]
+    # An unknown id is one line and exit 2.
+    assert main(["replay", str(out), "zzzz"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no run with id 'zzzz'" in err
 
 
 def test_sample_designs_come_from_salib(tmp_path):
