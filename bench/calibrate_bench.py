@@ -81,8 +81,8 @@ def throughput() -> dict:
     replicates = 3
     spec = cal.Spec("bench", case.sha256, case.scenario.digest(), {}, [list(f) for f in fits], ["never_donated"], 60,
                     3, 1.0, replicates, 5)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         (tmp / "cal").mkdir()
         (tmp / "record").mkdir()
         real = cal.CaseSimulator
@@ -184,7 +184,7 @@ def darfur(out: Path) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "slacktivism", *DARFUR_COMMAND, "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True)
+                            check=False, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode not in (0, 1):  # 1: calibrated but rejected on fresh seeds, which the block reports
         raise RuntimeError(f"the Save Darfur calibration failed: {result.stderr.strip()}")

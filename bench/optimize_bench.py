@@ -61,8 +61,8 @@ def measure(repeats: int = 5) -> dict:
 
     plan = build_optimisation(BASELINE, "acted", DESIGN, replicates=REPLICATES, seed=SEED)
     optimise_s, sweep_s = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         from slacktivism.optimize import load_study
 
         (tmp / "imports").mkdir()

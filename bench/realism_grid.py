@@ -179,7 +179,7 @@ def _scaled(key: str, factor: float):
             value = min(value, meta.le)
         if getattr(meta, "gt", None) is not None and value <= meta.gt:
             value = meta.gt + 1e-6
-    value = int(round(value)) if isinstance(default, int) else round(float(value), 6)
+    value = round(value) if isinstance(default, int) else round(float(value), 6)
     return None if value == default else value
 
 

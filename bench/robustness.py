@@ -119,7 +119,7 @@ def verdict(sides: list[int]) -> str:
 
 def table(results: dict) -> str:
     head = ["contrast (participants' actions)", "BA 100 (shipped)"] + [f"{SHORT[k]} {d}" for k, d in NETWORKS]
-    lines = ["| " + " | ".join(head + ["verdict"]) + " |", "|" + "---|" * (len(head) + 1)]
+    lines = ["| " + " | ".join([*head, "verdict"]) + " |", "|" + "---|" * (len(head) + 1)]
     for key, cells in results.items():
         nets = [None, *NETWORKS]
         row = [key] + [change(cells[n][1], cells[n][0]) for n in nets] + [verdict([side(*cells[n]) for n in nets])]

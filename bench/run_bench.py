@@ -182,7 +182,7 @@ def million_users(steps: int, network: str) -> dict:
             "step_mean_ms": float(np.mean(times)) * 1000, "step_median_ms": float(np.median(times)) * 1000,
             "step_max_ms": float(np.max(times)) * 1000, "spmv_ms": float(np.min(spmv)) * 1000,
             "peak_gb": peak, "aware": model.current["aware"], "acted": model.current["acted"],
-            "edges": int(len(g.followers)), "attribution_s": float(np.sum(attribution)), "forest_s": forest_s,
+            "edges": len(g.followers), "attribution_s": float(np.sum(attribution)), "forest_s": forest_s,
             "recruit_share": (float(np.sum(attribution)) + forest_s) / total, "user_table_s": table_s,
             "largest_tree": summary["largest_tree"], "max_generation": summary["max_generation"]}
 
@@ -220,7 +220,8 @@ def table(plain: list[dict], big: list[dict]) -> str:
                     f"| whole run {b['total_s']:.1f} s | {b['attribution_s'] + b['forest_s']:.2f} s | "
                     f"{b['recruit_share']:.1%} of the run | <= 10% |")
         rows.append(f"| {where}: `user_table()` | - | {b['user_table_s']:.2f} s | - | < 1 s |")
-    machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
+    cores = subprocess.run(["nproc"], check=False, capture_output=True, text=True).stdout.strip()
+    machine = f"{platform.machine()}, {cores} cores"
     return "\n".join(rows) + f"\n\nMeasured by `make bench` on {machine}, Python {platform.python_version()}."
 
 

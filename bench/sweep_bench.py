@@ -75,8 +75,8 @@ def driver_peak_mb(path: Path, out: Path) -> float:
 
 
 def measure() -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         big = sweep_file(tmp, 10_000, 200)
         one = timed_sweep(big, tmp / "w1", 1)
         two = timed_sweep(big, tmp / "w2", 2)

@@ -126,7 +126,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
-class DirectoryBusy(RuntimeError):
+class DirectoryBusyError(RuntimeError):
     """Another process holds the directory's lock; the message is one line."""
 
 
@@ -134,7 +134,7 @@ def lock_directory(out: Path, message: str):
     """An exclusive lock on ``out/.lock`` for the life of the returned file (the OS frees it if killed).
 
     Raises:
-        DirectoryBusy: with ``out: message`` when another process holds it.
+        DirectoryBusyError: with ``out: message`` when another process holds it.
     """
     import fcntl
 
@@ -143,5 +143,5 @@ def lock_directory(out: Path, message: str):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         handle.close()
-        raise DirectoryBusy(f"{out}: {message}") from None
+        raise DirectoryBusyError(f"{out}: {message}") from None
     return handle

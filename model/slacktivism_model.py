@@ -444,7 +444,7 @@ class SlacktivismModel(mesa.Model):
         Its outcome keys are :data:`model.metrics.SUMMARY`.
         """
         return {"scenario": self.spec.name, "seed": self.seed, "n_users": self.n_users,
-                "goal_actions": self.spec.campaign.goal_actions, "n_seeds": int(len(self.seeds)),
+                "goal_actions": self.spec.campaign.goal_actions, "n_seeds": len(self.seeds),
                 **metrics.summary(self)}
 
     @property

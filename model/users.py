@@ -93,7 +93,7 @@ def clustered_group(member: np.ndarray, homophily: float, indptr: np.ndarray, ne
         return member
     if k == len(member):
         return member
-    founders = max(1, int(round(k * (1.0 - homophily))))
+    founders = max(1, round(k * (1.0 - homophily)))
     return _snowball(len(member), k, founders, indptr, neighbours, key)
 
 

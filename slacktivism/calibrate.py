@@ -255,7 +255,7 @@ def run_calibration(case: Case, spec: Spec, out: Path, executor, *, draws: int,
         CalibrationError: another process holds the directory, or its database cannot be read.
         KeyboardInterrupt: completed generations stay in the database; rerunning resumes.
     """
-    from model.run_files import DirectoryBusy, atomic_write, lock_directory
+    from model.run_files import DirectoryBusyError, atomic_write, lock_directory
     from slacktivism.posterior import write_outputs
 
     try:
@@ -263,7 +263,7 @@ def run_calibration(case: Case, spec: Spec, out: Path, executor, *, draws: int,
         atomic_write(out / MANIFEST, lambda p: Path(p).write_text(json.dumps(spec_dict(spec), indent=1) + "\n"))
         try:
             lock = lock_directory(out, "another calibration is running in this directory")
-        except DirectoryBusy as exc:
+        except DirectoryBusyError as exc:
             raise CalibrationError(str(exc)) from None
         try:
             done = calibrate(case, spec, out, executor, report=report)

@@ -270,11 +270,11 @@ def _write_record(optimisation: Optimisation, out: Path) -> None:
 
 def _lock(out: Path):
     """An exclusive lock on ``out/.lock`` for the life of the returned file (freed by the OS if killed)."""
-    from model.run_files import DirectoryBusy, lock_directory
+    from model.run_files import DirectoryBusyError, lock_directory
 
     try:
         return lock_directory(out, "another optimisation is running in this directory")
-    except DirectoryBusy as exc:
+    except DirectoryBusyError as exc:
         raise BusyError(str(exc)) from None
 
 

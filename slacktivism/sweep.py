@@ -65,7 +65,7 @@ def execute(run: Run, record: frozenset[str], out: Path | None = None, schema: p
         row.update(status="ok", error="", **{k: summary[k] for k in SUMMARY})
     except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
         message = "".join(traceback.format_exception_only(exc)).strip().splitlines()[-1]
-        row.update(status="failed", error=message[:500], **{k: None for k in SUMMARY})
+        row.update(status="failed", error=message[:500], **dict.fromkeys(SUMMARY))
         series = users = None
     row["wall_s"] = time.perf_counter() - started
     series = None if series is None else pa.table(series)

@@ -17,7 +17,7 @@ from viz.world import MAX_VIEW, World
 
 
 def _page():
-    box, rc = solara.render(Page(), handle_error=False)
+    _box, rc = solara.render(Page(), handle_error=False)
     return rc
 
 
@@ -317,7 +317,7 @@ def test_mesa_solaraviz_works_with_this_solara():
 
     model = SlacktivismModel(load_scenario(SCENARIOS / "baseline.yaml", {"network.n_users": 300}))
     page = SolaraViz(model, components=[make_plot_component(["acted", "liked"])], name="slacktivism")
-    box, rc = solara.render(page, handle_error=False)
+    _box, rc = solara.render(page, handle_error=False)
     assert rc.find().widgets
 
 

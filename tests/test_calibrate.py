@@ -283,7 +283,7 @@ def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
     workers = forkserver[0].children()
     assert len(workers) == 2
     workers[0].kill()  # as the kernel's out-of-memory killer would
-    stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 1, stderr
     lines = [line for line in stderr.splitlines() if not line.startswith("generation ")]
     assert len(lines) == 1 and lines[0].startswith("calibration stopped") and "resume" in lines[0], stderr
@@ -336,7 +336,7 @@ def test_the_epsilon_schedule_is_the_weighted_median_never_below_the_target(dist
 
     eps = floored_epsilon(1.0)
     frame = pd.DataFrame({"distance": distances, "w": [1 / 3] * 3})
-    eps.initialize(0, lambda: frame, lambda: [], 5, {})
+    eps.initialize(0, lambda: frame, list, 5, {})
     assert eps(0) == pytest.approx(expected)
-    eps.update(1, lambda: frame, lambda: [], 0.5, {})
+    eps.update(1, lambda: frame, list, 0.5, {})
     assert eps(1) == pytest.approx(expected)

@@ -10,6 +10,7 @@ import re
 import time
 import zipfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -218,7 +219,7 @@ def test_joining_the_four_choices_reach_the_projector_forgery_refused_rejoin_deb
 
             with projector.expect_download() as download:
                 projector.get_by_text("Export the run (ZIP)").click()
-            data = open(download.value.path(), "rb").read()
+            data = Path(download.value.path()).read_bytes()
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = {n.split("/")[-1] for n in z.namelist()}
                 assert {"timeseries.csv", "summary.json", "users.parquet", "users.csv", "choices.csv"} <= names

@@ -32,7 +32,7 @@ def _json_run(capsys, *argv):
 
 def test_json_prints_exactly_one_object_with_the_fixed_keys(capsys):
     summary = _json_run(capsys)
-    assert KEYS <= summary.keys()
+    assert summary.keys() >= KEYS
     assert summary["scenario"] == "baseline" and summary["n_users"] == 1500
     assert summary["goal_reached"] == (summary["acted"] >= summary["goal_actions"])
 
@@ -58,7 +58,7 @@ def test_out_writes_series_summary_and_figure(tmp_path, capsys):
     assert csv["step"].tolist() == list(range(len(csv)))
     assert csv.equals(parquet)
     summary = json.loads((out / "summary.json").read_text())
-    assert KEYS <= summary.keys()
+    assert summary.keys() >= KEYS
     assert summary["acted"] == csv["acted"].iloc[-1] and summary["steps_run"] == csv["step"].iloc[-1]
     prov = summary["provenance"]
     assert len(prov["scenario_sha256"]) == 64 and prov["seed"] == 42
@@ -104,5 +104,5 @@ def test_console_script_is_installed():
     script = os.path.join(os.path.dirname(sys.executable), "slacktivism")
     if not os.path.exists(script):
         pytest.skip("not installed as a package (run through make test)")
-    result = subprocess.run([script, "validate", BASELINE], capture_output=True, text=True)
+    result = subprocess.run([script, "validate", BASELINE], check=False, capture_output=True, text=True)
     assert result.returncode == 0 and "ok" in result.stdout

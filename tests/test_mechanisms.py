@@ -62,7 +62,7 @@ def test_aligned_and_distorted_exposure():
     """Over many users, P(aligned) = pa and P(seen) = 1 - (1 - pa)(1 - pd)."""
     n = 400_000
     items = np.tile([2, 3, 0, 0], (n, 1))  # pa = 1 - 0.5^2, pd = 1 - 0.5^3
-    aware, aligned, _, seen, _ = _expose(items)
+    aware, aligned, _, _seen, _ = _expose(items)
     pa, pd = 0.75, 0.875
     tol = 4 * np.sqrt(0.25 / n)
     assert aligned.mean() == pytest.approx(pa, abs=tol)

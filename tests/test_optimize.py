@@ -195,9 +195,8 @@ def test_sigkill_loses_no_trial_and_resuming_equals_an_uninterrupted_run(tmp_pat
     deadline = time.monotonic() + 120
     before = []
     while time.monotonic() < deadline and process.poll() is None:
-        if (killed / "optuna.db").exists():
-            # Read-only: opening the study with Optuna while the optimiser creates it would race its schema set-up.
-            if _complete_trials_read_only(killed / "optuna.db") >= 3:
+        # Read-only: opening the study with Optuna while the optimiser creates it would race its schema set-up.
+        if (killed / "optuna.db").exists() and _complete_trials_read_only(killed / "optuna.db") >= 3:
                 os.killpg(process.pid, signal.SIGKILL)  # the driver and its workers: no chance to clean up
                 break
         time.sleep(0.05)

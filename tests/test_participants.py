@@ -119,7 +119,7 @@ def test_a_late_choice_counts_in_the_next_step_even_where_the_campaign_does_not_
 
 def test_only_participants_can_choose():
     model = _model()
-    nodes = set(int(n) for n in model.seat(10))
+    nodes = {int(n) for n in model.seat(10)}
     outsider = next(u for u in range(model.n_users) if u not in nodes)
     with pytest.raises(ValueError, match="not a participant"):
         model.decide(outsider, Choice.ACT)
@@ -139,7 +139,7 @@ def test_seating_is_seeded_spread_and_never_the_organisers():
 
 def test_friends_together_places_the_class_among_its_own_ties():
     def ties(model, nodes):
-        inside = set(int(n) for n in nodes)
+        inside = {int(n) for n in nodes}
         return [sum(int(f) in inside for f in model.graph.followers_of(int(n))) +
                 sum(int(f) in inside for f in model.graph.followees_of(int(n))) for n in nodes]
 

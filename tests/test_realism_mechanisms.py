@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model import SlacktivismModel, decisions, invitations, load_scenario, media, memory  # noqa: F401
+from model import SlacktivismModel, decisions, invitations, load_scenario, media, memory
 from model.randomness import Purpose, stream_key
 from model.recruitment import forest
 from model.state import Channel, Flag
@@ -41,7 +41,7 @@ def _likes_after_repeated_exposures(memory_value, exposures, n=40_000):
             decides = np.empty(n, bool)
             memory.who_decides(users, np.zeros(n, bool), np.ones(n, bool), pop, memory_value, key, step, decides)
             chooses = users[decides]
-        like, share, act = decisions.choose(
+        like, _share, _act = decisions.choose(
             decisions.Choosers(chooses, np.ones(len(chooses), bool), np.zeros(len(chooses), bool)), pop,
             np.full(n, 10, np.int32), r, _luck(), step)
         liked[chooses[like]] = True
@@ -80,7 +80,7 @@ def test_new_evidence_moves_a_kept_choice_only_past_its_luck():
         pop.social[:, Flag.TOKEN] = engaged_followees
         decides = np.empty(n, bool)
         memory.who_decides(users, np.zeros(n, bool), np.ones(n, bool), pop, 1.0, key, step, decides)
-        like, share, act = decisions.choose(
+        like, _share, _act = decisions.choose(
             decisions.Choosers(users[decides], np.ones(decides.sum(), bool), np.zeros(decides.sum(), bool)), pop,
             n_followees, r, _luck(), step)
         out = np.zeros(n, bool)
@@ -88,7 +88,7 @@ def test_new_evidence_moves_a_kept_choice_only_past_its_luck():
         return decides, out
 
     decides1, liked1 = look(1, 0)
-    decides2, liked2 = look(2, 0)        # the same evidence: nobody decides again
+    decides2, _liked2 = look(2, 0)        # the same evidence: nobody decides again
     decides3, liked3 = look(3, 3)        # three followees engaged: everyone decides again, with its own luck
     assert decides1.all() and not decides2.any() and decides3.all()
     p1 = decisions.logistic((0.5 - 1.2) / r.noise)
@@ -213,7 +213,7 @@ def test_invitations_follow_the_rate_and_a_few_invite_most():
         return np.mean(sent), np.mean(top), inviters_seen[0]
 
     sent_alike, top_alike, inviters = shares(0.0)
-    sent_skewed, top_skewed, _ = shares(2.0)
+    _sent_skewed, top_skewed, _ = shares(2.0)
     # Collisions (a follower invited by two users, or already acted) keep delivered invitations under the rate;
     # the mean of Poisson(3) counts over the inviters has standard error sqrt(3 / inviters).
     assert 2.0 < sent_alike < 3.0 + 5 * np.sqrt(3.0 / inviters), (sent_alike, inviters)
@@ -251,7 +251,7 @@ def test_the_interested_share_and_the_cost_of_indifference():
     pop = _population(n, theta=np.full(n, 2.0), concern=np.full(n, 0.9), status=np.zeros(n))
     pop.interested[n // 2:] = False
     r = _rules(users={"indifference": 0.3}, decision={"cost_like": 1.2, "bandwagon": 0.0, "memory": 0.0})
-    like, share_, act = decisions.choose(decisions.Choosers(np.arange(n), np.ones(n, bool), np.zeros(n, bool)), pop,
+    like, _share, _act = decisions.choose(decisions.Choosers(np.arange(n), np.ones(n, bool), np.zeros(n, bool)), pop,
                                          np.full(n, 10, np.int32), r, _luck(), 1)
     v_like = 0.9 - 1.2
     for rate, v in ((like[: n // 2].mean(), v_like), (like[n // 2:].mean(), v_like - 0.3)):

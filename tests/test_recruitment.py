@@ -33,7 +33,7 @@ def test_star():
 
 def test_chain():
     n = 12
-    f = _forest([-1] + list(range(n - 1)))
+    f = _forest([-1, *list(range(n - 1))])
     assert f.generation.tolist() == list(range(n))
     assert f.recruits.tolist() == [1] * (n - 1) + [0]
     assert f.tree_depth.tolist() == [n - 1]
@@ -162,7 +162,7 @@ def test_a_chain_campaign_recruits_one_generation_per_step(tmp_path):
     model = SlacktivismModel(_sure_sharing(net, [0]))
     summary = model.run()
     table = model.user_table()
-    assert table["recruiter"].tolist() == [-1] + list(range(n - 1))
+    assert table["recruiter"].tolist() == [-1, *list(range(n - 1))]
     assert table["generation"].tolist() == list(range(n))
     assert table["step_shared"].tolist() == list(range(n))
     assert summary["max_generation"] == n - 1 and summary["largest_tree"] == n

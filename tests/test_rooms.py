@@ -100,7 +100,7 @@ def test_a_wrong_code_is_refused_and_guessing_is_rate_limited(rooms, clock):
 
 
 def test_bad_nicknames_a_full_room_and_a_started_room_are_refused_and_change_nothing(rooms):
-    room, students = _room(rooms, n=3)
+    room, _students = _room(rooms, n=3)
     _refused(room, "nickname_empty", lambda: room.join("   ", "b"))
     _refused(room, "nickname_empty", lambda: room.join("\u200b\x00\x1b", "b"))  # nothing printable
     _refused(room, "nickname_long", lambda: room.join("x" * 21, "b"))
@@ -128,7 +128,7 @@ def test_nicknames_are_escaped_for_the_projector(rooms):
 
 
 def test_each_of_the_four_choices_enters_the_model_and_a_double_tap_is_refused(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, _students = _room(rooms, n=40)
     room.start()
     done = {}
     while len(done) < 4:
@@ -236,7 +236,7 @@ def test_a_choice_for_a_card_never_shown_is_refused(rooms, clock):
 
 
 def test_after_the_end_nothing_is_taken(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, _students = _room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     step = s.card.step
@@ -260,7 +260,7 @@ def test_pause_holds_the_clock(rooms, clock):
 
 def test_several_rooms_are_separate_and_a_closed_room_is_forgotten(rooms, clock):
     a, sa = _room(rooms)
-    b, sb = _room(rooms)
+    b, _sb = _room(rooms)
     a.start()
     assert b.phase == "lobby" and a.model is not b.model
     with pytest.raises(RoomError, match="not_in_room"):
@@ -287,7 +287,7 @@ def test_listeners_hear_the_teacher_always_and_a_student_only_its_own_and_room_w
 
 
 def test_what_a_share_led_to_is_counted_from_the_recruitment_tree(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, _students = _room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     room.choose(s.token, s.node, s.card.step, Choice.SHARE)
@@ -373,7 +373,7 @@ def test_a_pause_pressed_after_the_clock_decided_to_step_wins(rooms, clock):
 
 
 def test_end_applies_every_choice_made_before_it_and_the_counts_agree_with_the_network(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, _students = _room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge=PLEDGES["en"])

@@ -350,7 +350,7 @@ def Scoreboard(world: World, lang: str, title: str, tick):
     solara.HTML(tag="div", classes=["scoreboard"], unsafe_innerHTML=html)
 
 
-def BY(lang: str, name: str) -> str:  # noqa: N802 - reads as a label, like t()
+def BY(lang: str, name: str) -> str:
     """An outcome's label (the model names the outcomes; the app words them)."""
     return dict(funnel(lang))[name]
 

@@ -8,8 +8,8 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 
 def comparison_figure(rows, band=None, *, title: str = "", interval: str = "95% interval") -> Figure:

@@ -176,7 +176,7 @@ def use_page_start():
 @solara.component
 def ClassPage():
     """The teacher's projector: the room's code and QR, the students, the controls, the funnels, the network."""
-    query, lang = use_page_start()
+    _query, lang = use_page_start()
     page_id = solara.use_memo(lambda: secrets.token_hex(8), [])
     start = solara.use_memo(lambda: ROOMS.owned_by(browser_id(page_id)), [])
     room_ref = solara.use_reactive(start)
@@ -226,7 +226,7 @@ def Projector(room: Room, L: str, act, close_room, problem: str, version: int): 
         ProjectorBody(room, L, act, close_room, problem)
 
 
-def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N802, N803 - called inside Projector
+def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N803 - called inside Projector
     """Projector's content (a plain function, so it runs while Projector holds the room's lock)."""
     model = room.model
     headers = solara.lab.headers.value or {}
@@ -302,7 +302,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
             solara.Text(t(L, "class_legend"), classes=["legend"])
 
 
-def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N802, N803 - called inside ProjectorBody
+def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N803 - called inside ProjectorBody
     """The end of the campaign on the projector (read under the room's lock)."""
     model = room.model
     names = {s.node: (escape(s.nickname) if room.settings.show_names else s.pseudonym)

@@ -10,10 +10,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-from model.metrics import BY_NAME, FUNNEL  # noqa: E402
-from model.state import UserState  # noqa: E402
+from model.metrics import BY_NAME, FUNNEL
+from model.state import UserState
 
 #: One colour per state of the participation funnel.
 STATE_COLOURS = {

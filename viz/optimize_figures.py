@@ -5,11 +5,11 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
-from model.metrics import BY_NAME  # noqa: E402
-from viz.figures import outcome_colour  # noqa: E402
+from model.metrics import BY_NAME
+from viz.figures import outcome_colour
 
 
 def history_figure(table, objective: str, direction: str) -> Figure:

@@ -8,11 +8,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
-from model.metrics import FUNNEL  # noqa: E402
-from viz.figures import outcome_colour  # noqa: E402
+from model.metrics import FUNNEL
+from viz.figures import outcome_colour
 
 SERIES_COLOURS = {name: outcome_colour(name) for name in FUNNEL}
 
@@ -60,10 +60,10 @@ def outcomes_figure(table, keys, outcomes) -> Figure:
     fig = Figure(figsize=(4.2 * cols, 3.2 * rows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     x_key = keys[0] if keys else None
-    groups = table.groupby([k for k in keys[1:]], sort=True) if len(keys) > 1 else [((), table)]
+    groups = table.groupby(list(keys[1:]), sort=True) if len(keys) > 1 else [((), table)]
     for ax, outcome in zip(axes, outcomes, strict=False):
-        for name, group in groups:
-            group = group.sort_values(x_key) if x_key else group
+        for name, unsorted in groups:
+            group = unsorted.sort_values(x_key) if x_key else unsorted
             x = group[x_key].astype(str) if x_key and group[x_key].dtype == object else (
                 group[x_key] if x_key else np.zeros(len(group)))
             mean = group[f"{outcome}_mean"]

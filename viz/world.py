@@ -28,7 +28,7 @@ MAX_VIEW = 2000
 #: Edges drawn in the network view, at most.
 MAX_EDGES = 4000
 #: The integer per-step series the chart draws, ``step`` first (the model's other series are rates).
-SERIES_INT = ("step",) + tuple(name for name in SERIES if BY_NAME[name].dtype == "int64")
+SERIES_INT = ("step", *tuple(name for name in SERIES if BY_NAME[name].dtype == "int64"))
 #: The colours of the user states, indexed by ``UserState`` code (what the canvas reads).
 PALETTE = [STATE_COLOURS[s] for s in UserState]
 
