@@ -174,10 +174,10 @@ def paired_differences(runs: pd.DataFrame, keys: list[str], outcomes: list[str],
 
     base = runs[runs["combination"] == reference].set_index("replicate")
     rows = []
-    for combination, group in runs.groupby("combination", sort=True):
+    for combination, rows_of in runs.groupby("combination", sort=True):
         if combination == reference:
             continue
-        group = group.set_index("replicate")
+        group = rows_of.set_index("replicate")
         shared = base.index.intersection(group.index)
         shared = shared[(base.loc[shared, "seed"] == group.loc[shared, "seed"]).to_numpy()]
         for outcome in outcomes:
