@@ -374,3 +374,166 @@ def test_progress_bar_shows_runs_eta_and_failures_on_a_terminal(tmp_path):
                                   "--workers", "2"])
     assert code == 0
     assert "12/12" in text and "run" in text and "failed=0" in text and "<" in text  # tqdm: done/total [elapsed<eta]
+
+
+@pytest.mark.parametrize(("bounds", "message"), [
+    ({"slacktivism.licensing": [0.0, 1.0]}, "sample.bounds.slacktivism.licensing: the low bound 0 is out of range"),
+    ({"seeding.count": [1, 10], "slacktivism.licensing": [0.05, 1.5]},
+     "sample.bounds.slacktivism.licensing: the high bound 1.5 is out of range"),
+])
+def test_sampled_bounds_are_checked_at_both_ends(tmp_path, capsys, bounds, message):
+    path = _sweep_file(tmp_path, sample={"method": "sobol", "n": 4, "bounds": bounds})
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_paired_differences_have_narrower_intervals_than_unpaired(tmp_path):
+    """Common seeds: replicate r has one seed across the grid (read from the runs table), and the
+    interval of a paired difference, recomputed here with scipy, is narrower than the Welch interval."""
+    from scipy import stats
+
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [1.0, 0.5], "platform.feed":
+                                       ["chronological", "engagement"]}, replicates=6)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    runs = pd.read_parquet(out / "runs")
+    assert (runs.groupby("replicate")["seed"].nunique() == 1).all() and runs["seed"].nunique() == 6
+    assert main(["report", str(out), "--outcomes", "aware,acted", "--reference",
+                 "slacktivism.licensing=1.0,platform.feed=chronological"]) == 0
+    table = pd.read_csv(out / "report" / "differences.csv")
+    ref = runs[runs["combination"] == 0].set_index("replicate")["aware"]
+    other = runs[runs["combination"] == 1].set_index("replicate")["aware"]  # engagement feed, same licensing
+    diff = (other - ref).to_numpy(float)
+    half = stats.t.ppf(0.975, 5) * diff.std(ddof=1) / np.sqrt(6)
+    welch = stats.ttest_ind(other, ref, equal_var=False).confidence_interval()
+    row = table[(table["combination"] == 1) & (table["outcome"] == "aware")].iloc[0]
+    assert row["paired"] and row["difference"] == pytest.approx(diff.mean())
+    assert row["ci_high"] - row["difference"] == pytest.approx(half)
+    assert row["unpaired_ci_low"] == pytest.approx(welch.low)
+    paired_width, unpaired_width = row["ci_high"] - row["ci_low"], welch.high - welch.low
+    assert paired_width < unpaired_width, (f"paired {diff.mean():.1f} +/- {half:.1f} vs unpaired "
+                                           f"[{welch.low:.1f}, {welch.high:.1f}]")
+
+
+def test_a_finished_sweep_grows_without_rerunning_and_refuses_another(tmp_path, capsys):
+    out = tmp_path / "out"
+    small = _sweep_file(tmp_path, vary={"seeding.strategy": ["random", "hubs"]}, replicates=2)
+    assert main(["sweep", str(small), "--out", str(out), "--workers", "2"]) == 0
+    before = pd.read_parquet(out / "runs").set_index("run_id").drop(columns="wall_s")
+    bigger = _sweep_file(tmp_path, vary={"seeding.strategy": ["random", "hubs"]}, replicates=3)
+    capsys.readouterr()
+    assert main(["sweep", str(bigger), "--out", str(out), "--workers", "2"]) == 0
+    assert "2 runs done (4 already there)" in capsys.readouterr().out
+    after = pd.read_parquet(out / "runs").set_index("run_id").drop(columns="wall_s")
+    pd.testing.assert_frame_equal(after.loc[before.index], before)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["sweep"]["replicates"] == 3 and manifest["grown"][0]["replicates"] == [2, 3]
+    for spec, says in ((dict(vary={"seeding.strategy": ["random", "hubs"]}, replicates=1), "holds a larger sweep"),
+                       (dict(vary={"seeding.strategy": ["random"]}, replicates=3), "its vary differ")):
+        assert main(["sweep", str(_sweep_file(tmp_path, **spec)), "--out", str(out)]) == 2
+        assert says in capsys.readouterr().err
+    # A Sobol' sample grows to a larger n (its first points are kept); a Latin hypercube cannot.
+    bounds = {"seeding.count": [1, 20]}
+    for method, grows in (("sobol", True), ("lhs", False)):
+        folder = tmp_path / method
+        assert main(["sweep", str(_sweep_file(tmp_path, sample={"method": method, "n": 4, "bounds": bounds},
+                                              overrides={"network.n_users": 100, "steps": 5})),
+                     "--out", str(folder), "--workers", "2"]) == 0
+        code = main(["sweep", str(_sweep_file(tmp_path, sample={"method": method, "n": 8, "bounds": bounds},
+                                              overrides={"network.n_users": 100, "steps": 5})),
+                     "--out", str(folder), "--workers", "2"])
+        assert code == (0 if grows else 2), capsys.readouterr().err
+
+
+def test_dry_run_counts_estimates_and_writes_nothing(tmp_path, capsys):
+    path = _sweep_file(tmp_path, **GRID)
+    assert main(["sweep", str(path), "--dry-run", "--workers", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "12 runs (4 combinations x 3 replicates, seeds: common)" in text
+    assert "estimated time:" in text and "on 2 workers" in text and "timed runs" in text
+    assert "estimated output:" in text
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--dry-run"]) == 0 and not out.exists()
+
+
+def test_validate_accepts_sweep_files_and_scenarios(tmp_path, capsys):
+    assert main(["validate", str(_sweep_file(tmp_path, **GRID)), str(SCENARIOS / "baseline.yaml")]) == 0
+    text = capsys.readouterr().out
+    assert "ok (sweep of baseline: 4 combinations x 3 replicates = 12 runs, seeds: common)" in text
+    assert "ok (baseline)" in text
+    bad = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0]})
+    assert main(["validate", str(bad)]) == 2
+    assert "slacktivism.licensing" in capsys.readouterr().err
+
+
+def test_python_api_from_a_plain_script_on_the_local_pool(tmp_path):
+    """A script without a __main__ guard once broke the forkserver pool (BrokenProcessPool)."""
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "from slacktivism.api import sweep\n"
+        f"spec = {{'scenario': {str(SCENARIOS / 'baseline.yaml')!r}, 'overrides': {{'network.n_users': 200, "
+        "'steps': 10}, 'vary': {'seeding.strategy': ['random', 'hubs']}, 'replicates': 2}\n"
+        f"results = sweep(spec, out={str(tmp_path / 'out')!r}, workers=2, series=True)\n"
+        "print(len(results.runs), results.runs['seed'].nunique(), results.series['run_id'].nunique())\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["4", "2", "4"]
+
+
+@pytest.mark.slow
+def test_python_api_on_dask_gives_the_local_tables(tmp_path):
+    from slacktivism.api import sweep
+
+    spec = {"scenario": str(SCENARIOS / "baseline.yaml"), "overrides": {"network.n_users": 200, "steps": 10},
+            "vary": {"seeding.strategy": ["random", "hubs"]}, "replicates": 2}
+    local = sweep(spec, out=tmp_path / "local", workers=2)
+    with dask_cluster(2) as address:
+        cluster = sweep(spec, out=tmp_path / "cluster", scheduler=address)
+    pd.testing.assert_frame_equal(local.runs.drop(columns="wall_s"), cluster.runs.drop(columns="wall_s"))
+
+
+def test_provenance_records_a_dirty_tree_and_its_diff(tmp_path):
+    import hashlib
+
+    from model.run_files import git_state
+
+    status = subprocess.run(["git", "status", "--porcelain"], capture_output=True, cwd=ROOT, check=False)
+    if status.returncode != 0:
+        pytest.skip("not a git checkout")
+    diff = subprocess.run(["git", "diff", "HEAD"], capture_output=True, cwd=ROOT, check=True).stdout
+    state = git_state()
+    assert state["git_dirty"] == bool(status.stdout.strip())
+    assert state["git_diff_sha256"] == hashlib.sha256(diff).hexdigest()
+
+
+def _doc_sweeps() -> list[tuple[str, str]]:
+    """Every sweep example (a yaml block with a scenario and a design) in the README and docs/."""
+    import re
+
+    examples = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for i, block in enumerate(re.findall(r"```yaml\n(.*?)```", page.read_text(), flags=re.S)):
+            data = yaml.safe_load(block)
+            if isinstance(data, dict) and "scenario" in data and {"vary", "sample", "explicit"} & set(data):
+                examples.append((f"{page.name}-{i}", block))
+    return examples
+
+
+@pytest.mark.parametrize(("name", "block"), _doc_sweeps(), ids=[n for n, _ in _doc_sweeps()])
+def test_the_docs_sweep_examples_run_as_written(tmp_path, name, block):
+    """Each example as written, beside the shipped sweeps; only its size is shrunk for the test."""
+    spec = yaml.safe_load(block)
+    spec["scenario"] = str((SCENARIOS / "sweeps" / spec["scenario"]).resolve())
+    spec["overrides"] = {**spec.get("overrides", {}), "network.n_users": 150, "steps": 10}
+    spec["replicates"] = 2
+    if "sample" in spec:
+        spec["sample"]["n"] = 2
+    small = tmp_path / "example.yaml"
+    small.write_text(yaml.safe_dump(spec, sort_keys=False))
+    out = tmp_path / "out"
+    assert main(["sweep", str(small), "--out", str(out), "--workers", "2"]) == 0
+    assert main(["report", str(out)]) == 0
+    assert (pd.read_parquet(out / "runs")["status"] == "ok").all()
