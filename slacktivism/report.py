@@ -9,7 +9,8 @@ Writes into ``DIR/report/``:
   reach, likes, shares and actions per step, per combination;
 * ``heatmap_<outcome>.png/.svg``: the mean of actions, likes and reach (or
   the ``outcomes`` asked for) over the first two varied keys;
-* ``differences.csv`` (grids and explicit designs): each combination minus a
+* ``differences.csv`` and ``differences.png/.svg`` (grids and explicit
+  designs): each combination minus a
   reference combination, per outcome, with a 95% Student-t interval over the
   paired replicates (replicate *r* of both ran on the same seed, the default
   ``seeds: common``) and, beside it, the unpaired (Welch) interval of the
@@ -104,7 +105,12 @@ def write_report(root: Path, *, outcomes: list[str] | None = None, reference: st
             written += figs.save(figs.heatmap_figure(table, keys[0], keys[1], outcome), out / f"heatmap_{outcome}")
     if not sampled and len(table) > 1 and manifest["sweep"]["replicates"] >= 2:
         base = reference_combination(table, keys, reference)
-        written.append(_csv(paired_differences(ok, keys, list(outcomes or DIFFERENCES), base), out / "differences.csv"))
+        differences = paired_differences(ok, keys, list(outcomes or DIFFERENCES), base)
+        written.append(_csv(differences, out / "differences.csv"))
+        written += figs.save(figs.differences_figure(differences, keys), out / "differences")
+        if not differences["paired"].all():
+            notes.append("differences: some combinations share no seeds with the reference (seeds: independent), "
+                         "so their intervals are unpaired (Welch)")
     method = (manifest["sweep"].get("sample") or {}).get("method")
     if method in ("sobol", "morris"):
         indices, caught = sensitivity(manifest, ok, outcomes or SENSITIVITY)
@@ -182,8 +188,10 @@ def paired_differences(runs: pd.DataFrame, keys: list[str], outcomes: list[str],
         shared = shared[(base.loc[shared, "seed"] == group.loc[shared, "seed"]).to_numpy()]
         for outcome in outcomes:
             a, b = group[outcome].astype(float), base[outcome].astype(float)
-            welch = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95) if min(len(a), len(b)) > 1 \
-                else (np.nan, np.nan)
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # identical values: the interval is nan, said by the nan
+                welch = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95) \
+                    if min(len(a), len(b)) > 1 else (np.nan, np.nan)
             row = {"combination": combination, **{k: group[k].iloc[0] for k in keys}, "outcome": outcome,
                    "reference": reference, "mean": float(a.mean()), "reference_mean": float(b.mean()),
                    "paired": len(shared) >= 2, "n": len(shared) if len(shared) >= 2 else len(a)}
