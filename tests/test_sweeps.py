@@ -537,3 +537,49 @@ def test_the_docs_sweep_examples_run_as_written(tmp_path, name, block):
     assert main(["sweep", str(small), "--out", str(out), "--workers", "2"]) == 0
     assert main(["report", str(out)]) == 0
     assert (pd.read_parquet(out / "runs")["status"] == "ok").all()
+
+
+def test_report_outcomes_and_warnings_in_one_line_each(tmp_path, capsys):
+    """A Sobol' sample of n = 6 (not a power of 2): SALib's warning comes out as one line of ours, at the
+    sweep and in the report; --outcomes chooses what the indices are of; a misspelt outcome is one line."""
+    bounds = {"seeding.count": [0, 20], "platform.engagement_boost": [0.0, 2.0]}
+    path = _sweep_file(tmp_path, scenario=str(SCENARIOS / "granovetter.yaml"),
+                       overrides={"network.n_users": 50, "seeding.strategy": "random",
+                                  "users.threshold": {"dist": "constant", "value": 10}},
+                       sample={"method": "sobol", "n": 6, "bounds": bounds}, replicates=1)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "UserWarning" not in err and "warnings.warn" not in err
+    assert f"{path}: warning: sample.n = 6: The balance properties of Sobol' points require n to be a power of 2." \
+        in err.splitlines()
+    assert main(["report", str(out), "--outcomes", "acted,engaged"]) == 0
+    err = capsys.readouterr().err
+    assert "UserWarning" not in err and all(line.startswith(f"{out}: warning: ") for line in err.splitlines())
+    assert "power of 2" in err and "one replicate per combination" in err
+    notes = (out / "report" / "warnings.txt").read_text().splitlines()
+    assert len(notes) == len(err.splitlines())
+    indices = pd.read_csv(out / "report" / "sensitivity.csv")
+    assert sorted(set(indices["outcome"])) == ["acted", "engaged"]
+    assert main(["report", str(out), "--outcomes", "actd"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "did you mean acted?" in err
+
+
+def test_index_warnings_name_indices_outside_the_unit_interval_and_unresolved_ones():
+    from slacktivism.report import index_warnings
+
+    # The issue's unpaired 128-run design: S1 = 1.18 and ST = 1.68 for mean degree.
+    indices = pd.DataFrame([
+        {"outcome": "acted", "key": "network.mean_degree", "S1": 1.18, "S1_conf": 0.9, "ST": 1.68, "ST_conf": 1.7},
+        {"outcome": "acted", "key": "decision.cost_act", "S1": 0.45, "S1_conf": 0.1, "ST": 0.5, "ST_conf": 0.2},
+        {"outcome": "acted", "key": "slacktivism.licensing", "S1": 0.02, "S1_conf": 0.07, "ST": 0.3, "ST_conf": 0.1},
+    ])
+    notes = index_warnings(indices, "sobol")
+    assert notes == [
+        "sensitivity: S1 of network.mean_degree on acted is 1.18 (+/- 0.9), outside [0, 1]: seed noise or too "
+        "small a sample (raise sample.n or replicates)",
+        "sensitivity: ST of network.mean_degree on acted is 1.68 (+/- 1.7), outside [0, 1]: seed noise or too "
+        "small a sample (raise sample.n or replicates)",
+        "sensitivity: S1 of slacktivism.licensing on acted is 0.02 (+/- 0.07): its interval is wider than the "
+        "index, so it is not resolved"]
