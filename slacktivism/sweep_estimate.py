@@ -91,16 +91,23 @@ def estimate(sweep, out: Path | None = None, workers: int | None = None, timed: 
     runs += [r for _, r in zip(range(timed - len(runs)), more, strict=False)]  # few combinations: more replicates
     record = sweep.spec.records
     schema = runs_schema(sweep)
-    for run in runs:  # untimed: loads every compiled kernel the timed runs use (a small run misses some)
-        execute(run, frozenset({"end"}))
-    measured = {"runs": 0.0, "timeseries": 0.0, "users": 0.0}
-    started = time.perf_counter()
-    for run in runs:
-        row, series, users_table = execute(run, record)
-        measured["runs"] += pa.Table.from_pylist([row], schema=schema).nbytes / len(runs)
-        measured["timeseries"] += (series.nbytes if series is not None else 0) / len(runs)
-        measured["users"] += (users_table.nbytes if users_table is not None else 0) / len(runs)
-    per_run = (time.perf_counter() - started) / len(runs)
+    import numba
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)  # as in a worker: one compiled-code thread each (slacktivism.executors)
+    try:
+        for run in runs:  # untimed: loads every compiled kernel the timed runs use (a small run misses some)
+            execute(run, frozenset({"end"}))
+        measured = {"runs": 0.0, "timeseries": 0.0, "users": 0.0}
+        started = time.perf_counter()
+        for run in runs:
+            row, series, users_table = execute(run, record)
+            measured["runs"] += pa.Table.from_pylist([row], schema=schema).nbytes / len(runs)
+            measured["timeseries"] += (series.nbytes if series is not None else 0) / len(runs)
+            measured["users"] += (users_table.nbytes if users_table is not None else 0) / len(runs)
+        per_run = (time.perf_counter() - started) / len(runs)
+    finally:
+        numba.set_num_threads(threads)
     users = sum(sizes[r.combination][0] for r in runs) / len(runs)
     steps = sum(sizes[r.combination][1] for r in runs) / len(runs)
     work = max(sum(sizes[r.combination][0] * sizes[r.combination][1] for r in runs) / len(runs), 1)
