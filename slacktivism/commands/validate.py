@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from slacktivism.commands.base import EXIT_OK, EXIT_USAGE, Command, say
 
 #: Keys only a sweep file has: a file with ``scenario`` and any of these is read as a sweep.
@@ -26,8 +28,7 @@ class Validate(Command):
         status = EXIT_OK
         for file in args.files:
             try:
-                data, _ = parse_yaml(read_text(file), file)
-                if is_sweep(data):
+                if Path(file).is_file() and is_sweep(parse_yaml(read_text(file), file)[0]):
                     sweep = load_sweep(file)
                     say(*(f"{file}: warning: {w}" for w in sweep.warnings))
                     print(f"{file}: ok (sweep of {sweep.base.name}: {len(sweep.combinations):,} combinations x "
