@@ -583,3 +583,30 @@ def test_index_warnings_name_indices_outside_the_unit_interval_and_unresolved_on
         "small a sample (raise sample.n or replicates)",
         "sensitivity: S1 of slacktivism.licensing on acted is 0.02 (+/- 0.07): its interval is wider than the "
         "index, so it is not resolved"]
+
+
+def test_common_seeds_give_a_key_without_effect_a_zero_sobol_index(tmp_path):
+    """Consistency (how strongly a past action pulls the next) cannot change likes. On common seeds a
+    Saltelli row that changes only consistency reruns the same worlds, so its total index on likes is 0
+    exactly; on independent seeds the same design gives it seed noise."""
+    bounds = {"slacktivism.consistency": [1.0, 5.0], "network.mean_degree": [4, 20]}
+    totals = {}
+    for seeds in ("common", "independent"):
+        path = _sweep_file(tmp_path, overrides={"network.n_users": 200, "steps": 20}, seeds=seeds,
+                           sample={"method": "sobol", "n": 4, "bounds": bounds}, replicates=2, record="end")
+        out = tmp_path / seeds
+        assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+        assert json.loads((out / "manifest.json").read_text())["seeds"] == seeds
+        assert main(["report", str(out), "--outcomes", "liked"]) == 0
+        indices = pd.read_csv(out / "report" / "sensitivity.csv").set_index("key")
+        totals[seeds] = indices.loc["slacktivism.consistency", "ST"]
+    assert totals["common"] == 0.0 and totals["independent"] > 0.01, totals
+
+
+def test_run_ids_are_unique_when_combinations_coincide(tmp_path, capsys):
+    sweep = load_sweep(_sweep_file(tmp_path, explicit=[{"steps": 5}, {"steps": 5}], replicates=2))
+    runs = list(sweep.runs())
+    assert [r.seed for r in runs[:2]] == [r.seed for r in runs[2:]]  # the same worlds, paired
+    assert len({r.run_id for r in runs}) == 4
+    assert main(["sweep", str(_sweep_file(tmp_path, **GRID))]) == 2
+    assert "--out is required" in capsys.readouterr().err
