@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test lint bench bench-core claims likes-vs-actions docs setup clean app
+.PHONY: run test test-fast lint bench bench-core claims likes-vs-actions docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c pass >/dev/null 2>&1 || { echo "need python3.13 or python3.12 (pyenv: .python-version selects both)"; exit 1; }
@@ -25,8 +25,10 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/slacktivism run $(SCENARIO) --out $(OUT)
 
+# ruff over everything; mypy over model/ and slacktivism/ (strict on the model's public API; pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check model viz slacktivism tests bench
+	$(BIN)/python -m mypy
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
@@ -37,6 +39,10 @@ $(CHROMIUM):
 
 test: $(STAMP) $(CHROMIUM) lint
 	$(BIN)/python -m pytest -n 2 -q
+
+# Everything but the slow and the browser tests: the habit between commits (a few minutes on 2 cores).
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --readme README.md

@@ -228,7 +228,8 @@ def sensitivity(seeds: range, workers: int = 2) -> dict[str, str]:
 
 def sources_table(seeds: range) -> str:
     """ODD section 9: every behavioural key's default, range, unit, source and measured sensitivity."""
-    from model.scenario import _allowed, field_info
+    from model.parameters import allowed as _allowed
+    from model.scenario import field_info
     from model.sources import SOURCES
 
     sens = sensitivity(seeds)

@@ -64,7 +64,7 @@ def poisson(lam, u):
 class InvitationKeys(NamedTuple):
     """The stream keys of the invitations: how many each user sends, and whom it picks."""
 
-    count: np.uint64
+    sends: np.uint64
     pick: np.uint64
 
 
@@ -82,7 +82,7 @@ def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_b
     runs in order.
     """
     counts = np.empty(len(inviters), dtype=np.int64)
-    _count(inviters, propensity, rate, follower_rows.indptr, keys.count, step, counts)
+    _count(inviters, propensity, rate, follower_rows.indptr, keys.sends, step, counts)
     offsets = np.zeros(len(inviters) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     picked = np.empty(offsets[-1], dtype=np.int64)

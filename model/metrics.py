@@ -12,11 +12,14 @@ Oegema 1987: most sympathisers never act; Lewis, Gray & Meierhenrich 2014:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 
-from model.state import Channel, UserState
+from model.state import Channel, Population, UserState
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Outcome(NamedTuple):
@@ -64,7 +67,7 @@ class Run(Protocol):
         """The recruitment forest (:func:`model.recruitment.forest`)."""
 
 
-def _count(mask) -> int:
+def _count(mask: np.ndarray) -> int:
     return int(np.count_nonzero(mask))
 
 
@@ -242,7 +245,7 @@ def summary(run: Run) -> dict[str, Any]:
     return {o.name: o.compute(run) for o in OUTCOMES if o.compute is not None}
 
 
-def counts(pop) -> dict[str, int]:
+def counts(pop: Population) -> dict[str, int]:
     """Users who ever became aware, liked, shared, acted; and derived counts.
 
     ``engaged`` is any like, share or action; ``slacktivism_gap`` the users
@@ -261,7 +264,7 @@ def counts(pop) -> dict[str, int]:
     }
 
 
-def token_before_act(pop) -> np.ndarray:
+def token_before_act(pop: Population) -> np.ndarray:
     """Users who liked or shared at a step before the step they acted."""
     acted = pop.step_acted
     return (acted >= 0) & (((pop.step_liked >= 0) & (pop.step_liked < acted))
@@ -283,7 +286,8 @@ class UserColumn(NamedTuple):
 
     name: str
     doc: str
-    compute: Callable[[Run], np.ndarray]
+    #: The column: an array, or a pandas Categorical for labelled codes.
+    compute: Callable[[Run], Any]
 
 
 def _attr(name: str) -> Callable[[Run], np.ndarray]:
@@ -292,10 +296,10 @@ def _attr(name: str) -> Callable[[Run], np.ndarray]:
     return compute
 
 
-def _reached_by(run: Run):
+def _reached_by(run: Run) -> pd.Categorical[str]:
     import pandas as pd
 
-    labels = [c.label for c in Channel]
+    labels = pd.Index([c.label for c in Channel])
     return pd.Categorical.from_codes(run.pop.reached_by.astype(np.int8), categories=labels)
 
 

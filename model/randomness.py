@@ -83,7 +83,7 @@ def spawn_seeds(master: int, n: int, spawn_key: tuple[int, ...] = ()) -> list[in
             for child in np.random.SeedSequence(master, spawn_key=spawn_key).spawn(n)]
 
 @numba.njit(cache=True, inline="always")
-def splitmix64(x):
+def splitmix64(x: int | np.uint64) -> np.uint64:
     """Steele, Lea & Flood's (2014) finaliser: a bijection on 64-bit integers that mixes every bit."""
     z = numba.uint64(x) + numba.uint64(0x9E3779B97F4A7C15)
     z = (z ^ (z >> numba.uint64(30))) * numba.uint64(0xBF58476D1CE4E5B9)
@@ -92,7 +92,7 @@ def splitmix64(x):
 
 
 @numba.njit(cache=True, inline="always")
-def uniform(key, user, step):
+def uniform(key: int | np.uint64, user: int, step: int) -> float:
     """A uniform on [0, 1) that depends only on (key, user, step).
 
     ``user`` and ``step`` (each below 2^32) are packed into one 64-bit
@@ -105,7 +105,7 @@ def uniform(key, user, step):
 
 
 @numba.njit(cache=True)
-def uniforms(key, users, step):
+def uniforms(key: int | np.uint64, users: np.ndarray, step: int) -> np.ndarray:
     """:func:`uniform` for many users at one step (for tests and set-up)."""
     out = np.empty(len(users), dtype=np.float64)
     for q in range(len(users)):
@@ -113,7 +113,7 @@ def uniforms(key, users, step):
     return out
 
 
-def seed_from(rng) -> int:
+def seed_from(rng: int | np.integer | np.random.Generator) -> int:
     """An integer master seed from an int, or one draw of a ``numpy.random.Generator``."""
     if isinstance(rng, (int, np.integer)):
         return int(rng)

@@ -21,13 +21,18 @@ import uuid
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from model.scenario import Scenario
+    from model.slacktivism_model import SlacktivismModel
 
 #: The packages a result depends on; their versions go into every provenance record.
 PACKAGES = ("slacktivism", "mesa", "numpy", "scipy", "numba", "pydantic", "pyyaml", "pandas", "pyarrow",
             "matplotlib")
 
 
-def write_tables(model, out: Path, *, scenario_file: str | None = None) -> list[Path]:
+def write_tables(model: SlacktivismModel, out: Path, *, scenario_file: str | None = None) -> list[Path]:
     """Write ``timeseries.csv``, ``timeseries.parquet``, ``users.parquet`` and ``summary.json``.
 
     ``users.parquet`` is :meth:`~model.SlacktivismModel.user_table`: one row per user.
@@ -49,7 +54,7 @@ def write_tables(model, out: Path, *, scenario_file: str | None = None) -> list[
     return paths
 
 
-def provenance(scenario, scenario_file: str | None = None) -> dict:
+def provenance(scenario: Scenario, scenario_file: str | None = None) -> dict:
     """What is needed to trust and replay a result."""
     return {
         "scenario_file": scenario_file,
@@ -130,7 +135,7 @@ class DirectoryBusyError(RuntimeError):
     """Another process holds the directory's lock; the message is one line."""
 
 
-def lock_directory(out: Path, message: str):
+def lock_directory(out: Path, message: str) -> IO[str]:
     """An exclusive lock on ``out/.lock`` for the life of the returned file (the OS frees it if killed).
 
     Raises:

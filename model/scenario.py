@@ -7,7 +7,10 @@ and are frozen, so a model never runs on a half-checked or mutated scenario
 (a pipeline: read, fill defaults, validate, freeze; see CONTRIBUTING.md).
 
 This module is pure: it knows nothing of files or YAML. Reading files is
-``model.scenario_files``.
+``model.scenario_files``; the declarations as a table (the README's and the
+docs' parameter tables) is ``model.parameters``. The file is longer than the
+house's usual 400 lines because every parameter is declared here and nowhere
+else (CONTRIBUTING.md, "One name per concept").
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Annotated, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic.fields import FieldInfo
 
 
 class Frozen(BaseModel):
@@ -301,7 +305,7 @@ class Platform(Frozen):
 
     @model_validator(mode="before")
     @classmethod
-    def _apply_preset(cls, data):
+    def _apply_preset(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("preset") in PLATFORM_PRESETS:
             return {**PLATFORM_PRESETS[data["preset"]], **data}
         return data
@@ -481,64 +485,16 @@ class Scenario(Frozen):
         return json_digest(self.model_dump(mode="json"))
 
 
-def json_digest(data) -> str:
+def json_digest(data: Any) -> str:
     """SHA-256 of ``data`` as canonical JSON (sorted keys, no spaces): equal data, equal digest."""
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def field_info(key: str):
+def field_info(key: str) -> FieldInfo:
     """The pydantic field declaring a dotted key (``"network.n_users"``)."""
-    model: type[BaseModel] = Scenario
+    model: Any = Scenario
     *sections, leaf = key.split(".")
     for section in sections:
         model = model.model_fields[section].annotation
     return model.model_fields[leaf]
-
-
-def parameter_table() -> list[tuple[str, str, str, str]]:
-    """Rows ``(dotted key, allowed values, default, description)`` of every leaf key.
-
-    The README's reference table is generated from this, so the table cannot
-    drift from the declarations.
-    """
-    rows: list[tuple[str, str, str, str]] = []
-
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, field in model.model_fields.items():
-            ann = field.annotation
-            if isinstance(ann, type) and issubclass(ann, BaseModel):
-                walk(ann, f"{prefix}{name}.")
-                continue
-            default = field.get_default(call_default_factory=True)
-            if isinstance(default, BaseModel):
-                default = ", ".join(f"{k}: {v}" for k, v in default.model_dump().items())
-                default = "{" + default + "}"
-            rows.append((f"{prefix}{name}", _allowed(field), f"`{default}`", field.description or ""))
-
-    walk(Scenario, "")
-    return rows
-
-
-def _allowed(field) -> str:
-    ann = field.annotation
-    text = str(ann)
-    if "Constant" in text:
-        return "distribution: constant, uniform, normal, beta or values"
-    if get_origin(ann) is Literal:
-        return " / ".join(get_args(ann))
-    names = {int: "integer", float: "number", bool: "true / false", str: "text"}
-    optional = type(None) in get_args(ann)
-    base = next((a for a in get_args(ann) if a is not type(None)), ann) if optional else ann
-    item = next(iter(get_args(base)), None)  # tuple[X, ...] -> X, Annotated[X, ...] -> X
-    item = get_args(item)[0] if get_origin(item) is Annotated else item
-    lists = {int: "list of integers", float: "list of numbers", str: "list of texts"}
-    kind = names.get(base) or lists.get(item, "list")
-    if optional:
-        kind += " (optional)"
-    bounds = []
-    for meta in field.metadata:
-        for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-            if getattr(meta, attr, None) is not None:
-                bounds.append(f"{sign} {getattr(meta, attr)}")
-    return kind + (f", {' and '.join(bounds)}" if bounds else "")

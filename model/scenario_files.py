@@ -123,7 +123,8 @@ def parse_yaml(text: str, source: str) -> tuple[dict, dict[str, int]]:
             source, 1, "", f"a scenario must be a mapping of keys (got {type(data).__name__})"
         )
     lines: dict[str, int] = {}
-    _record_lines(node, "", lines)
+    if node is not None:  # an empty document has no nodes (and is refused above as not a mapping)
+        _record_lines(node, "", lines)
     return data, lines
 
 
@@ -154,12 +155,12 @@ def _refuse_aliases(text: str, source: str) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ScenarioError(
-                source, event.start_mark.line + 1, "",
+                source, event.start_mark.line + 1 if event.start_mark else None, "",
                 "YAML anchors and aliases are not allowed in scenario files",
             )
 
 
-def _record_lines(node, prefix: str, lines: dict[str, int]) -> None:
+def _record_lines(node: yaml.Node, prefix: str, lines: dict[str, int]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = f"{prefix}{key_node.value}"

@@ -25,9 +25,9 @@ their network, users, seeds and luck wherever their settings allow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -39,10 +39,14 @@ from model.choices import Choices, merge
 from model.marks import Marks
 from model.network import FollowerGraph, build
 from model.opening import OpenStep
+from model.participants import Card, Choice, Decision
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms
 from model.scenario import Scenario
 from model.spread import changes, clear_posts, count_followees, post
 from model.state import Channel, Population
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _EMPTY = np.empty(0, dtype=np.int64)
 
@@ -59,7 +63,7 @@ class _Pending(NamedTuple):
     outside: Outside
 
 
-def _metric(model: SlacktivismModel, name: str):
+def _metric(model: SlacktivismModel, name: str) -> Any:
     """DataCollector reporter: one of the current step's metrics."""
     return model.current[name]
 
@@ -103,7 +107,7 @@ class SlacktivismModel(mesa.Model):
 
         u = scenario.users
 
-        def stream(purpose):  # made only when an attribute draws at all
+        def stream(purpose: Purpose) -> Callable[[], np.random.Generator]:  # made only when an attribute draws
             return partial(generator, seed, purpose)
 
         concern = np.clip(users.draw(u.concern, n, stream(Purpose.CONCERN)), 0.0, 1.0)
@@ -248,7 +252,7 @@ class SlacktivismModel(mesa.Model):
         self._closing = (choices, credit)
         self.step()
 
-    def would_credit(self, users) -> tuple[np.ndarray, np.ndarray]:
+    def would_credit(self, users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The recruiters and channels (``model.state.Channel``) the open step would credit to ``users``.
 
         What :meth:`close_step` would record if each of them engaged for the
@@ -268,7 +272,7 @@ class SlacktivismModel(mesa.Model):
     @staticmethod
     def _public(p: _Pending) -> OpenStep:
         c = p.chosen
-        return OpenStep(*(x.copy() if isinstance(x, np.ndarray) else x for x in c))
+        return OpenStep._make(x.copy() if isinstance(x, np.ndarray) else x for x in c)
 
     def _open(self, t: int) -> _Pending:
         """Exposure and the decision rule's choices for step ``t`` (the first half of :meth:`step`).
@@ -374,11 +378,11 @@ class SlacktivismModel(mesa.Model):
         """The seated participants' nodes, sorted (none before :meth:`seat`)."""
         return self._seating.nodes if self._seating is not None else np.empty(0, dtype=np.int64)
 
-    def cards(self) -> tuple[participants.Card, ...]:
+    def cards(self) -> tuple[Card, ...]:
         """The seated participants whom the next step reaches (:meth:`model.participants.Seating.cards`)."""
         return self._seating.cards() if self._seating is not None else ()
 
-    def decide(self, user: int, choice: participants.Choice | participants.Decision, step: int | None = None) -> None:
+    def decide(self, user: int, choice: Choice | Decision, step: int | None = None) -> None:
         """A seated participant's choice (:meth:`model.participants.Seating.decide`)."""
         if self._seating is None:
             raise ValueError(f"user {int(user)} is not a participant")
@@ -397,7 +401,7 @@ class SlacktivismModel(mesa.Model):
         multiplier = self.visibility * feed.novelty(self.spec.campaign.attention_decay, t - 1)
         return feed.reach(self.spec.platform, multiplier, self._max_followees)
 
-    def _apply(self, idx, new_like, new_share, new_act) -> None:
+    def _apply(self, idx: np.ndarray, new_like: np.ndarray, new_share: np.ndarray, new_act: np.ndarray) -> None:
         """Record new likes, shares and actions, and post them to followers.
 
         A share is distorted when its poster is a misaligned sharer, was
@@ -412,7 +416,7 @@ class SlacktivismModel(mesa.Model):
 
     def _record(self) -> None:
         """Record the campaign's counts, goal and feed visibility (counts as :func:`model.metrics.counts`)."""
-        c = dict(self._counts)
+        c: dict[str, Any] = dict(self._counts)
         c["step"] = self.steps
         c["conversion"] = metrics.conversion(c["acted"], c["aware"])
         self.visibility = feed.visibility(self.spec.platform.feed, self.spec.platform.engagement_boost,
@@ -425,7 +429,7 @@ class SlacktivismModel(mesa.Model):
 
     # ------------------------------------------------------------------ running
 
-    def run(self, progress=None) -> dict:
+    def run(self, progress: Callable[[int], object] | None = None) -> dict:
         """Step until nothing changes or ``steps`` is reached; return :meth:`summary`.
 
         Args:
@@ -463,17 +467,17 @@ class SlacktivismModel(mesa.Model):
             self._forest = (self.steps, recruitment.forest(self.pop.recruiter, self.pop.first_engaged()))
         return self._forest[1]
 
-    def user_table(self):
+    def user_table(self) -> pd.DataFrame:
         """One row per user, the columns of :data:`model.metrics.USER_COLUMNS` (pandas)."""
         import pandas as pd
 
         return pd.DataFrame({c.name: c.compute(self) for c in metrics.USER_COLUMNS}, copy=False)
 
-    def timeseries(self):
+    def timeseries(self) -> pd.DataFrame:
         """The per-step series as a pandas DataFrame (one row per step, from step 0)."""
         return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
 
-    def followee_counts(self, users) -> np.ndarray:
+    def followee_counts(self, users: np.ndarray) -> np.ndarray:
         """Current counters for ``users``, one row each (columns: ``model.state.Flag``).
 
         Counts followees who acted, gave token support, shared, or engaged

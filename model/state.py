@@ -143,13 +143,19 @@ class Population(NamedTuple):
     def start(cls, theta, concern, status, in_group, misaligned, interested=None) -> Population:
         """A population with these attributes, before the campaign (everyone interested by default)."""
         n = len(theta)
-        flags = [np.zeros(n, dtype=bool) for _ in range(5)]
-        steps = [np.full(n, -1, dtype=np.int32) for _ in range(5)]
-        if interested is None:
-            interested = np.ones(n, dtype=bool)
-        return cls(theta, concern, status, in_group, misaligned, *flags, np.zeros(n, dtype=np.uint8),
-                   np.zeros((n, N_COUNTS), dtype=np.int32), *steps, interested,
-                   np.zeros(n, dtype=np.uint8), np.full(n, -1, dtype=np.int32), np.zeros(n, dtype=np.int32))
+
+        def never() -> np.ndarray:
+            return np.zeros(n, dtype=bool)
+
+        def no_step() -> np.ndarray:
+            return np.full(n, -1, dtype=np.int32)
+
+        return cls(theta=theta, concern=concern, status=status, in_group=in_group, misaligned=misaligned,
+                   aware=never(), liked=never(), shared=never(), acted=never(), aligned=never(),
+                   bits=np.zeros(n, dtype=np.uint8), social=np.zeros((n, N_COUNTS), dtype=np.int32),
+                   step_aware=no_step(), step_liked=no_step(), step_shared=no_step(), step_acted=no_step(),
+                   recruiter=no_step(), interested=np.ones(n, dtype=bool) if interested is None else interested,
+                   reached_by=np.zeros(n, dtype=np.uint8), luck_step=no_step(), evidence=np.zeros(n, dtype=np.int32))
 
     @property
     def n(self) -> int:

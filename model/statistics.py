@@ -7,11 +7,14 @@ Law 2015, *Simulation Modeling and Analysis*, ch. 9).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 
-def t_half_width(sd, n: int, level: float = 0.95):
+def t_half_width(sd: ArrayLike, n: int, level: float = 0.95) -> Any:
     """Half the width of the Student-t confidence interval of a mean of ``n`` values with standard deviation ``sd``."""
     return stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n)
 

@@ -10,6 +10,8 @@ they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numba
 import numpy as np
 
@@ -40,7 +42,8 @@ def draw(dist, n: int, rng) -> np.ndarray:
     raise TypeError(f"unknown distribution {dist!r}")
 
 
-def draw_fraction(fraction: float, n: int, rng: np.random.Generator) -> np.ndarray:
+def draw_fraction(fraction: float, n: int,
+                  rng: np.random.Generator | Callable[[], np.random.Generator]) -> np.ndarray:
     """A boolean attribute held by each user independently with probability ``fraction``.
 
     Each user's uniform is compared with ``fraction``, so raising the

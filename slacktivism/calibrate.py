@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+from pydantic import ValidationError
 
 from model.randomness import spawn_seeds
 from model.scenario import Scenario, field_info
@@ -82,7 +83,7 @@ def parse_fit(text: str, base: Scenario) -> Fit:
         set_dotted(data, key, round(value) if annotation is int else value, "--fit")
         try:
             Scenario.model_validate(data)
-        except Exception as exc:  # noqa: BLE001 - pydantic's ValidationError; reported as one line
+        except ValidationError as exc:
             err = first_error(exc, "--fit", {})
             raise ScenarioError("--fit", None, key, f"bound {value:g} is not allowed: {err.problem}") from None
     return Fit(key, low, high, annotation is int)

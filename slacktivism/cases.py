@@ -23,7 +23,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydantic import AwareDatetime, Field, ValidationError, model_validator
@@ -230,14 +230,15 @@ def measure(stat: Statistic, summary: dict, series, users) -> float:
         value = num / den if den else math.nan
     elif m.series is not None:
         column = series[m.series].to_numpy(np.float64)
-        value = column[min(m.step, len(column) - 1)]
+        value = column[min(cast(int, m.step), len(column) - 1)]
         if m.relative_to_step is not None:
             base = column[min(m.relative_to_step, len(column) - 1)]
             value = value / base if base else math.nan
     else:
+        share = cast(UsersShare, m.users)  # the measure's validator requires exactly one of its kinds
         table = _with_flags(users)
-        among = table.query(m.users.among)
-        value = float(len(among.query(m.users.share)) / len(among)) if len(among) else math.nan
+        among = table.query(share.among)
+        value = float(len(among.query(share.share)) / len(among)) if len(among) else math.nan
     return linear(stat, value, summary["n_users"])
 
 
@@ -284,7 +285,7 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
     from model import SlacktivismModel
 
     values = {s.name: np.empty(len(seeds)) for s in stats}
-    kept = [] if keep_series else None
+    kept: list | None = [] if keep_series else None
     users_needed = needs_users(stats)
     for r, seed in enumerate(seeds):
         model = SlacktivismModel(Scenario.model_validate({**scenario, "seed": seed}))
@@ -339,7 +340,8 @@ def describe(stat: Statistic) -> str:
         text = f"{m.series}[{m.step}]" + (f"/{m.series}[{m.relative_to_step}]" if m.relative_to_step is not None
                                           else "")
     else:
-        text = f"share({m.users.share} | {m.users.among})"
+        share = cast(UsersShare, m.users)
+        text = f"share({share.share} | {share.among})"
     if m.per_user:
         text = f"{text}/n_users"
     if m.complement:

@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in COMMANDS:
         instance = command()
-        child = sub.add_parser(command.name, help=command.help, parents=list(command.parents))
+        child = sub.add_parser(command.name, help=command.help, parents=list(command.parents))  # type: ignore[arg-type]  # argparse's stubs ask for the subclass
         instance.add_arguments(child)
         child.set_defaults(handler=instance)
     return parser

@@ -11,7 +11,7 @@ statistic (a member curve), the model's band against the observed points.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -104,7 +104,7 @@ def _band(curve: list[Statistic], kept: list[np.ndarray], steps: int, n_users: i
     half = t_half_width(np.nanstd(padded, axis=0, ddof=1), len(padded)) if len(padded) > 1 else np.zeros_like(mean)
     low = np.maximum(mean - half, 0) if first.log10 else mean - half
     label = describe(same[0]).replace(f"[{first.step}]", "[step]")
-    points = [(s.model.step, s.observed, s.tolerance) for s in same]
+    points = [(cast(int, s.model.step), s.observed, s.tolerance) for s in same]
     return Band(label, np.arange(steps + 1), finish(same[0], mean), finish(same[0], low),
                 finish(same[0], mean + half), points)
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from pydantic import ValidationError
@@ -70,7 +70,7 @@ class Design:
     def suggest(self, trial) -> Any:
         """Ask an Optuna trial for this key's value (as Optuna holds it)."""
         if self.kind == "int":
-            return trial.suggest_int(self.key, int(self.low), int(self.high))
+            return trial.suggest_int(self.key, int(cast(float, self.low)), int(cast(float, self.high)))
         if self.kind == "float":
             return trial.suggest_float(self.key, self.low, self.high)
         return trial.suggest_categorical(self.key, self.encoded)
@@ -146,8 +146,8 @@ class Optimisation:
 
         TPE is multivariate (one joint density over the designed keys) and a
         constant liar (trials in flight count as bad ones, so a batch spreads
-        out); both are Optuna 5's defaults, given here so a new default cannot
-        change results silently.
+        out). Both are set here, not left to Optuna's defaults, so that a new
+        default in a later Optuna cannot change results silently.
         """
         import optuna
 
@@ -159,7 +159,7 @@ class Optimisation:
 
 
 def build_optimisation(file: str | Path, objective: str, designs: Iterable[str], *, minimize: bool = False,
-                       replicates: int = 10, seed: int = 0, sampler: str = "tpe",
+                       replicates: int = 10, seed: int = 0, sampler: Literal["tpe", "random"] = "tpe",
                        overrides: Mapping[str, Any] | None = None) -> Optimisation:
     """Read the scenario and check every flag, before anything is run or written.
 
@@ -217,6 +217,7 @@ def parse_design(text: str) -> Design:
                                                    "whole sections cannot)")
     match = _RANGE.match(raw)
     if match:
+        kind: Literal["int", "float"]
         low, high = float(match.group(1)), float(match.group(2))
         if _is_integer_key(key):
             if not (low.is_integer() and high.is_integer()):

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 
 class ExecutorError(ValueError):
@@ -118,7 +118,7 @@ class LocalExecutor:
         """Start ``fn(*args)`` in a worker (starting the pool if needed); ``key`` is for clusters only."""
         if self.pool is None:
             self.start()
-        return self.pool.submit(fn, *args)
+        return cast(ProcessPoolExecutor, self.pool).submit(fn, *args)
 
     def warm_up(self) -> None:
         """Start every worker process now (they otherwise start with the first runs)."""

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -228,7 +228,7 @@ def _recover(study, optimisation: Optimisation) -> tuple[list[tuple[int, dict | 
     return [(slot, designs.get(slot)) for slot in pending], highest + 1
 
 
-def load_study(out: Path, direction: str = "maximize"):
+def load_study(out: Path, direction: Literal["maximize", "minimize"] = "maximize"):
     """The study in ``out/optuna.db`` (created if new).
 
     SQLite runs in write-ahead-log mode with ``synchronous=NORMAL``: a commit

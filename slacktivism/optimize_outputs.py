@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -147,7 +149,7 @@ def write_outputs(study, optimisation: Optimisation, out: Path, *, figures: bool
         importance = figs.importance_figure(importances, note, optimisation.objective)
         for name, fig in (("history.png", history), ("importance.png", importance)):
             written.append(out / name)
-            atomic_write(written[-1], lambda p, fig=fig: fig.savefig(p, dpi=110, format="png"))
+            atomic_write(written[-1], partial(fig.savefig, dpi=110, format="png"))
     return written
 
 
@@ -180,7 +182,7 @@ def describe(table: pd.DataFrame, optimisation: Optimisation) -> str:
     if complete.empty:
         return f"no complete trial ({failed} failed)"
     sign = 1 if optimisation.direction == "maximize" else -1
-    best = complete.loc[(sign * complete[f"{optimisation.objective}_mean"]).idxmax()]
+    best = complete.loc[cast(Any, (sign * complete[f"{optimisation.objective}_mean"]).idxmax())]
     design = ", ".join(f"{k}={_format(best[k])}" for k in optimisation.keys)
     obj = optimisation.objective
 

@@ -184,7 +184,7 @@ def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, 
         (out / "calibrated.yaml").unlink(missing_ok=True)  # an earlier, accepted run of this DIR no longer stands
     else:
         (out / "rejected.yaml").unlink(missing_ok=True)
-    target = paths.get("calibrated.yaml", paths.get("rejected.yaml"))
+    target = paths["rejected.yaml"] if problem else paths["calibrated.yaml"]
     atomic_write(target, lambda p: Path(p).write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True)))
     return list(paths.values()), warnings, rows
 

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from model.scenario import parameter_table
+from model.parameters import parameter_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

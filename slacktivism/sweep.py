@@ -66,7 +66,7 @@ def execute(run: Run, record: frozenset[str], out: Path | None = None, schema: p
     except Exception as exc:  # noqa: BLE001 - a failing run must not stop the sweep
         message = "".join(traceback.format_exception_only(exc)).strip().splitlines()[-1]
         row.update(status="failed", error=message[:500], **dict.fromkeys(SUMMARY))
-        series = users = None
+        series, users = None, None
     row["wall_s"] = time.perf_counter() - started
     series = None if series is None else pa.table(series)
     if out is not None:

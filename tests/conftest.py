@@ -128,6 +128,25 @@ BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class HandClock:
+    """A clock a test moves by hand (``clock.now += 30``): class rooms' time-outs without waiting."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rooms_journal_dir(tmp_path_factory):
+    """Class rooms opened by the tests (and by the app servers they start) journal into a temporary directory."""
+    path = tmp_path_factory.mktemp("rooms")
+    os.environ["SLACKTIVISM_ROOMS_DIR"] = str(path)
+    yield path
+    os.environ.pop("SLACKTIVISM_ROOMS_DIR", None)
+
+
 @pytest.fixture(scope="module")
 def app_url():
     """One app server for a module of browser tests."""
@@ -181,3 +200,11 @@ def dask_cluster(workers: int = 2):
             p.terminate()
         for p in procs:
             p.wait(timeout=30)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests that start the app server or drive Chromium are marked ``browser`` (``make test-fast`` skips them)."""
+    for item in items:
+        if {"browser", "app_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -293,6 +293,7 @@ def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
     assert len(pd.read_csv(out / "generations.csv")) == 3
 
 
+@pytest.mark.slow
 def test_a_database_cut_short_restarts_and_an_unreadable_one_is_kept(tmp_path, capsys):
     """A database with no pyabc tables (killed while created) holds nothing completed; one that does not open
     is reported in one line and left alone, never deleted."""

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from model import SlacktivismModel, load_scenario
 from tests.conftest import ROOT
@@ -56,6 +57,7 @@ def test_global_random_state_is_not_used():
     assert first == second
 
 
+@pytest.mark.slow
 def test_identical_across_processes_and_thread_counts():
     """Different hash seeds and numba thread counts; large enough that the parallel kernels split work."""
     code = ("import json,sys; from model import load_scenario, SlacktivismModel; "

@@ -106,6 +106,7 @@ def test_the_shipped_baseline_and_presets_sit_in_the_published_funnel(preset):
 # ---------------------------------------------------------------- acting is a complex contagion
 
 
+@pytest.mark.slow
 def test_acting_rises_with_the_number_of_acting_followees_under_the_defaults(monkeypatch):
     """Centola (2010): adoption roughly doubles from one to two adopting contacts, and further contacts add
     more than earlier ones (a complex contagion).
@@ -191,6 +192,7 @@ def test_licensing_lowers_actions_mostly_among_status_motivated_public_supporter
         f"likes: {likes[3]}; actions: {total[3]}"
 
 
+@pytest.mark.slow
 def test_consistency_needs_a_second_ask():
     """Freedman & Fraser (1966): the foot in the door works through a second request; private likes here."""
     hidden = {"like_counts_visible": False}
@@ -206,6 +208,7 @@ def test_consistency_needs_a_second_ask():
 # ---------------------------------------------------------------- the campaign's design
 
 
+@pytest.mark.slow
 def test_bundling_keeps_spreaders_spreading():
     """Ice-Bucket-style campaigns: the act is itself a share, so actors do not fall silent."""
     plain = _arm(tables=True, decision=CHEAPER)
@@ -222,6 +225,7 @@ def test_bundling_keeps_spreaders_spreading():
     assert shares[1] > 0, f"shares: {shares[3]}"
 
 
+@pytest.mark.slow
 def test_cheaper_action_silences_spreaders_unless_it_is_bundled():
     """Without bundling, an actor posts only the action and drops out, so cheaper acting costs shares
     among those who would have shared; with the act bundled with a share, cheaper acting adds shares."""
@@ -234,6 +238,7 @@ def test_cheaper_action_silences_spreaders_unless_it_is_bundled():
                                                     f"{plain[3]}; bundled {bundled[3]}"
 
 
+@pytest.mark.slow
 def test_the_likes_maximising_design_gets_fewer_actions_than_the_actions_maximising_one():
     """The seed essay's organiser who chases numbers: the two shipped designs, organiser_likes.yaml (appeal,
     hubs, no asks) and organiser_actions.yaml (call to act, hubs, four asks), where framing matters a lot

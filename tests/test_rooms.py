@@ -7,17 +7,14 @@ import pytest
 
 from model.participants import Choice
 from viz import class_results
+from viz.room_server import ENDED_LIMIT, IDLE_LIMIT, MAX_ROOMS, Rooms
 from viz.rooms import (
-    ENDED_LIMIT,
-    IDLE_LIMIT,
-    MAX_ROOMS,
     MAX_STUDENTS,
     MAX_WRONG_CODES,
     PLEDGES,
     STEP_INTERVAL,
     WRONG_CODE_WINDOW,
     RoomError,
-    Rooms,
     RoomSettings,
 )
 
@@ -38,8 +35,8 @@ def clock():
 
 
 @pytest.fixture
-def rooms(clock):
-    return Rooms(clock=clock)
+def rooms(clock, tmp_path):
+    return Rooms(clock=clock, journal_dir=tmp_path)
 
 
 def _room(rooms, n=5, **settings):
@@ -50,7 +47,7 @@ def _room(rooms, n=5, **settings):
 
 def _snapshot(room):
     """What a refused request must leave unchanged."""
-    decided = room.model.seating.decided if room.model.seating else {}
+    decided = room.seats.decided if room.seats else {}
     return (room.version, room.phase, len(room.students), len(room.log), decided,
             [(s.node, s.card, s.answered) for s in room.students.values()], room.model.steps)
 
@@ -83,7 +80,7 @@ def test_join_seats_students_and_start_places_each_on_its_own_node(rooms):
     room.start()
     nodes = [s.node for s in students]
     assert len(set(nodes)) == 12 and not set(nodes) & set(room.model.seeds.tolist())
-    assert sorted(nodes) == room.model.participants.tolist()
+    assert sorted(nodes) == room.seats.nodes.tolist()
 
 
 def test_a_wrong_code_is_refused_and_guessing_is_rate_limited(rooms, clock):
@@ -228,7 +225,7 @@ def test_a_choice_after_the_step_moved_on_counts_in_the_next_step(rooms, clock):
 
 
 def test_a_choice_for_a_card_never_shown_is_refused(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, students = _room(rooms, n=40, placement="spread")  # the default seats everyone where step 1 reaches
     room.start()
     _until_cards(room, clock)
     idle = next(s for s in students if s.card is None)

@@ -46,6 +46,7 @@ def test_baseline_gets_many_likes_and_misses_its_goal():
     assert not any(r["goal_reached"] for r in rows)
 
 
+@pytest.mark.slow
 def test_stories_point_the_way_their_descriptions_say():
     """The directions each description promises (README's table has the 20-seed means and intervals).
 
@@ -91,7 +92,7 @@ def test_a_resolved_scenario_validates_again(path):
 
 def test_every_behavioural_key_says_where_it_comes_from():
     """model/sources.py has a row for every behavioural key (ODD section 9), and none for a key that is gone."""
-    from model.scenario import parameter_table
+    from model.parameters import parameter_table
     from model.sources import SOURCES, behavioural
 
     keys = {row[0] for row in parameter_table() if behavioural(row[0])}

@@ -135,6 +135,7 @@ def test_bad_sweep_files_give_one_line_and_exit_2(tmp_path, capsys, spec, messag
     assert not (tmp_path / "out" / "runs").exists()
 
 
+@pytest.mark.slow
 def test_workers_and_resume_give_identical_tables(tmp_path):
     path = _sweep_file(tmp_path, **GRID_USERS)
     one, two = tmp_path / "one", tmp_path / "two"
@@ -268,6 +269,7 @@ def test_results_of_another_sweep_are_not_mixed(tmp_path, capsys):
     assert "holds another sweep" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_report_means_intervals_and_behaviorspace(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["sweep", str(_sweep_file(tmp_path, **GRID)), "--out", str(out), "--workers", "2"]) == 0
@@ -292,6 +294,7 @@ def test_report_means_intervals_and_behaviorspace(tmp_path, capsys):
     assert len(lines) - 7 == series_rows
 
 
+@pytest.mark.slow
 def test_sensitivity_indices_for_a_sobol_sweep(tmp_path):
     """Granovetter on a complete graph of 50 with threshold 10: acted = 50 if seeds >= 10 else seeds,
     whatever the random seed. A key with no effect (the engagement boost of a chronological feed) must
@@ -314,6 +317,7 @@ def test_sensitivity_indices_for_a_sobol_sweep(tmp_path):
     assert (out / "report" / "sensitivity.png").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SWEEPS, ids=[p.stem for p in SWEEPS])
 def test_shipped_sweeps_run_small(tmp_path, path):
     spec = yaml.safe_load(path.read_text())
@@ -345,6 +349,7 @@ def test_scenario_errors_inside_sweeps_are_scenario_errors(tmp_path):
         load_sweep(_sweep_file(tmp_path, overrides={"network.n_users": -1}))
 
 
+@pytest.mark.slow
 def test_morris_and_lhs_reports(tmp_path):
     """Morris: a key with no effect gets mu* = 0; LHS: a scatter of outcomes over the sample."""
     bounds = {"seeding.count": [0, 20], "platform.engagement_boost": [0.0, 2.0]}
@@ -368,6 +373,7 @@ def test_report_of_a_directory_that_is_not_a_sweep(tmp_path, capsys):
     assert "not a sweep results directory" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_progress_bar_shows_runs_eta_and_failures_on_a_terminal(tmp_path):
     path = _sweep_file(tmp_path, **GRID)
     code, text = run_in_terminal([str(BIN / "slacktivism"), "sweep", str(path), "--out", str(tmp_path / "o"),

@@ -59,10 +59,9 @@ from viz.widgets import ExportPng, LiveChart, NetworkCanvas
 from viz.world import MAX_VIEW, PALETTE, World
 
 # Reacton's fast renderer (opt-in in the pinned reacton) walks only the parts of the tree whose state changed. A step
-# re-renders a few small components (see Live); the default renderer walks the whole page for each of them, and a
-# step cost the server 45 ms instead of 5 (CPU time per Step in one session, in-process, as app_bench's server_ms
-# renders it). Read whenever a session's page is rendered, so set
-# before any is; REACTON_FAST=0 in the environment turns it off.
+# re-renders a few small components (see Live); the default renderer walks the whole page for each of them, which
+# costs the server several times the CPU per step (bench/app_bench.py measures server_ms). Read whenever a session's
+# page is rendered, so set before any is; REACTON_FAST=0 in the environment turns it off.
 os.environ.setdefault("REACTON_FAST", "1")
 
 # Server settings, set here because Solara runs this module before the server starts (and before any
@@ -491,9 +490,8 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
     difference, the chart, the canvases). This one re-renders when a run settles (``settled``) or the worlds
     change (``stage``, the reactive pair of worlds, which the page around it does not read): a Reset renders
     this view, not the page and its controls (a control's change re-renders the page, which shows the value).
-    Re-rendering all of it at every step cost a session 15 ms of the server's time a step, and the whole page
-    at each Reset 37 ms; a class of 30 shares one interpreter (in-process CPU time per click, measured as in
-    bench/app_bench.py's ``server_ms``).
+    Re-rendering all of it at every step cost each session several times the server's CPU, and a class of 30
+    shares one interpreter (bench/app_bench.py's ``server_ms`` measures the CPU per click).
     """
     _ = settled.value  # the transport's buttons and the debrief change when a run settles
     worlds = stage.value

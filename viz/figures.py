@@ -25,7 +25,10 @@ STATE_COLOURS = {
 }
 
 #: What a platform shows: (outcome, label, state) from the outcome table.
-VANITY = tuple((name, BY_NAME[name].label, BY_NAME[name].state) for name in FUNNEL if name != "acted")
+#: The platform's numbers: (outcome, label, funnel state) for every funnel outcome but actions.
+VANITY: tuple[tuple[str, str, UserState], ...] = tuple(
+    (name, BY_NAME[name].label, state)
+    for name in FUNNEL if name != "acted" and (state := BY_NAME[name].state) is not None)
 
 
 def outcome_colour(name: str, default: str = "C0") -> str:

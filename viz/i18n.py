@@ -218,6 +218,12 @@ def t(lang: str, key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def plural(lang: str, key: str, n: int, **values) -> str:
+    """The text for ``key`` with ``n`` things: ``key + "_one"`` where the language writes one apart ("1 phone has")."""
+    one = f"{key}_one"
+    return t(lang, one if n == 1 and one in TEXT[lang] else key, n=n, **values)
+
+
 def number(lang: str, value, digits: int = 0) -> str:
     """A number as the language writes it: ``5,000``/``1.5`` in English, ``5.000``/``1,5`` in Indonesian."""
     text = f"{value:,.{digits}f}"

@@ -33,9 +33,8 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
     """Let glibc's malloc keep at most ``arenas`` heaps, however many threads the server runs.
 
     Each session steps in threads of its own, and glibc gives busy threads heaps of their own (up to eight per
-    core); freed memory stayed scattered across them. With 20 sessions opened and closed, the server kept
-    499 MB against 378 MB at the start; with two heaps, 415 MB against 370 MB, and it peaked 126 MB lower
-    (light sessions of bench/solara_client.py, cull time 10 s). ``slacktivism app`` also sets
+    core); freed memory stayed scattered across them, and a server whose sessions had all closed kept far more
+    than it started with (bench/app_bench.py measures the memory a class leaves behind). ``slacktivism app`` also sets
     MALLOC_ARENA_MAX=2, which holds from the server's first allocation; this call covers
     ``solara run viz/app.py``, from when the module loads.
     """
@@ -53,11 +52,10 @@ def release_memory() -> None:
 
     A few thousand small objects made while a class played outlive it, and wherever one sits, the memory
     around it cannot go back. Python's own small-object allocator gives an arena (1 MiB) back only when
-    nothing in it is alive: after 30 sessions closed, 47 arenas more than at the start stayed, 38 MB of them
-    unused (``sys._debugmallocstats``). So ``slacktivism app`` has Python allocate with glibc's malloc
-    (PYTHONMALLOC=malloc), whose trim (malloc_trim) hands back every free 4 KiB page, and the server kept
-    396 and 409 MB against 381 MB at the start, where with Python's allocator it kept 427 MB against 379 MB
-    (bench/app_bench.py, the same day). ``solara run viz/app.py`` does not set it: there the server keeps more.
+    nothing in it is alive, so arenas mostly empty stayed after a class's sessions closed
+    (``sys._debugmallocstats`` shows them). So ``slacktivism app`` has Python allocate with glibc's malloc
+    (PYTHONMALLOC=malloc), whose trim (malloc_trim) hands back every free 4 KiB page (bench/app_bench.py
+    measures what the server keeps). ``solara run viz/app.py`` does not set it: there the server keeps more.
     Most of those survivors (tracemalloc, 30 sessions) were held by two
     caches this drops: the interpreter's type-attribute cache (traitlets looks up a new string such as
     ``"_comm_changed"`` for each widget it closes, and the cache keeps the last one per slot, about 1,100)
