@@ -74,7 +74,10 @@ def _main_module_hidden():
     they start. A notebook's main module has no file, and is unaffected.
     """
     main = sys.modules.get("__main__")
-    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if main and name in main.__dict__}
+    if main is None:
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
     try:
         for name in saved:
             if name == "__file__":

@@ -254,8 +254,8 @@ def directory_problem(out: Path, sweep: Sweep) -> str | None:
     if old["n"] > new["n"]:
         return f"holds a larger sweep (sample.n: {old['n']}); ask for at least as many, or another --out"
     points = np.asarray(record.get("sample_matrix", []), dtype=float)
-    if old["n"] < new["n"] and not (len(points) <= len(sweep.sample_matrix)
-                                    and np.allclose(points, sweep.sample_matrix[:len(points)])):
+    drawn = sweep.sample_matrix if sweep.sample_matrix is not None else np.empty((0, 0))
+    if old["n"] < new["n"] and not (len(points) <= len(drawn) and np.allclose(points, drawn[:len(points)])):
         return (f"holds a {old['method']} sample of n = {old['n']} whose points a sample of n = {new['n']} does "
                 f"not keep (a {old['method']} design cannot grow); use another --out")
     return None

@@ -29,7 +29,7 @@ import itertools
 import json
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,7 +41,6 @@ from model.scenario import Frozen, Scenario, field_info, json_digest
 from model.scenario_files import (
     ScenarioError,
     first_error,
-    first_line,
     known_keys,
     load_scenario,
     parse_yaml,
@@ -130,8 +129,9 @@ class Run:
     values: dict[str, Any]
     scenario: dict
     run_id: str
-    #: The fixed overrides and the varied values, as dotted keys: with the base scenario and the seed, the run.
-    overrides: dict[str, Any]
+    #: The fixed overrides and the varied values, as dotted keys: with the base scenario and the seed, the run
+    #: (empty for an optimisation's runs, whose record holds its design).
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,8 @@ def load_sweep(path: str | Path | Mapping[str, Any]) -> Sweep:
         ScenarioError: one line naming the file, the line, the key and what is allowed.
     """
     if isinstance(path, Mapping):
-        source, data, lines, folder = "sweep", dict(path), {}, Path.cwd()
+        lines: dict[str, int] = {}
+        source, data, folder = "sweep", dict(path), Path.cwd()
     else:
         source = str(path)
         data, lines = parse_yaml(read_text(source), source)
@@ -216,7 +217,8 @@ def load_sweep(path: str | Path | Mapping[str, Any]) -> Sweep:
         warnings.simplefilter("always")
         keys, combinations, matrix = _design(spec, source, lines)
     # SALib's (scipy's) warnings, e.g. that Sobol' points balance only at a power of 2, become one line each.
-    notes = tuple(f"sample.n = {spec.sample.n}: {first_line(w.message)}" for w in caught) if spec.sample else ()
+    notes = tuple(f"sample.n = {spec.sample.n}: {' '.join(str(w.message).split())}" for w in caught) \
+        if spec.sample else ()
     for values in combinations:
         try:
             Scenario.model_validate(resolve(base_dict, values))
