@@ -440,6 +440,7 @@ def test_a_finished_sweep_grows_without_rerunning_and_refuses_another(tmp_path, 
                        (dict(vary={"seeding.strategy": ["random"]}, replicates=3), "its vary differ")):
         assert main(["sweep", str(_sweep_file(tmp_path, **spec)), "--out", str(out)]) == 2
         assert says in capsys.readouterr().err
+        assert len(pd.read_parquet(out / "runs")) == 6  # nothing computed is lost
     # A Sobol' sample grows to a larger n (its first points are kept); a Latin hypercube cannot.
     bounds = {"seeding.count": [1, 20]}
     for method, grows in (("sobol", True), ("lhs", False)):
@@ -487,6 +488,25 @@ def test_python_api_from_a_plain_script_on_the_local_pool(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["4", "2", "4"]
+
+
+@pytest.mark.slow
+def test_python_api_from_a_notebook(tmp_path):
+    """The same sweep from a Jupyter kernel (nbclient), whose main module has no file."""
+    import nbclient
+    import nbformat
+
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            "from slacktivism.api import sweep\n"
+            f"spec = {{'scenario': {str(SCENARIOS / 'baseline.yaml')!r}, 'overrides': {{'network.n_users': 200, "
+            "'steps': 10}, 'vary': {'seeding.strategy': ['random', 'hubs']}, 'replicates': 2}\n"
+            f"results = sweep(spec, out={str(tmp_path / 'out')!r}, workers=2)\n"
+            "print(len(results.runs), results.runs['seed'].nunique())")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+                            ).execute()
+    output = "".join(o.get("text", "") for o in notebook.cells[0].outputs)
+    assert output.split() == ["4", "2"], notebook.cells[0].outputs
 
 
 @pytest.mark.slow
