@@ -430,6 +430,9 @@ def test_a_finished_sweep_grows_without_rerunning_and_refuses_another(tmp_path, 
     before = pd.read_parquet(out / "runs").set_index("run_id").drop(columns="wall_s")
     bigger = _sweep_file(tmp_path, vary={"seeding.strategy": ["random", "hubs"]}, replicates=3)
     capsys.readouterr()
+    assert main(["sweep", str(bigger), "--out", str(out), "--dry-run", "--workers", "2"]) == 0
+    assert f"6 runs (2 combinations x 3 replicates, seeds: common); 4 already in {out}, 2 to run" \
+        in capsys.readouterr().out
     assert main(["sweep", str(bigger), "--out", str(out), "--workers", "2"]) == 0
     assert "2 runs done (4 already there)" in capsys.readouterr().out
     after = pd.read_parquet(out / "runs").set_index("run_id").drop(columns="wall_s")
