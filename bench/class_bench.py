@@ -23,7 +23,7 @@ Measured:
 * every student has a card within 3 steps: the share over 20 default rooms, in-process
   (``bench/class_rooms.py``).
 
-    python bench/class_bench.py [--students 40] [--absent 5] [--readme README.md]   (make bench runs it)
+    python bench/class_bench.py [--students 40] [--absent 5] [--docs .]   (make bench runs it)
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ def serve(port: int, journal_dir: Path) -> subprocess.Popen:
 
 
 def table(r: dict) -> str:
-    """The README's rows."""
+    """The class-mode table's rows (docs/class-mode.md)."""
     def ms(key):
         return f"{r[key]:.0f} ms"
 
@@ -337,7 +337,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--cull-wait", type=float, default=75, help="seconds to wait after closing, for the cull")
-    parser.add_argument("--readme", type=Path, help="write the table into this README's class-bench block")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     args = parser.parse_args(argv)
     url = f"http://127.0.0.1:{args.port}/"
     journal_dir = Path(tempfile.mkdtemp(prefix="class-bench-rooms-"))

@@ -1,13 +1,16 @@
 """How much memory a run will need, estimated from the scenario before anything is built.
 
-A generated network's peak resident memory is dominated by the follower
-graph while it is built and held (two CSR structures of 64-bit indices,
-plus the edge arrays they are sorted from); per-user state is a few dozen
-bytes. The constants are peak resident set sizes of ``slacktivism run``
-measured on Barabási–Albert and Watts–Strogatz graphs from 500,000 to
-4,000,000 users at mean degrees 2 to 100 (CONTRIBUTING.md: measurements live
-in the README; ``tests/test_footprint.py`` checks the estimate against a
-real run). They err on the high side.
+A run's peak resident memory is the larger of two phases. While a generated
+graph is built, its edges and one 64-bit key per follow are held
+(``model.network.from_edges``), on top of the generator's own arrays; the
+Erdős–Rényi generator holds about twice what the others do. While the model
+runs, the graph holds one 32-bit index per follow and every user holds its
+attributes, flags, step records, counters and recording. The constants are
+peak resident set sizes of ``slacktivism run`` measured on this machine at
+0.5M-4M users and mean degrees 2-100 (Barabási-Albert), and at 1M users and
+degree 40 (Watts-Strogatz, Erdős-Rényi), with a tenth added so the estimate
+errs high; ``tests/test_footprint.py`` checks it against a run at another
+size.
 """
 
 from __future__ import annotations
@@ -18,10 +21,17 @@ from model.scenario import Network
 
 #: The interpreter, NumPy, numba's compiled kernels, Mesa and pandas, before any user exists.
 BASE_BYTES = 300_000_000
-#: Per-user state (attributes, flags, step records, counters) and recording.
-PER_USER_BYTES = 60
-#: Per entry of the follower lists (a user following another): the graph and its build.
-PER_FOLLOWER_BYTES = 52
+#: Building the graph: bytes per follow (a user following another), by generator.
+BUILD_PER_FOLLOW = {"barabasi_albert": 21, "watts_strogatz": 22, "ring_lattice": 22, "erdos_renyi": 37,
+                    "complete": 37}
+#: Building the graph: bytes per user (row pointers and counts).
+BUILD_PER_USER = 16
+#: Running: bytes per follow (the graph's 32-bit indices).
+RUN_PER_FOLLOW = 4
+#: Running: bytes per user (state, counters, step records, recording).
+RUN_PER_USER = 150
+#: The margin added to both phases.
+MARGIN = 1.1
 
 
 class Footprint(NamedTuple):
@@ -29,7 +39,7 @@ class Footprint(NamedTuple):
 
     bytes: int
     users: int
-    follower_entries: int
+    follows: int
 
 
 def estimate(network: Network) -> Footprint | None:
@@ -37,5 +47,7 @@ def estimate(network: Network) -> Footprint | None:
     if network.kind == "edgelist" or network.n_users is None:
         return None
     n = network.n_users
-    entries = n * (n - 1) if network.kind == "complete" else round(n * network.mean_degree)
-    return Footprint(BASE_BYTES + PER_USER_BYTES * n + PER_FOLLOWER_BYTES * entries, n, entries)
+    follows = n * (n - 1) if network.kind == "complete" else round(n * network.mean_degree)
+    build = BUILD_PER_FOLLOW[network.kind] * follows + BUILD_PER_USER * n
+    run = RUN_PER_FOLLOW * follows + RUN_PER_USER * n
+    return Footprint(BASE_BYTES + round(MARGIN * max(build, run)), n, follows)

@@ -16,8 +16,9 @@ BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 
 
 def test_a_population_beyond_the_memory_is_refused_in_one_line_before_the_build(monkeypatch, capsys):
-    """50M users at degree 10 need about 50M x 10 x 52 B = 26 GB of follower lists alone; with 4 GB free the
-    command refuses at once (building them would take minutes), names the keys and says how many users fit."""
+    """50M users at degree 10 make 500M follows, and building them holds about 21 B each (10.5 GB); with 4 GB
+    free the command refuses at once (building them would take minutes), names the keys and says how many
+    users would fit."""
     monkeypatch.setattr("slacktivism.memory.available_bytes", lambda: 4_000_000_000)
     start = time.perf_counter()
     code = main(["run", BASELINE, "--set", "network.n_users=50000000", "--set", "network.mean_degree=10"])
@@ -27,7 +28,7 @@ def test_a_population_beyond_the_memory_is_refused_in_one_line_before_the_build(
     assert "network.n_users=50,000,000" in err and "4.0 GB available" in err and "network.mean_degree" in err
     assert seconds < 5, f"refused after {seconds:.1f} s: something was built first"
     fits = int(err.split("about ")[2].split(" fit")[0].replace(",", ""))
-    assert 5_000_000 < fits < 8_000_000, err  # (4 GB - 0.3 GB) / (60 + 520 B) = 6.4M users
+    assert 13_000_000 < fits < 17_000_000, err  # 3.7 GB / 1.1 / (21 B x 10 + 16 B) = 14.9M users
 
 
 def test_a_population_that_fits_is_not_refused():
@@ -39,9 +40,9 @@ def test_a_population_that_fits_is_not_refused():
 
 @pytest.mark.slow
 def test_the_estimate_is_within_a_third_of_a_real_runs_peak_memory():
-    """The estimate's constants were fitted at 0.5M-4M users; at 300,000 users and degree 40 (12M follower
-    entries, another point) the measured peak resident memory of a run must lie within -35%..+10% of it:
-    an estimate that erred low would let a run crash instead of being refused."""
+    """The estimate's constants were measured at 0.5M-4M users; at 300,000 users and degree 40 (12M follows,
+    another point) the measured peak resident memory of a run must lie within -35%..+10% of it: an estimate
+    that erred low would let a run crash instead of being refused."""
     overrides = {"network.n_users": 300_000, "network.mean_degree": 40, "steps": 10}
     expected = estimate(load_scenario(BASELINE, overrides).network).bytes
     args = [a for k, v in overrides.items() for a in ("--set", f"{k}={v}")]

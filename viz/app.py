@@ -21,6 +21,7 @@ import math
 import os
 import threading
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 from urllib.parse import parse_qs, urlencode
@@ -77,7 +78,8 @@ if solara.server.settings.kernel.cull_timeout == "24h":
 offline.serve_katex_stub()
 
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+#: The shipped scenarios (package data of ``scenarios``, so an installed wheel has them too).
+SCENARIOS = Path(str(resources.files("scenarios")))
 DEFAULT_SCENARIO = "baseline"
 #: Largest population the app builds (the view above MAX_VIEW users is sampled).
 APP_MAX_USERS = 200_000

@@ -11,7 +11,7 @@ language: "5,000" and "1.5" in English, "5.000" and "1,5" in Indonesian.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 import yaml
 
@@ -19,7 +19,6 @@ from model.metrics import BY_NAME, FUNNEL
 from viz.class_text import CLASS_TEXT
 from viz.controls import CONTROLS
 
-HERE = Path(__file__).resolve().parent
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 
 TEXT = {
@@ -338,13 +337,13 @@ def describe(lang: str, r: dict, kind: str) -> tuple[str, str, str]:
 @cache
 def lessons() -> dict:
     """``viz/lessons.yaml``: per-scenario names, introductions, debriefs and questions, and the guided lesson."""
-    return yaml.safe_load((HERE / "lessons.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(resources.files("viz").joinpath("lessons.yaml").read_text(encoding="utf-8"))
 
 
 @cache
 def glossary() -> dict:
     """``viz/glossary.yaml``: the app's terms in both languages, with renderings to avoid."""
-    return yaml.safe_load((HERE / "glossary.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(resources.files("viz").joinpath("glossary.yaml").read_text(encoding="utf-8"))
 
 
 def scenario_text(name: str, part: str, lang: str):

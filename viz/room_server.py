@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from model import load_scenario
@@ -20,7 +21,8 @@ from viz import journal
 from viz.rooms import CODE_LENGTH, MAX_WRONG_CODES, WRONG_CODE_WINDOW, Room, RoomError, RoomSettings, new_code
 from viz.world import World
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+#: The shipped scenarios (package data of ``scenarios``, so an installed wheel has them too).
+SCENARIOS = Path(str(resources.files("scenarios")))
 #: Rooms are ended and dropped after this long without a step, a join or a choice.
 IDLE_LIMIT = 3 * 3600.0
 #: An ended room (its debrief and export) is kept this long after its last change, then dropped.
