@@ -7,10 +7,10 @@ Erdős–Rényi generator holds about twice what the others do. While the model
 runs, the graph holds one 32-bit index per follow and every user holds its
 attributes, flags, step records, counters and recording. The constants are
 peak resident set sizes of ``slacktivism run`` measured on this machine at
-0.5M-4M users and mean degrees 2-100 (Barabási-Albert), and at 1M users and
-degree 40 (Watts-Strogatz, Erdős-Rényi), with a tenth added so the estimate
-errs high; ``tests/test_footprint.py`` checks it against a run at another
-size.
+0.5M-4M users and mean degrees 2-100 (Barabási-Albert: 2M users at degree
+100 peaked at 3.4 GB), and at 1M users and degree 40 (Watts-Strogatz,
+Erdős-Rényi), with a tenth added so the estimate errs high;
+``tests/test_footprint.py`` checks it against a run at another size.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from model.scenario import Network
 #: The interpreter, NumPy, numba's compiled kernels, Mesa and pandas, before any user exists.
 BASE_BYTES = 300_000_000
 #: Building the graph: bytes per follow (a user following another), by generator.
-BUILD_PER_FOLLOW = {"barabasi_albert": 21, "watts_strogatz": 22, "ring_lattice": 22, "erdos_renyi": 37,
+BUILD_PER_FOLLOW = {"barabasi_albert": 16, "watts_strogatz": 22, "ring_lattice": 22, "erdos_renyi": 37,
                     "complete": 37}
 #: Building the graph: bytes per user (row pointers and counts).
 BUILD_PER_USER = 16

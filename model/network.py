@@ -312,10 +312,11 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator):
 
 @numba.njit(cache=True)
 def _ba_edges(n, m, uniforms):
+    # Users are 32-bit (network.n_users is below 2^31), which halves the generator's arrays.
     n_edges = m + (n - m - 1) * m
-    src = np.empty(n_edges, np.int64)
-    dst = np.empty(n_edges, np.int64)
-    repeated = np.empty(2 * n_edges, np.int64)
+    src = np.empty(n_edges, np.int32)
+    dst = np.empty(n_edges, np.int32)
+    repeated = np.empty(2 * n_edges, np.int32)
     r = 0
     e = 0
     for leaf in range(1, m + 1):
@@ -325,7 +326,7 @@ def _ba_edges(n, m, uniforms):
         repeated[r] = 0
         repeated[r + 1] = leaf
         r += 2
-    targets = np.empty(m, np.int64)
+    targets = np.empty(m, np.int32)
     pos = 0
     for new in range(m + 1, n):
         k = 0

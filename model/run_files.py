@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
@@ -49,9 +49,41 @@ def write_tables(model: SlacktivismModel, out: Path, *, scenario_file: str | Non
     atomic_write(paths[1], lambda p: pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), p))
     summary = {**model.summary(), "provenance": provenance(model.spec, scenario_file)}
     atomic_write(paths[2], lambda p: Path(p).write_text(json.dumps(summary, indent=2) + "\n"))
-    users = pa.Table.from_pandas(model.user_table(), preserve_index=False)
-    atomic_write(paths[3], lambda p: pq.write_table(users, p))
+    atomic_write(paths[3], lambda p: write_users(model, p))
     return paths
+
+
+#: Users per row group of ``users.parquet``.
+USERS_PER_ROW_GROUP = 1_000_000
+
+
+def write_users(model: SlacktivismModel, path: Path, rows: int = USERS_PER_ROW_GROUP) -> None:
+    """Write the user table (:data:`model.metrics.USER_COLUMNS`) to Parquet, ``rows`` users per row group.
+
+    Each column is computed once as an array and written a row group at a
+    time, zero-copy where Arrow can view the array, so a national run's table
+    is never held twice (as a pandas frame and again as an Arrow table). Read
+    back with pandas it equals :meth:`~model.SlacktivismModel.user_table`.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from model import metrics
+
+    columns = {c.name: c.compute(model) for c in metrics.USER_COLUMNS}
+    schema = pa.Schema.from_pandas(pd.DataFrame({k: v[:0] for k, v in columns.items()}), preserve_index=False)
+
+    def column(values: Any, start: int) -> pa.Array:
+        chunk = values[start:start + rows]
+        if isinstance(chunk, pd.Categorical):
+            return pa.DictionaryArray.from_arrays(pa.array(chunk.codes), pa.array(chunk.categories.to_numpy()))
+        return pa.array(chunk)
+
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, max(model.n_users, 1), rows):
+            arrays = [column(columns[f.name], start) for f in schema]
+            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
 
 
 def provenance(scenario: Scenario, scenario_file: str | None = None) -> dict:

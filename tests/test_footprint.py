@@ -16,9 +16,9 @@ BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 
 
 def test_a_population_beyond_the_memory_is_refused_in_one_line_before_the_build(monkeypatch, capsys):
-    """50M users at degree 10 make 500M follows, and building them holds about 21 B each (10.5 GB); with 4 GB
-    free the command refuses at once (building them would take minutes), names the keys and says how many
-    users would fit."""
+    """50M users at degree 10 make 500M follows; running them holds 4 B a follow and 150 B a user (9.5 GB, more
+    than the build's 16 B a follow); with 4 GB free the command refuses at once (building them would take
+    minutes), names the keys and says how many users would fit."""
     monkeypatch.setattr("slacktivism.memory.available_bytes", lambda: 4_000_000_000)
     start = time.perf_counter()
     code = main(["run", BASELINE, "--set", "network.n_users=50000000", "--set", "network.mean_degree=10"])
@@ -28,7 +28,7 @@ def test_a_population_beyond_the_memory_is_refused_in_one_line_before_the_build(
     assert "network.n_users=50,000,000" in err and "4.0 GB available" in err and "network.mean_degree" in err
     assert seconds < 5, f"refused after {seconds:.1f} s: something was built first"
     fits = int(err.split("about ")[2].split(" fit")[0].replace(",", ""))
-    assert 13_000_000 < fits < 17_000_000, err  # 3.7 GB / 1.1 / (21 B x 10 + 16 B) = 14.9M users
+    assert 16_000_000 < fits < 19_000_000, err  # 3.7 GB / 1.1 / (4 B x 10 + 150 B) = 17.7M users
 
 
 def test_a_population_that_fits_is_not_refused():
