@@ -96,7 +96,7 @@ def provenance(scenario: Scenario, scenario_file: str | None = None) -> dict:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "packages": package_versions(),
-        "git_commit": git_commit(),
+        **git_state(),
     }
 
 
@@ -113,13 +113,37 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
 
 def git_commit() -> str | None:
     """The commit of the source tree, if it is a git checkout."""
+    result = _git("rev-parse", "HEAD")
+    return result.decode().strip() or None if result is not None else None
+
+
+def git_state() -> dict:
+    """The commit, whether the tree is dirty, and the sha256 of its changes, for every provenance record.
+
+    ``git_dirty`` is true when ``git status --porcelain`` lists anything
+    (untracked files included); ``git_diff_sha256`` is the sha256 of ``git
+    diff HEAD`` (tracked files only), so two results from the same dirty tree
+    can be told apart from results of another edit. All three are None outside
+    a git checkout.
+    """
+    import hashlib
+
+    commit = git_commit()
+    if commit is None:
+        return {"git_commit": None, "git_dirty": None, "git_diff_sha256": None}
+    status, diff = _git("status", "--porcelain"), _git("diff", "HEAD")
+    return {"git_commit": commit, "git_dirty": None if status is None else bool(status.strip()),
+            "git_diff_sha256": None if diff is None else hashlib.sha256(diff).hexdigest()}
+
+
+def _git(*args: str) -> bytes | None:
+    """``git ARGS`` in the source tree's folder: its standard output, or None if git fails."""
     here = Path(__file__).resolve().parent
     try:
-        result = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, timeout=5, check=False)
+        result = subprocess.run(["git", "-C", str(here), *args], capture_output=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    return result.stdout.strip() or None if result.returncode == 0 else None
+    return result.stdout if result.returncode == 0 else None
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
