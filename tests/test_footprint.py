@@ -57,3 +57,25 @@ def test_the_estimate_is_within_a_third_of_a_real_runs_peak_memory():
     assert result.returncode == 0, result.stderr
     peak = int(result.stderr.strip().splitlines()[-1]) * 1024
     assert 0.5 * expected <= peak <= 1.10 * expected, f"measured {peak / 1e9:.2f} GB, estimate {expected / 1e9:.2f}"
+
+
+def test_a_sweep_whose_workers_will_not_fit_together_is_refused_before_any_run(tmp_path, monkeypatch, capsys):
+    """Two workers each running the 20M-user combination (about 4.6 GB each) need 9.3 GB; with 5 GB free the sweep is
+    refused in one line that suggests one worker, and nothing is written; with 20 GB it would fit."""
+    import yaml
+
+    from slacktivism.sweep_spec import load_sweep
+
+    spec = {"scenario": BASELINE, "overrides": {"network.mean_degree": 10},
+            "vary": {"network.n_users": [1000, 20_000_000]}, "replicates": 1, "seed": 1}
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    monkeypatch.setattr("slacktivism.memory.available_bytes", lambda: 5_000_000_000)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "network.n_users=20,000,000" in err and "--workers 1" in err, err
+    assert not out.exists() or not any(out.iterdir())
+    from slacktivism.memory import sweep_too_big
+
+    assert sweep_too_big(load_sweep(path), 2, available=20_000_000_000) is None

@@ -37,6 +37,7 @@ class Sweep(Command):
 
     def run(self, args, argv):
         """Refuse a directory holding another sweep, then run what is not on disk yet."""
+        from slacktivism.memory import sweep_too_big
         from slacktivism.sweep import directory_problem, run_sweep
         from slacktivism.sweep_spec import load_sweep
 
@@ -56,6 +57,9 @@ class Sweep(Command):
             print(estimate(sweep, args.out, workers).describe(args.file, args.out))
             return EXIT_OK
         pool = executor(args)
+        if pool.local and (problem := sweep_too_big(sweep, pool.workers)):
+            pool.close()
+            raise UsageError(f"{args.file}: {problem}")
         command = f"slacktivism sweep {args.file} --out {args.out}"
         try:
             counts = run_sweep(sweep, args.out, pool, progress=show_progress(args))
