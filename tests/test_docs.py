@@ -61,3 +61,15 @@ def test_the_docs_site_builds_with_strict(tmp_path):
     assert "write_run" in (site / "reference" / "slacktivism" / "index.html").read_text()
     assert (site / "tutorial.ipynb").is_file()
     assert "network.n_users" in (site / "parameters" / "index.html").read_text()
+
+
+def test_the_readmes_python_example_runs_as_written():
+    """The README's Python block, executed as it stands: a shipped scenario by name, a run, the tables."""
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks, "the README has no Python example"
+    for block in blocks:
+        scope: dict = {}
+        exec(compile(block, "README.md", "exec"), scope)  # the README's own example
+        if "summary" in scope:
+            assert scope["summary"]["n_users"] == len(scope["users"]), "the summary and the user table disagree"
