@@ -138,6 +138,40 @@ class HandClock:
         return self.now
 
 
+@pytest.fixture
+def clock():
+    """A hand-moved clock for class rooms."""
+    return HandClock()
+
+
+@pytest.fixture
+def rooms(clock, tmp_path):
+    """A server's rooms on the hand-moved clock, journaling into the test's folder."""
+    from viz.room_server import Rooms
+
+    return Rooms(clock=clock, journal_dir=tmp_path)
+
+
+def open_room(rooms, n=5, **settings):
+    """A room of 600 users with ``n`` students joined from browsers of their own: (room, students)."""
+    from viz.rooms import RoomSettings
+
+    room = rooms.open(RoomSettings(n_users=600, **settings))
+    students = [room.join(f"Student {k}", client=f"browser-{k}") for k in range(n)]
+    return room, students
+
+
+def wait_for(condition, timeout=30.0, what="condition"):
+    """Poll ``condition`` until it is truthy (its value is returned) or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def rooms_journal_dir(tmp_path_factory):
     """Class rooms opened by the tests (and by the app servers they start) journal into a temporary directory."""

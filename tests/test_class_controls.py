@@ -5,9 +5,10 @@ answered the card, gives a student's new phone its seat back with a rejoin
 code, and lets a late student in; each phone (390×844) sees what it should.
 """
 
-import time
 
 import pytest
+
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -30,14 +31,6 @@ SCREENS = {"projector": {"viewport": {"width": 1366, "height": 768}},
            "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
 
 
-def _wait_for(condition, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _chips(page) -> str:
@@ -91,36 +84,36 @@ def test_the_teacher_hides_names_removes_renames_sees_answers_readmits_and_lets_
             _join(page, w, code, name)
             page.locator(".you-are").wait_for(timeout=30_000)
             phones[name] = page
-        _wait_for(lambda: projector.locator(".class-students .student-chip").count() == 4, what="four chips")
+        wait_for(lambda: projector.locator(".class-students .student-chip").count() == 4, what="four chips")
 
         projector.locator(".class-hide-names label").click()  # names off the projector, at once
-        _wait_for(lambda: "Ana" not in _chips(projector), what="names hidden")
+        wait_for(lambda: "Ana" not in _chips(projector), what="names hidden")
         assert "S01" in _chips(projector) and "Guru" not in _chips(projector)
         projector.locator(".class-hide-names label").click()
-        _wait_for(lambda: "Ana" in _chips(projector), what="names shown again")
+        wait_for(lambda: "Ana" in _chips(projector), what="names shown again")
 
         projector.get_by_role("button", name=w["manage"]).click()
         _pick(projector, w, "S04 · Guru bodoh")
         projector.get_by_role("button", name=w["remove"]).click()
-        _wait_for(lambda: "Guru" not in _chips(projector), what="the rude name removed")
-        _wait_for(lambda: w["removed"] in phones["Guru bodoh"].locator(".seat-gone").inner_text()
+        wait_for(lambda: "Guru" not in _chips(projector), what="the rude name removed")
+        wait_for(lambda: w["removed"] in phones["Guru bodoh"].locator(".seat-gone").inner_text()
                   if phones["Guru bodoh"].locator(".seat-gone").count() else False, what="the removed phone told")
 
         _pick(projector, w, "S02 · Bima")
         projector.get_by_label(w["new_name"]).fill("Budi")
         projector.get_by_role("button", name=w["rename"]).click()
-        _wait_for(lambda: "Budi" in _chips(projector) and "Bima" not in _chips(projector), what="the rename")
+        wait_for(lambda: "Budi" in _chips(projector) and "Bima" not in _chips(projector), what="the rename")
 
         projector.locator(".class-start").click()
-        _wait_for(lambda: _status(projector, "S01") == "waiting", timeout=60, what="cards on the projector")
+        wait_for(lambda: _status(projector, "S01") == "waiting", timeout=60, what="cards on the projector")
         assert w["open"] in _chips(projector)
         phones["Ana"].locator(".choice-like").click()
-        _wait_for(lambda: _status(projector, "S01") == "answered", what="Ana's answer on the projector")
+        wait_for(lambda: _status(projector, "S01") == "answered", what="Ana's answer on the projector")
         assert w["answered"] in _chips(projector)
         projector.locator(".class-pause").click()  # the teacher talks: nothing times out meanwhile
         _pick(projector, w, "S02 · Budi")  # Budi's phone is gone: the room stops waiting for it at once
         projector.get_by_role("button", name=w["skip"]).click()
-        _wait_for(lambda: _status(projector, "S02") == "skipped", what="Budi not waited for")
+        wait_for(lambda: _status(projector, "S02") == "skipped", what="Budi not waited for")
 
         # Citra's phone died: the same name from a new phone is refused until the teacher's rejoin code.
         ctx, new_phone = _phone(browser, app_url, lang)
@@ -137,7 +130,7 @@ def test_the_teacher_hides_names_removes_renames_sees_answers_readmits_and_lets_
         new_phone.get_by_role("button", name=w["join"], exact=True).click()
         new_phone.locator(".you-are").wait_for(timeout=30_000)
         assert "Citra" in new_phone.locator(".you-are").inner_text()
-        _wait_for(lambda: w["moved"] in phones["Citra"].locator(".seat-gone").inner_text()
+        wait_for(lambda: w["moved"] in phones["Citra"].locator(".seat-gone").inner_text()
                   if phones["Citra"].locator(".seat-gone").count() else False, what="the old phone told")
 
         # A late student: refused until the teacher opens the door, then seated.
@@ -147,10 +140,10 @@ def test_the_teacher_hides_names_removes_renames_sees_answers_readmits_and_lets_
         late.locator(".join-error").wait_for()
         assert w["started"] in late.locator(".join-error").inner_text()
         projector.locator(".class-door label").click()
-        _wait_for(lambda: projector.locator(".class-door input").is_checked(), what="the door open")
+        wait_for(lambda: projector.locator(".class-door input").is_checked(), what="the door open")
         late.get_by_role("button", name=w["join"], exact=True).click()
         late.locator(".you-are").wait_for(timeout=30_000)
-        _wait_for(lambda: "Dewi" in _chips(projector), what="the late student on the projector")
+        wait_for(lambda: "Dewi" in _chips(projector), what="the late student on the projector")
 
         width = projector.evaluate("document.documentElement.scrollWidth")
         assert width <= SCREENS[screen]["viewport"]["width"] + 1, f"the page is {width} px wide"

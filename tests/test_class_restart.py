@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_until_serving
+from tests.conftest import ROOT, free_port, wait_for, wait_until_serving
 
 pytestmark = pytest.mark.slow
 
@@ -53,14 +52,6 @@ def crash(process) -> None:
     process.wait(timeout=30)
 
 
-def _wait_for(condition, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
@@ -85,7 +76,7 @@ def test_after_the_server_is_killed_the_teacher_exports_and_resumes_the_room_and
                 pages.append(page)
             projector.locator(".class-start").click()
             pages[0].locator(".choice-like").click(timeout=60_000)
-            _wait_for(lambda: projector.locator(".class-tally").get_attribute("data-like") == "1",
+            wait_for(lambda: projector.locator(".class-tally").get_attribute("data-like") == "1",
                       what="the like on the projector")
             crash(process)
 
@@ -113,7 +104,7 @@ def test_after_the_server_is_killed_the_teacher_exports_and_resumes_the_room_and
             page.locator(".you-are").wait_for(timeout=30_000)
             assert "Budi" in page.locator(".you-are").inner_text()
             projector.locator(".class-start").click()  # Resume
-            _wait_for(lambda: page.locator(".choice-share").count() or page.locator(".card-message").count(),
+            wait_for(lambda: page.locator(".choice-share").count() or page.locator(".card-message").count(),
                       timeout=60, what="Budi's phone back in the running room")
     finally:
         for ctx in (teacher, *phones):

@@ -7,31 +7,16 @@ import numpy as np
 import pytest
 
 from model.participants import Choice
-from tests.conftest import HandClock
+from tests.conftest import HandClock, open_room
 from viz import class_results, journal
 from viz.class_roster import roster_html, seat_counts
 from viz.journal import browser_key
 from viz.room_records import REJOIN_SECONDS
-from viz.room_server import Rooms
 from viz.rooms import MAX_WRONG_CODES, MISSES_TO_SKIP, PLEDGES, STEP_INTERVAL, RoomError, RoomSettings
 
 Clock = HandClock
 
 
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def rooms(clock, tmp_path):
-    return Rooms(clock=clock, journal_dir=tmp_path)
-
-
-def _room(rooms, n=5, **settings):
-    room = rooms.open(RoomSettings(n_users=600, **settings))
-    students = [room.join(f"Student {k}", client=f"browser-{k}") for k in range(n)]
-    return room, students
 
 
 def _answer_all_but(room, absent, choice=Choice.LIKE):
@@ -41,7 +26,7 @@ def _answer_all_but(room, absent, choice=Choice.LIKE):
 
 
 def test_a_seat_that_misses_two_cards_in_a_row_is_not_waited_for_until_it_answers_again(rooms, clock):
-    room, students = _room(rooms, n=40, timeout=30)
+    room, students = open_room(rooms, n=40, timeout=30)
     absent = set(students[:5])  # five phones closed
     room.start()
     skipped_steps = waited_steps = 0
@@ -71,7 +56,7 @@ def test_a_seat_that_misses_two_cards_in_a_row_is_not_waited_for_until_it_answer
 
 
 def test_the_teacher_stops_waiting_for_a_seat_at_once_and_it_is_waited_for_again_once_it_answers(rooms, clock):
-    room, students = _room(rooms, n=6)
+    room, students = open_room(rooms, n=6)
     room.start()  # every seat has a card at step 1
     gone, back = students[0], students[1]
     room.skip(gone.pseudonym)
@@ -87,7 +72,7 @@ def test_the_teacher_stops_waiting_for_a_seat_at_once_and_it_is_waited_for_again
 
 
 def test_the_teacher_sees_who_has_answered_the_current_card(rooms, clock):
-    room, students = _room(rooms, n=12)
+    room, students = open_room(rooms, n=12)
     assert {room.status(s) for s in students} == {"lobby"}
     room.start()  # the default seats everyone where step 1 reaches: every seat has a card
     assert {room.status(s) for s in students} == {"waiting"}
@@ -106,7 +91,7 @@ def test_the_teacher_sees_who_has_answered_the_current_card(rooms, clock):
 def test_a_removed_seat_loses_its_name_is_not_waited_for_and_its_node_stays_out_of_the_crowd(rooms, clock):
     from viz.class_export import user_table
 
-    room, students = _room(rooms, n=6)
+    room, students = open_room(rooms, n=6)
     rude = room.join("Guru bodoh 🤪", "rude-browser")
     room.remove(rude.pseudonym)  # in the lobby: gone before it is seated
     assert "Guru bodoh" not in roster_html("en", room) and len(room.students) == 6
@@ -133,7 +118,7 @@ def test_a_removed_seat_loses_its_name_is_not_waited_for_and_its_node_stays_out_
 
 
 def test_a_seat_is_renamed_and_a_taken_or_bad_name_is_refused(rooms):
-    room, students = _room(rooms, n=3)
+    room, students = open_room(rooms, n=3)
     with pytest.raises(RoomError, match="nickname_taken"):
         room.rename(students[0].pseudonym, "student 1")
     with pytest.raises(RoomError, match="nickname_empty"):
@@ -146,7 +131,7 @@ def test_a_seat_is_renamed_and_a_taken_or_bad_name_is_refused(rooms):
 
 
 def test_a_new_phone_takes_its_seat_back_only_with_the_rejoin_code(rooms, clock):
-    room, students = _room(rooms, n=4)
+    room, students = open_room(rooms, n=4)
     room.start()
     ana = students[1]
     node, old_token = ana.node, ana.token
@@ -175,7 +160,7 @@ def test_a_new_phone_takes_its_seat_back_only_with_the_rejoin_code(rooms, clock)
 
 
 def test_a_late_student_gets_a_fresh_seat_where_the_campaign_reaches_it_once_the_door_is_open(rooms, clock):
-    room, students = _room(rooms, n=20)
+    room, students = open_room(rooms, n=20)
     room.start()
     _answer_all_but(room, set())
     clock.now += STEP_INTERVAL
@@ -198,7 +183,7 @@ def test_a_late_student_gets_a_fresh_seat_where_the_campaign_reaches_it_once_the
 
 
 def test_names_are_hidden_from_the_projector_at_once(rooms):
-    room, students = _room(rooms, n=3)
+    room, students = open_room(rooms, n=3)
     room.hide_names(True)
     chips = roster_html("en", room)
     assert "Student" not in chips and all(s.pseudonym in chips for s in students)
@@ -245,7 +230,7 @@ def test_a_class_larger_than_the_first_steps_reach_takes_all_of_it_and_sits_besi
 def test_a_late_student_after_the_campaign_settled_sits_where_posts_can_still_reach_it(rooms, clock):
     from viz.seats import late_node
 
-    room, _students = _room(rooms, n=10)
+    room, _students = open_room(rooms, n=10)
     room.start()
     room.end()
     model = room.model
@@ -259,7 +244,7 @@ def test_a_late_student_after_the_campaign_settled_sits_where_posts_can_still_re
 
 
 def test_a_card_dealt_to_a_late_student_during_a_pause_starts_its_time_out_when_the_room_resumes(rooms, clock):
-    room, _ = _room(rooms, n=10)
+    room, _ = open_room(rooms, n=10)
     room.start()
     room.pause()
     room.open_door(True)
