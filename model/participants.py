@@ -287,7 +287,7 @@ class Seating:
                     if chooses[k] else NO_DECISION)
             cards.append(Card(
                 user=user, step=opened.step, aligned=bool(pop.aligned[user]),
-                shared_by=int(social[Flag.POSTED_ALIGNED] + social[Flag.POSTED_DISTORTED]),
+                shared_by=int(social[Flag.POSTED_ALIGNED]) + int(social[Flag.POSTED_DISTORTED]),
                 liked_by=int(social[Flag.POSTED_LIKE]) if platform.show_friend_likes else 0,
                 acted_by=int(social[Flag.POSTED_ACT]) if platform.actions_public else 0,
                 like_count=like_count, asked=bool(opened.reached_asked[q]), rule=rule))

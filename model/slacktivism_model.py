@@ -129,6 +129,7 @@ class SlacktivismModel(mesa.Model):
             misaligned=users.draw_weighted_fraction(mis.share, status, mis.status_weight,
                                                     stream(Purpose.MISALIGNED)),
             interested=~users.draw_fraction(1.0 - u.interested, n, stream(Purpose.INTEREST)),
+            max_followees=int(self.graph.n_followees.max()) if n else 0,
         )
         self.choices = 0  # decisions made, summed over steps (model.memory)
         self._touched = np.zeros(n, dtype=bool)

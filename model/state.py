@@ -57,6 +57,13 @@ N_COUNTS = len(Flag)
 STEP = np.int16
 #: The last step a run may reach.
 MAX_STEPS = int(np.iinfo(STEP).max)
+#: The most followees a 16-bit followee counter holds.
+MAX_COUNT = int(np.iinfo(np.uint16).max)
+
+
+def counter_type(max_followees: int | None) -> type[np.unsignedinteger] | type[np.signedinteger]:
+    """The narrowest type of ``Population.social`` that holds every count: a count never exceeds the followees."""
+    return np.uint16 if max_followees is not None and max_followees <= MAX_COUNT else np.int32
 
 
 class Channel(IntEnum):
@@ -147,8 +154,12 @@ class Population(NamedTuple):
     evidence: np.ndarray
 
     @classmethod
-    def start(cls, theta, concern, status, in_group, misaligned, interested=None) -> Population:
-        """A population with these attributes, before the campaign (everyone interested by default)."""
+    def start(cls, theta, concern, status, in_group, misaligned, interested=None, max_followees=None) -> Population:
+        """A population with these attributes, before the campaign (everyone interested by default).
+
+        The followee counters are 16-bit when no user follows more than :data:`MAX_COUNT` accounts
+        (``max_followees``), which a national population's state needs; otherwise 32-bit.
+        """
         n = len(theta)
 
         def never() -> np.ndarray:
@@ -162,7 +173,7 @@ class Population(NamedTuple):
 
         return cls(theta=theta, concern=concern, status=status, in_group=in_group, misaligned=misaligned,
                    aware=never(), liked=never(), shared=never(), acted=never(), aligned=never(),
-                   bits=np.zeros(n, dtype=np.uint8), social=np.zeros((n, N_COUNTS), dtype=np.int32),
+                   bits=np.zeros(n, dtype=np.uint8), social=np.zeros((n, N_COUNTS), dtype=counter_type(max_followees)),
                    step_aware=no_step(), step_liked=no_step(), step_shared=no_step(), step_acted=no_step(),
                    recruiter=nobody(), interested=np.ones(n, dtype=bool) if interested is None else interested,
                    reached_by=np.zeros(n, dtype=np.uint8), luck_step=no_step(), evidence=np.zeros(n, dtype=np.int32))
