@@ -30,7 +30,7 @@ BUILD_PER_USER = 16
 #: Running: bytes per follow (the graph's 32-bit indices).
 RUN_PER_FOLLOW = 4
 #: Running: bytes per user (state, counters, step records, recording).
-RUN_PER_USER = 150
+RUN_PER_USER = 120
 #: The margin added to both phases.
 MARGIN = 1.1
 
