@@ -199,7 +199,7 @@ def test_controls_are_built_from_the_model_declarations():
     assert kind("network.n_users") == "int"
     for key in CONTROLS:
         assert all(CONTROLS[key]), key
-    assert check("network.n_users", "12", "id", SCENARIOS / "baseline.yaml", {}) == (12, "")
+    assert check("network.n_users", "60", "id", SCENARIOS / "baseline.yaml", {}) == (60, "")
     assert check("network.n_users", str(APP_MAX_USERS + 1), "en", SCENARIOS / "baseline.yaml", {})[0] is None
 
 
