@@ -522,15 +522,21 @@ def Difference(a: World, b: World, change, L: str, tick):  # noqa: N803
     solara.Text(difference(L, a.model.current, b.model.current, change), classes=["difference"])
 
 
+#: What the chart draws: likes, shares and actions. Reach, ten times larger, set the scale and squashed the gap the
+#: lesson is about along the bottom; it stays in the scoreboard and the funnel.
+CHART_COLUMNS = [name for name in FUNNEL if name != "aware"]
+
+
 @solara.component
 def Chart(worlds_shown: list, L: str, log: bool, tick):  # noqa: N803
-    """Reach, likes, shares, actions and the goal on one y-axis; a step sends the new points."""
+    """Likes, shares, actions and the goal on one y-axis, likes and actions drawn largest; a step sends the points."""
     _ = tick.value
     a = worlds_shown[0][0]
     compared = len(worlds_shown) > 1
     LiveChart.element(
         worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
-        columns=list(FUNNEL), colours={c: STATE_COLOURS[BY_NAME[c].state] for c in FUNNEL},
+        columns=CHART_COLUMNS, colours={c: STATE_COLOURS[BY_NAME[c].state] for c in CHART_COLUMNS},
+        big=["liked", "acted"],
         names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
         goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
         title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if compared else ""),
