@@ -41,12 +41,40 @@ def _acted(rc, k=0) -> int:
     return int(html[start:].split()[0].replace(",", ""))
 
 
-def test_opens_on_the_baseline_and_explains_the_organisers():
+def test_opens_on_the_classroom_campaign_and_keeps_the_organisers_apart():
     rc = _page()
-    assert rc.find(v.Select, class_="scenario").widget.v_model == "baseline"
+    assert rc.find(v.Select, class_="scenario").widget.v_model == "classroom"
     assert _counter(rc) == "Step 0"
     board = _html(rc, "scoreboard")[0]
     assert "organisers who start the campaign have already acted" in board
+    assert "50 actions" in board and "50 by the organisers, 0 by people they reached" in board
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_plurals_are_right_in_both_languages(lang):
+    assert i18n.plural("en", "acts", 1) == "1 action" and i18n.plural("en", "acts", 2) == "2 actions"
+    assert i18n.plural("en", "people", 1) == "1 person" and i18n.plural("en", "likes", 1) == "1 like"
+    assert i18n.plural("id", "acts", 1) == "1 aksi" and i18n.plural("id", "acts", 1000) == "1.000 aksi"
+    assert i18n.acted_split(lang, 22, 20) == i18n.t(lang, "acted_split", organisers="20", participants="2")
+
+
+def test_the_ratio_counts_participants_only():
+    # Issue 21: with the organisers counted, a dearer action "improved" the ratio while nobody new acted.
+    rc = _page()
+    _button(rc, "Step").click()
+    html = _html(rc, "scoreboard")[0]
+    liked = int(re.search(r'data-outcome="liked">([\d,]+)', html).group(1).replace(",", ""))
+    acted = _acted(rc)
+    shown = re.search(r"For every 100 likes, ([\d.]+) actions", html)
+    if liked:
+        participants = acted - 50
+        assert float(shown.group(1)) == pytest.approx(100 * participants / liked, abs=0.051), html
+
+
+def test_the_language_follows_the_browser():
+    assert i18n.browser_language("id-ID,id;q=0.9,en-US;q=0.8") == "id"
+    assert i18n.browser_language("en-GB,en;q=0.9,id;q=0.5") == "en"
+    assert i18n.browser_language("fr-FR,de;q=0.8") == "en" and i18n.browser_language(None) == "en"
 
 
 def test_step_advances_the_counter():
@@ -385,9 +413,9 @@ def _step_until_settled(rc, limit: int = 80):
 def test_debrief_when_the_run_settles():
     rc = _page_of_400()
     _step_until_settled(rc)
-    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    assert rc.find(v.Html, children=[i18n.scenario_text("classroom", "summary", "en")]).widgets
     questions = _html(rc, "")  # the questions are a list
-    assert any(i18n.scenario_text("baseline", "questions", "en")[0] in q for q in questions)
+    assert any(i18n.scenario_text("classroom", "questions", "en")[0] in q for q in questions)
 
 
 def test_the_step_that_settles_the_run_keeps_the_network_views():
@@ -400,7 +428,7 @@ def test_the_step_that_settles_the_run_keeps_the_network_views():
     views = [w.model_id for w in rc.find(NetworkCanvas).widgets]
     assert len(views) == 2
     _step_until_settled(rc)
-    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    assert rc.find(v.Html, children=[i18n.scenario_text("classroom", "summary", "en")]).widgets
     assert [w.model_id for w in rc.find(NetworkCanvas).widgets] == views
 
 

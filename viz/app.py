@@ -84,7 +84,9 @@ offline.serve_katex_stub()
 
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-DEFAULT_SCENARIO = "baseline"
+#: The campaign the app opens on: the baseline's cause with 50 organisers, where a control visibly moves actions
+#: (scenarios/classroom.yaml gives the measured numbers; tests/test_app_default.py checks them).
+DEFAULT_SCENARIO = "classroom"
 #: Largest population the app builds (the view above MAX_VIEW users is sampled).
 APP_MAX_USERS = 200_000
 STYLE = Path(__file__).resolve().parent / "app.css"
