@@ -61,7 +61,7 @@ from viz.i18n import (
 )
 from viz.replicates import N_REPLICATES, paired_actions, summarise
 from viz.sessions import freeze_startup_objects, remember_server_loop, session_closed
-from viz.widgets import ExportPng, LiveChart, NetworkCanvas
+from viz.widgets import DocumentFixes, ExportPng, LiveChart, NetworkCanvas
 from viz.world import MAX_VIEW, PALETTE, World
 
 # Reacton's fast renderer (opt-in in the pinned reacton) walks only the parts of the tree whose state changed. A step
@@ -859,6 +859,7 @@ def Page():
     classes = ["slacktivism-app"] + (["present"] if present.value else []) + (["drawer-open"] if drawer.value else [])
     with solara.Column(classes=classes, gap="0px"):
         solara.Style(STYLE)
+        DocumentFixes.element(lang=L)
         with solara.Row(classes=["topbar"], gap="8px"):
             solara.Text(t(L, "title"), classes=["app-title"])
             solara.Button(t(L, "controls"), icon_name="mdi-tune", on_click=lambda: drawer.set(not drawer.value),

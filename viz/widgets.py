@@ -323,3 +323,40 @@ class ExportPng(ipyvue.VueTemplate):
     template = traitlets.Unicode(EXPORT_TEMPLATE).tag(sync=True)
     label = traitlets.Unicode("PNG").tag(sync=True)
     filename = traitlets.Unicode("slacktivism.png").tag(sync=True)
+
+
+DOCUMENT_TEMPLATE = """
+<template>
+  <span class="document-fixes" style="display:none"></span>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    this.fix();
+    // Menus Vuetify adds later (a scenario menu, World B's menu) get the same fix.
+    this.observer = new MutationObserver(() => this.fix());
+    this.observer.observe(document.body, {childList: true, subtree: true});
+  },
+  destroyed() { if (this.observer) this.observer.disconnect(); },
+  watch: { lang() { this.fix(); } },
+  methods: {
+    fix() {
+      if (document.documentElement.lang !== this.lang) document.documentElement.lang = this.lang;
+      // Vuetify 2's select is a role="button" box holding a focusable input, which screen readers cannot
+      // reach (axe: nested-interactive, serious); a combobox may hold its input.
+      for (const e of document.querySelectorAll('[role="button"][aria-haspopup="listbox"]')) {
+        e.setAttribute("role", "combobox");
+      }
+    },
+  },
+};
+</script>
+"""
+
+
+class DocumentFixes(ipyvue.VueTemplate):
+    """The page's language on ``<html lang>`` (so a screen reader reads Indonesian as Indonesian) and Vuetify's
+    selects made reachable (a combobox, not a button around an input): what axe-core flagged as serious."""
+
+    template = traitlets.Unicode(DOCUMENT_TEMPLATE).tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)
