@@ -77,7 +77,7 @@ def test_moral_licensing_reads_none_to_strong_and_the_value_is_words(browser, ap
         assert label.inner_text().endswith(f": {levels[0]}"), label.inner_text()  # 1.0 underneath: none
         assert "0,57" not in page.locator(".controls").inner_text() and "0.57" not in page.locator(".controls") \
             .inner_text()
-        track = page.locator(".slider.slacktivism-licensing").first
+        track = page.locator(".slider.slacktivism-licensing .v-slider").first
         track.scroll_into_view_if_needed()
         box = track.bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.99, box["y"] + box["height"] / 2)  # right: the strongest

@@ -241,7 +241,7 @@ APP_TEXT = {
         "world_b_is": "World B: {what}",
         "low_end": {"slacktivism.licensing": "none", "slacktivism.consistency": "none",
                     "campaign.framing": "easy to like"},
-        "high_end": {"slacktivism.licensing": "strong", "slacktivism.consistency": "strong",
+        "high_end": {"slacktivism.licensing": "very strong", "slacktivism.consistency": "very strong",
                      "campaign.framing": "a call to act"},
     },
     "id": {
@@ -275,7 +275,7 @@ APP_TEXT = {
         "world_b_is": "Dunia B: {what}",
         "low_end": {"slacktivism.licensing": "tidak ada", "slacktivism.consistency": "tidak ada",
                     "campaign.framing": "mudah di-like"},
-        "high_end": {"slacktivism.licensing": "kuat", "slacktivism.consistency": "kuat",
+        "high_end": {"slacktivism.licensing": "sangat kuat", "slacktivism.consistency": "sangat kuat",
                      "campaign.framing": "ajakan beraksi"},
     },
 }
