@@ -119,13 +119,16 @@ def test_chart_labels_never_overlap_and_likes_and_actions_are_largest(browser, a
             assert big["likes"] > big["shares"] and big["actions"] > big["shares"], big
 
 
-@pytest.mark.parametrize("size", [(1366, 768, 1), (1366, 768, 1.5), (1920, 1080, 1)])
-def test_presentation_mode_with_compare_fits_the_screen(browser, app_url, size):
-    width, height, zoom = size
+@pytest.mark.parametrize("size", [(1366, 768, 1, True), (1920, 1080, 1, True), (1366, 768, 1.5, False)],
+                         ids=["1366x768-compare", "1920x1080-compare", "1366x768-zoom150"])
+def test_presentation_mode_fits_the_screen_with_compare_and_at_150_percent(browser, app_url, size):
+    # Browser zoom at 150% is a window 1.5 times narrower and shorter in CSS pixels, drawn 1.5 times larger.
+    width, height, zoom, compare = size
     viewport = {"width": round(width / zoom), "height": round(height / zoom)}
     with opened(browser, app_url, viewport=viewport, device_scale_factor=zoom) as page:
-        page.locator(".compare").click()
-        _wait_for(lambda: page.locator(".scoreboard").count() == 2)
+        if compare:
+            page.locator(".compare").click()
+            _wait_for(lambda: page.locator(".scoreboard").count() == 2)
         page.locator(".present-toggle").click()
         page.locator(".slacktivism-app.present").wait_for()
         _step(page, 2)

@@ -228,9 +228,12 @@ module.exports = {
       // End labels never overlap: sorted top to bottom, each at least a line below the one above, and the
       // stack moved up if it runs past the axis (at step 0 every line ends at one point).
       const ends = out.filter(l => l.end).sort((a, b) => a.end[1] - b.end[1]);
-      const gap = this.fs * 1.3;
-      let y = -Infinity;
-      for (const l of ends) { y = Math.max(l.end[1], y + gap); l.labelY = y; }
+      const size = l => (l.big ? 1.25 : 1) * this.fs;
+      let y = -Infinity, above = null;
+      for (const l of ends) {
+        y = above ? Math.max(l.end[1], y + 0.7 * (size(above) + size(l))) : l.end[1];
+        l.labelY = y; above = l;
+      }
       const over = ends.length ? ends[ends.length - 1].labelY - (this.H - this.B) : 0;
       if (over > 0) for (const l of ends) l.labelY -= over;
       return out;
