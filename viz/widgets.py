@@ -358,8 +358,11 @@ module.exports = {
 
 
 class DocumentFixes(ipyvue.VueTemplate):
-    """The page's language on ``<html lang>`` (so a screen reader reads Indonesian as Indonesian) and Vuetify's
-    selects made reachable (a combobox, not a button around an input): what axe-core flagged as serious."""
+    """The page's language on ``<html lang>``, and Vuetify's selects made reachable by a screen reader.
+
+    Both were what axe-core flagged as serious: without ``lang`` a screen reader reads Indonesian with English
+    rules, and a select was a button around an input (now a combobox, which may hold one).
+    """
 
     template = traitlets.Unicode(DOCUMENT_TEMPLATE).tag(sync=True)
     lang = traitlets.Unicode("en").tag(sync=True)
