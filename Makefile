@@ -45,28 +45,31 @@ test-fast: $(STAMP) lint
 	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser"
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_bench.py --readme README.md
+	$(BIN)/python bench/run_bench.py --docs .
 
 # Only the model's own table (plain Mesa, the 1M-user runs): a few minutes instead of all the benches.
 bench-core: $(STAMP)
-	$(BIN)/python bench/run_bench.py --core --readme README.md
+	$(BIN)/python bench/run_bench.py --core --docs .
 
-# The scenario table, its contrasts on other networks, the realism tables (README) and the parameter sources
-# table (ODD section 9).
+# The scenario table, its contrasts on other networks, the realism tables (docs/scenarios.md), the licensing
+# arms (docs/mechanisms.md) and the parameter sources table (ODD section 9).
+# Each bench writes its blocks into the page under --docs that holds their markers (slacktivism/readme.py).
 claims: $(STAMP)
-	$(BIN)/python bench/scenario_claims.py --readme README.md
-	$(BIN)/python bench/robustness.py --readme README.md
-	$(BIN)/python bench/realism_grid.py --readme README.md --odd model/ODD.md
+	$(BIN)/python bench/scenario_claims.py --docs .
+	$(BIN)/python bench/robustness.py --docs .
+	$(BIN)/python bench/realism_grid.py --docs . --odd model/ODD.md
 
 # Optimise the baseline for likes and for actions, re-run both optima on fresh seeds (about two minutes on 2 cores).
 likes-vs-actions: $(STAMP)
-	$(BIN)/python bench/likes_vs_actions.py --readme README.md
+	$(BIN)/python bench/likes_vs_actions.py --docs .
 
 app: $(STAMP)
 	$(BIN)/slacktivism app
 
+# The parameter table (docs/parameters.md), then the docs site into site/; warnings fail the build.
 docs: $(STAMP)
-	$(BIN)/python -m slacktivism.readme README.md
+	$(BIN)/python -m slacktivism.readme .
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .hypothesis
+	rm -rf $(VENV) results site .pytest_cache .hypothesis

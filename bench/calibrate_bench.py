@@ -12,8 +12,8 @@
    minutes on 2 cores), and judged on the statistic it was not fitted to.
 4. `compare` on every shipped case.
 
-Writes the `calibrate-bench`, `cases`, `darfur` and `sbc-darfur` blocks of the README (``--readme``)
-and the figures under docs/cases/.
+Writes the `calibrate-bench` block (docs/performance.md), the `cases`, `darfur` and `sbc-darfur` blocks
+(docs/cases.md) with ``--docs``, and the figures under docs/cases/.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def sbc_darfur_text(s: dict) -> str:
 
 
 def darfur(out: Path) -> dict:
-    """The shipped calibration, run as the README shows it, from scratch."""
+    """The shipped calibration, run as docs/cases.md shows it, from scratch."""
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "slacktivism", *DARFUR_COMMAND, "--out", str(out)],
@@ -218,7 +218,8 @@ def _machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path)
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--sbc-trials", type=int, default=30)
     parser.add_argument("--sbc-darfur-trials", type=int, default=SBC_DARFUR["trials"])
     parser.add_argument("--skip-darfur", action="store_true", help="skip the 3-key Save Darfur calibration")

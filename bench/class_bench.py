@@ -15,20 +15,28 @@ Measured:
 * bytes received per student per step (websocket frames, the card and everything else);
 * errors: kernel errors in any session, server tracebacks;
 * server memory (RSS) before the room opened, with the room running, and after the room closed and
-  its sessions were culled (the app culls a closed session after 60 s).
+  its sessions were culled (the app culls a closed session after 60 s);
+* with ``--absent N`` (5 by default), N phones are closed mid-lesson (after the second step): the room
+  must stop waiting for each of them once it has let two cards in a row time out (``viz/roster.py``).
+  Read from the room's journal on disk (``viz/journal.py``): how long each later card of theirs held
+  the room, against the time-out;
+* every student has a card within 3 steps: the share over 20 default rooms, in-process
+  (``bench/class_rooms.py``).
 
-    python bench/class_bench.py [--students 40] [--readme README.md]   (make bench runs it)
+    python bench/class_bench.py [--students 40] [--absent 5] [--docs .]   (make bench runs it)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -38,6 +46,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+from class_rooms import first_card_share, wilson  # noqa: E402
 from solara_client import Session, _message  # noqa: E402
 
 from tests.conftest import wait_until_serving  # noqa: E402
@@ -129,9 +138,10 @@ class Projector(Page):
 class Student(Page):
     """A phone: joins, answers each card after a seeded pause, and times the cards and its taps."""
 
-    def __init__(self, url, k: int, rng: random.Random):
+    def __init__(self, url, k: int, rng: random.Random, leaves_after: int | None = None):
         super().__init__(url, "/join")
         self.k, self.rng = k, rng
+        self.leaves_after = leaves_after  # the phone is closed once a card of a later step arrives
         self.card_delays: list[float] = []
         self.taps: list[float] = []
         self.last_step = None
@@ -155,6 +165,10 @@ class Student(Page):
     async def answer(self) -> None:
         while True:
             comm_id, node, step = await self.pending.get()
+            if self.leaves_after is not None and step > self.leaves_after:
+                await self.close()  # the phone is closed mid-lesson: its seat stays, unanswered
+                self.left = True
+                return
             await asyncio.sleep(self.rng.uniform(0.5, 3.0))
             choice = self.rng.choices([c for c, _ in CHOICES], [w for _, w in CHOICES])[0]
             data = {"node": node, "step": step, "choice": choice, "pledge": "I will take part"}
@@ -184,25 +198,26 @@ def p95(values):
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else (values[0] if values else float("nan"))
 
 
-async def run(url: str, pid: int, n: int, seconds: float, seed: int, cull_wait: float) -> dict:
+async def run(url: str, pid: int, n: int, seconds: float, seed: int, cull_wait: float, absent: int = 0) -> dict:
     """A small room through its whole life first (what the first room loads once, such as compiled kernels and
     the network layout, then counts in the start figure), its sessions culled; then the measured room."""
     await room_cycle(url, pid, 3, 15, seed + 1)
     await asyncio.sleep(cull_wait)
     memory_start = rss_mb(pid)
-    result = await room_cycle(url, pid, n, seconds, seed)
+    result = await room_cycle(url, pid, n, seconds, seed, absent)
     await asyncio.sleep(cull_wait)  # the app culls a closed session 60 s after its websocket goes
     return {**result, "memory_start_mb": memory_start, "memory_after_mb": rss_mb(pid)}
 
 
-async def room_cycle(url: str, pid: int, n: int, seconds: float, seed: int) -> dict:
+async def room_cycle(url: str, pid: int, n: int, seconds: float, seed: int, absent: int = 0) -> dict:
     """Open a room, seat ``n`` students, run the campaign (at most ``seconds``), end and close it; the figures."""
     rng = random.Random(seed)
     projector = Projector(url)
     await projector.open()
     await projector.click("class-open")
     code = await projector.until(lambda: projector.text("class-code"), 60)
-    students = [Student(url, k, random.Random(rng.random())) for k in range(n)]
+    leaving = set(rng.sample(range(n), absent))  # phones closed after the second step
+    students = [Student(url, k, random.Random(rng.random()), 2 if k in leaving else None) for k in range(n)]
     for s in students:  # one by one, as a class joins
         await s.open()
         await s.join(code)
@@ -235,9 +250,11 @@ async def room_cycle(url: str, pid: int, n: int, seconds: float, seed: int) -> d
     per_step = [(s.bytes - bytes_before[id(s)]) / max(steps, 1) for s in students]
     errors = projector.errors + sum(s.errors for s in students)
     for page in [*students, projector]:
-        await page.close()
+        if not getattr(page, "left", False):
+            await page.close()
     return {
-        "students": n, "steps": steps, "phase": phase,
+        "students": n, "absent": absent, "code": code, "steps": steps, "phase": phase,
+        "absent_pseudonyms": sorted(f"S{k + 1:02d}" for k in leaving),  # students join in order: S01 first
         "cards": len(card_delays), "card_p95_ms": 1000 * p95(card_delays),
         "card_median_ms": 1000 * statistics.median(card_delays) if card_delays else float("nan"),
         "taps": len(taps), "taps_seen": len(tap_delays), "tap_p95_ms": 1000 * p95(tap_delays),
@@ -247,15 +264,39 @@ async def room_cycle(url: str, pid: int, n: int, seconds: float, seed: int) -> d
     }
 
 
-def serve(port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost"}
+def absentee_waits(journal_dir: Path, code: str, students: int, absent: set[str]) -> dict:
+    """From the room's journal: how long the absent seats' cards held the room, before and after two misses.
+
+    ``absent``: the absent seats' pseudonyms. A card an absent seat let time out while it had missed fewer
+    than two in a row held the room for the whole time-out; every later one (the seat skipped) should have
+    held it only as long as the others took to answer.
+    """
+    path = next(p for p in sorted(journal_dir.glob(f"*-{code}.jsonl")))
+    waited, skipped, missed = [], [], dict.fromkeys(absent, 0)
+    for e in (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()):
+        if e["kind"] != "choice" or e["pseudonym"] not in absent:
+            continue
+        if e["how"] != "timeout":
+            missed[e["pseudonym"]] = 0
+            continue
+        (skipped if missed[e["pseudonym"]] >= 2 else waited).append(e["seconds"])
+        missed[e["pseudonym"]] += 1
+    return {"absent_cards_waited": len(waited), "absent_waited_median_s": statistics.median(waited) if waited
+            else float("nan"), "absent_cards_skipped": len(skipped),
+            "absent_skipped_max_s": max(skipped) if skipped else float("nan"),
+            "absent_skipped_median_s": statistics.median(skipped) if skipped else float("nan")}
+
+
+def serve(port: int, journal_dir: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost",
+           "SLACKTIVISM_ROOMS_DIR": str(journal_dir)}
     return subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
                             text=True)
 
 
 def table(r: dict) -> str:
-    """The README's rows."""
+    """The class-mode table's rows (docs/class-mode.md)."""
     def ms(key):
         return f"{r[key]:.0f} ms"
 
@@ -277,32 +318,49 @@ def table(r: dict) -> str:
         f"| server memory before the room / running / after it closed and its sessions were culled "
         f"| {r['memory_start_mb']:.0f} / {r['memory_running_mb']:.0f} / {r['memory_after_mb']:.0f} MB "
         f"({grew:+.0f}%) | within 15% |",
+        f"| {r['absent']} phones closed after step 2: their cards that timed out before two misses, median wait; "
+        f"their later cards (not waited for), longest and median wait | {r.get('absent_cards_waited', 0)} cards, "
+        f"{r.get('absent_waited_median_s', float('nan')):.1f} s; {r.get('absent_cards_skipped', 0)} cards, "
+        f"{r.get('absent_skipped_max_s', float('nan')):.1f} s and {r.get('absent_skipped_median_s', float('nan')):.1f}"
+        f" s | no time-out ({r['timeout']:.0f} s) after the second miss |",
+        f"| students with a card within 3 steps, 20 default rooms of 30 (in-process) | {r['first_k']}/{r['first_n']} "
+        f"= {100 * r['first_k'] / r['first_n']:.1f}% (95% interval {100 * r['first_low']:.1f}% to "
+        f"{100 * r['first_high']:.1f}%); seated 'spread': {100 * r['spread_k'] / r['first_n']:.1f}% | every student |",
     ])
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--absent", type=int, default=5, help="phones closed after the second step")
     parser.add_argument("--seconds", type=float, default=120, help="longest the campaign may run")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--cull-wait", type=float, default=75, help="seconds to wait after closing, for the cull")
-    parser.add_argument("--readme", type=Path, help="write the table into this README's class-bench block")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     args = parser.parse_args(argv)
     url = f"http://127.0.0.1:{args.port}/"
-    server = serve(args.port)
+    journal_dir = Path(tempfile.mkdtemp(prefix="class-bench-rooms-"))
+    server = serve(args.port, journal_dir)
     try:
         wait_until_serving(url, server)
         # Warm the server (numba's compiled kernels, the first page) before measuring its memory.
         urllib.request.urlopen(url + "class", timeout=60).read()
         client_cpu = time.process_time()
         pid = server_process(server.pid)
-        result = asyncio.run(run(url, pid, args.students, args.seconds, args.seed, args.cull_wait))
+        result = asyncio.run(run(url, pid, args.students, args.seconds, args.seed, args.cull_wait, args.absent))
         result["client_cpu_s"] = time.process_time() - client_cpu
+        result.update(absentee_waits(journal_dir, result["code"], args.students, set(result["absent_pseudonyms"])))
     finally:
         os.killpg(server.pid, 15)
         _, stderr = server.communicate(timeout=30)
     result["server_tracebacks"] = stderr.count("Traceback")
+    result["timeout"] = 30.0  # the room's default (viz.rooms.RoomSettings)
+    k, n = first_card_share(rooms=20, students=30)
+    result["first_k"], result["first_n"] = k, n
+    result["first_low"], result["first_high"] = wilson(k, n)
+    result["spread_k"], _ = first_card_share(rooms=20, students=30, placement="spread")
     for key, value in result.items():
         print(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")
     text = table(result)

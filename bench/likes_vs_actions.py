@@ -13,7 +13,7 @@ as actions, so more of them would raise actions by construction):
 The best trial of an optimisation is the best of 40 noisy means, so its own mean is optimistic (the
 winner's curse). Both optima are therefore run again on 30 fresh seeds, the same 30 for both, and their
 likes and actions are reported with 95% Student-t intervals, with the paired differences. Writes the
-Markdown block between the ``likes-vs-actions`` markers of the README (``--readme``) and the figure
+Markdown block between the ``likes-vs-actions`` markers of docs/optimisation.md (``--docs``) and the figure
 docs/likes_vs_actions.png; the optimisations' results are in bench/out/likes_vs_actions/.
 """
 
@@ -121,7 +121,8 @@ def main() -> int:
     from viz.optimize_figures import optima_figure
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path, help="write the block into this README")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     text, results = measure(args.workers)

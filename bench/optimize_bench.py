@@ -102,7 +102,8 @@ def main() -> int:
     from slacktivism.readme import replace_block
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path, help="write the table into this README")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     args = parser.parse_args()
     result = measure()
     print(json.dumps(result, indent=1))

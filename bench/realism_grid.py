@@ -1,4 +1,4 @@
-"""Does the model's realism hold away from the point it was tuned at? The README's realism tables.
+"""Does the model's realism hold away from the point it was tuned at? The realism tables (docs/scenarios.md).
 
 Runs the shipped baseline across a grid of populations, degrees and network
 families, pooled over seeds with the organisers left out, and reports:
@@ -250,7 +250,8 @@ def main() -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path, help="write the tables into this README")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--odd", type=Path, help="write the parameter sources table into this ODD")
     parser.add_argument("--quick", action="store_true", help="5 seeds instead of 20")
     parser.add_argument("--no-knife", action="store_true", help="skip the cost curves")

@@ -1,4 +1,4 @@
-"""Do the README's headline contrasts survive another network? Each one over three network kinds and two degrees.
+"""Do the scenario table's contrasts survive another network? Each one over three network kinds and two degrees.
 
 Every contrast of the scenario table (``bench/scenario_claims.py``), and the
 organiser comparison taken apart (framing alone, asks alone), is re-measured
@@ -10,7 +10,7 @@ is *robust* when every cell's interval lies on the same side of zero as the
 shipped network's; *network-dependent* when some cell's interval lies on the
 other side, or when the shipped network resolves no effect and another does;
 otherwise the sign is the same wherever an interval resolves one. `make claims` writes the
-README block ``robustness``.
+docs/scenarios.md block ``robustness``.
 """
 
 from __future__ import annotations
@@ -134,7 +134,8 @@ def table(results: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path, help="write the table into this README")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     text = table(measure(args.workers))

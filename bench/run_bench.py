@@ -16,7 +16,7 @@
 3. Sweeps (``bench/sweep_bench.py``), `slacktivism optimize` against a sweep of the same runs
    (``bench/optimize_bench.py``) and the app (``bench/app_bench.py``), each in its own table.
 
-Writes the table between the ``bench`` markers of the README (``--readme``).
+Writes the table between the ``bench`` markers of docs/performance.md (``--docs``).
 """
 
 from __future__ import annotations
@@ -227,7 +227,8 @@ def table(plain: list[dict], big: list[dict]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path, help="write the table into this README")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     parser.add_argument("--million-steps", type=int, default=100)
     parser.add_argument("--core", action="store_true",
                         help="only the model's own table (plain Mesa and the 1M-user runs), not the sweep, "
@@ -266,12 +267,12 @@ def main() -> int:
 
     app = app_bench.table(with_load=True)  # with the 30 sessions as light websocket clients
     print(app)
-    # Class mode: one room with 40 light students (writes its own README block, class-bench).
+    # Class mode: one room with 40 light students (writes its own block, class-bench).
     subprocess.run([sys.executable, str(HERE / "class_bench.py")]
-                   + (["--readme", str(args.readme)] if args.readme else []), check=True)
-    # Calibration last: it writes its own README blocks (cases, darfur, calibrate-bench).
+                   + (["--docs", str(args.readme)] if args.readme else []), check=True)
+    # Calibration last: it writes its own blocks (cases, darfur, calibrate-bench).
     subprocess.run([sys.executable, str(HERE / "calibrate_bench.py")]
-                   + (["--readme", str(args.readme)] if args.readme else []), check=True)
+                   + (["--docs", str(args.readme)] if args.readme else []), check=True)
     if args.readme:
         replace_block(args.readme, "bench", text)
         replace_block(args.readme, "sweep-bench", sweeps)

@@ -1,4 +1,4 @@
-"""The numbers behind the README's scenario table: each shipped scenario over 20 seeds, and its contrast.
+"""The numbers behind the scenario table (docs/scenarios.md): each shipped scenario over 20 seeds, and its contrast.
 
 Each contrast is paired: the scenario and its reference run with the same
 seeds, so with common random numbers they share networks, users and luck,
@@ -96,7 +96,8 @@ def main() -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path, help="write the table into this README")
+    parser.add_argument("--docs", "--readme", dest="readme", type=Path, metavar="DIR",
+                        help="the repository folder (a block goes to the page holding its markers) or one file")
     args = parser.parse_args()
     text = table()
     print(text)

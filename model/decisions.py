@@ -323,18 +323,20 @@ class Chosen(NamedTuple):
 def choose(choosers: Choosers, pop, n_followees: np.ndarray, r: Rules, luck: Luck, step: int) -> Chosen:
     """Every choosing user's choice (aligned with ``choosers.users``).
 
+    Users not interested in the cause (``pop.interested``) pay
+    ``users.indifference`` on every option.
+
     Args:
         choosers: the users who choose (:class:`Choosers`).
         pop: the :class:`~model.state.Population`, with its followee counts.
         n_followees: accounts each user follows.
         r: the :class:`Rules`.
-        luck, step: the logit rule reads user ``i``'s uniform
+        luck: the logit rule reads user ``i``'s uniform
             ``uniform(luck.choice, i, step)`` (``model.randomness``), so a
             user's luck at a step is the same in every run with the same
             seed; with choice memory (``r.memory``) it reads the uniforms of
             its ``pop.luck_step`` instead (:func:`kept_luck_decisions`).
-        Users not interested in the cause (``pop.interested``) pay
-        ``users.indifference`` on every option.
+        step: the current step, the other coordinate of that uniform.
     """
     n = len(choosers.users)
     out = Chosen(np.empty(n, dtype=bool), np.empty(n, dtype=bool), np.empty(n, dtype=bool))

@@ -303,7 +303,7 @@ def _reached_by(run: Run) -> pd.Categorical[str]:
     return pd.Categorical.from_codes(run.pop.reached_by.astype(np.int8), categories=labels)
 
 
-#: The user table's columns, in order; the README's column list and the case mappings read this.
+#: The user table's columns, in order; the column list in docs/getting-started.md and the case mappings read this.
 USER_COLUMNS: tuple[UserColumn, ...] = (
     UserColumn("user", "node index", lambda run: np.arange(run.pop.n, dtype=np.int64)),
     UserColumn("threshold", "action threshold theta", _attr("theta")),

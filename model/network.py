@@ -101,32 +101,74 @@ def from_edges(n: int, u: np.ndarray, v: np.ndarray, *, directed: bool) -> Follo
 
     For an undirected graph each pair is a mutual follow. Self-loops and
     repeated edges are dropped.
+
+    Each follow becomes one 64-bit key ``poster * n + follower``, sorted in
+    place; the sorted distinct keys are the CSR rows directly. Besides the
+    edges it is given, the build holds one key per follow, so its peak is
+    about 8 bytes per follow more than the graph (``model.footprint``).
     """
-    u = np.asarray(u, dtype=np.int64)
-    v = np.asarray(v, dtype=np.int64)
-    keep = u != v
-    u, v = u[keep], v[keep]
-    if not directed:
-        u, v = np.concatenate([u, v]), np.concatenate([v, u])
-    # Sort by poster (v), then follower (u): unique keys give the CSR directly.
-    keys = unique_sorted(v * n + u)
-    poster, follower = np.divmod(keys, n)
-    indptr = _indptr(poster, n)
-    follower = follower.astype(np.int32)
+    keys = _follow_keys(np.asarray(u), np.asarray(v), n, not directed)
+    keys.sort()  # equal keys are indistinguishable, so any sort gives the stable sort's result
+    indptr, follower = _rows(keys, n)
+    del keys
     if directed:
-        keys = np.sort(follower.astype(np.int64) * n + poster, kind="stable")
-        owner, followee = np.divmod(keys, n)
-        followee_indptr, followees = _indptr(owner, n), followee.astype(np.int32)
+        keys = _transposed_keys(indptr, follower, n)
+        keys.sort()
+        followee_indptr, followees = _rows(keys, n)
+        del keys
     else:
         followee_indptr, followees = indptr, follower
     n_followees = np.diff(followee_indptr).astype(np.int32)
     return FollowerGraph(indptr, follower, followee_indptr, followees, n_followees, directed)
 
 
-def _indptr(sorted_rows: np.ndarray, n: int) -> np.ndarray:
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sorted_rows, minlength=n), out=indptr[1:])
-    return indptr
+@numba.njit(cache=True)
+def _follow_keys(u, v, n, both):
+    """``poster * n + follower`` of each follow ``u -> v`` (self-loops dropped; ``both``: also ``v -> u``)."""
+    count = 0
+    for i in range(len(u)):
+        if u[i] != v[i]:
+            count += 1
+    keys = np.empty(count * (2 if both else 1), np.int64)
+    j = 0
+    for i in range(len(u)):
+        a, b = np.int64(u[i]), np.int64(v[i])
+        if a != b:
+            keys[j] = b * n + a
+            j += 1
+            if both:
+                keys[j] = a * n + b
+                j += 1
+    return keys
+
+
+@numba.njit(cache=True)
+def _transposed_keys(indptr, cols, n):
+    """``col * n + row`` of every entry of a CSR: the keys of its transpose."""
+    keys = np.empty(len(cols), np.int64)
+    for row in range(n):
+        for e in range(indptr[row], indptr[row + 1]):
+            keys[e] = np.int64(cols[e]) * n + row
+    return keys
+
+
+@numba.njit(cache=True)
+def _rows(sorted_keys, n):
+    """The CSR (row pointers, int32 columns) of sorted ``row * n + col`` keys, repeated keys counted once."""
+    indptr = np.zeros(n + 1, np.int64)
+    cols = np.empty(len(sorted_keys), np.int32)
+    j = 0
+    previous = np.int64(-1)
+    for k in sorted_keys:
+        if k != previous:
+            row = k // n
+            cols[j] = k - row * n
+            indptr[row + 1] += 1
+            j += 1
+            previous = k
+    for row in range(n):
+        indptr[row + 1] += indptr[row]
+    return indptr, cols[:j].copy() if j < len(cols) else cols
 
 
 def unique_sorted(keys: np.ndarray) -> np.ndarray:
@@ -270,10 +312,11 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator):
 
 @numba.njit(cache=True)
 def _ba_edges(n, m, uniforms):
+    # Users are 32-bit (network.n_users is below 2^31), which halves the generator's arrays.
     n_edges = m + (n - m - 1) * m
-    src = np.empty(n_edges, np.int64)
-    dst = np.empty(n_edges, np.int64)
-    repeated = np.empty(2 * n_edges, np.int64)
+    src = np.empty(n_edges, np.int32)
+    dst = np.empty(n_edges, np.int32)
+    repeated = np.empty(2 * n_edges, np.int32)
     r = 0
     e = 0
     for leaf in range(1, m + 1):
@@ -283,7 +326,7 @@ def _ba_edges(n, m, uniforms):
         repeated[r] = 0
         repeated[r + 1] = leaf
         r += 2
-    targets = np.empty(m, np.int64)
+    targets = np.empty(m, np.int32)
     pos = 0
     for new in range(m + 1, n):
         k = 0

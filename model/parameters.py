@@ -1,6 +1,6 @@
 """The scenario's declarations read as a table: one row per dotted key, with its type, default, range and doc.
 
-``make docs`` writes the table into the README; ``bench/realism_grid.py``
+``make docs`` writes the table into docs/parameters.md; ``bench/realism_grid.py``
 describes a key's allowed values with :func:`allowed`.
 """
 
@@ -17,8 +17,8 @@ from model.scenario import Scenario
 def parameter_table() -> list[tuple[str, str, str, str]]:
     """Rows ``(dotted key, allowed values, default, description)`` of every leaf key.
 
-    The README's reference table is generated from this, so the table cannot
-    drift from the declarations.
+    The parameter table (docs/parameters.md) is generated from this, so the
+    table cannot drift from the declarations.
     """
     rows: list[tuple[str, str, str, str]] = []
 

@@ -68,14 +68,19 @@ def stream_key(seed: int, purpose: Purpose) -> np.uint64:
 
 
 
-def spawn_seeds(master: int, n: int) -> list[int]:
+def spawn_seeds(master: int, n: int, spawn_key: tuple[int, ...] = ()) -> list[int]:
     """The seeds of ``n`` runs: children of ``numpy.random.SeedSequence(master)``, as non-negative 63-bit integers.
 
     Sweeps, optimisation, case comparisons and the app's replicates all spawn
     their runs' seeds here, so one master seed names the same runs everywhere.
+    Child ``i`` does not depend on ``n``, so asking for more seeds keeps the
+    first ones. ``spawn_key`` spawns from a descendant instead
+    (``SeedSequence(master, spawn_key=(c,))`` is ``SeedSequence(master)``'s
+    child ``c``), e.g. one independent family of replicate seeds per sweep
+    combination.
     """
     return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-            for child in np.random.SeedSequence(master).spawn(n)]
+            for child in np.random.SeedSequence(master, spawn_key=spawn_key).spawn(n)]
 
 @numba.njit(cache=True, inline="always")
 def splitmix64(x: int | np.uint64) -> np.uint64:

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
@@ -49,9 +49,41 @@ def write_tables(model: SlacktivismModel, out: Path, *, scenario_file: str | Non
     atomic_write(paths[1], lambda p: pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), p))
     summary = {**model.summary(), "provenance": provenance(model.spec, scenario_file)}
     atomic_write(paths[2], lambda p: Path(p).write_text(json.dumps(summary, indent=2) + "\n"))
-    users = pa.Table.from_pandas(model.user_table(), preserve_index=False)
-    atomic_write(paths[3], lambda p: pq.write_table(users, p))
+    atomic_write(paths[3], lambda p: write_users(model, p))
     return paths
+
+
+#: Users per row group of ``users.parquet``.
+USERS_PER_ROW_GROUP = 1_000_000
+
+
+def write_users(model: SlacktivismModel, path: Path, rows: int = USERS_PER_ROW_GROUP) -> None:
+    """Write the user table (:data:`model.metrics.USER_COLUMNS`) to Parquet, ``rows`` users per row group.
+
+    Each column is computed once as an array and written a row group at a
+    time, zero-copy where Arrow can view the array, so a national run's table
+    is never held twice (as a pandas frame and again as an Arrow table). Read
+    back with pandas it equals :meth:`~model.SlacktivismModel.user_table`.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from model import metrics
+
+    columns = {c.name: c.compute(model) for c in metrics.USER_COLUMNS}
+    schema = pa.Schema.from_pandas(pd.DataFrame({k: v[:0] for k, v in columns.items()}), preserve_index=False)
+
+    def column(values: Any, start: int) -> pa.Array:
+        chunk = values[start:start + rows]
+        if isinstance(chunk, pd.Categorical):
+            return pa.DictionaryArray.from_arrays(pa.array(chunk.codes), pa.array(chunk.categories.to_numpy()))
+        return pa.array(chunk)
+
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, max(model.n_users, 1), rows):
+            arrays = [column(columns[f.name], start) for f in schema]
+            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
 
 
 def provenance(scenario: Scenario, scenario_file: str | None = None) -> dict:
@@ -64,7 +96,7 @@ def provenance(scenario: Scenario, scenario_file: str | None = None) -> dict:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "packages": package_versions(),
-        "git_commit": git_commit(),
+        **git_state(),
     }
 
 
@@ -81,13 +113,37 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
 
 def git_commit() -> str | None:
     """The commit of the source tree, if it is a git checkout."""
+    result = _git("rev-parse", "HEAD")
+    return result.decode().strip() or None if result is not None else None
+
+
+def git_state() -> dict:
+    """The commit, whether the tree is dirty, and the sha256 of its changes, for every provenance record.
+
+    ``git_dirty`` is true when ``git status --porcelain`` lists anything
+    (untracked files included); ``git_diff_sha256`` is the sha256 of ``git
+    diff HEAD`` (tracked files only), so two results from the same dirty tree
+    can be told apart from results of another edit. All three are None outside
+    a git checkout.
+    """
+    import hashlib
+
+    commit = git_commit()
+    if commit is None:
+        return {"git_commit": None, "git_dirty": None, "git_diff_sha256": None}
+    status, diff = _git("status", "--porcelain"), _git("diff", "HEAD")
+    return {"git_commit": commit, "git_dirty": None if status is None else bool(status.strip()),
+            "git_diff_sha256": None if diff is None else hashlib.sha256(diff).hexdigest()}
+
+
+def _git(*args: str) -> bytes | None:
+    """``git ARGS`` in the source tree's folder: its standard output, or None if git fails."""
     here = Path(__file__).resolve().parent
     try:
-        result = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, timeout=5, check=False)
+        result = subprocess.run(["git", "-C", str(here), *args], capture_output=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    return result.stdout.strip() or None if result.returncode == 0 else None
+    return result.stdout if result.returncode == 0 else None
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:

@@ -100,8 +100,9 @@ class Network(Frozen):
 
     kind: NetworkKind = Field("barabasi_albert", description="graph family, or a real edge list")
     n_users: int | None = Field(
-        1000, ge=1, le=50_000_000,
-        description="number of users; for edgelist, taken from the file when omitted",
+        1000, ge=1, le=1_000_000_000,
+        description="number of users (users are 32-bit indices; a run that would not fit in memory is "
+                    "refused); for edgelist, taken from the file when omitted",
     )
     mean_degree: float = Field(
         10.0, ge=0, le=10_000, description="mean number of followees (undirected: neighbours)"

@@ -16,6 +16,7 @@ import difflib
 import os
 import re
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,60 @@ class ScenarioError(ValueError):
         super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
 
 
+def shipped_scenarios() -> list[str]:
+    """The names of the scenarios that ship with the package (``baseline``, ``cases/save_darfur``, ...).
+
+    They are package data of the ``scenarios`` package, found through :mod:`importlib.resources`, so
+    they are there in a checkout and in an installed wheel alike. Case data files (``*.data.yaml``) and
+    sweep files (``sweeps/``) are not scenarios and are not listed.
+    """
+    root = resources.files("scenarios")
+    names = [entry.name[:-5] for entry in root.iterdir() if entry.name.endswith(".yaml")]
+    cases = root / "cases"
+    if cases.is_dir():
+        names += [f"cases/{entry.name[:-5]}" for entry in cases.iterdir()
+                  if entry.name.endswith(".yaml") and not entry.name.endswith(".data.yaml")]
+    return sorted(names)
+
+
+def shipped_file(name: str) -> Path | None:
+    """The path of a YAML file shipped in the ``scenarios`` package (``baseline`` or ``baseline.yaml``), if any.
+
+    Returns ``None`` when no such file ships. The path is a real file: the package is installed as
+    files (a wheel unpacked into ``site-packages``, or the checkout), never imported from a zip.
+    """
+    if not name or Path(name).is_absolute() or ".." in Path(name).parts:
+        return None
+    entry = resources.files("scenarios").joinpath(*Path(name if name.endswith(".yaml") else name + ".yaml").parts)
+    return Path(str(entry)) if entry.is_file() else None
+
+
+def find_scenario(path: str | os.PathLike) -> str:
+    """A scenario's file: ``path`` itself if it exists, else the shipped scenario of that name.
+
+    A file on disk always wins, so ``scenarios/baseline.yaml`` in a checkout and ``baseline`` anywhere
+    both work. A name that is neither raises one line naming the closest shipped scenario.
+    """
+    source = str(path)
+    if Path(source).exists():
+        return source
+    shipped = shipped_file(source)
+    if shipped is not None:
+        return str(shipped)
+    if "/" in source or os.sep in source or source.endswith((".yaml", ".yml")):
+        return source  # a path that is not there: read_text says so
+    names = shipped_scenarios()
+    close = difflib.get_close_matches(source, names, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ScenarioError(source, None, "", f"no such file or shipped scenario ({hint}shipped: {', '.join(names)})")
+
+
 def load_scenario(path: str | os.PathLike, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Read, validate and freeze a scenario file.
 
     Args:
-        path: a YAML scenario file.
+        path: a YAML scenario file, or the name of a shipped scenario (``baseline``,
+            ``cases/save_darfur``; :func:`shipped_scenarios` lists them). A file on disk wins.
         overrides: dotted keys to values (``{"network.n_users": 500}``); a
             value may be any YAML value, mappings included, and is validated
             like the file.
@@ -54,7 +104,7 @@ def load_scenario(path: str | os.PathLike, overrides: Mapping[str, Any] | None =
     Raises:
         ScenarioError: with a one-line message naming file, line and key.
     """
-    source = str(path)
+    source = find_scenario(path)
     text = read_text(source)
     data, lines = parse_yaml(text, source)
     data = dict(data)

@@ -21,6 +21,12 @@ provides ``steps``, ``running`` and the DataCollector, and optional
 comes from ``model.randomness``: a function of the seed, its purpose and
 (for per-user draws) the user and step, so two runs with the same seed share
 their network, users, seeds and luck wherever their settings allow.
+
+The file is near 500 lines, over the house's usual 400, because it is the
+model's public surface: the constructor, the two-half step (``open_step``,
+``close_step``) that class mode drives, the seating of participants, and the
+tables and summaries every front end reads. The mechanisms themselves live in
+their own modules.
 """
 
 from __future__ import annotations

@@ -9,9 +9,11 @@ every run is a pure function of its scenario and seed.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -60,6 +62,34 @@ def _ready() -> bool:
     return True
 
 
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Start worker processes without the caller's ``__main__`` (a plain script, ``python -m``).
+
+    multiprocessing's forkserver (and its workers) import the parent's main
+    module first, so a script without an ``if __name__ == "__main__":``
+    guard would run its sweep again inside them, and the pool would break
+    (``BrokenProcessPool``). The workers run only this package's functions,
+    so they need nothing from the caller's main module: it is hidden while
+    they start. A notebook's main module has no file, and is unaffected.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    try:
+        for name in saved:
+            if name == "__file__":
+                del main.__file__
+            else:
+                main.__spec__ = None
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+
+
 class LocalExecutor:
     """A process pool on this machine (``forkserver`` workers, one compiled-code thread each)."""
 
@@ -84,6 +114,8 @@ class LocalExecutor:
         os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker")
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_worker_init,
                                         initargs=(initializer, initargs))
+        with _main_module_hidden():
+            self.warm_up()
 
     def submit(self, fn, /, *args, key=None):
         """Start ``fn(*args)`` in a worker (starting the pool if needed); ``key`` is for clusters only."""

@@ -256,14 +256,14 @@ def load_study(out: Path, direction: Literal["maximize", "minimize"] = "maximize
 
 
 def _write_record(optimisation: Optimisation, out: Path) -> None:
-    from model.run_files import PACKAGES, atomic_write, git_commit, package_versions
+    from model.run_files import PACKAGES, atomic_write, git_state, package_versions
 
     path = out / "optimize.json"
     if path.exists():
         return
     record = {"spec": optimisation.spec(), "scenario_file": optimisation.scenario_file,
               "seeds": optimisation.seeds(), "study_name": STUDY_NAME, "storage": "optuna.db",
-              "packages": package_versions((*PACKAGES, "optuna")), "git_commit": git_commit(),
+              "packages": package_versions((*PACKAGES, "optuna")), **git_state(),
               "python": sys.version.split()[0], "created": datetime.now(UTC).isoformat()}
     atomic_write(path, lambda p: Path(p).write_text(json.dumps(record, indent=1) + "\n"))
 

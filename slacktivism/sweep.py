@@ -43,7 +43,7 @@ def execute(run: Run, record: frozenset[str], out: Path | None = None, schema: p
     values = {k: v if isinstance(v, (bool, int, float, str)) or v is None else json.dumps(v)
               for k, v in run.values.items()}
     row = {"run_id": run.run_id, "combination": run.combination, **values, "replicate": run.replicate,
-           "seed": run.seed}
+           "seed": run.seed, "overrides": json.dumps(run.overrides, sort_keys=True)}
     try:
         from model import SlacktivismModel
         from model.scenario import Scenario
@@ -80,8 +80,8 @@ def runs_schema(sweep: Sweep) -> pa.Schema:
     fields = [pa.field("run_id", pa.string()), pa.field("combination", pa.int64())]
     for key in sweep.keys:
         fields.append(pa.field(key, _value_type([c.get(key) for c in sweep.combinations])))
-    fields += [pa.field("replicate", pa.int64()), pa.field("seed", pa.int64()), pa.field("status", pa.string()),
-               pa.field("error", pa.string())]
+    fields += [pa.field("replicate", pa.int64()), pa.field("seed", pa.int64()), pa.field("overrides", pa.string()),
+               pa.field("status", pa.string()), pa.field("error", pa.string())]
     fields += [pa.field(k, _ARROW[BY_NAME[k].dtype]) for k in SUMMARY]
     fields.append(pa.field("wall_s", pa.float64()))
     return pa.schema(fields)
@@ -181,7 +181,7 @@ def run_sweep(sweep: Sweep, out: Path, executor: Executor, *, progress: bool = F
 
 
 def _write_manifest(sweep: Sweep, out: Path, *, started, finished: bool = False) -> dict:
-    from model.run_files import atomic_write, git_commit, package_versions
+    from model.run_files import atomic_write, git_state, package_versions
 
     path = out / MANIFEST
     now = datetime.now(UTC).isoformat()
@@ -191,18 +191,110 @@ def _write_manifest(sweep: Sweep, out: Path, *, started, finished: bool = False)
         "sweep": sweep.spec.model_dump(mode="json"),
         "base_scenario": sweep.base.model_dump(mode="json"),
         "varied": sweep.keys,
+        "seeds": sweep.spec.seeds,
         "n_combinations": len(sweep.combinations),
         "n_runs": sweep.n_runs,
+        "warnings": list(sweep.warnings),
         "summary_columns": list(SUMMARY),
         "series_columns": list(SERIES),
         "packages": package_versions(),
-        "git_commit": git_commit(),
+        **git_state(),
         "python": sys.version.split()[0],
         "started": previous.get("started", now) if started is True else started,
         "finished": now if finished else None,
         "resumed": previous.get("resumed", 0) + (1 if previous and not finished else 0),
+        "grown": previous.get("grown", []) + _growth(previous, sweep),
     }
     if sweep.sample_matrix is not None:
         manifest["sample_matrix"] = sweep.sample_matrix.tolist()
     atomic_write(path, lambda p: Path(p).write_text(json.dumps(manifest, indent=1) + "\n"))
     return manifest
+
+
+def _growth(previous: dict, sweep: Sweep) -> list[dict]:
+    """A note of how the sweep grew since the manifest ``previous`` (an empty list if it did not)."""
+    if not previous:
+        return []
+    before = previous["sweep"]
+    now = sweep.spec.model_dump(mode="json")
+    grew = {k: [before[k], now[k]] for k in ("replicates",) if before[k] != now[k]}
+    if before.get("sample") and before["sample"]["n"] != now["sample"]["n"]:
+        grew["sample.n"] = [before["sample"]["n"], now["sample"]["n"]]
+    return [{"at": datetime.now(UTC).isoformat(), **grew}] if grew else []
+
+
+def directory_problem(out: Path, sweep: Sweep) -> str | None:
+    """Why ``out`` cannot take ``sweep``, or None: new, empty, the same sweep, or the same sweep grown.
+
+    A sweep grows by more ``replicates`` (replicate *r*'s seed does not
+    depend on how many there are) or, for a sampled design, a larger
+    ``sample.n`` whose first points are the existing ones (SALib's Sobol'
+    and Morris samples are; a Latin hypercube's strata all move, so it
+    cannot grow). Every other key must be as it was, and nothing shrinks.
+    """
+    from slacktivism import jobs
+
+    spec = sweep.spec.model_dump(mode="json")
+    problem = jobs.directory_problem(out, MANIFEST, spec, "sweep", field="sweep", ignore=("replicates", "sample"))
+    manifest = Path(out) / MANIFEST
+    if problem or not manifest.exists():
+        return problem
+    record = json.loads(manifest.read_text())
+    before = record["sweep"]
+    if (before.get("sample") is None) != (spec.get("sample") is None):
+        return "holds another sweep (its sample differs); use another --out"
+    if before["replicates"] > spec["replicates"]:
+        return f"holds a larger sweep (replicates: {before['replicates']}); ask for at least as many, or another --out"
+    if spec.get("sample") is None:
+        return None
+    old, new = before["sample"], spec["sample"]
+    differ = sorted(k for k in set(old) | set(new) if k != "n" and old.get(k) != new.get(k))
+    if differ:
+        return f"holds another sweep (its sample.{', sample.'.join(differ)} differ); use another --out"
+    if old["n"] > new["n"]:
+        return f"holds a larger sweep (sample.n: {old['n']}); ask for at least as many, or another --out"
+    points = np.asarray(record.get("sample_matrix", []), dtype=float)
+    drawn = sweep.sample_matrix if sweep.sample_matrix is not None else np.empty((0, 0))
+    if old["n"] < new["n"] and not (len(points) <= len(drawn) and np.allclose(points, drawn[:len(points)])):
+        return (f"holds a {old['method']} sample of n = {old['n']} whose points a sample of n = {new['n']} does "
+                f"not keep (a {old['method']} design cannot grow); use another --out")
+    return None
+
+
+class ReplayError(ValueError):
+    """A run that cannot be replayed (no such directory or run); the message is one line."""
+
+
+def replay_scenario(out: Path, run_id: str):
+    """The exact scenario of run ``run_id`` of the sweep in ``out``, and its row of ``runs``.
+
+    The scenario is the manifest's resolved base scenario with the row's
+    overrides (fixed and varied) and seed; its digest, combination, replicate
+    and seed must hash to the run id, so a replay is the run or an error.
+    """
+    import pyarrow.dataset as ds
+
+    from model.scenario import Scenario, json_digest
+    from slacktivism.sweep_spec import resolve
+    from slacktivism.sweep_spec import run_id as make_run_id
+
+    out = Path(out)
+    if not (out / MANIFEST).exists() or not (out / "runs").is_dir():
+        raise ReplayError(f"{out}: not a sweep results directory (no manifest.json and runs/)")
+    manifest = json.loads((out / MANIFEST).read_text())
+    runs = ds.dataset(out / "runs", format="parquet")
+    if "overrides" not in runs.schema.names:
+        raise ReplayError(f"{out}: its runs predate the overrides column; replay with slacktivism run BASE --set "
+                          f"KEY=VALUE ... --seed SEED (the fixed overrides are in manifest.json)")
+    ids = runs.to_table(columns=["run_id"]).column("run_id").to_pylist()
+    matches = [i for i in ids if i.startswith(run_id)]
+    if len(matches) != 1:
+        problem = "no run" if not matches else f"{len(matches)} runs"
+        raise ReplayError(f"{out}: {problem} with id {run_id!r} ({len(ids)} runs, e.g. {ids[0] if ids else '-'})")
+    row = runs.to_table(filter=ds.field("run_id") == matches[0]).to_pylist()[0]
+    resolved = resolve(manifest["base_scenario"], json.loads(row["overrides"]))
+    digest = json_digest({k: v for k, v in resolved.items() if k != "seed"})
+    if make_run_id(digest, row["combination"], row["replicate"], row["seed"]) != row["run_id"]:
+        raise ReplayError(f"{out}: run {row['run_id']}'s overrides and seed do not rebuild its scenario "
+                          f"(manifest.json or runs/ edited?)")
+    return Scenario.model_validate({**resolved, "seed": row["seed"]}), row

@@ -2,10 +2,21 @@
 
 A sweep file names a base scenario, fixed ``overrides``, and one way to vary
 it: a full-factorial ``vary`` grid, a ``sample`` (Latin hypercube, Sobol' or
-Morris, drawn with SALib), or an ``explicit`` list of combinations. Each
-(combination, replicate) gets its own seed spawned from the master seed with
-``numpy.random.SeedSequence``, so a run can be replayed alone with
-``slacktivism run BASE --set KEY=VALUE ... --seed SEED``.
+Morris, drawn with SALib), or an ``explicit`` list of combinations.
+
+Seeds are common random numbers by default (``seeds: common``): replicate
+*r* runs on the same seed, ``spawn_seeds(seed, replicates)[r]``, in every
+combination and every sampled point, so two combinations differ only where
+their parameters make them differ, and differences and sensitivity indices
+are paired (Law 2015, *Simulation Modeling and Analysis*, ch. 11; Mesa's
+``batch_run`` reuses its seeds the same way). ``seeds: independent`` gives
+combination *c* its own family, ``spawn_seeds(seed, replicates, (c,))``.
+Either way replicate *r*'s seed does not depend on how many replicates there
+are, so a finished sweep can take more replicates without rerunning any.
+
+Every run records its complete overrides (the fixed ones and the varied
+values) and its seed, so ``slacktivism replay DIR RUN_ID`` rebuilds it
+exactly.
 
 Errors are :class:`~model.scenario_files.ScenarioError`, one line each, like
 scenario errors.
@@ -16,7 +27,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -72,6 +85,9 @@ class SweepFile(Frozen):
     explicit: list[dict[str, Any]] | None = Field(None, min_length=1, description="explicit combinations")
     replicates: int = Field(1, ge=1, le=100_000, description="seeded runs per combination")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed")
+    seeds: Literal["common", "independent"] = Field(
+        "common", description="common: replicate r has the same seed in every combination (paired); "
+                              "independent: each combination its own seeds")
     record: Record | list[Record] = Field(
         "every_step",
         description="what each run keeps: its series at every_step or only at the end, and users (per-run user "
@@ -113,6 +129,9 @@ class Run:
     values: dict[str, Any]
     scenario: dict
     run_id: str
+    #: The fixed overrides and the varied values, as dotted keys: with the base scenario and the seed, the run
+    #: (empty for an optimisation's runs, whose record holds its design).
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,43 +144,81 @@ class Sweep:
     keys: list[str]
     combinations: list[dict[str, Any]]
     sample_matrix: np.ndarray | None
+    #: One-line warnings about the design (e.g. SALib's, about a Sobol' sample size), for the user.
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_runs(self) -> int:
         """Combinations times replicates."""
         return len(self.combinations) * self.spec.replicates
 
+    def seeds(self, combination: int) -> list[int]:
+        """The replicates' seeds of one combination (the same for every combination with ``seeds: common``)."""
+        key = () if self.spec.seeds == "common" else (combination,)
+        return spawn_seeds(self.spec.seed, self.spec.replicates, key)
+
     def runs(self):
-        """Every run, in a fixed order; scenarios are resolved lazily (memory stays flat)."""
-        seeds = spawn_seeds(self.spec.seed, self.n_runs)
+        """Every run, in a fixed order; scenarios are resolved lazily (memory stays flat).
+
+        A run's id hashes its resolved scenario, its combination, its
+        replicate and its seed: unique per (combination, replicate) even
+        when two combinations resolve to the same scenario (common seeds, a
+        rounded integer key), and unchanged when the sweep grows.
+        """
         base = self.base.model_dump(mode="json")
+        common = self.seeds(0) if self.spec.seeds == "common" else None
         index = 0
         for c, values in enumerate(self.combinations):
             resolved = resolve(base, values)
             digest = json_digest({k: v for k, v in resolved.items() if k != "seed"})
-            for r in range(self.spec.replicates):
-                seed = seeds[index]
-                run_id = hashlib.sha256(f"{digest}:{r}:{seed}".encode()).hexdigest()[:20]
-                yield Run(index, c, r, seed, values, {**resolved, "seed": seed}, run_id)
+            seeds = common or self.seeds(c)
+            overrides = {**self.spec.overrides, **values}
+            for r, seed in enumerate(seeds):
+                yield Run(index, c, r, seed, values, {**resolved, "seed": seed}, run_id(digest, c, r, seed),
+                          overrides)
                 index += 1
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read, validate and expand a sweep file (every combination is validated before any run)."""
-    source = str(path)
-    data, lines = parse_yaml(read_text(source), source)
+def run_id(digest: str, combination: int, replicate: int, seed: int) -> str:
+    """A run's id: the first 20 hex digits of sha256 over its scenario digest (seed left out) and coordinates."""
+    return hashlib.sha256(f"{digest}:{combination}:{replicate}:{seed}".encode()).hexdigest()[:20]
+
+
+def load_sweep(path: str | Path | Mapping[str, Any]) -> Sweep:
+    """Read, validate and expand a sweep file (every combination is validated before any run).
+
+    ``path`` may also be the sweep file's contents as a mapping (from Python);
+    its ``scenario`` is then relative to the current directory.
+
+    Raises:
+        ScenarioError: one line naming the file, the line, the key and what is allowed.
+    """
+    if isinstance(path, Mapping):
+        lines: dict[str, int] = {}
+        source, data, folder = "sweep", dict(path), Path.cwd()
+    else:
+        source = str(path)
+        data, lines = parse_yaml(read_text(source), source)
+        folder = Path(source).resolve().parent
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
         raise _sweep_error(exc, source, lines) from None
-    scenario_path = (Path(source).resolve().parent / spec.scenario).resolve()
+    scenario_path = (folder / spec.scenario).resolve()
     try:
         base = load_scenario(scenario_path, spec.overrides)
     except ScenarioError as exc:
         raise ScenarioError(source, lines.get("scenario") or lines.get("overrides"), "scenario",
                             str(exc)) from None
-    keys, combinations, matrix = _design(spec, source, lines)
     base_dict = base.model_dump(mode="json")
+    if spec.sample is not None:
+        _check_bounds(spec.sample, base_dict, source, lines)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        keys, combinations, matrix = _design(spec, source, lines)
+    # SALib's (scipy's) warnings, e.g. that Sobol' points balance only at a power of 2, become one line each.
+    notes = tuple(f"sample.n = {spec.sample.n}: {' '.join(str(w.message).split())}" for w in caught) \
+        if spec.sample else ()
     for values in combinations:
         try:
             Scenario.model_validate(resolve(base_dict, values))
@@ -169,38 +226,64 @@ def load_sweep(path: str | Path) -> Sweep:
             err = first_error(exc, source, {})
             where = lines.get(_design_key(spec))
             raise ScenarioError(source, where, err.key, f"{err.problem} in combination {values}") from None
-    sweep = Sweep(Path(source), spec, base, keys, combinations, matrix)
+    sweep = Sweep(Path(source), spec, base, keys, combinations, matrix, tuple(dict.fromkeys(notes)))
     if "users" in spec.records:
         _check_user_rows(sweep, source, lines)
     return sweep
 
 
-def _check_user_rows(sweep: Sweep, source: str, lines) -> None:
-    """Refuse ``record: users`` when the user tables would exceed :data:`MAX_USER_ROWS` rows."""
+def combination_sizes(sweep: Sweep) -> list[tuple[int, int]]:
+    """Each combination's (users, steps): what a run's time and its tables grow with.
+
+    An edge list's size is read from the file (once per file); an unreadable
+    one counts as its declared ``n_users`` (or 0), and fails at run time.
+    """
     base = sweep.base.model_dump(mode="json")
-    rows = largest = 0
-    sizes: dict[tuple, int] = {}
+    files: dict[tuple, int] = {}
+    sizes = []
     for values in sweep.combinations:
-        network = resolve(base, values)["network"]
+        resolved = resolve(base, values)
+        network = resolved["network"]
         n = network["n_users"]
         if network["kind"] == "edgelist":
             where = (network["path"], network["directed"])
-            if where not in sizes:
+            if where not in files:
                 from model.edgelist import EdgeListError, read_edgelist
 
                 try:
-                    sizes[where] = read_edgelist(network["path"], directed=network["directed"]).n_users
+                    files[where] = read_edgelist(network["path"], directed=network["directed"]).n_users
                 except EdgeListError:
-                    sizes[where] = n or 0
-            n = sizes[where]
-        rows += n * sweep.spec.replicates
-        largest = max(largest, n)
+                    files[where] = n or 0
+            n = files[where]
+        sizes.append((n, resolved["steps"]))
+    return sizes
+
+
+def _check_user_rows(sweep: Sweep, source: str, lines) -> None:
+    """Refuse ``record: users`` when the user tables would exceed :data:`MAX_USER_ROWS` rows."""
+    users = [n for n, _ in combination_sizes(sweep)]
+    rows, largest = sum(users) * sweep.spec.replicates, max(users)
     if rows > MAX_USER_ROWS:
         raise ScenarioError(
             source, lines.get("record"), "record",
             f"users would write {rows:,} user rows (about {rows * USER_ROW_BYTES / 1e9:,.0f} GB before "
             f"compression) for {sweep.n_runs:,} runs of up to {largest:,} users; allowed up to {MAX_USER_ROWS:,}: "
             f"lower replicates, the combinations or network.n_users, or drop users from record")
+
+
+def _check_bounds(sample: Sample, base: dict, source: str, lines) -> None:
+    """Refuse a sampled bound the scenario does not allow, naming the bound, before anything is drawn."""
+    for key, (low, high) in sample.bounds.items():
+        if key not in known_keys():
+            continue  # named by _check_keys, with a suggestion
+        for end, value in (("low", low), ("high", high)):
+            try:
+                Scenario.model_validate(resolve(base, {key: round(value) if _is_integer_key(key) else value}))
+            except ValidationError as exc:
+                problem = first_error(exc, source, {}).problem
+                where = lines.get(f"sample.bounds.{key}") or lines.get("sample")
+                raise ScenarioError(source, where, f"sample.bounds.{key}",
+                                    f"the {end} bound {value:g} is out of range: {problem}") from None
 
 
 def resolve(base: dict, values: dict[str, Any]) -> dict:

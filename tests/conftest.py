@@ -131,6 +131,59 @@ BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class HandClock:
+    """A clock a test moves by hand (``clock.now += 30``): class rooms' time-outs without waiting."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    """A hand-moved clock for class rooms."""
+    return HandClock()
+
+
+@pytest.fixture
+def rooms(clock, tmp_path):
+    """A server's rooms on the hand-moved clock, journaling into the test's folder."""
+    from viz.room_server import Rooms
+
+    return Rooms(clock=clock, journal_dir=tmp_path)
+
+
+def open_room(rooms, n=5, **settings):
+    """A room of 600 users with ``n`` students joined from browsers of their own: (room, students)."""
+    from viz.rooms import RoomSettings
+
+    room = rooms.open(RoomSettings(n_users=600, **settings))
+    students = [room.join(f"Student {k}", client=f"browser-{k}") for k in range(n)]
+    return room, students
+
+
+def wait_for(condition, timeout=30.0, what="condition"):
+    """Poll ``condition`` until it is truthy (its value is returned) or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rooms_journal_dir(tmp_path_factory):
+    """Class rooms opened by the tests (and by the app servers they start) journal into a temporary directory."""
+    path = tmp_path_factory.mktemp("rooms")
+    os.environ["SLACKTIVISM_ROOMS_DIR"] = str(path)
+    yield path
+    os.environ.pop("SLACKTIVISM_ROOMS_DIR", None)
+
+
 @pytest.fixture(scope="module")
 def app_url():
     """One app server for a module of browser tests."""

@@ -52,9 +52,12 @@ def test_opens_on_the_classroom_campaign_and_keeps_the_organisers_apart():
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_plurals_are_right_in_both_languages(lang):
-    assert i18n.plural("en", "acts", 1) == "1 action" and i18n.plural("en", "acts", 2) == "2 actions"
-    assert i18n.plural("en", "people", 1) == "1 person" and i18n.plural("en", "likes", 1) == "1 like"
-    assert i18n.plural("id", "acts", 1) == "1 aksi" and i18n.plural("id", "acts", 1000) == "1.000 aksi"
+    def count(language, key, n):
+        return i18n.plural(language, key, n, count=i18n.number(language, n))
+
+    assert count("en", "acts", 1) == "1 action" and count("en", "acts", 2) == "2 actions"
+    assert count("en", "people", 1) == "1 person" and count("en", "likes", 1) == "1 like"
+    assert count("id", "acts", 1) == "1 aksi" and count("id", "acts", 1000) == "1.000 aksi"
     assert i18n.acted_split(lang, 22, 20) == i18n.t(lang, "acted_split", organisers="20", participants="2")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import wait_for
 from viz.rooms import PLEDGES
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -22,14 +23,6 @@ CHOICE_BUTTON = {"like": ".choice-like", "share": ".choice-share", "act": ".choi
 pytestmark = pytest.mark.slow
 
 
-def _wait_for(condition, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @contextmanager
@@ -49,7 +42,7 @@ def teacher(browser, app_url, timeout_presses=0, wait_cost=False):
         thumb.focus()
         for _ in range(timeout_presses):
             page.keyboard.press("ArrowLeft")
-        _wait_for(lambda: f": {30 - 5 * timeout_presses}" in page.locator(".class-timeout").inner_text(),
+        wait_for(lambda: f": {30 - 5 * timeout_presses}" in page.locator(".class-timeout").inner_text(),
                   what="the time-out slider")
     if wait_cost:
         page.locator(".class-cost .v-select__slot").click()
@@ -59,7 +52,7 @@ def teacher(browser, app_url, timeout_presses=0, wait_cost=False):
         thumb.focus()
         for _ in range(3):  # 20 s - 3 x 5 s = 5 s
             page.keyboard.press("ArrowLeft")
-        _wait_for(lambda: ": 5" in page.locator(".class-wait").inner_text(), what="the signing slider")
+        wait_for(lambda: ": 5" in page.locator(".class-wait").inner_text(), what="the signing slider")
     page.locator(".class-open").click()
     page.locator(".class-code").wait_for(timeout=30_000)
     page.code = page.locator(".class-code").inner_text().strip()
@@ -143,12 +136,12 @@ def test_joining_the_four_choices_reach_the_projector_forgery_refused_rejoin_deb
                 join(p, code.lower(), f"Student{k}")
                 p.locator(".you-are").wait_for(timeout=30_000)
                 phones.append(p)
-            _wait_for(lambda: projector.locator(".student-chip").count() == 4, what="four students on the projector")
+            wait_for(lambda: projector.locator(".student-chip").count() == 4, what="four students on the projector")
             projector.reload()  # the projector reloaded keeps its room (the teacher's browser owns it)
             projector.locator(".class-code").wait_for(timeout=60_000)
             assert projector.locator(".class-code").inner_text().strip() == code
             assert "key" not in projector.url and code not in projector.url  # no secret on the projected address
-            _wait_for(lambda: projector.locator(".student-chip").count() == 4, what="the students after the reload")
+            wait_for(lambda: projector.locator(".student-chip").count() == 4, what="the students after the reload")
             other = browser.new_context(**PHONE)
             q = join_page(other, app_url)
             join(q, code, "student0")
@@ -157,7 +150,7 @@ def test_joining_the_four_choices_reach_the_projector_forgery_refused_rejoin_deb
             other.close()
 
             projector.locator(".class-start").click()
-            _wait_for(lambda: "Running" in projector.locator(".class-phase").inner_text(), what="the room to run")
+            wait_for(lambda: "Running" in projector.locator(".class-phase").inner_text(), what="the room to run")
             needed = ["like", "share", "act", "none"]
             done = {}
             forged = False
@@ -171,20 +164,20 @@ def test_joining_the_four_choices_reach_the_projector_forgery_refused_rejoin_deb
                         own = p.evaluate("document.querySelector('.feed-card-box').__vue__.node")
                         p.evaluate("([n, s]) => document.querySelector('.feed-card-box').__vue__.choose("
                                    "{node: n, step: s, choice: 'ACT', pledge: 'I will take part'})", [own + 1, step])
-                        _wait_for(lambda p=p: "only choose for yourself" in p.locator(".card-message").inner_text()
+                        wait_for(lambda p=p: "only choose for yourself" in p.locator(".card-message").inner_text()
                                   if p.locator(".card-message").count() else False, what="the forgery refused")
                         assert _tally(projector, "act") == 0
                         forged = True
                     choice = needed[0]
                     before = _tally(projector, choice)
                     _choose(p, choice)
-                    _wait_for(lambda c=choice, b=before: _tally(projector, c) == b + 1,
+                    wait_for(lambda c=choice, b=before: _tally(projector, c) == b + 1,
                               what=f"the projector to show the {choice}")
                     if not done:  # a double tap (the same card answered again) is refused on the server
                         p.evaluate("s => document.querySelector('.feed-card-box').__vue__.choose("
                                    "{node: document.querySelector('.feed-card-box').__vue__.node, step: s, "
                                    "choice: 'SHARE', pledge: ''})", step)
-                        _wait_for(lambda p=p: "already chosen" in p.locator(".card-message").inner_text(),
+                        wait_for(lambda p=p: "already chosen" in p.locator(".card-message").inner_text(),
                                   what="the double tap refused")
                         assert _tally(projector, "share") == 0
                     needed.pop(0)
@@ -192,7 +185,7 @@ def test_joining_the_four_choices_reach_the_projector_forgery_refused_rejoin_deb
                 time.sleep(0.3)
             assert not needed, f"no card reached the students for {needed}"
             # The choices enter the model at the step: the class's funnel moves.
-            _wait_for(lambda: _funnel(projector, "class", "liked") >= 1 and _funnel(projector, "class", "shared") >= 1
+            wait_for(lambda: _funnel(projector, "class", "liked") >= 1 and _funnel(projector, "class", "shared") >= 1
                       and _funnel(projector, "class", "acted") >= 1, timeout=60, what="the class funnel")
             # Rejoin: the same nickname from the same browser gets the same node back.
             k = done["like"]
@@ -250,7 +243,7 @@ def test_a_card_not_answered_in_time_scrolled_past(browser, app_url):
                 p.locator(".you-are").wait_for(timeout=30_000)
                 phones.append(p)
             projector.locator(".class-start").click()
-            holder = _wait_for(lambda: next((p for p in phones if _card_step(p) is not None), None), timeout=120,
+            holder = wait_for(lambda: next((p for p in phones if _card_step(p) is not None), None), timeout=120,
                                what="a card")
             step = _card_step(holder)
             started = time.monotonic()
@@ -259,7 +252,7 @@ def test_a_card_not_answered_in_time_scrolled_past(browser, app_url):
                 message = holder.locator(".card-message")
                 return (message.count() and message.is_visible()) or _card_step(holder) not in (None, step)
 
-            _wait_for(scrolled_past, timeout=30, what="the card to scroll past")
+            wait_for(scrolled_past, timeout=30, what="the card to scroll past")
             waited = time.monotonic() - started
             assert 7 <= waited <= 20, waited  # held open for the 10 s time-out, then scrolled past
             assert _card_step(holder) != step
@@ -285,13 +278,13 @@ def test_taking_action_by_waiting_for_the_signing_bar_in_bahasa_indonesia(browse
                 p.locator(".you-are").wait_for(timeout=30_000)
                 phones.append(p)
             projector.locator(".class-start").click()
-            holder = _wait_for(lambda: next((p for p in phones if _card_step(p) is not None), None), timeout=120,
+            holder = wait_for(lambda: next((p for p in phones if _card_step(p) is not None), None), timeout=120,
                                what="a card")
             assert holder.locator(".choice-share").inner_text() == "Bagikan"
             holder.locator(".choice-act").click()
             holder.locator(".signing").wait_for()
             started = time.monotonic()
-            _wait_for(lambda: _tally(projector, "act") == 1, timeout=20, what="the action after the signing wait")
+            wait_for(lambda: _tally(projector, "act") == 1, timeout=20, what="the action after the signing wait")
             assert time.monotonic() - started >= 4.5  # the bar had to fill (5 s, timed on the server too)
             assert "Kamu ikut aksi." in holder.locator(".card-message").inner_text()
         finally:

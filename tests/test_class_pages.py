@@ -5,7 +5,7 @@ import solara
 
 from viz.class_widgets import FeedCard
 from viz.classroom import ClassPage, JoinPage
-from viz.rooms import ROOMS
+from viz.room_server import ROOMS
 
 
 def _html(rc, cls):
@@ -63,3 +63,28 @@ def test_the_app_links_to_class_mode_and_routes_its_pages():
     assert rc.find(v.Btn, children=["Class mode"]).widgets
     paths = {r.path: r.component for r in app.routes}
     assert paths["/"] is app.Page and paths["class"] is ClassPage and paths["join"] is JoinPage
+
+
+def test_a_student_the_campaign_never_reached_is_told_so_and_why_not_that_it_did_not_engage(tmp_path):
+    from viz.classroom import MyOutcome
+    from viz.room_server import Rooms
+    from viz.rooms import RoomSettings
+
+    for seed in range(10):  # a room where "spread" seats a student that one step does not reach
+        room = Rooms(journal_dir=tmp_path).open(RoomSettings(n_users=600, placement="spread", seed=seed))
+        for k in range(20):
+            room.join(f"Student {k}", f"browser-{k}")
+        room.start()
+        room.end()
+        pop = room.model.pop
+        never = next((s for s in room.students.values() if not pop.aware[s.node]), None)
+        if never is not None:
+            break
+    reached = next(s for s in room.students.values() if pop.aware[s.node] and not pop.engaged()[s.node])
+    for lang, words in (("en", "The campaign never reached your feed."), ("id", "Kampanye tidak sampai ke feed-mu.")):
+        _, rc = solara.render(MyOutcome(room, never.node, lang), handle_error=False)
+        texts = [w.children[0] for w in rc.find(v.Html).widgets if w.children]
+        assert words in texts and not any("you saw" in x or "kamu melihat" in x for x in texts)
+        _, rc = solara.render(MyOutcome(room, reached.node, lang), handle_error=False)
+        texts = [w.children[0] for w in rc.find(v.Html).widgets if w.children]
+        assert words not in texts

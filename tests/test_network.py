@@ -122,3 +122,41 @@ def test_bad_edge_lists_give_one_line_errors(tmp_path, content):
     with pytest.raises(EdgeListError) as err:
         read_edgelist(path, directed=False)
     assert "\n" not in str(err.value) and str(path) in str(err.value)
+
+
+def _reference_graph(n, u, v, directed):
+    """The CSR by plain NumPy (lexicographic sort of (poster, follower) pairs, duplicates and self-loops dropped),
+    independent of the in-place key sort the model uses."""
+    u, v = np.asarray(u, np.int64), np.asarray(v, np.int64)
+    keep = u != v
+    u, v = u[keep], v[keep]
+    if not directed:
+        u, v = np.concatenate([u, v]), np.concatenate([v, u])
+    pairs = np.unique(np.stack([v, u], axis=1), axis=0) if len(u) else np.empty((0, 2), np.int64)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(pairs[:, 0], minlength=n))])
+    follower = pairs[:, 1]
+    if directed:
+        back = np.unique(np.stack([pairs[:, 1], pairs[:, 0]], axis=1), axis=0) if len(pairs) else pairs
+        return indptr, follower, np.concatenate([[0], np.cumsum(np.bincount(back[:, 0], minlength=n))]), back[:, 1]
+    return indptr, follower, indptr, follower
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("seed", range(6))
+def test_the_graph_build_equals_a_plain_sort_of_the_follows(seed, directed):
+    """Random edge lists with self-loops, repeats and both orientations of a pair: the same CSR as NumPy's
+    lexicographic unique of (poster, follower), with int32 followers."""
+    from model.network import from_edges
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    m = int(rng.integers(0, 4 * n))
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    graph = from_edges(n, u.astype(np.int32 if seed % 2 else np.int64), v, directed=directed)
+    indptr, follower, followee_indptr, followees = _reference_graph(n, u, v, directed)
+    assert graph.followers.dtype == np.int32 and graph.indptr.dtype == np.int64
+    np.testing.assert_array_equal(graph.indptr, indptr)
+    np.testing.assert_array_equal(graph.followers, follower)
+    np.testing.assert_array_equal(graph.followee_indptr, followee_indptr)
+    np.testing.assert_array_equal(graph.followees, followees)
+    np.testing.assert_array_equal(graph.n_followees, np.diff(followee_indptr))

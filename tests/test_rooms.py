@@ -6,18 +6,16 @@ import numpy as np
 import pytest
 
 from model.participants import Choice
+from tests.conftest import open_room
 from viz import class_results
+from viz.room_server import ENDED_LIMIT, IDLE_LIMIT, MAX_ROOMS
 from viz.rooms import (
-    ENDED_LIMIT,
-    IDLE_LIMIT,
-    MAX_ROOMS,
     MAX_STUDENTS,
     MAX_WRONG_CODES,
     PLEDGES,
     STEP_INTERVAL,
     WRONG_CODE_WINDOW,
     RoomError,
-    Rooms,
     RoomSettings,
 )
 
@@ -32,25 +30,11 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def rooms(clock):
-    return Rooms(clock=clock)
-
-
-def _room(rooms, n=5, **settings):
-    room = rooms.open(RoomSettings(n_users=600, **settings))
-    students = [room.join(f"Student {k}", client=f"browser-{k}") for k in range(n)]
-    return room, students
 
 
 def _snapshot(room):
     """What a refused request must leave unchanged."""
-    decided = room.model.seating.decided if room.model.seating else {}
+    decided = room.seats.decided if room.seats else {}
     return (room.version, room.phase, len(room.students), len(room.log), decided,
             [(s.node, s.card, s.answered) for s in room.students.values()], room.model.steps)
 
@@ -78,16 +62,16 @@ def test_codes_are_six_unambiguous_characters_and_differ(rooms):
 
 
 def test_join_seats_students_and_start_places_each_on_its_own_node(rooms):
-    room, students = _room(rooms, n=12)
+    room, students = open_room(rooms, n=12)
     assert room.phase == "lobby" and all(s.node == -1 for s in students)
     room.start()
     nodes = [s.node for s in students]
     assert len(set(nodes)) == 12 and not set(nodes) & set(room.model.seeds.tolist())
-    assert sorted(nodes) == room.model.participants.tolist()
+    assert sorted(nodes) == room.seats.nodes.tolist()
 
 
 def test_a_wrong_code_is_refused_and_guessing_is_rate_limited(rooms, clock):
-    room, _ = _room(rooms)
+    room, _ = open_room(rooms)
     assert rooms.find(room.code.lower(), "x") is room  # case forgiven
     for _ in range(MAX_WRONG_CODES):
         with pytest.raises(RoomError, match="wrong_code"):
@@ -100,7 +84,7 @@ def test_a_wrong_code_is_refused_and_guessing_is_rate_limited(rooms, clock):
 
 
 def test_bad_nicknames_a_full_room_and_a_started_room_are_refused_and_change_nothing(rooms):
-    room, _students = _room(rooms, n=3)
+    room, _students = open_room(rooms, n=3)
     _refused(room, "nickname_empty", lambda: room.join("   ", "b"))
     _refused(room, "nickname_empty", lambda: room.join("\u200b\x00\x1b", "b"))  # nothing printable
     _refused(room, "nickname_long", lambda: room.join("x" * 21, "b"))
@@ -113,7 +97,7 @@ def test_bad_nicknames_a_full_room_and_a_started_room_are_refused_and_change_not
 
 
 def test_a_rejoin_with_the_same_nickname_from_the_same_browser_gets_the_same_node(rooms):
-    room, students = _room(rooms)
+    room, students = open_room(rooms)
     room.start()
     again = room.join("student 1", client="browser-1")
     assert again is students[1] and again.node == students[1].node
@@ -122,13 +106,13 @@ def test_a_rejoin_with_the_same_nickname_from_the_same_browser_gets_the_same_nod
 def test_nicknames_are_escaped_for_the_projector(rooms):
     from viz.rooms import escape
 
-    room, _ = _room(rooms, n=0)
+    room, _ = open_room(rooms, n=0)
     assert room.join(" Ana\x1b[31m  Putri\n", "c").nickname == "Ana[31m Putri"  # control characters dropped
     assert escape('<img src=x onerror="alert(1)">') == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
 
 
 def test_each_of_the_four_choices_enters_the_model_and_a_double_tap_is_refused(rooms, clock):
-    room, _students = _room(rooms, n=40)
+    room, _students = open_room(rooms, n=40)
     room.start()
     done = {}
     while len(done) < 4:
@@ -154,7 +138,7 @@ def test_each_of_the_four_choices_enters_the_model_and_a_double_tap_is_refused(r
 
 
 def test_a_forged_choice_for_another_node_is_refused(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, students = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     other = next(o for o in students if o is not s)
@@ -166,13 +150,13 @@ def test_a_forged_choice_for_another_node_is_refused(rooms, clock):
 
 
 def test_taking_action_costs_a_pledge_or_a_wait_measured_on_the_server(rooms, clock):
-    room, _ = _room(rooms, n=40)
+    room, _ = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     _refused(room, "pledge_wrong", lambda: room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge="ok"))
     room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge="  i WILL take   part ")
 
-    waiting, _ = _room(rooms, n=40, action_cost="wait", wait_seconds=20)
+    waiting, _ = open_room(rooms, n=40, action_cost="wait", wait_seconds=20)
     waiting.start()
     w = _until_cards(waiting, clock)[0]
     _refused(waiting, "wait_unfinished", lambda: waiting.choose(w.token, w.node, w.card.step, Choice.ACT))
@@ -184,7 +168,7 @@ def test_taking_action_costs_a_pledge_or_a_wait_measured_on_the_server(rooms, cl
 
 
 def test_the_clock_waits_for_open_cards_up_to_the_time_out_then_they_scrolled_past(rooms, clock):
-    room, _ = _room(rooms, n=40, timeout=30)
+    room, _ = open_room(rooms, n=40, timeout=30)
     room.start()
     cards = _until_cards(room, clock)
     steps = room.model.steps
@@ -198,7 +182,7 @@ def test_the_clock_waits_for_open_cards_up_to_the_time_out_then_they_scrolled_pa
 
 
 def test_the_clock_steps_as_soon_as_every_open_card_is_answered(rooms, clock):
-    room, _ = _room(rooms, n=40)
+    room, _ = open_room(rooms, n=40)
     room.start()
     cards = _until_cards(room, clock)
     clock.now += STEP_INTERVAL
@@ -212,7 +196,7 @@ def test_the_clock_steps_as_soon_as_every_open_card_is_answered(rooms, clock):
 
 
 def test_a_choice_after_the_step_moved_on_counts_in_the_next_step(rooms, clock):
-    room, _ = _room(rooms, n=40)
+    room, _ = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     old_step = s.card.step
@@ -228,7 +212,7 @@ def test_a_choice_after_the_step_moved_on_counts_in_the_next_step(rooms, clock):
 
 
 def test_a_choice_for_a_card_never_shown_is_refused(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, students = open_room(rooms, n=40, placement="spread")  # the default seats everyone where step 1 reaches
     room.start()
     _until_cards(room, clock)
     idle = next(s for s in students if s.card is None)
@@ -236,7 +220,7 @@ def test_a_choice_for_a_card_never_shown_is_refused(rooms, clock):
 
 
 def test_after_the_end_nothing_is_taken(rooms, clock):
-    room, _students = _room(rooms, n=40)
+    room, _students = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     step = s.card.step
@@ -248,7 +232,7 @@ def test_after_the_end_nothing_is_taken(rooms, clock):
 
 
 def test_pause_holds_the_clock(rooms, clock):
-    room, _ = _room(rooms)
+    room, _ = open_room(rooms)
     room.start()
     room.pause()
     clock.now += 100
@@ -259,8 +243,8 @@ def test_pause_holds_the_clock(rooms, clock):
 
 
 def test_several_rooms_are_separate_and_a_closed_room_is_forgotten(rooms, clock):
-    a, sa = _room(rooms)
-    b, _sb = _room(rooms)
+    a, sa = open_room(rooms)
+    b, _sb = open_room(rooms)
     a.start()
     assert b.phase == "lobby" and a.model is not b.model
     with pytest.raises(RoomError, match="not_in_room"):
@@ -272,7 +256,7 @@ def test_several_rooms_are_separate_and_a_closed_room_is_forgotten(rooms, clock)
 
 
 def test_listeners_hear_the_teacher_always_and_a_student_only_its_own_and_room_wide_changes(rooms, clock):
-    room, students = _room(rooms, n=40)
+    room, students = open_room(rooms, n=40)
     heard = {"teacher": [], "s0": [], "s1": []}
     room.subscribe(heard["teacher"].append)
     room.subscribe(heard["s0"].append, token=students[0].token)
@@ -287,7 +271,7 @@ def test_listeners_hear_the_teacher_always_and_a_student_only_its_own_and_room_w
 
 
 def test_what_a_share_led_to_is_counted_from_the_recruitment_tree(rooms, clock):
-    room, _students = _room(rooms, n=40)
+    room, _students = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     room.choose(s.token, s.node, s.card.step, Choice.SHARE)
@@ -332,7 +316,7 @@ def test_the_export_holds_the_run_files_the_choices_and_pseudonyms_only(rooms, c
 
     from viz.class_export import export_zip
 
-    room, students = _room(rooms, n=40)
+    room, students = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     room.choose(s.token, s.node, s.card.step, Choice.SHARE)
@@ -363,7 +347,7 @@ def test_a_reloaded_projector_gets_its_room_back_and_no_other_browser_does(rooms
 
 
 def test_a_pause_pressed_after_the_clock_decided_to_step_wins(rooms, clock):
-    room, _ = _room(rooms)
+    room, _ = open_room(rooms)
     room.start()
     clock.now += 100
     steps = room.model.steps
@@ -373,7 +357,7 @@ def test_a_pause_pressed_after_the_clock_decided_to_step_wins(rooms, clock):
 
 
 def test_end_applies_every_choice_made_before_it_and_the_counts_agree_with_the_network(rooms, clock):
-    room, _students = _room(rooms, n=40)
+    room, _students = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge=PLEDGES["en"])
@@ -392,7 +376,7 @@ def test_end_applies_every_choice_made_before_it_and_the_counts_agree_with_the_n
 
 
 def test_the_teachers_step_between_the_clocks_look_and_its_step_wins(rooms, clock):
-    room, _ = _room(rooms)
+    room, _ = open_room(rooms)
     room.start()
     clock.now += 100  # the clock looks: the step is due
     steps = room.model.steps
@@ -402,7 +386,7 @@ def test_the_teachers_step_between_the_clocks_look_and_its_step_wins(rooms, cloc
 
 
 def test_a_pause_holds_the_open_cards_time_outs(rooms, clock):
-    room, _ = _room(rooms, n=40)
+    room, _ = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     step, timeout = s.card.step, room.settings.timeout
@@ -421,7 +405,7 @@ def test_a_pause_holds_the_open_cards_time_outs(rooms, clock):
 
 
 def test_the_phone_counts_down_what_is_left_of_its_card_and_holds_it_in_a_pause(rooms, clock):
-    room, _ = _room(rooms, n=40)
+    room, _ = open_room(rooms, n=40)
     room.start()
     s = _until_cards(room, clock)[0]
     timeout = room.settings.timeout
@@ -458,12 +442,12 @@ def test_a_teachers_browser_holds_one_room_and_the_server_at_most_max_rooms(room
 
 
 def test_the_janitor_drops_ended_rooms_and_ends_and_drops_idle_ones(rooms, clock):
-    ended, _ = _room(rooms)
+    ended, _ = open_room(rooms)
     ended.start()
     ended.end()
-    idle, _ = _room(rooms)
+    idle, _ = open_room(rooms)
     idle.start()
-    fresh, _ = _room(rooms)
+    fresh, _ = open_room(rooms)
     clock.now += ENDED_LIMIT + 1
     fresh.join("late comer", "late")  # activity keeps a room
     assert rooms.sweep() == [ended.code]
@@ -473,7 +457,7 @@ def test_the_janitor_drops_ended_rooms_and_ends_and_drops_idle_ones(rooms, clock
 
 
 def test_expired_wrong_code_counts_are_forgotten(rooms, clock):
-    room, _ = _room(rooms)
+    room, _ = open_room(rooms)
     rooms.find(room.code, "right")
     assert "right" not in rooms._wrong  # a right code leaves nothing behind
     for k in range(50):
@@ -486,7 +470,7 @@ def test_expired_wrong_code_counts_are_forgotten(rooms, clock):
 
 
 def test_nicknames_are_compared_in_nfc_and_stacked_combining_marks_are_refused(rooms):
-    room, _ = _room(rooms, n=0)
+    room, _ = open_room(rooms, n=0)
     composed = room.join("Andr\u00e9", "browser-a")  # é as one character
     _refused(room, "nickname_taken", lambda: room.join("Andre\u0301", "browser-b"))  # e + combining acute
     assert room.join("Andre\u0301", "browser-a") is composed  # the same name from the same browser
@@ -497,7 +481,7 @@ def test_nicknames_are_compared_in_nfc_and_stacked_combining_marks_are_refused(r
 
 def test_a_late_tap_in_a_room_credits_the_same_recruiter_as_the_same_tap_on_time(rooms, clock):
     def room_at_first_fresh_card():
-        room, _ = _room(rooms, n=40)
+        room, _ = open_room(rooms, n=40)
         room.start()
         while True:
             fresh = [s for s in _until_cards(room, clock) if not room.model.pop.engaged()[s.node]]

@@ -48,7 +48,7 @@ def test_baseline_gets_many_likes_and_misses_its_goal():
 
 @pytest.mark.slow
 def test_stories_point_the_way_their_descriptions_say():
-    """The directions each description promises (README's table has the 20-seed means and intervals).
+    """The directions each description promises (docs/scenarios.md's table has the 20-seed means and intervals).
 
     A mechanism's scenario is contrasted with itself with the mechanism off,
     over the same seeds (common random numbers); actions are participants'.
@@ -73,10 +73,10 @@ def test_granovetter_scenarios():
     assert SlacktivismModel(load_scenario(SCENARIOS / "granovetter_perturbed.yaml")).run()["acted"] == 1
 
 
-def test_readme_parameter_table_is_current():
-    """Every key is documented in one table, generated from the declarations (make docs)."""
-    table = block(ROOT / "README.md", "params")
-    assert table == parameter_markdown(), "README parameter table is stale: run make docs"
+def test_parameter_table_is_current():
+    """Every key is documented in one table (docs/parameters.md), generated from the declarations (make docs)."""
+    table = block(ROOT, "params")
+    assert table == parameter_markdown(), "the parameter table is stale: run make docs"
     leaves = [k for k in known_keys() if "." in k or k in ("name", "description", "seed", "steps")]
     assert all(f"`{k}`" in table for k in leaves)
 

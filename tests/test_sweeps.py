@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -46,14 +47,22 @@ GRID = dict(vary={"slacktivism.licensing": [1.0, 0.5], "platform.feed": ["chrono
 GRID_USERS = {**GRID, "record": ["every_step", "users"]}
 
 
-def test_grid_expansion_and_seeds_from_a_seed_sequence(tmp_path):
+def _children(sequence: np.random.SeedSequence, n: int) -> list[int]:
+    return [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for s in sequence.spawn(n)]
+
+
+def test_grid_expansion_and_common_seeds_from_a_seed_sequence(tmp_path):
     sweep = load_sweep(_sweep_file(tmp_path, **GRID))
     runs = list(sweep.runs())
     assert sweep.n_runs == len(runs) == 12 and len(sweep.combinations) == 4
-    expected = [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-                for s in np.random.SeedSequence(11).spawn(12)]
-    assert [r.seed for r in runs] == expected
+    # seeds: common (the default): replicate r has SeedSequence(11)'s child r in every combination.
+    assert [r.seed for r in runs] == _children(np.random.SeedSequence(11), 3) * 4
     assert len({r.run_id for r in runs}) == 12
+    independent = list(load_sweep(_sweep_file(tmp_path, **GRID, seeds="independent")).runs())
+    # seeds: independent: combination c's replicates are the children of SeedSequence(11)'s child c.
+    assert [r.seed for r in independent] == [s for c in range(4)
+                                             for s in _children(np.random.SeedSequence(11).spawn(4)[c], 3)]
+    assert len({r.seed for r in independent}) == 12 and len({r.run_id for r in independent}) == 12
     assert {(r.values["slacktivism.licensing"], r.values["platform.feed"]) for r in runs} == {
         (1.0, "chronological"), (1.0, "engagement"), (0.5, "chronological"), (0.5, "engagement")}
 
@@ -62,12 +71,38 @@ def test_a_row_replays_alone_with_slacktivism_run(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["sweep", str(_sweep_file(tmp_path, **GRID)), "--out", str(out), "--workers", "1"]) == 0
     row = pd.read_parquet(out / "runs").iloc[5]
+    assert json.loads(row["overrides"]) == {"network.n_users": 300, "platform.feed": row["platform.feed"],
+                                            "slacktivism.licensing": row["slacktivism.licensing"]}
     capsys.readouterr()
-    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--json", "--set", "network.n_users=300",
-                 "--set", f"slacktivism.licensing={row['slacktivism.licensing']}",
-                 "--set", f"platform.feed={row['platform.feed']}", "--seed", str(row["seed"])]) == 0
+    sets = [f"--set={k}={json.dumps(v)}" for k, v in json.loads(row["overrides"]).items()]
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--json", *sets, "--seed", str(row["seed"])]) == 0
     replay = json.loads(capsys.readouterr().out)
     assert (replay["acted"], replay["liked"], replay["aware"]) == (row["acted"], row["liked"], row["aware"])
+
+
+def test_replay_rebuilds_a_run_with_the_sweeps_fixed_overrides(tmp_path, capsys):
+    """A 2,000-user sweep of the 5,000-user baseline: replay gives the run's world, not the base file's."""
+    assert load_scenario(SCENARIOS / "baseline.yaml").network.n_users == 5000
+    path = _sweep_file(tmp_path, overrides={"network.n_users": 2000, "steps": 20},
+                       vary={"seeding.strategy": ["random", "hubs"]}, replicates=2)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    runs = pd.read_parquet(out / "runs").set_index("run_id")
+    run_id = runs.index[runs["seeding.strategy"] == "hubs"][1]
+    capsys.readouterr()
+    assert main(["replay", str(out), run_id[:10], "--json", "--out", str(tmp_path / "replayed")]) == 0
+    replay = json.loads(capsys.readouterr().out)
+    row = next(r for r in pq.read_table(out / "runs").to_pylist() if r["run_id"] == run_id)
+    assert replay["n_users"] == 2000 and replay["steps_run"] == row["steps_run"] <= 20
+    shared = sorted(set(replay) & set(row))
+    assert len(shared) > 20 and {k: replay[k] for k in shared} == {k: row[k] for k in shared}
+    written = json.loads((tmp_path / "replayed" / "summary.json").read_text())
+    assert written["provenance"]["scenario"]["network"]["n_users"] == 2000
+    assert written["provenance"]["seed"] == row["seed"]
+    # An unknown id is one line and exit 2.
+    assert main(["replay", str(out), "zzzz"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no run with id 'zzzz'" in err
 
 
 def test_sample_designs_come_from_salib(tmp_path):
@@ -345,3 +380,262 @@ def test_progress_bar_shows_runs_eta_and_failures_on_a_terminal(tmp_path):
                                   "--workers", "2"])
     assert code == 0
     assert "12/12" in text and "run" in text and "failed=0" in text and "<" in text  # tqdm: done/total [elapsed<eta]
+
+
+@pytest.mark.parametrize(("bounds", "message"), [
+    ({"slacktivism.licensing": [0.0, 1.0]}, "sample.bounds.slacktivism.licensing: the low bound 0 is out of range"),
+    ({"seeding.count": [1, 10], "slacktivism.licensing": [0.05, 1.5]},
+     "sample.bounds.slacktivism.licensing: the high bound 1.5 is out of range"),
+])
+def test_sampled_bounds_are_checked_at_both_ends(tmp_path, capsys, bounds, message):
+    path = _sweep_file(tmp_path, sample={"method": "sobol", "n": 4, "bounds": bounds})
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_paired_differences_have_narrower_intervals_than_unpaired(tmp_path):
+    """Common seeds: replicate r has one seed across the grid (read from the runs table), and the
+    interval of a paired difference, recomputed here with scipy, is narrower than the Welch interval."""
+    from scipy import stats
+
+    path = _sweep_file(tmp_path, vary={"slacktivism.licensing": [1.0, 0.5], "platform.feed":
+                                       ["chronological", "engagement"]}, replicates=6)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    runs = pd.read_parquet(out / "runs")
+    assert (runs.groupby("replicate")["seed"].nunique() == 1).all() and runs["seed"].nunique() == 6
+    assert main(["report", str(out), "--outcomes", "aware,acted", "--reference",
+                 "slacktivism.licensing=1.0,platform.feed=chronological"]) == 0
+    table = pd.read_csv(out / "report" / "differences.csv")
+    ref = runs[runs["combination"] == 0].set_index("replicate")["aware"]
+    other = runs[runs["combination"] == 1].set_index("replicate")["aware"]  # engagement feed, same licensing
+    diff = (other - ref).to_numpy(float)
+    half = stats.t.ppf(0.975, 5) * diff.std(ddof=1) / np.sqrt(6)
+    welch = stats.ttest_ind(other, ref, equal_var=False).confidence_interval()
+    row = table[(table["combination"] == 1) & (table["outcome"] == "aware")].iloc[0]
+    assert row["paired"] and row["difference"] == pytest.approx(diff.mean())
+    assert row["ci_high"] - row["difference"] == pytest.approx(half)
+    assert row["unpaired_ci_low"] == pytest.approx(welch.low)
+    paired_width, unpaired_width = row["ci_high"] - row["ci_low"], welch.high - welch.low
+    assert paired_width < unpaired_width, (f"paired {diff.mean():.1f} +/- {half:.1f} vs unpaired "
+                                           f"[{welch.low:.1f}, {welch.high:.1f}]")
+
+
+def test_a_finished_sweep_grows_without_rerunning_and_refuses_another(tmp_path, capsys):
+    out = tmp_path / "out"
+    small = _sweep_file(tmp_path, vary={"seeding.strategy": ["random", "hubs"]}, replicates=2)
+    assert main(["sweep", str(small), "--out", str(out), "--workers", "2"]) == 0
+    before = pd.read_parquet(out / "runs").set_index("run_id").drop(columns="wall_s")
+    bigger = _sweep_file(tmp_path, vary={"seeding.strategy": ["random", "hubs"]}, replicates=3)
+    capsys.readouterr()
+    assert main(["sweep", str(bigger), "--out", str(out), "--dry-run", "--workers", "2"]) == 0
+    assert f"6 runs (2 combinations x 3 replicates, seeds: common); 4 already in {out}, 2 to run" \
+        in capsys.readouterr().out
+    assert main(["sweep", str(bigger), "--out", str(out), "--workers", "2"]) == 0
+    assert "2 runs done (4 already there)" in capsys.readouterr().out
+    after = pd.read_parquet(out / "runs").set_index("run_id").drop(columns="wall_s")
+    pd.testing.assert_frame_equal(after.loc[before.index], before)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["sweep"]["replicates"] == 3 and manifest["grown"][0]["replicates"] == [2, 3]
+    for spec, says in ((dict(vary={"seeding.strategy": ["random", "hubs"]}, replicates=1), "holds a larger sweep"),
+                       (dict(vary={"seeding.strategy": ["random"]}, replicates=3), "its vary differ")):
+        assert main(["sweep", str(_sweep_file(tmp_path, **spec)), "--out", str(out)]) == 2
+        assert says in capsys.readouterr().err
+        assert len(pd.read_parquet(out / "runs")) == 6  # nothing computed is lost
+    # A Sobol' sample grows to a larger n (its first points are kept); a Latin hypercube cannot.
+    bounds = {"seeding.count": [1, 20]}
+    for method, grows in (("sobol", True), ("lhs", False)):
+        folder = tmp_path / method
+        assert main(["sweep", str(_sweep_file(tmp_path, sample={"method": method, "n": 4, "bounds": bounds},
+                                              overrides={"network.n_users": 100, "steps": 5})),
+                     "--out", str(folder), "--workers", "2"]) == 0
+        code = main(["sweep", str(_sweep_file(tmp_path, sample={"method": method, "n": 8, "bounds": bounds},
+                                              overrides={"network.n_users": 100, "steps": 5})),
+                     "--out", str(folder), "--workers", "2"])
+        assert code == (0 if grows else 2), capsys.readouterr().err
+
+
+def test_dry_run_counts_estimates_and_writes_nothing(tmp_path, capsys):
+    path = _sweep_file(tmp_path, **GRID)
+    assert main(["sweep", str(path), "--dry-run", "--workers", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "12 runs (4 combinations x 3 replicates, seeds: common)" in text
+    assert "estimated time:" in text and "on 2 workers" in text and "timed runs" in text
+    assert "estimated output:" in text
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--dry-run"]) == 0 and not out.exists()
+
+
+def test_validate_accepts_sweep_files_and_scenarios(tmp_path, capsys):
+    assert main(["validate", str(_sweep_file(tmp_path, **GRID)), str(SCENARIOS / "baseline.yaml")]) == 0
+    text = capsys.readouterr().out
+    assert "ok (sweep of baseline: 4 combinations x 3 replicates = 12 runs, seeds: common)" in text
+    assert "ok (baseline)" in text
+    bad = _sweep_file(tmp_path, vary={"slacktivism.licensing": [0.0]})
+    assert main(["validate", str(bad)]) == 2
+    assert "slacktivism.licensing" in capsys.readouterr().err
+
+
+def test_python_api_from_a_plain_script_on_the_local_pool(tmp_path):
+    """A script without a __main__ guard once broke the forkserver pool (BrokenProcessPool)."""
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "from slacktivism.api import sweep\n"
+        f"spec = {{'scenario': {str(SCENARIOS / 'baseline.yaml')!r}, 'overrides': {{'network.n_users': 200, "
+        "'steps': 10}, 'vary': {'seeding.strategy': ['random', 'hubs']}, 'replicates': 2}\n"
+        f"results = sweep(spec, out={str(tmp_path / 'out')!r}, workers=2, series=True)\n"
+        "print(len(results.runs), results.runs['seed'].nunique(), results.series['run_id'].nunique())\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["4", "2", "4"]
+
+
+@pytest.mark.slow
+def test_python_api_from_a_notebook(tmp_path):
+    """The same sweep from a Jupyter kernel (nbclient), whose main module has no file."""
+    import nbclient
+    import nbformat
+
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            "from slacktivism.api import sweep\n"
+            f"spec = {{'scenario': {str(SCENARIOS / 'baseline.yaml')!r}, 'overrides': {{'network.n_users': 200, "
+            "'steps': 10}, 'vary': {'seeding.strategy': ['random', 'hubs']}, 'replicates': 2}\n"
+            f"results = sweep(spec, out={str(tmp_path / 'out')!r}, workers=2)\n"
+            "print(len(results.runs), results.runs['seed'].nunique())")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+                            ).execute()
+    output = "".join(o.get("text", "") for o in notebook.cells[0].outputs)
+    assert output.split() == ["4", "2"], notebook.cells[0].outputs
+
+
+@pytest.mark.slow
+def test_python_api_on_dask_gives_the_local_tables(tmp_path):
+    from slacktivism.api import sweep
+
+    spec = {"scenario": str(SCENARIOS / "baseline.yaml"), "overrides": {"network.n_users": 200, "steps": 10},
+            "vary": {"seeding.strategy": ["random", "hubs"]}, "replicates": 2}
+    local = sweep(spec, out=tmp_path / "local", workers=2)
+    with dask_cluster(2) as address:
+        cluster = sweep(spec, out=tmp_path / "cluster", scheduler=address)
+    pd.testing.assert_frame_equal(local.runs.drop(columns="wall_s"), cluster.runs.drop(columns="wall_s"))
+
+
+def test_provenance_records_a_dirty_tree_and_its_diff(tmp_path):
+    import hashlib
+
+    from model.run_files import git_state
+
+    status = subprocess.run(["git", "status", "--porcelain"], capture_output=True, cwd=ROOT, check=False)
+    if status.returncode != 0:
+        pytest.skip("not a git checkout")
+    diff = subprocess.run(["git", "diff", "HEAD"], capture_output=True, cwd=ROOT, check=True).stdout
+    state = git_state()
+    assert state["git_dirty"] == bool(status.stdout.strip())
+    assert state["git_diff_sha256"] == hashlib.sha256(diff).hexdigest()
+
+
+def _doc_sweeps() -> list[tuple[str, str]]:
+    """Every sweep example (a yaml block with a scenario and a design) in the README and docs/."""
+    import re
+
+    examples = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for i, block in enumerate(re.findall(r"```yaml\n(.*?)```", page.read_text(), flags=re.S)):
+            data = yaml.safe_load(block)
+            if isinstance(data, dict) and "scenario" in data and {"vary", "sample", "explicit"} & set(data):
+                examples.append((f"{page.name}-{i}", block))
+    return examples
+
+
+@pytest.mark.parametrize(("name", "block"), _doc_sweeps(), ids=[n for n, _ in _doc_sweeps()])
+def test_the_docs_sweep_examples_run_as_written(tmp_path, name, block):
+    """Each example as written, beside the shipped sweeps; only its size is shrunk for the test."""
+    spec = yaml.safe_load(block)
+    spec["scenario"] = str((SCENARIOS / "sweeps" / spec["scenario"]).resolve())
+    spec["overrides"] = {**spec.get("overrides", {}), "network.n_users": 150, "steps": 10}
+    spec["replicates"] = 2
+    if "sample" in spec:
+        spec["sample"]["n"] = 2
+    small = tmp_path / "example.yaml"
+    small.write_text(yaml.safe_dump(spec, sort_keys=False))
+    out = tmp_path / "out"
+    assert main(["sweep", str(small), "--out", str(out), "--workers", "2"]) == 0
+    assert main(["report", str(out)]) == 0
+    assert (pd.read_parquet(out / "runs")["status"] == "ok").all()
+
+
+def test_report_outcomes_and_warnings_in_one_line_each(tmp_path, capsys):
+    """A Sobol' sample of n = 6 (not a power of 2): SALib's warning comes out as one line of ours, at the
+    sweep and in the report; --outcomes chooses what the indices are of; a misspelt outcome is one line."""
+    bounds = {"seeding.count": [0, 20], "platform.engagement_boost": [0.0, 2.0]}
+    path = _sweep_file(tmp_path, scenario=str(SCENARIOS / "granovetter.yaml"),
+                       overrides={"network.n_users": 50, "seeding.strategy": "random",
+                                  "users.threshold": {"dist": "constant", "value": 10}},
+                       sample={"method": "sobol", "n": 6, "bounds": bounds}, replicates=1)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "UserWarning" not in err and "warnings.warn" not in err
+    assert f"{path}: warning: sample.n = 6: The balance properties of Sobol' points require n to be a power of 2." \
+        in err.splitlines()
+    assert main(["report", str(out), "--outcomes", "acted,engaged"]) == 0
+    err = capsys.readouterr().err
+    assert "UserWarning" not in err and all(line.startswith(f"{out}: warning: ") for line in err.splitlines())
+    assert "power of 2" in err and "one replicate per combination" in err
+    notes = (out / "report" / "warnings.txt").read_text().splitlines()
+    assert len(notes) == len(err.splitlines())
+    indices = pd.read_csv(out / "report" / "sensitivity.csv")
+    assert sorted(set(indices["outcome"])) == ["acted", "engaged"]
+    assert main(["report", str(out), "--outcomes", "actd"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "did you mean acted?" in err
+
+
+def test_index_warnings_name_indices_outside_the_unit_interval_and_unresolved_ones():
+    from slacktivism.report import index_warnings
+
+    # The issue's unpaired 128-run design: S1 = 1.18 and ST = 1.68 for mean degree.
+    indices = pd.DataFrame([
+        {"outcome": "acted", "key": "network.mean_degree", "S1": 1.18, "S1_conf": 0.9, "ST": 1.68, "ST_conf": 1.7},
+        {"outcome": "acted", "key": "decision.cost_act", "S1": 0.45, "S1_conf": 0.1, "ST": 0.5, "ST_conf": 0.2},
+        {"outcome": "acted", "key": "slacktivism.licensing", "S1": 0.02, "S1_conf": 0.07, "ST": 0.3, "ST_conf": 0.1},
+    ])
+    notes = index_warnings(indices, "sobol")
+    assert notes == [
+        "sensitivity: S1 of network.mean_degree on acted is 1.18 (+/- 0.9), outside [0, 1]: seed noise or too "
+        "small a sample (raise sample.n or replicates)",
+        "sensitivity: ST of network.mean_degree on acted is 1.68 (+/- 1.7), outside [0, 1]: seed noise or too "
+        "small a sample (raise sample.n or replicates)",
+        "sensitivity: S1 of slacktivism.licensing on acted is 0.02 (+/- 0.07): its interval is wider than the "
+        "index, so it is not resolved"]
+
+
+def test_common_seeds_give_a_key_without_effect_a_zero_sobol_index(tmp_path):
+    """Consistency (how strongly a past action pulls the next) cannot change likes. On common seeds a
+    Saltelli row that changes only consistency reruns the same worlds, so its total index on likes is 0
+    exactly; on independent seeds the same design gives it seed noise."""
+    bounds = {"slacktivism.consistency": [1.0, 5.0], "network.mean_degree": [4, 20]}
+    totals = {}
+    for seeds in ("common", "independent"):
+        path = _sweep_file(tmp_path, overrides={"network.n_users": 200, "steps": 20}, seeds=seeds,
+                           sample={"method": "sobol", "n": 4, "bounds": bounds}, replicates=2, record="end")
+        out = tmp_path / seeds
+        assert main(["sweep", str(path), "--out", str(out), "--workers", "2"]) == 0
+        assert json.loads((out / "manifest.json").read_text())["seeds"] == seeds
+        assert main(["report", str(out), "--outcomes", "liked"]) == 0
+        indices = pd.read_csv(out / "report" / "sensitivity.csv").set_index("key")
+        totals[seeds] = indices.loc["slacktivism.consistency", "ST"]
+    assert totals["common"] == 0.0 and totals["independent"] > 0.01, totals
+
+
+def test_run_ids_are_unique_when_combinations_coincide(tmp_path, capsys):
+    sweep = load_sweep(_sweep_file(tmp_path, explicit=[{"steps": 5}, {"steps": 5}], replicates=2))
+    runs = list(sweep.runs())
+    assert [r.seed for r in runs[:2]] == [r.seed for r in runs[2:]]  # the same worlds, paired
+    assert len({r.run_id for r in runs}) == 4
+    assert main(["sweep", str(_sweep_file(tmp_path, **GRID))]) == 2
+    assert "--out is required" in capsys.readouterr().err

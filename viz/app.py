@@ -21,6 +21,7 @@ import math
 import os
 import threading
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 from urllib.parse import parse_qs, urlencode
@@ -83,7 +84,8 @@ if solara.server.settings.kernel.cull_timeout == "24h":
 offline.serve_katex_stub()
 
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+#: The shipped scenarios (package data of ``scenarios``, so an installed wheel has them too).
+SCENARIOS = Path(str(resources.files("scenarios")))
 #: The campaign the app opens on: the baseline's cause with 50 organisers, where a control visibly moves actions
 #: (scenarios/classroom.yaml gives the measured numbers; tests/test_app_default.py checks them).
 DEFAULT_SCENARIO = "classroom"
@@ -405,11 +407,11 @@ def Scoreboard(world: World, lang: str, title: str, tick):
     met = t(lang, "goal_met", step=reached) if reached is not None else t(lang, "goal_missed")
     html = (f'<div class="board-title">{title}</div><div class="board">'
             f'<div class="shows"><div class="board-head">{t(lang, "platform_shows")}</div>'
-            f'<div class="big" data-outcome="liked">{plural(lang, "likes", c["liked"])}</div>'
+            f'<div class="big" data-outcome="liked">{counted(lang, "likes", c["liked"])}</div>'
             f'<div>{number(lang, c["shared"])} {BY(lang, "shared")} · {number(lang, c["aware"])} '
             f'{BY(lang, "aware")}</div></div>'
             f'<div class="happened"><div class="board-head">{t(lang, "happened")}</div>'
-            f'<div class="big" data-outcome="acted">{plural(lang, "acts", c["acted"])}</div>'
+            f'<div class="big" data-outcome="acted">{counted(lang, "acts", c["acted"])}</div>'
             f'<div class="acted-split">{acted_split(lang, c["acted"], organisers)}</div>'
             f'<div>{t(lang, "goal")} {number(lang, goal)}: {met}</div></div></div>'
             f'<div class="per-100">{per_100_likes(lang, c["liked"], c["acted"] - organisers)} '
@@ -418,6 +420,11 @@ def Scoreboard(world: World, lang: str, title: str, tick):
         html += (f'<div class="organisers">{t(lang, "organisers", n=number(lang, c["acted"]))}</div>' if c["acted"]
                  else f'<div class="organisers">{t(lang, "organisers_none")}</div>')
     solara.HTML(tag="div", classes=["scoreboard"], unsafe_innerHTML=html)
+
+
+def counted(lang: str, key: str, n: int) -> str:
+    """"1 action", "2 actions", "1.000 aksi": a count with its noun, the number written as the language writes it."""
+    return plural(lang, key, n, count=number(lang, n))
 
 
 def BY(lang: str, name: str) -> str:

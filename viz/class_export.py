@@ -28,7 +28,7 @@ def user_table(room: Room) -> pd.DataFrame:
     """The model's user table with each student's pseudonym (empty for simulated users)."""
     table = room.model.user_table()
     student = [""] * room.model.n_users
-    for s in room.students.values():
+    for s in [*room.students.values(), *room.left]:  # a removed seat keeps its pseudonym in the record
         if s.node >= 0:
             student[s.node] = s.pseudonym
     table["student"] = student

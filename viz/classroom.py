@@ -26,22 +26,20 @@ import solara.lab
 from solara.server import kernel_context
 
 from model.participants import Choice
-from viz import class_results
+from viz import class_results, journal
 from viz.class_export import export_zip
+from viz.class_roster import ManageSeats, SavedRooms, refusal, roster_html, seat_counts
 from viz.class_widgets import FeedCard
-from viz.i18n import LANGUAGES, TEXT, number, outcome, t
-from viz.rooms import MAX_STUDENTS, PLEDGES, ROOMS, Room, RoomError, RoomSettings, escape
+from viz.i18n import LANGUAGES, TEXT, number, outcome, plural, t
+from viz.room_server import ROOMS
+from viz.rooms import MAX_STUDENTS, PLEDGES, Room, RoomError, RoomSettings, escape
+from viz.seats import ROOM_PLACEMENTS
 from viz.sessions import remember_server_loop
 from viz.widgets import NetworkCanvas
 from viz.world import PALETTE
 
 STYLE = Path(__file__).resolve().parent / "class.css"
 FUNNEL_ROWS = ("reached", "liked", "shared", "acted", "liked_not_acted")
-
-
-def refusal(lang: str, error: RoomError) -> str:
-    """A room's refusal, in the student's language."""
-    return t(lang, f"class_err_{error.key}", **error.values)
 
 
 def use_room_updates(room: Room | None, token: str | None = None) -> int:
@@ -136,7 +134,7 @@ def tree_html(lang: str, trees: list, names: dict[int, str]) -> str:
 @solara.component
 def RoomSetup(lang: str, on_open):
     """The teacher's choices before opening a room."""
-    placement = solara.use_reactive("spread")
+    placement = solara.use_reactive("reached")
     timeout = solara.use_reactive(30)
     cost = solara.use_reactive("pledge")
     wait = solara.use_reactive(20)
@@ -146,7 +144,7 @@ def RoomSetup(lang: str, on_open):
         solara.Text(t(L, "class_settings"), classes=["card-title"])
         v.Select(label=t(L, "class_placement"), v_model=placement.value, on_v_model=placement.set,
                  class_="class-placement", items=[{"text": t(L, f"class_placement_{p}"), "value": p}
-                                                  for p in ("spread", "random", "friends")])
+                                                  for p in ROOM_PLACEMENTS])
         v.Slider(label=f"{t(L, 'class_timeout')}: {timeout.value}", v_model=timeout.value, min=10, max=120, step=5,
                  on_v_model=lambda x: timeout.set(int(x)), class_="class-timeout", hide_details=True)
         v.Select(label=t(L, "class_cost"), v_model=cost.value, on_v_model=cost.set, class_="class-cost",
@@ -195,6 +193,16 @@ def ClassPage():
         ROOMS.run_clock(new)
         room_ref.set(new)
 
+    def resume_room(path):
+        try:
+            resumed = ROOMS.resume(path, owner=browser_id(page_id))
+        except (RoomError, journal.JournalError, ValueError) as error:
+            problem.set(refusal(L, error))
+            return
+        problem.set("")
+        ROOMS.run_clock(resumed)
+        room_ref.set(resumed)
+
     def act(method):
         def run():
             try:
@@ -215,6 +223,7 @@ def ClassPage():
             RoomSetup(L, open_room)
             if problem.value:
                 solara.Text(problem.value, classes=["class-problem"])
+            SavedRooms(L, browser_id(page_id), resume_room, problem.set)
             return
         Projector(room, L, act, close_room, problem.value, version)
 
@@ -245,8 +254,11 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
         solara.HTML(tag="div", classes=["class-qr"], unsafe_innerHTML=qr_svg(address))
         with solara.Column(gap="4px", classes=["class-students"]):
             solara.Text(t(L, "class_joined", n=len(students), max=MAX_STUDENTS), classes=["class-joined"])
-            chips = "".join(f'<span class="student-chip">{escape(s.nickname)}</span>' for s in students)
-            solara.HTML(tag="div", classes=["student-chips"], unsafe_innerHTML=chips or t(L, "class_nobody"))
+            if phase in ("running", "paused"):
+                counts = seat_counts(room)
+                solara.Text(t(L, "class_seats_summary", **counts), classes=["class-seats-summary"])
+            solara.HTML(tag="div", classes=["student-chips"], unsafe_innerHTML=roster_html(L, room) or
+                        t(L, "class_nobody"))
     with solara.Row(classes=["class-controls"], gap="8px"):
         started = phase != "lobby"
         solara.Button(t(L, "class_resume" if phase == "paused" else "class_start"), color="primary",
@@ -261,7 +273,17 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
         solara.Button(t(L, "class_close"), classes=["class-close"], on_click=close_room, text=True)
         solara.Text(t(L, f"class_phase_{phase}", step=model.steps), classes=["class-phase"])
         if started and phase != "ended":
-            solara.Text(t(L, "class_cards_open", n=len(room.open_cards())), classes=["class-cards-open"])
+            solara.Text(plural(L, "class_cards_open", len(room.open_cards())), classes=["class-cards-open"])
+    with solara.Row(classes=["class-seat-controls"], gap="16px"):
+        v.Switch(label=t(L, "class_hide_names"), v_model=room.names_hidden, class_="class-hide-names",
+                 on_v_model=lambda on: act(lambda: room.hide_names(bool(on)))(), hide_details=True, dense=True)
+        if phase in ("running", "paused"):
+            v.Switch(label=t(L, "class_door"), v_model=room.door_open, class_="class-door",
+                     on_v_model=lambda on: act(lambda: room.open_door(bool(on)))(), hide_details=True, dense=True)
+        if phase != "ended":  # keyed: the door's switch appearing at Start must not reset the panel
+            ManageSeats(room, L, act, room.version).key("manage-seats")
+    if room.journal_problem:
+        solara.Text(t(L, "class_not_saved", problem=room.journal_problem), classes=["class-problem", "not-saved"])
     if started:
         with solara.Row(classes=["class-tally-row"]):
             tally = room.tally()
@@ -272,7 +294,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
         solara.Text(problem, classes=["class-problem"])
     nodes = room.class_nodes()
     class_f = class_results.funnel_of(model, nodes)
-    crowd_f = class_results.funnel_of(model, class_results.crowd(model, nodes))
+    crowd_f = class_results.funnel_of(model, class_results.crowd(model, room.seated_nodes()))
     goal = model.spec.campaign.goal_actions
     with solara.Div(classes=["class-stage"]):
         with solara.Column(classes=["class-left"], gap="8px"):
@@ -297,7 +319,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
             if room.settings.show_names and started:
                 codes = model.pop.codes()
                 names = "".join(f'<span class="student-chip" style="border-color:{PALETTE[codes[s.node]]}">'
-                                f'{escape(s.nickname)}</span>' for s in students if s.node >= 0)
+                                f'{escape(room.shown_name(s))}</span>' for s in students if s.node >= 0)
                 solara.HTML(tag="div", classes=["student-chips", "network-names"], unsafe_innerHTML=names)
             solara.Text(t(L, "class_legend"), classes=["legend"])
 
@@ -305,7 +327,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
 def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N803 - called inside ProjectorBody
     """The end of the campaign on the projector (read under the room's lock)."""
     model = room.model
-    names = {s.node: (escape(s.nickname) if room.settings.show_names else s.pseudonym)
+    names = {s.node: (escape(room.shown_name(s)) if room.settings.show_names else s.pseudonym)
              for s in room.students.values() if s.node >= 0}
     with solara.Column(classes=["class-debrief"], gap="6px"):
         solara.Text(t(L, "class_debrief"), classes=["card-title"])
@@ -382,7 +404,9 @@ def JoinPage():
     query, lang = use_page_start()
     code = solara.use_reactive(query.get("code", [""])[0][:12])
     nickname = solara.use_reactive("")
+    rejoin = solara.use_reactive("")
     error = solara.use_reactive("")
+    asked_rejoin = solara.use_reactive(False)  # the name was taken: a new phone may type its rejoin code
     seat = solara.use_reactive(None)  # (room, token)
     L = lang.value  # noqa: N806
     room, token = seat.value if seat.value else (None, None)
@@ -394,9 +418,11 @@ def JoinPage():
         client = browser_id(page_id)
         try:
             found = ROOMS.find(code.value, client)
-            student = found.join(nickname.value, client)
+            student = found.join(nickname.value, client, rejoin=rejoin.value)
         except RoomError as e:
             error.set(refusal(L, e))
+            if e.key in ("nickname_taken", "rejoin_wrong"):
+                asked_rejoin.set(True)
             return
         error.set("")
         seat.set((found, student.token))
@@ -404,11 +430,22 @@ def JoinPage():
     with solara.Column(classes=["class-page", "class-phone"], gap="10px"):
         solara.Style(STYLE)
         TopBar(t(L, "class_join_title"), lang)
-        if room is None:
+        gone = ""
+        if room is not None:
+            try:
+                room.student(token)
+            except RoomError as e:  # removed by the teacher, or moved to another phone: the form again
+                gone = refusal(L, e)
+        if room is None or gone:
             with solara.Column(classes=["join-form"], gap="8px"):
+                if gone:
+                    solara.Text(gone, classes=["join-error", "seat-gone"])
                 solara.InputText(t(L, "class_code"), value=code, continuous_update=True, classes=["join-code"])
                 solara.InputText(t(L, "class_nickname"), value=nickname, continuous_update=True,
                                  classes=["join-nickname"])
+                if asked_rejoin.value:
+                    solara.InputText(t(L, "class_rejoin_code"), value=rejoin, continuous_update=True,
+                                     classes=["join-rejoin"])
                 solara.Button(t(L, "class_join"), on_click=join, color="primary", classes=["join-button"])
                 if error.value:
                     solara.Text(error.value, classes=["join-error"])
@@ -475,11 +512,16 @@ def MyOutcome(room: Room, node: int, L: str):  # noqa: N803
     """At the end: what this student's own choices led to (and nothing of anyone else's)."""
     with room.lock:
         result = class_results.outcome(room.model, node)
+        reached = bool(room.model.pop.aware[node])
     did = [TEXT[L]["states"][k] for k, on in (("liked", result.liked), ("shared", result.shared),
                                              ("acted", result.acted)) if on]
     with solara.Column(classes=["my-outcome"], gap="4px"):
         solara.Text(t(L, "class_ended"), classes=["phone-status"])
         solara.Text(t(L, "class_your_result"), classes=["card-title"])
+        if not reached:  # not "you did not engage": the campaign never gave this student the chance
+            solara.Text(t(L, "class_never_reached"), classes=["my-did", "never-reached"])
+            solara.Text(t(L, "class_never_reached_why"), classes=["never-reached-why"])
+            return
         solara.Text(t(L, "class_you_did", what=", ".join(did) if did else t(L, "class_you_nothing")),
                     classes=["my-did"])
         solara.Text(t(L, "class_followers", n=number(L, result.followers)))

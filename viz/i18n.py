@@ -11,7 +11,7 @@ language: "5,000" and "1.5" in English, "5.000" and "1,5" in Indonesian.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 import yaml
 
@@ -19,7 +19,6 @@ from model.metrics import BY_NAME, FUNNEL
 from viz.class_text import CLASS_TEXT
 from viz.controls import CONTROLS
 
-HERE = Path(__file__).resolve().parent
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
 
 TEXT = {
@@ -229,9 +228,10 @@ APP_TEXT = {
         "changed": "With {label} {b} instead of {a},",
         "acted_split": "{organisers} by the organisers, {participants} by people they reached",
         "difference_start": "{changed} press Play to see what B does differently.",
-        "acts_1": "{n} action", "acts_n": "{n} actions",
-        "people_1": "{n} person", "people_n": "{n} people",
-        "likes_1": "{n} like", "likes_n": "{n} likes",
+        # Counts through plural(): KEY_one for exactly one, KEY otherwise; {count} is the number as written.
+        "acts_one": "{count} action", "acts": "{count} actions",
+        "people_one": "{count} person", "people": "{count} people",
+        "likes_one": "{count} like", "likes": "{count} likes",
         "too_few_users": "Too few users: each user is linked to about {degree} others, so there must be more "
                          "than {need} users.",
         "refused": "This value does not fit the rest of the scenario: try one closer to the one before.",
@@ -261,10 +261,8 @@ APP_TEXT = {
         "changed": "Dengan {label} {b} (bukan {a}),",
         "acted_split": "{organisers} oleh para penggerak, {participants} oleh orang yang mereka jangkau",
         "difference_start": "{changed} tekan Jalankan untuk melihat apa yang berbeda di B.",
-        # Indonesian nouns do not change with the number.
-        "acts_1": "{n} aksi", "acts_n": "{n} aksi",
-        "people_1": "{n} orang", "people_n": "{n} orang",
-        "likes_1": "{n} like", "likes_n": "{n} like",
+        # Indonesian nouns do not change with the number: one form each.
+        "acts": "{count} aksi", "people": "{count} orang", "likes": "{count} like",
         "too_few_users": "Penggunanya terlalu sedikit: tiap pengguna terhubung dengan sekitar {degree} orang, jadi "
                          "jumlah pengguna harus lebih dari {need}.",
         "refused": "Nilai ini tidak cocok dengan pengaturan lain di skenario ini: coba nilai yang lebih dekat "
@@ -281,11 +279,6 @@ APP_TEXT = {
 }
 for _lang, _texts in APP_TEXT.items():
     TEXT[_lang].update(_texts)
-
-
-def plural(lang: str, key: str, n: int) -> str:
-    """"1 action", "2 actions" (``key`` is ``acts``, ``people`` or ``likes``); Indonesian has one form."""
-    return t(lang, f"{key}_1" if n == 1 else f"{key}_n", n=number(lang, n))
 
 
 def value_words(lang: str, key: str, value) -> str:
@@ -329,6 +322,12 @@ def t(lang: str, key: str, **values) -> str:
     """The text for ``key`` in ``lang``, formatted with ``values``."""
     text = TEXT[lang][key]
     return text.format(**values) if values else text
+
+
+def plural(lang: str, key: str, n: int, **values) -> str:
+    """The text for ``key`` with ``n`` things: ``key + "_one"`` where the language writes one apart ("1 phone has")."""
+    one = f"{key}_one"
+    return t(lang, one if n == 1 and one in TEXT[lang] else key, n=n, **values)
 
 
 def number(lang: str, value, digits: int = 0) -> str:
@@ -449,13 +448,13 @@ def describe(lang: str, r: dict, kind: str) -> tuple[str, str, str]:
 @cache
 def lessons() -> dict:
     """``viz/lessons.yaml``: per-scenario names, introductions, debriefs and questions, and the guided lesson."""
-    return yaml.safe_load((HERE / "lessons.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(resources.files("viz").joinpath("lessons.yaml").read_text(encoding="utf-8"))
 
 
 @cache
 def glossary() -> dict:
     """``viz/glossary.yaml``: the app's terms in both languages, with renderings to avoid."""
-    return yaml.safe_load((HERE / "glossary.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(resources.files("viz").joinpath("glossary.yaml").read_text(encoding="utf-8"))
 
 
 def scenario_text(name: str, part: str, lang: str):

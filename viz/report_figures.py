@@ -102,6 +102,8 @@ def timeseries_figure(bands, table, keys, max_panels: int = 12) -> Figure:
     rows = int(np.ceil(len(combos) / cols))
     fig = Figure(figsize=(3.6 * cols, 2.8 * rows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows, cols, sharey=True)).ravel()
+    # Actions are tens where reach is thousands: a symmetric log axis (linear below 10) shows both.
+    axes[0].set_yscale("symlog", linthresh=10)
     labels = {r["combination"]: _label(r, keys) for _, r in table.iterrows()}
     for ax, combo in zip(axes, combos, strict=False):
         part = bands[bands["combination"] == combo]
@@ -113,7 +115,7 @@ def timeseries_figure(bands, table, keys, max_panels: int = 12) -> Figure:
     for ax in axes[len(combos):]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7, frameon=False)
-    fig.suptitle("Over time: mean and 95% band over replicates")
+    fig.suptitle("Over time: mean and 95% band over replicates (log scale above 10)")
     return fig
 
 
@@ -152,4 +154,24 @@ def sensitivity_figure(indices, method) -> Figure:
         ax.set_title(f"what drives {outcome}")
         ax.grid(alpha=0.3, axis="x")
         ax.legend(fontsize=7, frameon=False)
+    return fig
+
+
+def differences_figure(differences, keys) -> Figure:
+    """Each combination minus the reference, per outcome, with the paired 95% interval (one panel per outcome)."""
+    outcomes = list(dict.fromkeys(differences["outcome"]))
+    fig = Figure(figsize=(4.2 * len(outcomes), 0.9 + 0.35 * differences["combination"].nunique()),
+                 layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(outcomes), sharey=True))
+    for ax, outcome in zip(axes, outcomes, strict=True):
+        part = differences[differences["outcome"] == outcome].reset_index(drop=True)
+        y = np.arange(len(part))
+        err = np.vstack([part["difference"] - part["ci_low"], part["ci_high"] - part["difference"]])
+        ax.errorbar(part["difference"], y, xerr=err, fmt="o", capsize=3, color=outcome_colour(outcome))
+        ax.axvline(0, color="0.4", linewidth=0.8)
+        ax.set_yticks(y, [_label(r, keys) for _, r in part.iterrows()], fontsize=7)
+        ax.set_title(f"{outcome}: difference")
+        ax.grid(alpha=0.3, axis="x")
+    reference = differences["reference"].iloc[0]
+    fig.suptitle(f"Each combination minus combination {reference}: mean and 95% interval over paired replicates")
     return fig

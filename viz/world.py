@@ -11,6 +11,7 @@ edges and rings once per world, and each step one character per user shown.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import numba
 import numpy as np
@@ -65,8 +66,11 @@ class World:
         """False once the campaign has settled or reached ``steps``."""
         return self.model.running and self.model.steps < self.scenario.steps
 
-    def step(self) -> None:
+    def step(self, close: Callable[[], None] | None = None) -> None:
         """One model step (nothing if the run is over), on one compiled-code thread.
+
+        ``close``: what closes the step instead of the model's own ``step`` (class mode closes it with its
+        students' choices through the model's public ``close_step``; ``viz.seats.RoomSeats.close``).
 
         A class's sessions step in threads of one server; numba's parallel loops gain nothing at the
         app's sizes, and their OpenMP threads, spinning while they wait on a busy 2-core machine, made a
@@ -75,7 +79,7 @@ class World:
         with self._lock:
             if self.running:
                 numba.set_num_threads(1)
-                self.model.step()
+                (close or self.model.step)()
                 self._rows.append(self._row())
 
     def _row(self) -> tuple[int, ...]:

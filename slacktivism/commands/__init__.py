@@ -4,10 +4,11 @@ from slacktivism.commands.app import App
 from slacktivism.commands.calibrate import Calibrate
 from slacktivism.commands.compare import Compare
 from slacktivism.commands.optimize import Optimize
+from slacktivism.commands.replay import Replay
 from slacktivism.commands.report import Report
 from slacktivism.commands.run import Run
 from slacktivism.commands.sweep import Sweep
 from slacktivism.commands.validate import Validate
 
 #: Every sub-command, in the order ``slacktivism --help`` lists them.
-COMMANDS = (Run, Validate, Sweep, Optimize, Report, Compare, Calibrate, App)
+COMMANDS = (Run, Validate, Sweep, Replay, Optimize, Report, Compare, Calibrate, App)

@@ -40,6 +40,7 @@ class Run(Command):
         from model import SlacktivismModel
         from model.edgelist import EdgeListError
         from model.scenario_files import load_scenario
+        from slacktivism.memory import too_big
 
         changes = overrides(args)
         if args.seed is not None:
@@ -48,6 +49,8 @@ class Run(Command):
             changes["steps"] = args.steps
         scenario = load_scenario(args.file, changes)
         check_out(args.out)
+        if problem := too_big(scenario):
+            raise UsageError(f"{args.file}: {problem}")
         try:
             model = SlacktivismModel(scenario)
         except (EdgeListError, ValueError) as exc:
