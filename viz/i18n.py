@@ -261,8 +261,10 @@ APP_TEXT = {
         "changed": "Dengan {label} {b} (bukan {a}),",
         "acted_split": "{organisers} oleh para penggerak, {participants} oleh orang yang mereka jangkau",
         "difference_start": "{changed} tekan Jalankan untuk melihat apa yang berbeda di B.",
-        # Indonesian nouns do not change with the number: one form each.
-        "acts": "{count} aksi", "people": "{count} orang", "likes": "{count} like",
+        # Indonesian nouns do not change with the number: the same form for one (kept so both languages have every key).
+        "acts_one": "{count} aksi", "acts": "{count} aksi",
+        "people_one": "{count} orang", "people": "{count} orang",
+        "likes_one": "{count} like", "likes": "{count} like",
         "too_few_users": "Penggunanya terlalu sedikit: tiap pengguna terhubung dengan sekitar {degree} orang, jadi "
                          "jumlah pengguna harus lebih dari {need}.",
         "refused": "Nilai ini tidak cocok dengan pengaturan lain di skenario ini: coba nilai yang lebih dekat "
