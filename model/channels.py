@@ -69,9 +69,9 @@ class Channels:
         self._invitation_keys = invitations.InvitationKeys(stream_key(seed, Purpose.INVITE_COUNT),
                                                            stream_key(seed, Purpose.INVITE_PICK))
         # Who invited each user at the last step, to arrive at this one (-1: no one); None: no invitations.
-        self._invited_by = np.full(n, -1, dtype=np.int64) if inv.rate > 0 else None
+        self._invited_by = np.full(n, -1, dtype=np.int32) if inv.rate > 0 else None
         #: The last follower who invited each user before it first engaged (-1: none).
-        self.inviter = np.full(n, -1, dtype=np.int64)
+        self.inviter = np.full(n, -1, dtype=np.int32)
         #: Invitations sent so far.
         self.sent = 0
 
@@ -121,7 +121,8 @@ class Channels:
         h = media.hazard(self.spec.media, t)
         if h > 0:
             reached = media.reached(pop.acted, h, self._media_key, t)
-        invited, inviter = _EMPTY, _EMPTY
+        invited: np.ndarray = _EMPTY
+        inviter: np.ndarray = _EMPTY
         if self._invited_by is not None:
             invited = np.flatnonzero(self._invited_by >= 0)
             inviter = self._invited_by[invited].copy()

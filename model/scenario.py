@@ -23,6 +23,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 from pydantic.fields import FieldInfo
 
+from model.state import MAX_STEPS
+
 
 class Frozen(BaseModel):
     """A strict, immutable record that rejects unknown keys (the base of every scenario section)."""
@@ -438,7 +440,7 @@ class Scenario(Frozen):
     things_to_try: tuple[str, ...] = Field((), strict=False, description="suggestions for the classroom")
     things_to_try_id: tuple[str, ...] = Field((), strict=False, description="the suggestions in Bahasa Indonesia")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="master random seed")
-    steps: int = Field(100, ge=0, le=1_000_000, description="maximum number of steps")
+    steps: int = Field(100, ge=0, le=MAX_STEPS, description="maximum number of steps (step records are 16-bit)")
     network: Network = Field(default_factory=Network)
     seeding: Seeding = Field(default_factory=Seeding)
     users: Users = Field(default_factory=Users)

@@ -51,6 +51,13 @@ POSTED_BITS = 0xFF ^ STATE_BITS
 #: Number of counters per user (one per flag).
 N_COUNTS = len(Flag)
 
+#: The type of every per-user step record (``step_aware`` ... ``luck_step``): 16 bits, so a national population's
+#: step records take 10 bytes a user instead of 20. ``steps`` is declared up to its largest value
+#: (``model.scenario``), and -1 means "never".
+STEP = np.int16
+#: The last step a run may reach.
+MAX_STEPS = int(np.iinfo(STEP).max)
+
 
 class Channel(IntEnum):
     """How a user came to the campaign: the channel credited with its first engagement (``reached_by``).
@@ -148,13 +155,16 @@ class Population(NamedTuple):
             return np.zeros(n, dtype=bool)
 
         def no_step() -> np.ndarray:
+            return np.full(n, -1, dtype=STEP)
+
+        def nobody() -> np.ndarray:
             return np.full(n, -1, dtype=np.int32)
 
         return cls(theta=theta, concern=concern, status=status, in_group=in_group, misaligned=misaligned,
                    aware=never(), liked=never(), shared=never(), acted=never(), aligned=never(),
                    bits=np.zeros(n, dtype=np.uint8), social=np.zeros((n, N_COUNTS), dtype=np.int32),
                    step_aware=no_step(), step_liked=no_step(), step_shared=no_step(), step_acted=no_step(),
-                   recruiter=no_step(), interested=np.ones(n, dtype=bool) if interested is None else interested,
+                   recruiter=nobody(), interested=np.ones(n, dtype=bool) if interested is None else interested,
                    reached_by=np.zeros(n, dtype=np.uint8), luck_step=no_step(), evidence=np.zeros(n, dtype=np.int32))
 
     @property
@@ -171,7 +181,7 @@ class Population(NamedTuple):
         never = np.iinfo(np.int32).max
         first = np.full(self.n, never, dtype=np.int32)
         for steps in (self.step_liked, self.step_shared, self.step_acted):
-            np.minimum(first, np.where(steps >= 0, steps, never), out=first)
+            np.minimum(first, np.where(steps >= 0, steps.astype(np.int32), never), out=first)
         first[first == never] = -1
         return first
 

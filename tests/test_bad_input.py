@@ -211,3 +211,15 @@ def test_an_event_minimum_above_a_read_network_is_refused_once_the_file_is_read(
                           "--set", "campaign.logic=collective", "--set", "campaign.event_min=5000")
     assert code == 2 and out == "" and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "campaign.event_min is 5000 but there are only 4039 users" in err
+
+
+def test_steps_beyond_the_16_bit_step_records_are_refused_naming_the_largest(capsys):
+    """Step records are 16-bit (model.state.STEP): 32,767 steps run, 32,768 are refused in one line naming 32767."""
+    from model.state import MAX_STEPS
+
+    assert MAX_STEPS == 32767
+    assert main(["validate", str(ROOT / "scenarios" / "baseline.yaml")]) == 0
+    capsys.readouterr()
+    assert main(["run", str(ROOT / "scenarios" / "baseline.yaml"), "--steps", "32768"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "32767" in err and "32768" in err, err
