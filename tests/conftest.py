@@ -109,7 +109,10 @@ def wait_until_serving(url: str, process: subprocess.Popen | None = None, timeou
 def app_server(timeout: float = 90):
     """``slacktivism app`` on a free port of 127.0.0.1: yields its URL once it answers, then stops it."""
     port = free_port()
-    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost"}
+    # The checkout under test first on the path: the `slacktivism` script's own directory is not the checkout, and
+    # an editable install may point at another worktree.
+    path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "PYTHONPATH": path}
     process = subprocess.Popen([str(Path(sys.executable).parent / "slacktivism"), "app", "--port", str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)

@@ -13,6 +13,7 @@ from model.metrics import FUNNEL
 from tests.conftest import SCENARIOS
 from viz import i18n
 from viz.app import APP_MAX_USERS, CONTROLS, Page, bounds, check, kind, parse_url, url_query
+from viz.controls import LEVELS
 from viz.world import MAX_VIEW, World
 
 
@@ -40,12 +41,43 @@ def _acted(rc, k=0) -> int:
     return int(html[start:].split()[0].replace(",", ""))
 
 
-def test_opens_on_the_baseline_and_explains_the_organisers():
+def test_opens_on_the_classroom_campaign_and_keeps_the_organisers_apart():
     rc = _page()
-    assert rc.find(v.Select, class_="scenario").widget.v_model == "baseline"
+    assert rc.find(v.Select, class_="scenario").widget.v_model == "classroom"
     assert _counter(rc) == "Step 0"
     board = _html(rc, "scoreboard")[0]
     assert "organisers who start the campaign have already acted" in board
+    assert "50 actions" in board and "50 by the organisers, 0 by people they reached" in board
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_plurals_are_right_in_both_languages(lang):
+    def count(language, key, n):
+        return i18n.plural(language, key, n, count=i18n.number(language, n))
+
+    assert count("en", "acts", 1) == "1 action" and count("en", "acts", 2) == "2 actions"
+    assert count("en", "people", 1) == "1 person" and count("en", "likes", 1) == "1 like"
+    assert count("id", "acts", 1) == "1 aksi" and count("id", "acts", 1000) == "1.000 aksi"
+    assert i18n.acted_split(lang, 22, 20) == i18n.t(lang, "acted_split", organisers="20", participants="2")
+
+
+def test_the_ratio_counts_participants_only():
+    # Issue 21: with the organisers counted, a dearer action "improved" the ratio while nobody new acted.
+    rc = _page()
+    _button(rc, "Step").click()
+    html = _html(rc, "scoreboard")[0]
+    liked = int(re.search(r'data-outcome="liked">([\d,]+)', html).group(1).replace(",", ""))
+    acted = _acted(rc)
+    shown = re.search(r"For every 100 likes, ([\d.]+) actions", html)
+    if liked:
+        participants = acted - 50
+        assert float(shown.group(1)) == pytest.approx(100 * participants / liked, abs=0.051), html
+
+
+def test_the_language_follows_the_browser():
+    assert i18n.browser_language("id-ID,id;q=0.9,en-US;q=0.8") == "id"
+    assert i18n.browser_language("en-GB,en;q=0.9,id;q=0.5") == "en"
+    assert i18n.browser_language("fr-FR,de;q=0.8") == "en" and i18n.browser_language(None) == "en"
 
 
 def test_step_advances_the_counter():
@@ -81,7 +113,7 @@ def test_a_behavioural_control_restarts_the_run_at_once_with_the_same_network():
         _button(rc, "Step").click()
     graph_before = rc.find(v.Select, class_="scenario")  # any widget: the page is alive
     slider = rc.find(v.Slider, class_="slider slacktivism-consistency").widget
-    slider.v_model = bounds("slacktivism.consistency")[1]
+    slider.v_model = len(LEVELS["slacktivism.consistency"]) - 1  # "very strong"
     assert _counter(rc) == "Step 0"
     notice = rc.find(v.Html, class_="notice").widget.children[0]
     assert notice.startswith("Restarted from step 0 with the same seed and network")
@@ -126,15 +158,33 @@ def test_typed_values_are_checked_as_typed_and_cleared_when_fixed():
     assert field.error_messages == []
 
 
-def test_a_population_too_small_is_refused_at_the_field_with_the_scenarios_message():
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_population_too_small_is_refused_in_plain_words_and_the_error_clears_once_valid(lang):
+    # Issue 21: "barabasi_albert needs mean_degree/2 < n_users (got m=50, n=40)" reached the interface, in
+    # Indonesian mode too; the words are now the app's, and a stale error goes once the value is valid.
     rc = _page()
+    if lang == "id":
+        rc.find(v.BtnToggle, class_="lang-toggle").widget.v_model = 1
     field = rc.find(v.TextField, class_="field network-n_users").widget
-    field.v_model = "2"
+    field.v_model = "40"
     field.fire_event("keyup.enter", None)
     field = rc.find(v.TextField, class_="field network-n_users").widget
-    assert "barabasi_albert needs mean_degree/2 < n_users" in field.error_messages[0]
-    _button(rc, "Step").click()
-    assert _counter(rc) == "Step 1"  # the old world runs on
+    message = field.error_messages[0]
+    assert message == i18n.t(lang, "too_few_users", degree="100", need="50"), message
+    assert "barabasi" not in message and "mean_degree" not in message and "n_users" not in message
+    _button(rc, i18n.t(lang, "step")).click()
+    assert _counter(rc) == i18n.t(lang, "step_counter", step=1)  # the old world runs on
+    field.v_model = "400"  # valid: the error goes as soon as the text is fixed, before Enter
+    assert rc.find(v.TextField, class_="field network-n_users").widget.error_messages == []
+    field.fire_event("focusout", None)  # applied on leaving the field, as on Enter
+    assert "400" in _html(rc, "funnel")[0]
+
+
+def test_an_error_the_scenario_raises_is_in_plain_words():
+    from viz.app import SCENARIOS as APP_SCENARIOS
+
+    _value, problem = check("network.n_users", "40", "id", APP_SCENARIOS / "baseline.yaml", {})
+    assert problem.startswith("Penggunanya terlalu sedikit"), problem
 
 
 def test_compare_shows_world_b_at_once_and_names_the_change():
@@ -143,10 +193,16 @@ def test_compare_shows_world_b_at_once_and_names_the_change():
     assert len(_html(rc, "scoreboard")) == 2
     from viz.app import contrast, value_of
 
+    # World B's default is the message as "a call to act", named as a student says it; at step 0 the sentence
+    # claims no difference yet (issue 21: "B reached as many people and got as many actions" at step 0).
+    a = value_of(load_scenario(SCENARIOS / "baseline.yaml"), "campaign.framing")
+    said = i18n.changed("en", "campaign.framing", a, contrast("campaign.framing", a))
+    assert said == "With the message a call to act instead of half and half,"
     words = rc.find(v.Html, class_="difference").widget.children[0]
-    a = value_of(load_scenario(SCENARIOS / "baseline.yaml"), "slacktivism.licensing")
-    assert words.startswith(i18n.changed("en", "slacktivism.licensing", a, contrast("slacktivism.licensing", a))
-                            + " B reached")
+    assert words == said + " press Play to see what B does differently.", words
+    _button(rc, "Step").click()
+    words = rc.find(v.Html, class_="difference").widget.children[0]
+    assert words.startswith(said + " B reached"), words
 
 
 def test_controls_are_built_from_the_model_declarations():
@@ -155,13 +211,26 @@ def test_controls_are_built_from_the_model_declarations():
     schema = Scenario.model_json_schema()["$defs"]["Slacktivism"]["properties"]["licensing"]
     assert bounds("slacktivism.licensing") == (schema["minimum"], schema["maximum"])
     rc = _page()
+    # Licensing is an odds ratio (1 = none, 0.05 = strongest), shown as levels read left to right: none to
+    # very strong, each level a value the model accepts, the odds ratio falling as the level rises.
     slider = rc.find(v.Slider, class_="slider slacktivism-licensing").widget
-    assert (slider.min, slider.max) == (schema["minimum"], schema["maximum"])
+    levels = LEVELS["slacktivism.licensing"]
+    assert (slider.min, slider.max, slider.step) == (0, len(levels) - 1, 1)
+    assert levels[0] == 1.0 and list(levels) == sorted(levels, reverse=True)
+    assert all(schema["minimum"] <= x <= schema["maximum"] for x in levels)
+    assert slider.label.startswith("Moral licensing")  # its accessible name
+    def shown():
+        return [w.children[0] for w in rc.find(v.Html, class_="slider-label").widgets]
+
+    assert "Moral licensing ('I liked it, I did my part'): none" in shown()
+    slider.v_model = 3
+    assert "Moral licensing ('I liked it, I did my part'): strong" in shown()
+    assert "slacktivism.licensing%3D0.3" in url_query("baseline", "en", 42, {"slacktivism.licensing": 0.3}, None)
     assert kind("platform.feed") == "choice" and kind("platform.like_counts_visible") == "bool"
     assert kind("network.n_users") == "int"
     for key in CONTROLS:
         assert all(CONTROLS[key]), key
-    assert check("network.n_users", "12", "id", SCENARIOS / "baseline.yaml", {}) == (12, "")
+    assert check("network.n_users", "60", "id", SCENARIOS / "baseline.yaml", {}) == (60, "")
     assert check("network.n_users", str(APP_MAX_USERS + 1), "en", SCENARIOS / "baseline.yaml", {})[0] is None
 
 
@@ -222,15 +291,18 @@ def test_glossary_has_both_languages_and_the_indonesian_avoids_word_for_word_ter
 def test_numbers_are_written_per_language():
     assert i18n.number("en", 5000) == "5,000" and i18n.number("id", 5000) == "5.000"
     assert i18n.number("id", 1.5, 1) == "1,5"
-    assert i18n.per_100_likes("en", 1000, 50) == "For every 100 likes, 5 actions."
-    assert i18n.per_100_likes("id", 1009, 49) == "Dari setiap 100 like, ada 4,9 aksi."
+    assert i18n.per_100_likes("en", 1000, 50) == "For every 100 likes, 5 actions by people the campaign reached."
+    assert i18n.per_100_likes("id", 1009, 49) == "Dari setiap 100 like, ada 4,9 aksi oleh orang yang dijangkau " \
+        "kampanye."
 
 
 def test_world_b_differs_from_a_by_default():
     from viz.app import contrast
 
-    low, high = bounds("slacktivism.licensing")
-    assert contrast("slacktivism.licensing", high) == low and contrast("slacktivism.licensing", low) == high
+    levels = LEVELS["slacktivism.licensing"]
+    assert contrast("slacktivism.licensing", 1.0) == levels[-2]  # from none to "strong"
+    assert contrast("slacktivism.licensing", 0.57) == 1.0 and contrast("slacktivism.licensing", 0.05) == 1.0
+    assert contrast("campaign.framing", 0.5) == 1.0 and contrast("campaign.framing", 1.0) == 0.0
     assert contrast("platform.feed", "chronological") == "engagement"
     assert contrast("platform.like_counts_visible", True) is False
     assert contrast("network.n_users", 2000) == 1000
@@ -240,9 +312,12 @@ def test_difference_in_words():
     a = {"aware": 1000, "acted": 100}
     assert i18n.difference("en", a, {"aware": 2300, "acted": 60}) == \
         "B reached 2.3x more people and got 40% fewer actions."
-    assert i18n.difference("id", a, {"aware": 1000, "acted": 100}, ("slacktivism.licensing", 0.0, 0.6)) == \
-        'Dengan merasa sudah berbuat ("aku sudah ikut bantu"): 0,6 (bukan 0), B menjangkau sama banyak orang dan ' \
+    assert i18n.difference("id", a, {"aware": 1000, "acted": 100}, ("slacktivism.licensing", 1.0, 0.3)) == \
+        "Dengan rasa sudah berbuat kuat (bukan tidak ada), B menjangkau sama banyak orang dan " \
         "mendapat sama banyak aksi."
+    # Issue 21: "With like counts visible no instead of yes" is now said as a student would.
+    assert i18n.changed("en", "platform.like_counts_visible", True, False) == \
+        "With like counts hidden instead of shown,"
 
 
 def test_replicates_report_a_clear_difference_only_when_the_interval_leaves_out_zero():
@@ -341,9 +416,9 @@ def _step_until_settled(rc, limit: int = 80):
 def test_debrief_when_the_run_settles():
     rc = _page_of_400()
     _step_until_settled(rc)
-    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    assert rc.find(v.Html, children=[i18n.scenario_text("classroom", "summary", "en")]).widgets
     questions = _html(rc, "")  # the questions are a list
-    assert any(i18n.scenario_text("baseline", "questions", "en")[0] in q for q in questions)
+    assert any(i18n.scenario_text("classroom", "questions", "en")[0] in q for q in questions)
 
 
 def test_the_step_that_settles_the_run_keeps_the_network_views():
@@ -356,7 +431,7 @@ def test_the_step_that_settles_the_run_keeps_the_network_views():
     views = [w.model_id for w in rc.find(NetworkCanvas).widgets]
     assert len(views) == 2
     _step_until_settled(rc)
-    assert rc.find(v.Html, children=[i18n.scenario_text("baseline", "summary", "en")]).widgets
+    assert rc.find(v.Html, children=[i18n.scenario_text("classroom", "summary", "en")]).widgets
     assert [w.model_id for w in rc.find(NetworkCanvas).widgets] == views
 
 
@@ -392,7 +467,7 @@ def test_a_world_read_while_another_thread_steps_it_sees_whole_steps():
 
 def test_guided_lesson_steps_through_its_scenarios():
     rc = _page()
-    _button(rc, "Guided lesson").click()
+    rc.find(v.Btn, class_="lesson-start").widget.click()
     order = [s["scenario"] for s in i18n.lessons()["lesson"]]
     assert rc.find(v.Select, class_="scenario").widget.v_model == order[0]
     assert rc.find(v.Html, children=[i18n.lessons()["lesson"][0]["ask"]["en"]]).widgets
@@ -409,10 +484,10 @@ def test_the_notice_and_the_lesson_appearing_keep_the_live_views():
     rc = _page()
     _button(rc, "Step").click()
     live = [w.model_id for w in rc.find(NetworkCanvas).widgets + rc.find(LiveChart).widgets]
-    rc.find(v.Slider, class_="slider slacktivism-consistency").widget.v_model = bounds("slacktivism.consistency")[1]
+    rc.find(v.Slider, class_="slider slacktivism-consistency").widget.v_model = 4
     assert rc.find(v.Html, class_="notice").widgets, "the control change says what it did"
     assert [w.model_id for w in rc.find(NetworkCanvas).widgets + rc.find(LiveChart).widgets] == live
-    _button(rc, "Guided lesson").click()
+    rc.find(v.Btn, class_="lesson-start").widget.click()
     assert rc.find(v.Html, class_="lesson-ask").widgets
     assert [w.model_id for w in rc.find(NetworkCanvas).widgets + rc.find(LiveChart).widgets] == live
 

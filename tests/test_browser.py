@@ -18,8 +18,9 @@ import pytest
 
 from model import load_scenario
 from tests.conftest import ROOT, SCENARIOS
-from viz.app import bounds, contrast, slider_step, value_of
-from viz.i18n import changed, option
+from viz.app import contrast, value_of
+from viz.controls import LEVELS
+from viz.i18n import TEXT, changed
 
 pytestmark = pytest.mark.slow
 
@@ -94,9 +95,9 @@ def test_page_loads_with_its_assets_and_no_internet_nor_console_errors(browser, 
         assert page.locator("text=This website runs on").count() == 0
 
 
-def test_opens_on_the_baseline_and_explains_the_organisers(browser, app_url):
+def test_opens_on_the_classroom_campaign_and_explains_the_organisers(browser, app_url):
     with opened(browser, app_url) as page:
-        assert "Baseline" in page.locator(".scenario").inner_text()
+        assert "A campaign for the class" in page.locator(".scenario").inner_text()
         assert _counter(page) == 0
         assert "organisers who start the campaign have already acted" in page.locator(".organisers").inner_text()
 
@@ -172,18 +173,19 @@ def test_a_control_acts_without_reset(browser, app_url):
         _click_slider(page, ".slacktivism-consistency", 0.98)
         _wait_for(lambda: _counter(page) == 0 and page.locator(".notice").count() == 1)
         assert page.locator(".notice").inner_text().startswith("Restarted from step 0 with the same seed and network")
-        high = bounds("slacktivism.consistency")[1]
-        assert f"Consistency (a like as a first step): {option('en', float(high))}" in page.locator(".controls") \
-            .inner_text()
+        strongest = TEXT["en"]["levels"]["slacktivism.consistency"][-1]  # a level in words, not an odds ratio
+        assert f"Consistency (a like as a first step): {strongest}" in page.locator(".controls").inner_text()
 
 
 def test_compare_shows_world_b_at_once_and_says_what_it_changed(browser, app_url):
     with opened(browser, app_url) as page:
         page.locator(".compare").click()
         _wait_for(lambda: page.locator(".scoreboard").count() == 2 and page.locator(".network-canvas").count() == 2)
-        a = value_of(load_scenario(SCENARIOS / "baseline.yaml"), "slacktivism.licensing")
-        words = changed("en", "slacktivism.licensing", a, contrast("slacktivism.licensing", a))
-        assert page.locator(".difference").inner_text().startswith(words + " B reached")
+        a = value_of(load_scenario(SCENARIOS / "classroom.yaml"), "campaign.framing")
+        words = changed("en", "campaign.framing", a, contrast("campaign.framing", a))
+        assert page.locator(".difference").inner_text() == words + " press Play to see what B does differently."
+        _step(page)
+        _wait_for(lambda: page.locator(".difference").inner_text().startswith(words + " B reached"))
         # The replicates report in words (30 runs of each world, in the background).
         _wait_for(lambda: "Over 30 runs" in page.locator(".replicates").inner_text(), timeout=90)
         assert re.search(r"(fewer|more) actions \(95% interval|no clear difference",
@@ -201,7 +203,7 @@ def test_phone_one_column_play_visible_drawer_and_touch(browser, app_url):
         page.locator(".slider.slacktivism-consistency").wait_for()
         assert page.locator(".slider.slacktivism-consistency").bounding_box()["width"] > 250
         _click_slider(page, ".slacktivism-consistency", 0.98, touch=True)
-        high = option("en", float(bounds("slacktivism.consistency")[1]))
+        high = TEXT["en"]["levels"]["slacktivism.consistency"][-1]
         _wait_for(lambda: f"a like as a first step): {high}" in page.locator(".controls").inner_text())
         page.locator("button.drawer-close").tap()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -225,8 +227,6 @@ def test_tap_to_pin_a_user_explains_it_in_the_chosen_language(browser, app_url):
         x, y = _user_on_screen(page)
         page.touchscreen.tap(x, y)
         page.locator(".pinned").wait_for(timeout=10_000)
-        from viz.i18n import TEXT
-
         text = page.locator(".pinned").inner_text()
         state = re.match(r"pengguna \d+: ([^\n·]+)", text).group(1).strip()
         assert state in TEXT["id"]["states"].values(), text
@@ -266,23 +266,22 @@ def test_presentation_mode_fits_one_screen_and_cuts_nothing_off(browser, app_url
 
 
 def test_url_holds_the_run_and_a_reload_restores_it(browser, app_url):
-    low, high = bounds("slacktivism.consistency")
-    middle = round(low + 10 * slider_step(low, high), 6)  # a value within the model's range, on the slider
+    middle = LEVELS["slacktivism.consistency"][3]  # "strong", a level's value underneath
     query = f"scenario=licensing&lang=id&seed=7&set=slacktivism.consistency%3D{middle}&b=platform.feed%3Dengagement"
     with opened(browser, app_url, query=query) as page:
         assert page.locator(".step-counter").inner_text().startswith("Langkah 0")
         assert "Merasa sudah berbuat" in page.locator(".scenario").inner_text()
-        assert f"Konsistensi (like sebagai langkah pertama): {option('id', float(middle))}" in \
+        assert f"Konsistensi (like sebagai langkah pertama): {TEXT['id']['levels']['slacktivism.consistency'][3]}" in \
             page.locator(".controls").inner_text()
         assert page.locator(".scoreboard").count() == 2  # World B, from the link
-        assert "Dengan urutan feed: paling ramai dulu (bukan terbaru dulu)" in page.locator(".difference").inner_text()
-        _click_slider(page, ".slacktivism-licensing", 0.01)
-        least = bounds("slacktivism.licensing")[0]
-        _wait_for(lambda: f"slacktivism.licensing%3D{float(least)}" in page.evaluate("location.href"))
+        assert "Dengan urutan feed paling ramai dulu (bukan terbaru dulu)" in page.locator(".difference").inner_text()
+        _click_slider(page, ".slacktivism-licensing", 0.01)  # the left end: no licensing, 1.0 underneath
+        _wait_for(lambda: "slacktivism.licensing%3D1.0" in page.evaluate("location.href"))
         assert parse_qs(urlparse(page.evaluate("location.href")).query)["seed"] == ["7"]
         page.reload()
         page.locator(".step-counter").wait_for(timeout=60_000)
-        assert f"Merasa sudah berbuat (\"aku sudah ikut bantu\"): {option('id', float(least))}" in \
+        none = TEXT["id"]["levels"]["slacktivism.licensing"][0]
+        assert f"Merasa sudah berbuat (\"aku sudah like, sudah cukup\"): {none}" in \
             page.locator(".controls").inner_text()
         assert page.locator(".scoreboard").count() == 2
 
@@ -290,7 +289,7 @@ def test_url_holds_the_run_and_a_reload_restores_it(browser, app_url):
 def test_exports_png_and_the_same_csv_as_the_command_line(browser, app_url, tmp_path):
     from slacktivism.cli import main
 
-    assert main(["run", str(ROOT / "scenarios" / "baseline.yaml"), "--out", str(tmp_path / "cli")]) == 0
+    assert main(["run", str(ROOT / "scenarios" / "classroom.yaml"), "--out", str(tmp_path / "cli")]) == 0
     with opened(browser, app_url) as page:
         _click_slider(page, ".speed", 0.99)
         page.locator("button.play").click()

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlencode
 import reacton.core
 import reacton.ipyvuetify as v
 import solara
+import solara.lab
 import solara.server.settings
 
 from model import ScenarioError, load_scenario
@@ -37,10 +38,13 @@ from model.scenario import field_info
 from model.scenario_files import parse_override
 from viz import offline
 from viz.classroom import ClassPage, JoinPage
-from viz.controls import CONTROLS
+from viz.controls import CONTROLS, LEVELS, level_of
 from viz.figures import STATE_COLOURS
 from viz.i18n import (
     LANGUAGES,
+    acted_split,
+    browser_language,
+    changed,
     describe,
     difference,
     funnel,
@@ -49,14 +53,16 @@ from viz.i18n import (
     option,
     param,
     per_100_likes,
+    plural,
     scenario_label,
     scenario_text,
     signed_percent,
     t,
+    value_words,
 )
 from viz.replicates import N_REPLICATES, paired_actions, summarise
 from viz.sessions import freeze_startup_objects, remember_server_loop, session_closed
-from viz.widgets import ExportPng, LiveChart, NetworkCanvas
+from viz.widgets import DocumentFixes, ExportPng, LiveChart, NetworkCanvas
 from viz.world import MAX_VIEW, PALETTE, World
 
 # Reacton's fast renderer (opt-in in the pinned reacton) walks only the parts of the tree whose state changed. A step
@@ -80,7 +86,9 @@ offline.serve_katex_stub()
 
 #: The shipped scenarios (package data of ``scenarios``, so an installed wheel has them too).
 SCENARIOS = Path(str(resources.files("scenarios")))
-DEFAULT_SCENARIO = "baseline"
+#: The campaign the app opens on: the baseline's cause with 50 organisers, where a control visibly moves actions
+#: (scenarios/classroom.yaml gives the measured numbers; tests/test_app_default.py checks them).
+DEFAULT_SCENARIO = "classroom"
 #: Largest population the app builds (the view above MAX_VIEW users is sampled).
 APP_MAX_USERS = 200_000
 STYLE = Path(__file__).resolve().parent / "app.css"
@@ -150,7 +158,17 @@ def build(name: str, overrides: dict, seed: int, b_change: tuple | None,
 
 
 def contrast(key: str, value):
-    """A value for World B that differs from A's: the other end of a range, the other choice."""
+    """A value for World B that differs from A's in a way a class can see.
+
+    A control shown as levels goes to the far level a student names: the message "a call to act" from
+    an appeal or a mix (likes fall by half within steps), licensing "strong" from none and "none" otherwise;
+    otherwise the other end of a range, the other choice.
+    """
+    if key in LEVELS:
+        levels = LEVELS[key]
+        if key == "campaign.framing":
+            return levels[-1] if level_of(key, value) < len(levels) - 1 else levels[0]
+        return levels[-2] if level_of(key, value) == 0 else levels[0]
     annotation = field_info(key).annotation
     if annotation is bool:
         return not value
@@ -178,10 +196,24 @@ def check(key: str, text: str, lang: str, path: Path, overrides: dict):
     if key == "network.n_users" and value > APP_MAX_USERS:
         return None, t(lang, "max_users", high=number(lang, APP_MAX_USERS))
     try:
-        load_scenario(path, {**overrides, key: value})
-    except ScenarioError as exc:
-        return None, exc.problem
-    return value, ""
+        scenario = load_scenario(path, {**overrides, key: value})
+    except ScenarioError:
+        return None, t(lang, "refused")
+    return (value, "") if not (problem := network_problem(lang, scenario)) else (None, problem)
+
+
+def network_problem(lang: str, scenario) -> str:
+    """Why the scenario's network cannot be built, in plain words ("" if it can).
+
+    The network builder's own message ("barabasi_albert needs mean_degree/2 < n_users") is a researcher's,
+    and came out in English in Indonesian mode too; the rule is checked here, before the build, in words.
+    """
+    network = scenario.network
+    if network.kind == "barabasi_albert" and network.n_users is not None:
+        attach = max(1, round(network.mean_degree / 2))
+        if attach >= network.n_users:
+            return t(lang, "too_few_users", degree=number(lang, network.mean_degree), need=number(lang, attach))
+    return ""
 
 
 def parse_url(search: str | None) -> dict:
@@ -281,9 +313,11 @@ def Control(key: str, value, lang: str, path: Path, overrides: dict, on_value, p
     """One parameter control, built from the model's declaration of the key."""
     label = prefix + param(lang, key)
     how = kind(key)
-    if how == "bool":
-        v.Switch(label=label, v_model=bool(value), on_v_model=on_value, class_=key.replace(".", "-"),
-                        hide_details=True)
+    if key in LEVELS:
+        LevelSlider(key, value, lang, label, on_value)
+    elif how == "bool":
+        v.Switch(label=f"{label}: {value_words(lang, key, bool(value))}", v_model=bool(value),
+                 on_v_model=on_value, class_=key.replace(".", "-"), hide_details=True)
     elif how == "choice":
         items = [{"text": option(lang, o), "value": o} for o in get_args(field_info(key).annotation)]
         v.Select(label=label, items=items, v_model=value, on_v_model=on_value, class_=key.replace(".", "-"))
@@ -299,10 +333,45 @@ def Control(key: str, value, lang: str, path: Path, overrides: dict, on_value, p
 
         with solara.Column(gap="0px", classes=["slider-field"]):
             solara.Text(f"{label}: {option(lang, float(value))}", classes=["slider-label"])
-            v.Slider(v_model=float(value), min=low, max=high, step=step, hide_details=True,
+            # ``label`` is the slider's accessible name (Vuetify puts it in aria-label); app.css hides its
+            # visual copy, since the line above shows it with the value.
+            v.Slider(v_model=float(value), min=low, max=high, step=step, hide_details=True, label=label,
                      on_v_model=moved, class_="slider " + key.replace(".", "-"))
     else:
         TypedField(key, value, lang, path, overrides, on_value, prefix, failure)
+
+
+@solara.component
+def LevelSlider(key: str, value, lang: str, label: str, on_value):
+    """A control shown as five levels read left to right ("none … strong"), each the model's value underneath.
+
+    The value shown is the level's words, never the odds ratio: moral licensing's 0.05 is its *strongest*
+    setting, so a slider on the number ran backwards for a class (``viz/controls.py`` says more).
+    """
+    levels = LEVELS[key]
+    at = level_of(key, value)
+    words = value_words(lang, key, value)
+
+    def moved(x):
+        k = round(float(x))
+        if k != at:
+            on_value(levels[k])
+
+    with solara.Column(gap="0px", classes=["slider-field", "level-field"]):
+        solara.Text(f"{label}: {words}", classes=["slider-label"])
+        v.Slider(v_model=at, min=0, max=len(levels) - 1, step=1, ticks="always", tick_size=4, hide_details=True,
+                 label=label, on_v_model=moved, class_="slider " + key.replace(".", "-"),
+                 attributes={"aria-valuetext": words})
+        with solara.Row(classes=["level-ends"], justify="space-between"):
+            solara.Text(end_words(lang, "low_end", key))
+            solara.Text(end_words(lang, "high_end", key))
+
+
+def end_words(lang: str, which: str, key: str) -> str:
+    """The words at a level slider's left (``low_end``) or right (``high_end``) end."""
+    from viz.i18n import TEXT
+
+    return TEXT[lang][which][key]
 
 
 @solara.component
@@ -332,23 +401,30 @@ def Scoreboard(world: World, lang: str, title: str, tick):
     """What the platform shows beside what actually happened (a step re-renders it alone)."""
     _ = tick.value
     c = world.model.current
+    organisers = len(world.model.seeds)  # they act at step 0: every headline keeps them apart
     goal = world.scenario.campaign.goal_actions
     reached = world.goal_step()
     met = t(lang, "goal_met", step=reached) if reached is not None else t(lang, "goal_missed")
     html = (f'<div class="board-title">{title}</div><div class="board">'
             f'<div class="shows"><div class="board-head">{t(lang, "platform_shows")}</div>'
-            f'<div class="big" data-outcome="liked">{number(lang, c["liked"])} {BY(lang, "liked")}</div>'
+            f'<div class="big" data-outcome="liked">{counted(lang, "likes", c["liked"])}</div>'
             f'<div>{number(lang, c["shared"])} {BY(lang, "shared")} · {number(lang, c["aware"])} '
             f'{BY(lang, "aware")}</div></div>'
             f'<div class="happened"><div class="board-head">{t(lang, "happened")}</div>'
-            f'<div class="big" data-outcome="acted">{number(lang, c["acted"])} {BY(lang, "acted")}</div>'
+            f'<div class="big" data-outcome="acted">{counted(lang, "acts", c["acted"])}</div>'
+            f'<div class="acted-split">{acted_split(lang, c["acted"], organisers)}</div>'
             f'<div>{t(lang, "goal")} {number(lang, goal)}: {met}</div></div></div>'
-            f'<div class="per-100">{per_100_likes(lang, c["liked"], c["acted"])} '
+            f'<div class="per-100">{per_100_likes(lang, c["liked"], c["acted"] - organisers)} '
             f'{t(lang, "gap", gap=number(lang, c["slacktivism_gap"]))}.</div>')
     if world.steps == 0:
         html += (f'<div class="organisers">{t(lang, "organisers", n=number(lang, c["acted"]))}</div>' if c["acted"]
                  else f'<div class="organisers">{t(lang, "organisers_none")}</div>')
     solara.HTML(tag="div", classes=["scoreboard"], unsafe_innerHTML=html)
+
+
+def counted(lang: str, key: str, n: int) -> str:
+    """"1 action", "2 actions", "1.000 aksi": a count with its noun, the number written as the language writes it."""
+    return plural(lang, key, n, count=number(lang, n))
 
 
 def BY(lang: str, name: str) -> str:
@@ -434,8 +510,8 @@ def StepCounter(world: World, tick, L: str):  # noqa: N803
 
 
 @solara.component
-def ChartTools(stage, compared: bool, L: str, name: str, seed: int, log, start_lesson):  # noqa: N803
-    """Log scale, the exports and the guided lesson's button: a component of its own, so a step or Reset skips it."""
+def ChartTools(stage, compared: bool, L: str, name: str, seed: int, log):  # noqa: N803
+    """Log scale and the exports: a component of its own, so a step or Reset skips it."""
     with solara.Row(classes=["chart-tools"], gap="8px"):
         v.Checkbox(label=t(L, "log_scale"), v_model=log.value, on_v_model=log.set, class_="log-scale",
                    hide_details=True)
@@ -443,25 +519,33 @@ def ChartTools(stage, compared: bool, L: str, name: str, seed: int, log, start_l
         for k, title in enumerate([t(L, "world_a")] + ([t(L, "world_b")] if compared else [])):
             CsvDownload(stage, k, t(L, "export_csv") + (f" {title}" if compared else ""),
                         f"slacktivism-{name}-seed{seed}{'-B' if k else ''}-timeseries.csv")
-        solara.Button(t(L, "lesson"), on_click=start_lesson, text=True, classes=["lesson-start"])
 
 
 @solara.component
 def Difference(a: World, b: World, change, L: str, tick):  # noqa: N803
     """What B did differently this step, in words naming the change."""
     _ = tick.value
+    if a.steps == 0:  # nothing has happened yet: say what B changes, claim nothing ("as many actions" at step 0)
+        solara.Text(t(L, "difference_start", changed=changed(L, *change) if change else ""), classes=["difference"])
+        return
     solara.Text(difference(L, a.model.current, b.model.current, change), classes=["difference"])
+
+
+#: What the chart draws: likes, shares and actions. Reach, ten times larger, set the scale and squashed the gap the
+#: lesson is about along the bottom; it stays in the scoreboard and the funnel.
+CHART_COLUMNS = [name for name in FUNNEL if name != "aware"]
 
 
 @solara.component
 def Chart(worlds_shown: list, L: str, log: bool, tick):  # noqa: N803
-    """Reach, likes, shares, actions and the goal on one y-axis; a step sends the new points."""
+    """Likes, shares, actions and the goal on one y-axis, likes and actions drawn largest; a step sends the points."""
     _ = tick.value
     a = worlds_shown[0][0]
     compared = len(worlds_shown) > 1
     LiveChart.element(
         worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
-        columns=list(FUNNEL), colours={c: STATE_COLOURS[BY_NAME[c].state] for c in FUNNEL},
+        columns=CHART_COLUMNS, colours={c: STATE_COLOURS[BY_NAME[c].state] for c in CHART_COLUMNS},
+        big=["liked", "acted"],
         names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
         goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
         title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if compared else ""),
@@ -485,7 +569,7 @@ def Replicates(replicates, key: tuple, L: str):  # noqa: N803
 
 @solara.component
 def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,  # noqa: N803
-         log, pins, start_lesson, transport: dict):
+         log, pins, hide_answer: bool, transport: dict):
     """Everything that changes with the run: scoreboards, funnels, the comparison, the chart, the networks.
 
     A step re-renders only the small components that read ``tick`` (the counter, scoreboards, funnels, the
@@ -530,12 +614,14 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
             Difference(a, b, change, L, tick)
             Replicates(replicates, replicates_key, L)
         Chart(worlds_shown, L, log.value, tick)
-        ChartTools(stage, b is not None, L, name, seed, log, start_lesson)
+        ChartTools(stage, b is not None, L, name, seed, log)
         # The debrief has a place of its own that is always there: Solara pairs old and new children by position,
         # so a debrief inserted here when the run settles made every later child new, and the network views
         # were built again (their positions and edges re-sent, the canvases blank for a moment).
         with solara.Div(classes=["debrief-slot"]):
-            summary_text = scenario_text(name, "summary", L) if not a.running else None
+            # In a guided lesson the debrief is the answer: it waits until the class has predicted (the lesson's
+            # "Show the answer").
+            summary_text = scenario_text(name, "summary", L) if not (a.running or hide_answer) else None
             if summary_text:
                 questions = scenario_text(name, "questions", L) or []
                 with solara.Div(classes=["debrief"]):
@@ -551,12 +637,38 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
 
 
 @solara.component
+def LessonPanel(k: int, L: str, revealed, open_lesson, settled):  # noqa: N803
+    """One step of the guided lesson at the top of the stage: the question, then the answer once asked for.
+
+    The run starts at step 0 and the debrief (the answer) stays hidden until "Show the answer", so the class
+    predicts before it sees anything; the button waits for the run to settle.
+    """
+    steps = lessons()["lesson"]
+    a_settled = not settled.value[0]  # read here, so that the run settling re-renders this panel, not the page
+    with solara.Div(classes=["lesson"]):
+        solara.Text(f"{t(L, 'lesson_step', k=k + 1, n=len(steps))}: {scenario_label(steps[k]['scenario'], L)}",
+                    classes=["card-title"])
+        solara.Text(steps[k]["ask"][L], classes=["lesson-ask"])
+        if not revealed.value:
+            solara.Text(t(L, "lesson_predict"), classes=["lesson-predict"])
+        with solara.Row(classes=["lesson-buttons"]):
+            solara.Button(t(L, "previous"), on_click=lambda: open_lesson(k - 1), disabled=k == 0, text=True)
+            if not revealed.value:
+                solara.Button(t(L, "lesson_reveal"), on_click=lambda: revealed.set(True), disabled=not a_settled,
+                              outlined=True, classes=["lesson-reveal"])
+            solara.Button(t(L, "next"), on_click=lambda: open_lesson(k + 1), disabled=k + 1 >= len(steps),
+                          text=True, classes=["lesson-next"])
+            solara.Button(t(L, "close"), on_click=lambda: open_lesson(-1), text=True, classes=["lesson-close"])
+
+
+@solara.component
 def Page():
     """The app: a bar with the run's buttons, the controls (a drawer on phones), and the worlds."""
     router = solara.use_router()
     solara.use_memo(remember_server_loop, [])
     start = solara.use_memo(lambda: parse_url(router.search), [])
-    lang = solara.use_reactive(start.get("lang", "en"))
+    lang = solara.use_reactive(start.get("lang") or browser_language(
+        ((solara.lab.headers.value or {}).get("accept-language") or [""])[0]))
     name = solara.use_reactive(start.get("name", DEFAULT_SCENARIO))
     seed = solara.use_reactive(start.get("seed", 42))
     overrides = solara.use_reactive(start.get("overrides", {}))
@@ -575,6 +687,7 @@ def Page():
     drawer = solara.use_reactive(False)
     log = solara.use_reactive(False)
     lesson = solara.use_reactive(-1)
+    revealed = solara.use_reactive(False)  # the guided lesson's answer, shown once the class has predicted
     lock = solara.use_memo(threading.RLock, [])
     render_context = reacton.core.get_render_context()
 
@@ -600,8 +713,13 @@ def Page():
             with lock:
                 built = build(scenario or name.value, values, seed.value if new_seed is None else new_seed, change,
                               previous=worlds.value)
-        except (ScenarioError, ValueError) as exc:
-            return str(getattr(exc, "problem", exc))
+        except (ScenarioError, ValueError):  # in plain words, never the builder's own message
+            try:
+                problem = network_problem(lang.value, load_scenario(SCENARIOS / f"{scenario or name.value}.yaml",
+                                                                    values))
+            except (ScenarioError, ValueError):
+                problem = ""
+            return problem or t(lang.value, "refused")
         show(built, words)
         return ""
 
@@ -658,6 +776,29 @@ def Page():
         overrides.set({})
         b_value.set(None)
         rebuild({}, b=b_change({}, key=b_key.value) if compare.value else None, scenario=new)
+        notice.set("")
+
+    def open_lesson(j: int) -> None:
+        """Lesson ``j`` (-1 closes it): its scenario from step 0, and World B as the lesson sets it, or none.
+
+        Each lesson sets both worlds, so a Granovetter lesson no longer inherits the previous lesson's World B,
+        and its answer is hidden again until the class has predicted.
+        """
+        lesson.set(j)
+        revealed.set(False)
+        if j < 0:
+            return
+        step = lessons()["lesson"][j]
+        b = parse_override(step["b"]) if step.get("b") else None
+        playing.set(False)
+        name.set(step["scenario"])
+        overrides.set({})
+        compare.set(b is not None)
+        if b is not None:
+            b_key.set(b[0])
+        b_value.set(b[1] if b is not None else None)
+        rebuild({}, b=b, scenario=step["scenario"])
+        failure.set(("", ""))
         notice.set("")
 
     def set_seed(text):
@@ -725,6 +866,7 @@ def Page():
     classes = ["slacktivism-app"] + (["present"] if present.value else []) + (["drawer-open"] if drawer.value else [])
     with solara.Column(classes=classes, gap="0px"):
         solara.Style(STYLE)
+        DocumentFixes.element(lang=L)
         with solara.Row(classes=["topbar"], gap="8px"):
             solara.Text(t(L, "title"), classes=["app-title"])
             solara.Button(t(L, "controls"), icon_name="mdi-tune", on_click=lambda: drawer.set(not drawer.value),
@@ -734,6 +876,8 @@ def Page():
                         children=[v.Btn(children=[code], small=True, class_=f"lang-{code}") for code in LANGUAGES])
             v.Checkbox(label=t(L, "present"), v_model=present.value, on_v_model=present.set, class_="present-toggle",
                         hide_details=True)
+            solara.Button(t(L, "lesson"), icon_name="mdi-school", on_click=lambda: open_lesson(0), outlined=True,
+                          classes=["lesson-start"])
             with solara.Link("/class"):
                 solara.Button(t(L, "class_mode"), text=True, classes=["class-mode-link"])
         with solara.Div(classes=["main"]):
@@ -772,26 +916,12 @@ def Page():
                 # (laid out as if absent when empty), so that the live view keeps its place and is not built again.
                 with solara.Div(classes=["slot", "lesson-slot"]):
                     if lesson.value >= 0:
-                        steps = lessons()["lesson"]
-                        k = lesson.value
-                        with solara.Div(classes=["lesson"]):
-                            solara.Text(f"{t(L, 'lesson_step', k=k + 1, n=len(steps))}: "
-                                        f"{scenario_label(steps[k]['scenario'], L)}", classes=["card-title"])
-                            solara.Text(steps[k]["ask"][L], classes=["lesson-ask"])
-                            with solara.Row():
-                                def go(j):
-                                    lesson.set(j)
-                                    if j >= 0:
-                                        choose_scenario(steps[j]["scenario"])
-                                solara.Button(t(L, "previous"), on_click=lambda: go(k - 1), disabled=k == 0, text=True)
-                                solara.Button(t(L, "next"), on_click=lambda: go(k + 1), disabled=k + 1 >= len(steps),
-                                              text=True, classes=["lesson-next"])
-                                solara.Button(t(L, "close"), on_click=lambda: lesson.set(-1), text=True)
+                        LessonPanel(lesson.value, L, revealed, open_lesson, settled)
                 with solara.Div(classes=["slot", "notice-slot"]):
                     if notice.value:
                         solara.Text(notice.value, classes=["notice"])
                 Live(worlds, tick, settled, L, name.value, seed.value, change, replicates, log, pins,
-                     lambda: (lesson.set(0), choose_scenario(lessons()["lesson"][0]["scenario"])),
+                     lesson.value >= 0 and not revealed.value,
                      {"playing": playing, "step_once": step_once, "reset": reset, "play": play})
 
 

@@ -46,8 +46,8 @@ TEXT = {
         "goal": "goal",
         "goal_met": "goal met at step {step}",
         "goal_missed": "goal not met",
-        "gap": "{gap} people liked or shared but never acted",
-        "per_100": "For every 100 likes, {n} actions.",
+        "gap": "{gap} liked or shared but never acted",
+        "per_100": "For every 100 likes, {n} actions by people the campaign reached.",
         "per_100_none": "No likes yet.",
         "organisers": "At step 0 the {n} organisers who start the campaign have already acted: they are the first "
                       "{n} actions.",
@@ -59,10 +59,10 @@ TEXT = {
         "legend": "grey: not reached · blue: reached · light orange: liked · orange: shared · green: acted · "
                   "purple ring: sharer who changes the message.",
         "pin_hint": "Tap or click a user to see why it did what it did.",
-        "chart_title": "Reached, likes, shares and actions, on one scale",
+        "chart_title": "Likes, shares and actions, on one scale",
         "step_axis": "step",
         "people_axis": "people",
-        "people_axis_log": "people (log scale: each line is 10 times the one below)",
+        "people_axis_log": "people (log scale: ×10 per line)",
         "log_scale": "Log scale",
         "funnel_title": "The funnel, on one scale",
         "bad_value": "Not accepted: {problem}",
@@ -75,7 +75,6 @@ TEXT = {
         "more_pct": "{p}% more",
         "fewer": "{p}% fewer",
         "as_many": "as many",
-        "changed": "With {label} {b} instead of {a},",
         "difference": "{changed} B reached {reach} people and got {acts} actions.",
         "replicates_running": "Checking with {n} runs of each world…",
         "replicates_result": "Over {n} runs of each world, B got {pct} actions (95% interval {low} to {high}).",
@@ -114,12 +113,12 @@ TEXT = {
         },
     },
     "id": {
-        "title": "Slacktivism: like bukan aksi",
+        "title": "Slacktivisme: like belum tentu aksi",
         "language": "Bahasa",
         "scenario": "Skenario",
-        "seed": "Seed acak",
+        "seed": "Angka acak (seed)",
         "speed": "Kecepatan (langkah per detik)",
-        "play": "Putar",
+        "play": "Jalankan",
         "pause": "Jeda",
         "step": "Langkah",
         "reset": "Mulai ulang",
@@ -127,7 +126,7 @@ TEXT = {
         "close": "Tutup",
         "present": "Mode presentasi",
         "step_counter": "Langkah {step}",
-        "finished": "kampanye sudah berhenti",
+        "finished": "kampanye sudah tidak bergerak lagi",
         "compare": "Bandingkan dua dunia (A dan B)",
         "b_changes": "Yang berbeda di Dunia B",
         "world_a": "Dunia A",
@@ -137,10 +136,11 @@ TEXT = {
         "goal": "target",
         "goal_met": "target tercapai di langkah {step}",
         "goal_missed": "target belum tercapai",
-        "gap": "{gap} orang memberi like atau share tetapi tidak pernah beraksi",
-        "per_100": "Dari setiap 100 like, ada {n} aksi.",
+        "gap": "{gap} like/share tanpa aksi",
+        "per_100": "Dari setiap 100 like, ada {n} aksi oleh orang yang dijangkau kampanye.",
         "per_100_none": "Belum ada like.",
-        "organisers": "Di langkah 0, {n} penggerak yang memulai kampanye sudah beraksi: merekalah {n} aksi pertama.",
+        "organisers": "Di langkah 0, {n} penggerak yang memulai kampanye sudah beraksi: merekalah "
+                      "pelaku {n} aksi pertama.",
         "organisers_none": "Belum ada yang beraksi: kampanye dimulai dari orang pertama yang bergerak.",
         "restarted": "Dimulai ulang dari langkah 0 dengan seed dan jaringan yang sama: {what}.",
         "rebuilt": "Jaringan baru dibuat ({n} pengguna, seed yang sama): {what}.",
@@ -149,10 +149,10 @@ TEXT = {
         "legend": "abu-abu: belum terjangkau · biru: terjangkau · oranye muda: memberi like · oranye: membagikan · "
                   "hijau: beraksi · cincin ungu: penyebar yang mengubah pesan.",
         "pin_hint": "Ketuk atau klik seorang pengguna untuk melihat alasannya.",
-        "chart_title": "Terjangkau, like, share, dan aksi dalam satu skala",
+        "chart_title": "Like, share, dan aksi dalam satu skala",
         "step_axis": "langkah",
         "people_axis": "orang",
-        "people_axis_log": "orang (skala log: tiap garis 10 kali garis di bawahnya)",
+        "people_axis_log": "orang (skala log: ×10 per garis)",
         "log_scale": "Skala log",
         "funnel_title": "Corong partisipasi, dalam satu skala",
         "bad_value": "Tidak diterima: {problem}",
@@ -165,13 +165,12 @@ TEXT = {
         "more_pct": "{p}% lebih banyak",
         "fewer": "{p}% lebih sedikit",
         "as_many": "sama banyak",
-        "changed": "Dengan {label}: {b} (bukan {a}),",
         "difference": "{changed} B menjangkau {reach} orang dan mendapat {acts} aksi.",
-        "replicates_running": "Memeriksa dengan {n} kali jalan untuk tiap dunia…",
-        "replicates_result": "Dari {n} kali jalan untuk tiap dunia, B mendapat {pct} aksi (interval 95%: {low} "
-                             "sampai {high}).",
-        "replicates_none": "Dari {n} kali jalan untuk tiap dunia, tidak ada perbedaan aksi yang jelas (interval 95%: "
-                           "{low} sampai {high}).",
+        "replicates_running": "Memeriksa dengan {n} kali simulasi untuk tiap dunia…",
+        "replicates_result": "Dari {n} kali simulasi untuk tiap dunia, B mendapat {pct} aksi (rentang keyakinan 95%: "
+                             "{low} sampai {high}).",
+        "replicates_none": "Dari {n} kali simulasi untuk tiap dunia, tidak ada perbedaan aksi yang jelas (rentang "
+                           "keyakinan 95%: {low} sampai {high}).",
         "debrief": "Apa yang terjadi",
         "questions": "Bahan diskusi",
         "lesson": "Pelajaran terpandu",
@@ -206,6 +205,116 @@ TEXT = {
         },
     },
 }
+
+# ---- The app's plain words (issue 21: controls in plain words, organisers apart, errors and plurals) ----------------
+APP_TEXT = {
+    "en": {
+        # Five levels per control of viz.controls.LEVELS, left to right.
+        "levels": {
+            "slacktivism.licensing": ("none", "weak", "medium (as measured)", "strong", "very strong"),
+            "slacktivism.consistency": ("none", "weak", "medium (as measured)", "strong", "very strong"),
+            "campaign.framing": ("easy to like", "mostly easy to like", "half and half", "mostly a call to act",
+                                 "a call to act"),
+        },
+        # Yes/no controls, in the words a student would use ("with like counts hidden").
+        "switch_words": {"platform.like_counts_visible": ("hidden", "shown"),
+                         "campaign.bundle": ("no", "yes")},
+        # What a sentence calls each control ("With the message ... instead of ...").
+        "said": {"slacktivism.licensing": "moral licensing", "slacktivism.consistency": "consistency",
+                 "campaign.framing": "the message", "campaign.bundle": "actors sharing",
+                 "platform.feed": "the feed", "platform.like_counts_visible": "like counts",
+                 "seeding.strategy": "the campaign started by", "decision.cost_act": "the effort of acting",
+                 "misalignment.share": "sharers who change the message", "network.n_users": "users"},
+        "changed": "With {label} {b} instead of {a},",
+        "acted_split": "{organisers} by the organisers, {participants} by people they reached",
+        "difference_start": "{changed} press Play to see what B does differently.",
+        # Counts through plural(): KEY_one for exactly one, KEY otherwise; {count} is the number as written.
+        "acts_one": "{count} action", "acts": "{count} actions",
+        "people_one": "{count} person", "people": "{count} people",
+        "likes_one": "{count} like", "likes": "{count} likes",
+        "too_few_users": "Too few users: each user is linked to about {degree} others, so there must be more "
+                         "than {need} users.",
+        "refused": "This value does not fit the rest of the scenario: try one closer to the one before.",
+        "lesson_predict": "Predict first, then press Play.",
+        "lesson_reveal": "Show the answer",
+        "lesson_answer": "What happened",
+        "world_b_is": "World B: {what}",
+        "low_end": {"slacktivism.licensing": "none", "slacktivism.consistency": "none",
+                    "campaign.framing": "easy to like"},
+        "high_end": {"slacktivism.licensing": "very strong", "slacktivism.consistency": "very strong",
+                     "campaign.framing": "a call to act"},
+    },
+    "id": {
+        "levels": {
+            "slacktivism.licensing": ("tidak ada", "lemah", "sedang (sesuai penelitian)", "kuat", "sangat kuat"),
+            "slacktivism.consistency": ("tidak ada", "lemah", "sedang (sesuai penelitian)", "kuat", "sangat kuat"),
+            "campaign.framing": ("mudah di-like", "cenderung mudah di-like", "setengah-setengah",
+                                 "cenderung ajakan beraksi", "ajakan beraksi"),
+        },
+        "switch_words": {"platform.like_counts_visible": ("disembunyikan", "ditampilkan"),
+                         "campaign.bundle": ("tidak", "ya")},
+        "said": {"slacktivism.licensing": "rasa sudah berbuat", "slacktivism.consistency": "konsistensi",
+                 "campaign.framing": "pesan kampanye", "campaign.bundle": "yang beraksi ikut membagikan",
+                 "platform.feed": "urutan feed", "platform.like_counts_visible": "jumlah like",
+                 "seeding.strategy": "kampanye dimulai oleh", "decision.cost_act": "usaha untuk ikut aksi",
+                 "misalignment.share": "penyebar yang mengubah pesan", "network.n_users": "jumlah pengguna"},
+        "changed": "Dengan {label} {b} (bukan {a}),",
+        "acted_split": "{organisers} oleh para penggerak, {participants} oleh orang yang mereka jangkau",
+        "difference_start": "{changed} tekan Jalankan untuk melihat apa yang berbeda di B.",
+        # Indonesian nouns do not change with the number: the same form for one (kept so both languages have every key).
+        "acts_one": "{count} aksi", "acts": "{count} aksi",
+        "people_one": "{count} orang", "people": "{count} orang",
+        "likes_one": "{count} like", "likes": "{count} like",
+        "too_few_users": "Penggunanya terlalu sedikit: tiap pengguna terhubung dengan sekitar {degree} orang, jadi "
+                         "jumlah pengguna harus lebih dari {need}.",
+        "refused": "Nilai ini tidak cocok dengan pengaturan lain di skenario ini: coba nilai yang lebih dekat "
+                   "dengan nilai sebelumnya.",
+        "lesson_predict": "Tebak dulu, lalu tekan Jalankan.",
+        "lesson_reveal": "Tunjukkan jawabannya",
+        "lesson_answer": "Apa yang terjadi",
+        "world_b_is": "Dunia B: {what}",
+        "low_end": {"slacktivism.licensing": "tidak ada", "slacktivism.consistency": "tidak ada",
+                    "campaign.framing": "mudah di-like"},
+        "high_end": {"slacktivism.licensing": "sangat kuat", "slacktivism.consistency": "sangat kuat",
+                     "campaign.framing": "ajakan beraksi"},
+    },
+}
+for _lang, _texts in APP_TEXT.items():
+    TEXT[_lang].update(_texts)
+
+
+def value_words(lang: str, key: str, value) -> str:
+    """A control's value as a class reads it: a level's words, "hidden"/"shown", or :func:`option`."""
+    from viz.controls import LEVELS, level_of
+
+    if key in LEVELS:
+        return TEXT[lang]["levels"][key][level_of(key, value)]
+    if isinstance(value, bool) and key in TEXT[lang]["switch_words"]:
+        return TEXT[lang]["switch_words"][key][int(value)]
+    return option(lang, value)
+
+
+def acted_split(lang: str, acted: int, organisers: int) -> str:
+    """"20 by the organisers, 2 by people they reached": a headline's actions, organisers apart."""
+    return t(lang, "acted_split", organisers=number(lang, organisers), participants=number(lang, acted - organisers))
+
+
+def browser_language(accept_language: str | None, default: str = "en") -> str:
+    """The first of the browser's languages (its ``Accept-Language`` header) that the app speaks.
+
+    "id-ID,id;q=0.9,en;q=0.8" gives "id": a phone set to Indonesian opens the app in Indonesian, while a
+    link's ``lang=`` still wins (the page reads the link first).
+    """
+    ranked = []
+    for k, part in enumerate((accept_language or "").split(",")):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((-weight, k, tag.split("-")[0].strip().lower()))
+    return next((code for _, _, code in sorted(ranked) if code in LANGUAGES), default)
+
 
 for _lang, _texts in CLASS_TEXT.items():  # class mode's words (viz/class_text.py)
     TEXT[_lang].update(_texts)
@@ -272,9 +381,9 @@ def ratio_words(lang: str, b: float, a: float) -> str:
 
 
 def changed(lang: str, key: str, a, b) -> str:
-    """What World B changed, in words: "With moral licensing 0.6 instead of 0,"."""
-    label = param(lang, key)
-    return t(lang, "changed", label=label[0].lower() + label[1:], a=option(lang, a), b=option(lang, b))
+    """What World B changed, as a student would say it: "With moral licensing strong instead of none,"."""
+    label = TEXT[lang]["said"].get(key) or param(lang, key)[0].lower() + param(lang, key)[1:]
+    return t(lang, "changed", label=label, a=value_words(lang, key, a), b=value_words(lang, key, b))
 
 
 def difference(lang: str, a: dict, b: dict, change: tuple | None = None) -> str:
@@ -285,7 +394,11 @@ def difference(lang: str, a: dict, b: dict, change: tuple | None = None) -> str:
 
 
 def per_100_likes(lang: str, liked: int, acted: int) -> str:
-    """"For every 100 likes, 5 actions." (one decimal below 10)."""
+    """"For every 100 likes, 5 actions by people the campaign reached." (one decimal below 10).
+
+    ``acted`` counts participants only: with the organisers in it, a dearer action "improved" the ratio while
+    nobody new acted, and hidden likes gave "157 actions for every 100 likes".
+    """
     if not liked:
         return t(lang, "per_100_none")
     n = 100 * acted / liked

@@ -157,15 +157,15 @@ CHART_TEMPLATE = """
         <text :x="L - 6" :y="t.y + fs / 3" text-anchor="end" fill="#444">{{ t.label }}</text>
       </g>
       <text :x="(L + W - R) / 2" :y="H - fs * 0.4" text-anchor="middle" fill="#444">{{ xlabel }}</text>
-      <text :x="fs" :y="(T + H - B) / 2" text-anchor="middle" fill="#444"
-            :transform="'rotate(-90 ' + fs + ' ' + (T + H - B) / 2 + ')'">{{ ylabel }}</text>
+      <!-- The axis title reads across, above the axis: rotated, a long title was cut at both ends. -->
+      <text :x="4" :y="T - fs * 0.5" text-anchor="start" fill="#444">{{ ylabel }}</text>
       <line :x1="L" :x2="W - R" :y1="y(goal)" :y2="y(goal)" stroke="#000" stroke-dasharray="3 4" stroke-width="1.5"/>
       <text :x="W - R - 4" :y="y(goal) - fs * 0.4" text-anchor="end">{{ goal_label }}</text>
       <g v-for="(line, k) in lines" :key="'l' + k">
         <polyline :points="line.points" fill="none" :stroke="line.colour"
-                  :stroke-width="line.column === 'acted' ? 4 : 2.5" :stroke-dasharray="line.dash"/>
-        <text v-if="line.end" :x="line.end[0] + 6" :y="line.end[1] + fs / 3" :fill="line.colour" font-weight="bold"
-              :font-size="fs * 0.9">{{ line.name }}</text>
+                  :stroke-width="line.big ? 5 : 2.5" :stroke-dasharray="line.dash"/>
+        <text v-if="line.end" :x="line.end[0] + 6" :y="line.labelY + fs / 3" :fill="line.colour" font-weight="bold"
+              :font-size="line.big ? fs * 1.25 : fs" class="end-label">{{ line.name }}</text>
       </g>
     </svg>
   </div>
@@ -181,10 +181,10 @@ module.exports = {
       const fs = parseFloat(style.fontSize) || 16;
       const w = Math.max(300, this.$el.clientWidth || 900);
       const maxH = parseFloat(getComputedStyle(this.$refs.svg).maxHeight) || 0.6 * window.innerHeight;
-      this.fs = Math.round(fs * 0.85);
+      this.fs = Math.round(fs);
       this.W = w; this.H = Math.round(Math.max(220, Math.min(w < 600 ? w * 0.85 : w * 0.45, maxH)));
-      this.L = Math.round(this.fs * 4.2); this.R = Math.round(this.fs * (w < 600 ? 6 : 8));
-      this.T = Math.round(this.fs * 2.2); this.B = Math.round(this.fs * 2.8);
+      this.L = Math.round(this.fs * 3.6); this.R = Math.round(this.fs * (w < 600 ? 7.5 : 10));
+      this.T = Math.round(this.fs * 3.6); this.B = Math.round(this.fs * 2.8);
     };
     this.observer = new ResizeObserver(fit);
     this.observer.observe(this.$el);
@@ -221,9 +221,21 @@ module.exports = {
                      points: pts.join(" "),
                      end: vals.length && (k === 0 || this.worlds.length === 1)
                        ? [this.x(vals.length - 1), this.y(vals[vals.length - 1])] : null,
-                     name: this.names[c] + " " + this.fmt(vals.length ? vals[vals.length - 1] : 0) });
+                     big: this.big.includes(c),
+                     name: this.fmt(vals.length ? vals[vals.length - 1] : 0) + " " + this.names[c] });
         }
       });
+      // End labels never overlap: sorted top to bottom, each at least a line below the one above, and the
+      // stack moved up if it runs past the axis (at step 0 every line ends at one point).
+      const ends = out.filter(l => l.end).sort((a, b) => a.end[1] - b.end[1]);
+      const size = l => (l.big ? 1.25 : 1) * this.fs;
+      let y = -Infinity, above = null;
+      for (const l of ends) {
+        y = above ? Math.max(l.end[1], y + 0.7 * (size(above) + size(l))) : l.end[1];
+        l.labelY = y; above = l;
+      }
+      const over = ends.length ? ends[ends.length - 1].labelY - (this.H - this.B) : 0;
+      if (over > 0) for (const l of ends) l.labelY -= over;
       return out;
     },
   },
@@ -252,7 +264,7 @@ module.exports = {
 
 
 class LiveChart(ipyvue.VueTemplate):
-    """Reach, likes, shares and actions on one shared y-scale (linear, or log and labelled as such).
+    """Likes, shares and actions on one shared y-scale (linear, or log and labelled as such).
 
     ``worlds`` is ``[{"name": ..., "series": {"step": [...], "aware": [...], ...}}, ...]``; World B is dashed.
     """
@@ -269,6 +281,8 @@ class LiveChart(ipyvue.VueTemplate):
     ylabel = traitlets.Unicode("").tag(sync=True)
     log = traitlets.Bool(False).tag(sync=True)
     locale = traitlets.Unicode("en").tag(sync=True)
+    #: The columns drawn thick with large labels: likes and actions, the gap the lesson is about.
+    big = traitlets.List(traitlets.Unicode(), default_value=[]).tag(sync=True)
 
 
 EXPORT_TEMPLATE = """
@@ -312,3 +326,43 @@ class ExportPng(ipyvue.VueTemplate):
     template = traitlets.Unicode(EXPORT_TEMPLATE).tag(sync=True)
     label = traitlets.Unicode("PNG").tag(sync=True)
     filename = traitlets.Unicode("slacktivism.png").tag(sync=True)
+
+
+DOCUMENT_TEMPLATE = """
+<template>
+  <span class="document-fixes" style="display:none"></span>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    this.fix();
+    // Menus Vuetify adds later (a scenario menu, World B's menu) get the same fix.
+    this.observer = new MutationObserver(() => this.fix());
+    this.observer.observe(document.body, {childList: true, subtree: true});
+  },
+  destroyed() { if (this.observer) this.observer.disconnect(); },
+  watch: { lang() { this.fix(); } },
+  methods: {
+    fix() {
+      if (document.documentElement.lang !== this.lang) document.documentElement.lang = this.lang;
+      // Vuetify 2's select is a role="button" box holding a focusable input, which screen readers cannot
+      // reach (axe: nested-interactive, serious); a combobox may hold its input.
+      for (const e of document.querySelectorAll('[role="button"][aria-haspopup="listbox"]')) {
+        e.setAttribute("role", "combobox");
+      }
+    },
+  },
+};
+</script>
+"""
+
+
+class DocumentFixes(ipyvue.VueTemplate):
+    """The page's language on ``<html lang>``, and Vuetify's selects made reachable by a screen reader.
+
+    Both were what axe-core flagged as serious: without ``lang`` a screen reader reads Indonesian with English
+    rules, and a select was a button around an input (now a combobox, which may hold one).
+    """
+
+    template = traitlets.Unicode(DOCUMENT_TEMPLATE).tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)
