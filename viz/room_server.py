@@ -58,11 +58,7 @@ class Rooms:
                 raise RoomError("rooms_full", n=MAX_ROOMS)
         world = build_world(settings)
         with self._lock:
-            previous = self._owned(owner)
-            if len(self._rooms) - len(previous) >= MAX_ROOMS:
-                raise RoomError("rooms_full", n=MAX_ROOMS)
-            for old in previous:
-                self._rooms.pop(old.code)
+            previous = self._make_room_for(owner)
             code = new_code(CODE_LENGTH)
             while code in self._rooms:
                 code = new_code(CODE_LENGTH)
@@ -114,11 +110,7 @@ class Rooms:
         room = replayed(events, self.clock)
         room.owner = owner  # the journal holds only its hash
         with self._lock:
-            previous = self._owned(owner)
-            if len(self._rooms) - len(previous) >= MAX_ROOMS:
-                raise RoomError("rooms_full", n=MAX_ROOMS)
-            for old in previous:
-                self._rooms.pop(old.code)
+            previous = self._make_room_for(owner)
             while room.code in self._rooms:
                 room.code = new_code(CODE_LENGTH)
             self._rooms[room.code] = room
@@ -138,6 +130,18 @@ class Rooms:
             except (OSError, ValueError):
                 pass
             room.journal = None
+
+    def _make_room_for(self, owner: str) -> list[Room]:
+        """Take out and return the rooms ``owner`` holds, or refuse if the server is full (lock held).
+
+        A teacher's browser holds one room; the caller drops the old ones once the lock is released.
+        """
+        previous = self._owned(owner)
+        if len(self._rooms) - len(previous) >= MAX_ROOMS:
+            raise RoomError("rooms_full", n=MAX_ROOMS)
+        for old in previous:
+            self._rooms.pop(old.code)
+        return previous
 
     def _owned(self, owner: str) -> list[Room]:
         """The rooms this browser opened (under ``_lock``); none for no browser."""
