@@ -11,6 +11,11 @@ and the chart are drawn in the browser (``viz/widgets.py``), so a step sends a
 few kilobytes. The URL holds the scenario, the changed keys, World B, the
 seed and the language, so a reload or a shared link restores the run.
 
+The file is over the house's usual 400 lines because the page, its components,
+the controls' declarations, the URL codec and the app's state still live
+together; splitting them (a plain state with pure transitions, components, a
+short page) is this file's next change.
+
 Class mode, where the students are users of one shared network on their phones, has its own pages
 (``/class`` and ``/join``, ``viz/classroom.py``); this module only routes to them.
 """

@@ -9,6 +9,10 @@ reactive values to a kernel, so the context must be the page's own).
 
 What a phone sees is its own card, its own feedback and, at the end, what its
 own choices led to: never another student's name or choice.
+
+The file is over the house's usual 400 lines because both pages and their
+shared widgets (top bar, language toggle, seat, outcome) live here; the
+projector and the phone pages are its natural split.
 """
 
 from __future__ import annotations
