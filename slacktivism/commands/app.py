@@ -35,10 +35,21 @@ class App(Command):
         import viz
 
         app = Path(viz.__file__).resolve().parent / "app.py"
+        env = {**APP_ENV, **os.environ}
+        # Before serving, so that the class's first Step does not wait for the kernels to compile
+        # (slacktivism/warm.py); a process of its own, so that the compiler's memory is not kept.
+        say("slacktivism app: preparing the model (about 30 s the first time after installing, then a second)")
+        try:
+            failed = subprocess.call([sys.executable, "-m", "slacktivism.warm"], env=env)
+        except KeyboardInterrupt:
+            return 0
+        if failed:
+            say(f"slacktivism app: the model could not be prepared (exit {failed}); see the message above")
+            return failed
         say(f"slacktivism app: http://{args.host}:{args.port}")
         command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host, "--port", str(args.port),
                    "--production", "--no-open", "--no-check-version"]
         try:
-            return subprocess.call(command, env={**APP_ENV, **os.environ})
+            return subprocess.call(command, env=env)
         except KeyboardInterrupt:
             return 0
