@@ -20,23 +20,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import threading
-import time
 from pathlib import Path
 
-import reacton.core
 import solara
 import solara.lab
 import solara.server.settings
 
-from model import ScenarioError
 from viz import offline
-from viz.app_state import AppState, build_worlds, refusal, reset_worlds, step_worlds
+from viz.app_state import AppState
 from viz.classroom import ClassPage, JoinPage
 from viz.control_fields import ControlsPanel
-from viz.i18n import number, option, param, t
+from viz.i18n import option, param, t
 from viz.live import LessonPanel, Live, TopBar
-from viz.sessions import freeze_startup_objects, remember_server_loop, session_closed
+from viz.sessions import freeze_startup_objects, remember_server_loop
+from viz.stage import use_stage
 from viz.widgets import DocumentFixes
 
 # Reacton's fast renderer (opt-in in the pinned reacton) walks only the parts of the tree whose state changed; the
@@ -64,101 +61,25 @@ def Page():
     start = solara.use_memo(lambda: AppState.from_url(
         router.search, ((solara.lab.headers.value or {}).get("accept-language") or [""])[0]), [])
     state = solara.use_reactive(start)
-    worlds = solara.use_reactive(None)  # the pair of worlds; peeked here, read by Live (a step skips the page)
-    tick = solara.use_reactive(0)  # bumped at each step: read by the small components a step changes
-    settled = solara.use_reactive((True, True))  # each world's ``running``, read by Live
-    playing, log, pins = solara.use_reactive(False), solara.use_reactive(False), solara.use_reactive((-1, -1))
-    replicates = solara.use_reactive(None)  # (the worlds' digests and seed, summary) once the background runs end
-    lock = solara.use_memo(threading.RLock, [])
-    render_context = reacton.core.get_render_context()
+    stage = use_stage(state)
     s = state.value
-
-    def show(built: tuple, new: AppState | None = None, words: str = "") -> None:
-        """New worlds on the stage (and the state that asked for them), in one render pass of the live view."""
-        network_changed = worlds.value is None or built[0].model.graph is not worlds.value[0].model.graph
-        with render_context:
-            if new is not None:
-                notice = t(new.lang, "rebuilt" if network_changed else "restarted", what=words,
-                           n=number(new.lang, built[0].model.n_users)) if words else new.notice
-                state.set(dataclasses.replace(new, notice=notice, failure=("", "")))
-            worlds.set(built)
-            settled.set((built[0].running, built[1] is None or built[1].running))
-            pins.set((-1, -1))
-            tick.set(tick.value + 1)
-
-    def apply(new: AppState, words: str = "", field: str = "") -> str:
-        """Build the worlds ``new`` asks for; a refusal stays at ``field`` and comes back as one line."""
-        try:
-            with lock:
-                built = build_worlds(new, previous=worlds.value)
-        except (ScenarioError, ValueError):  # in plain words, never the builder's own message
-            error = refusal(new)
-            state.set(state.value.refused(field, error))
-            return error
-        show(built, new, words)
-        return ""
-
-    if worlds.peek() is None:  # peeked: the page does not re-render when the worlds change (see Live)
-        try:
-            worlds.set(build_worlds(s))
-        except (ScenarioError, ValueError):  # a link the scenario refuses: start from the scenario as shipped
-            state.set(s := dataclasses.replace(s, overrides={}, compare=False))
-            worlds.set(build_worlds(s))
 
     # The transitions read the state as it is when clicked (``state.value``), not as it was at this render.
     def set_b(key=None, value=None):
         new = state.value.with_b(key, value)
         b_key, b_value = new.b_change()
         words = f"{t(new.lang, 'world_b')}: {param(new.lang, b_key)} = {option(new.lang, b_value)}"
-        return apply(new, words, f"B:{b_key}")
+        return stage.apply(new, words, f"B:{b_key}")
 
     def open_lesson(j: int) -> None:
         if j < 0:
             state.set(state.value.with_lesson(j))
             return
-        playing.set(False)
-        apply(state.value.with_lesson(j))
+        stage.playing.set(False)
+        stage.apply(state.value.with_lesson(j))
 
     def change(**fields) -> None:
         state.set(dataclasses.replace(state.value, **fields))
-
-    def step_once():
-        with lock:
-            running = step_worlds(worlds.value)
-        with render_context:  # one render pass for all the components a step changes, not one for each
-            tick.set(tick.value + 1)
-            if running != settled.value:
-                settled.set(running)
-
-    def reset():
-        with lock:
-            again = reset_worlds(worlds.value)
-        with render_context:
-            playing.set(False)
-            show(again)
-
-    def play():
-        """While Play is on, step at the chosen speed in a thread of this session; Pause or a closed tab stops it.
-
-        A thread of our own rather than solara.lab.use_task: each use_task registers a callback in a list of
-        Solara's that lives as long as the server, holding the session's worlds (bench/app_bench.py).
-        """
-        if not playing.value:
-            return None
-        stop, closed = threading.Event(), session_closed()
-
-        def loop():
-            while not (stop.is_set() or closed.is_set()):
-                started = time.perf_counter()
-                step_once()
-                a, b = worlds.value
-                if not a.running and (b is None or not b.running):
-                    playing.set(False)
-                    break
-                stop.wait(max(0.0, 1.0 / state.value.speed - (time.perf_counter() - started)))
-
-        threading.Thread(target=loop, name="play", daemon=True).start()
-        return stop.set
 
     query = s.query()
 
@@ -167,15 +88,14 @@ def Page():
             router.push(f"{router.path}?{query}")
 
     solara.use_effect(sync_url, [query])
-    now = state.value
     on = {"drawer": lambda x: change(drawer=x), "lang": lambda x: change(lang=x),
           "present": lambda x: change(present=x), "speed": lambda x: change(speed=x),
           "lesson": open_lesson, "b": set_b,
-          "scenario": lambda name: name != state.value.name and apply(state.value.with_scenario(name)),
-          "seed": lambda text: apply(state.value.with_seed(int(text)), f"{t(now.lang, 'seed')} {text}"),
-          "compare": lambda on: apply(state.value.with_compare(on), t(now.lang, "compare"), f"B:{now.b_key}"),
-          "control": lambda key, x: apply(state.value.with_control(key, x),
-                                          f"{param(now.lang, key)} = {option(now.lang, x)}", key)}
+          "scenario": lambda name: name != state.value.name and stage.apply(state.value.with_scenario(name)),
+          "seed": lambda text: stage.apply(state.value.with_seed(int(text)), f"{t(s.lang, 'seed')} {text}"),
+          "compare": lambda on: stage.apply(state.value.with_compare(on), t(s.lang, "compare"), f"B:{s.b_key}"),
+          "control": lambda key, x: stage.apply(state.value.with_control(key, x),
+                                                f"{param(s.lang, key)} = {option(s.lang, x)}", key)}
     classes = ["slacktivism-app"] + (["present"] if s.present else []) + (["drawer-open"] if s.drawer else [])
     with solara.Column(classes=classes, gap="0px"):
         solara.Style(STYLE)
@@ -189,13 +109,14 @@ def Page():
                 with solara.Div(classes=["slot", "lesson-slot"]):
                     if s.lesson >= 0:
                         LessonPanel(s.lesson, s.lang, s.revealed, lambda: change(revealed=True), open_lesson,
-                                    settled)
+                                    stage.settled)
                 with solara.Div(classes=["slot", "notice-slot"]):
                     if s.notice:
                         solara.Text(s.notice, classes=["notice"])
-                Live(worlds, tick, settled, s.lang, s.name, s.seed, s.change(), replicates, log, pins,
-                     s.lesson >= 0 and not s.revealed,
-                     {"playing": playing, "step_once": step_once, "reset": reset, "play": play})
+                Live(stage.worlds, stage.tick, stage.settled, s.lang, s.name, s.seed, s.change(), stage.replicates,
+                     stage.log, stage.pins, s.lesson >= 0 and not s.revealed,
+                     {"playing": stage.playing, "step_once": stage.step_once, "reset": stage.reset,
+                      "play": stage.play})
 
 
 @solara.component
