@@ -72,11 +72,12 @@ def Page():
         return stage.apply(new, words, f"B:{b_key}")
 
     def open_lesson(j: int) -> None:
-        if j < 0:
-            state.set(state.value.with_lesson(j))
-            return
-        stage.playing.set(False)
-        stage.apply(state.value.with_lesson(j))
+        new = state.value.with_lesson(j)
+        # The last answer goes first, in a render of its own: the new lesson's worlds never appear beside it.
+        state.set(dataclasses.replace(state.value, lesson=new.lesson, revealed=False))
+        if j >= 0:
+            stage.playing.set(False)
+            stage.apply(new)
 
     def change(**fields) -> None:
         state.set(dataclasses.replace(state.value, **fields))

@@ -347,6 +347,7 @@ DOCUMENT_TEMPLATE = """
   <span class="document-fixes" style="display:none"></span>
 </template>
 <script>
+const ZOOMABLE = "width=device-width, initial-scale=1";
 module.exports = {
   mounted() {
     this.fix();
@@ -364,6 +365,12 @@ module.exports = {
       for (const e of document.querySelectorAll('[role="button"][aria-haspopup="listbox"]')) {
         e.setAttribute("role", "combobox");
       }
+      // Solara's page template forbids zooming (maximum-scale=1, user-scalable=no), so a student could not
+      // pinch the numbers larger on a phone (axe: meta-viewport, WCAG 1.4.4). The tag is written by Solara's
+      // template, before the app runs; it is made zoomable as soon as the page loads, and mobile browsers
+      // follow a changed viewport tag.
+      const viewport = document.querySelector('meta[name="viewport"]');
+      if (viewport && viewport.content !== ZOOMABLE) viewport.content = ZOOMABLE;
     },
   },
 };
@@ -372,10 +379,11 @@ module.exports = {
 
 
 class DocumentFixes(ipyvue.VueTemplate):
-    """The page's language on ``<html lang>``, and Vuetify's selects made reachable by a screen reader.
+    """The page's language on ``<html lang>``, Vuetify's selects made reachable by a screen reader, and zoom.
 
-    Both were what axe-core flagged as serious: without ``lang`` a screen reader reads Indonesian with English
-    rules, and a select was a button around an input (now a combobox, which may hold one).
+    The first two were what axe-core flagged as serious: without ``lang`` a screen reader reads Indonesian with
+    English rules, and a select was a button around an input (now a combobox, which may hold one). The third was
+    moderate: Solara's page template turns pinch-zoom off, and the page turns it back on.
     """
 
     template = traitlets.Unicode(DOCUMENT_TEMPLATE).tag(sync=True)
