@@ -2,7 +2,7 @@
 and accessibility, each at a projector's 1366x768 and 1920x1080 and on a 390x844 phone, in English and Indonesian.
 
 Accessibility is checked with axe-core (the copy bundled in axe-playwright-python, pinned in constraints.txt):
-no serious or critical violation on the app's page.
+no violation of any impact on the app's page.
 """
 
 import re
@@ -43,9 +43,13 @@ def test_axe_finds_no_serious_or_critical_violation(browser, app_url, size, lang
         if size == "phone":  # the controls are in the drawer: check them open too
             _open_controls(page, size)
         results = Axe().run(page)
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        # None of any impact: the last moderate ones were a page with no <h1> (page-has-heading-one) and
+        # Solara's viewport tag forbidding zoom (meta-viewport), which the page turns back on.
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
         assert bad == [], bad
+        assert page.locator("h1").all_inner_texts() == [TEXT[lang]["title"]]
+        viewport = page.evaluate("document.querySelector('meta[name=viewport]').content")
+        assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport, viewport
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
