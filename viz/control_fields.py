@@ -1,6 +1,6 @@
 """The controls' components: one per parameter, built from the model's declaration, and the panel that holds them.
 
-A control acts at once (``viz/app.py`` rebuilds the worlds); what it shows is read from the key's
+A control acts at once (the page rebuilds the worlds, ``viz/stage.py``); what it shows is read from the key's
 declaration (``viz/controls.py``): a switch, a menu, a slider, five levels in words, or a typed field
 that applies on Enter or on leaving it and says in plain words why a value is refused.
 """
