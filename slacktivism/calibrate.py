@@ -162,33 +162,45 @@ def calibrate(case: Case, spec: Spec, out: Path, executor, *, report=lambda g: N
 
     ``report`` is called with each generation as it completes.
     """
+    fits = spec.fitted()
+    stats = case.pick(spec.statistics)
+    simulator = CaseSimulator(case.scenario.model_dump(mode="json"), fits,
+                              spawn_seeds(spec.seed, spec.replicates), stats, case.data.take_off)
+    return abc_smc(simulator, fits, {s.name: (s.observed, s.tolerance) for s in stats}, out, executor,
+                   population=spec.population, generations=spec.generations, epsilon=spec.epsilon, seed=spec.seed,
+                   report=report)
+
+
+def abc_smc(simulator, fits: list[Fit], observed: dict[str, tuple[float, float]], out: Path, executor, *,
+            population: int, generations: int, epsilon: float, seed: int, report=lambda g: None) -> list[Generation]:
+    """ABC-SMC of ``simulator`` (parameters in, ``{statistic: value}`` out) into ``out``'s database, resumably.
+
+    ``observed`` maps each statistic to its observed value and tolerance;
+    the distance is the largest ``|model - observed| / tolerance``. A single
+    case's calibration and the joint one across cases share this loop.
+    """
     import logging
 
     import pyabc
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
-    fits = spec.fitted()
-    stats = case.pick(spec.statistics)
-    simulator = CaseSimulator(case.scenario.model_dump(mode="json"), fits,
-                              spawn_seeds(spec.seed, spec.replicates), stats, case.data.take_off)
     prior = pyabc.Distribution(**{f.key: pyabc.RV("uniform", f.low, f.high - f.low) for f in fits})
-    distance = pyabc.PNormDistance(p=np.inf, fixed_weights={s.name: 1.0 / s.tolerance for s in stats})
-    sampler = seeded_sampler(executor, spec.seed)
+    distance = pyabc.PNormDistance(p=np.inf, fixed_weights={k: 1.0 / tol for k, (_, tol) in observed.items()})
+    sampler = seeded_sampler(executor, seed)
     db = f"sqlite:///{(out / DATABASE).resolve()}"
-    observed = {s.name: s.observed for s in stats}
 
     def fresh():
         # A new ABCSMC per generation, loaded from the database: the path a resumed run takes. (One object
         # run twice would reuse its cached starting population for epsilon.)
-        return pyabc.ABCSMC(simulator, prior, distance, population_size=spec.population, sampler=sampler,
-                            eps=floored_epsilon(spec.epsilon))
+        return pyabc.ABCSMC(simulator, prior, distance, population_size=population, sampler=sampler,
+                            eps=floored_epsilon(epsilon))
 
-    done = generations(_open(fresh(), db, observed, out))
-    while len(done) < spec.generations and (not done or done[-1].epsilon > spec.epsilon):
+    done = _generations(_open(fresh(), db, {k: value for k, (value, _) in observed.items()}, out))
+    while len(done) < generations and (not done or done[-1].epsilon > epsilon):
         abc = fresh()
         abc.load(db, 1)
-        abc.run(minimum_epsilon=spec.epsilon, max_nr_populations=1)
-        done = generations(abc.history)
+        abc.run(minimum_epsilon=epsilon, max_nr_populations=1)
+        done = _generations(abc.history)
         report(done[-1])
     return done
 
@@ -220,7 +232,7 @@ def _open(abc, db: str, observed: dict, out: Path):
     return abc.new(db, observed)
 
 
-def generations(history) -> list[Generation]:
+def _generations(history) -> list[Generation]:
     """The completed generations in the database."""
     if history.max_t < 0:
         return []

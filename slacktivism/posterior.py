@@ -193,14 +193,15 @@ def calibrated_scenario(case: Case, spec: Spec, frame, generations_done: list[Ge
 
 
 def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, draws: int, replicates: int,
-                  executor=None) -> tuple[list[Path], list[str], list]:
+                  executor=None) -> tuple[list[Path], list[str], list, list[str]]:
     """Write the posterior, its pairs plot, the posterior-predictive table and figure, and the calibrated scenario.
 
     The scenario at the posterior medians is ``calibrated.yaml`` only if every
     fitted statistic's posterior-predictive mean, on seeds the fit never
     saw, lies within its tolerance; otherwise it is ``rejected.yaml``, whose
     description says which statistic missed (see :func:`rejection`).
-    Returns the paths written, the warnings and the predictive rows.
+    Returns the paths written, the warnings, the predictive rows and the notes (failed cascades under the
+    case's take-off rule, the posterior's unidentified directions).
     """
     import pandas as pd
     import yaml
