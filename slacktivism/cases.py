@@ -129,6 +129,7 @@ class TakeOff(Frozen):
 
     summary: str = Field(description="a run-level outcome (model.metrics), e.g. engaged_participants")
     at_least: float = Field(description="the outcome's least value in a run that took off")
+    per_user: bool = Field(False, description="compare the outcome divided by the population (scale-free)")
     note: str = Field("", description="why this threshold")
 
     @model_validator(mode="after")
@@ -139,11 +140,12 @@ class TakeOff(Frozen):
 
     def holds(self, summary: dict) -> bool:
         """Whether a run with this summary took off."""
-        return float(summary[self.summary]) >= self.at_least
+        value = float(summary[self.summary])
+        return (value / summary["n_users"] if self.per_user else value) >= self.at_least
 
     def describe(self) -> str:
         """The rule in words."""
-        return f"{self.summary} >= {self.at_least:g}"
+        return f"{self.summary}{' per user' if self.per_user else ''} >= {self.at_least:g}"
 
 
 class CaseData(Frozen):
