@@ -100,3 +100,28 @@ def test_one_case_is_not_a_joint_calibration(tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "a joint calibration needs at least two cases" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["no_such.data.yaml"], "no_such.data.yaml"),
+    (["--epsilon", "0"], "--epsilon: must be a positive number"),
+])
+def test_bad_cases_and_flags_are_one_line(tmp_path, capsys, argv, problem):
+    cases = SCENARIOS / "cases"
+    files = [str(cases / "save_darfur.data.yaml"), str(cases / "kony_2012.data.yaml")]
+    flags = [a for a in argv if a.startswith("--") or not a.endswith(".yaml")]
+    extra_files = [a for a in argv if a.endswith(".yaml")]
+    out = tmp_path / "out"
+    assert main(["joint", *files, *extra_files, "--fit", "decision.cost_like=1:2", *flags, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and err.count("\n") == 1, err
+    assert not out.exists()
+
+
+def test_a_bad_flag_value_is_argparses_one_line(capsys):
+    cases = SCENARIOS / "cases"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["joint", str(cases / "save_darfur.data.yaml"), str(cases / "kony_2012.data.yaml"), "--fit",
+              "decision.cost_like=1:2", "--population", "0", "--out", "x"])
+    assert exit_info.value.code == 2
+    assert "argument --population: must be >= 1 (got 0)" in capsys.readouterr().err
