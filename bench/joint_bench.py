@@ -18,6 +18,7 @@ Writes the docs/cases.md block ``joint`` with ``--docs``.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,8 @@ CASES = sorted((ROOT / "scenarios" / "cases").glob("*.data.yaml"))
 FITS = ["decision.cost_like=0.4:1.8", "decision.noise=0.15:0.4", "decision.proof_weight=0:0.5"]
 SMALL = {"n_users": 2000, "population": 16, "generations": 2, "replicates": 1, "predictive": 4}
 FULL = {"population": 100, "generations": 6, "replicates": 3, "cores": 2}
+#: The load average when the particle was timed (a shared machine slows every run).
+LOAD = [0.0]
 
 
 def command(out: Path, workers: int) -> list[str]:
@@ -57,6 +60,7 @@ def particle_seconds() -> dict[str, float]:
     fits = [parse_fit(f, cases[0].scenario) for f in FITS]
     centre = {f.key: (f.low + f.high) / 2 for f in fits}
     out = {}
+    LOAD[0] = os.getloadavg()[0]
     for case in cases:
         simulator = JointSimulator([member(case)], fits, spawn_seeds(3, 1))
         simulator.outcomes(centre)
@@ -104,7 +108,8 @@ def text(rows: list[dict], seconds: float, workers: int, sims: dict[str, int], p
         leave_one_out_table(rows),
         "",
         "One full-size particle (each case at its own population, one replicate, at the priors' centre): "
-        + ", ".join(f"{k} {v:.1f} s" for k, v in particle.items()) + f"; {per_particle:.1f} s in all. "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in particle.items()) + f"; {per_particle:.1f} s in all "
+        f"(the machine's load average {LOAD[0]:.1f} on {os.cpu_count()} cores while it was timed). "
         f"At {FULL['population']} particles, {FULL['generations']} generations and {FULL['replicates']} replicates, "
         f"with the small run's acceptance rates, the six fits would take about {full_seconds / 3600:.0f} hours on "
         f"{FULL['cores']} cores: the 30-minute target needs the cases at a smaller scale or a cluster "
