@@ -121,8 +121,7 @@ def identification_notes(frame, fits: list[Fit], fitted: int) -> list[str]:
         notes.append(f"{len(fits)} keys fitted to {fitted} statistic(s): at least {len(fits) - fitted} "
                      f"direction(s) of the keys cannot be identified by the data")
     table = directions(frame, fits)
-    for row in table.itertuples(index=False):
-        r = row._asdict()
+    for r in table.to_dict("records"):  # not itertuples, which renames dotted keys
         state = "unidentified" if r["sd_ratio"] > NARROWING_WARNING else "constrained"
         notes.append(f"posterior direction {direction_text(r, fits)}: sd {r['sd_ratio']:.2f} of the prior's "
                      f"({state})")
