@@ -15,9 +15,11 @@ only, then the held-out case is predicted at that posterior on seeds no fit
 used, and each of its statistics is reported as its distance in tolerances.
 
 A directory holds the fit on all cases (``all/``) and one fold per case
-(``without-NAME/``), each its own pyabc database, so a run killed at any
-moment resumes each fold from its last completed generation; a fold whose
-predictive table is written is done and is not re-run.
+(``without-NAME/``), each its own pyabc database and its posterior's
+principal directions (``directions.csv``, as a single case's calibration
+writes them), so a run killed at any moment resumes each fold from its last
+completed generation; a fold whose predictive table is written is done and
+is not re-run.
 """
 
 from __future__ import annotations
@@ -198,6 +200,7 @@ def run_joint(cases: list[Case], spec: JointSpec, out: Path, executor, *, draws:
 
     from model.run_files import DirectoryBusyError, atomic_write, lock_directory
     from slacktivism.calibrate import CalibrationError
+    from slacktivism.posterior import directions, posterior
 
     members = [member(c) for c in cases]
     fits = spec.fitted()
@@ -220,6 +223,7 @@ def run_joint(cases: list[Case], spec: JointSpec, out: Path, executor, *, draws:
                     report=lambda g, name=fold.folder.name: report(name, g))
                 table = fold.folder / "predictive.csv"
                 if not table.exists():
+                    _write_csv(fold.folder / "directions.csv", directions(posterior(fold.folder), fits))
                     _write_csv(table, pd.DataFrame(predict(fold, spec, draws, executor), columns=list(COLUMNS)))
                 rows += pd.read_csv(table).to_dict("records")
             _write_csv(out / "joint.csv", pd.DataFrame(rows, columns=list(COLUMNS)))
