@@ -263,6 +263,18 @@ def test_statistics_are_conditioned_on_take_off_and_failures_counted(tmp_path):
     assert CaseSimulator(base, [], seeds, case.statistics, never).outcomes({}) == ({"like_rate": np.inf}, 1.0)
 
 
+def test_a_take_off_rule_per_user_is_a_share_of_the_population():
+    """0.5% of 10,000 users is 50 engaged; of 2,000 it is 10: the rule keeps its meaning at another scale."""
+    from slacktivism.cases import TakeOff
+
+    rule = TakeOff(summary="engaged_participants", at_least=0.005, per_user=True)
+    assert rule.holds({"engaged_participants": 50, "n_users": 10_000})
+    assert not rule.holds({"engaged_participants": 49, "n_users": 10_000})
+    assert rule.holds({"engaged_participants": 10, "n_users": 2_000})
+    counts = TakeOff(summary="engaged_participants", at_least=50)
+    assert not counts.holds({"engaged_participants": 10, "n_users": 2_000})
+
+
 @pytest.mark.parametrize("fit, problem", [
     ("decision.cost_lik=1:2", "not a scenario key that can be fitted; did you mean decision.cost_like?"),
     ("decision.cost_like=-1:2", "bound -1 is not allowed"),
