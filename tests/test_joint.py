@@ -1,5 +1,11 @@
 """`slacktivism joint`: one set of keys of the choice across cases, and each case predicted when left out."""
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +17,7 @@ from model import SlacktivismModel
 from model.randomness import spawn_seeds
 from model.scenario import Scenario
 from slacktivism.cli import main
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 TRUTH = 1.5  # decision.cost_like shared by both synthetic campaigns
 WORLDS = {
@@ -20,6 +26,14 @@ WORLDS = {
     "beta": {"network": {"kind": "erdos_renyi", "n_users": 400, "mean_degree": 30},
              "seeding": {"strategy": "hubs", "count": 10}},
 }
+
+
+def _stored_generations(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
 
 
 def _like_rate(scenario: dict, seeds) -> float:
@@ -50,7 +64,10 @@ def _cases(tmp_path: Path) -> list[Path]:
 
 @pytest.mark.slow
 def test_a_shared_key_is_recovered_and_each_case_is_predicted_when_left_out(tmp_path, capsys):
-    """Both cases share the true cost of liking: the joint posterior covers it, and each fold predicts the other."""
+    """Both cases share the true cost of liking: the joint posterior finds it, and each fold predicts the other.
+
+    Rerun, a finished run changes nothing; killed in the middle of a fit and rerun, it gives the same table.
+    """
     from slacktivism.posterior import posterior, weighted_quantile
 
     paths = _cases(tmp_path)
@@ -76,6 +93,22 @@ def test_a_shared_key_is_recovered_and_each_case_is_predicted_when_left_out(tmp_
     assert pd.read_csv(out / "joint.csv").equals(rows)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("predictive.csv")} == {
         p: t for p, t in before.items() if p.name == "predictive.csv"}
+
+    # Killed (SIGKILL) in the middle of the second fit, then rerun: the same table as the run that went through.
+    killed = tmp_path / "killed"
+    again = [a if a != str(out) else str(killed) for a in args]
+    process = subprocess.Popen([sys.executable, "-m", "slacktivism", *again], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while _stored_generations(killed / "without-alpha" / "calibration.db") < 1:
+        assert process.poll() is None, "the joint calibration ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert (killed / "all" / "predictive.csv").exists() and not (killed / "joint.csv").exists()
+    assert main(again) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(killed / "joint.csv"), rows)
 
 
 @pytest.mark.parametrize("extra, problem", [
