@@ -62,6 +62,7 @@ bench-national: $(STAMP)
 claims: $(STAMP)
 	$(BIN)/python bench/scenario_claims.py --docs .
 	$(BIN)/python bench/robustness.py --docs .
+	$(BIN)/python bench/sobol_behaviour.py --docs .
 	$(BIN)/python bench/realism_grid.py --docs . --odd model/ODD.md
 
 # Optimise the baseline for likes and for actions, re-run both optima on fresh seeds (about two minutes on 2 cores).
