@@ -1,5 +1,6 @@
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -245,3 +246,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if {"browser", "app_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+
+
+def stored_generations(db: Path) -> int:
+    """How many ABC generations a calibration's pyabc database holds (0 if it cannot be read yet)."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0

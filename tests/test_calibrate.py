@@ -2,7 +2,6 @@
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import yaml
 
 from model.scenario_files import load_scenario
 from slacktivism.cli import main
-from tests.conftest import ROOT, SCENARIOS, dask_cluster
+from tests.conftest import ROOT, SCENARIOS, dask_cluster, stored_generations
 
 DARFUR = SCENARIOS / "cases" / "save_darfur.data.yaml"
 
@@ -39,14 +38,6 @@ def _args(case: Path, out: Path, *extra: str) -> list[str]:
     return ["calibrate", str(case), "--fit", "decision.cost_like=1.2:1.9", "--out", str(out), "--population", "30",
             "--generations", "3", "--epsilon", "0.01", "--replicates", "2", "--seed", "3", "--predictive", "6",
             *extra]
-
-
-def _stored_generations(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
-            return con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 @pytest.mark.slow
@@ -80,13 +71,13 @@ def test_killed_calibration_resumes_to_the_uninterrupted_result(tmp_path):
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 240
-    while _stored_generations(killed / "calibration.db") < 1:
+    while stored_generations(killed / "calibration.db") < 1:
         assert process.poll() is None, "the calibration ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
-    before = _stored_generations(killed / "calibration.db")
+    before = stored_generations(killed / "calibration.db")
     assert 1 <= before < 3, f"killed after {before} generations"
     assert not (killed / "posterior.csv").exists()
     assert main(_args(case, killed, "--workers", "1")) == 0
@@ -344,7 +335,7 @@ def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
     command = [sys.executable, "-m", "slacktivism", *_args(case, out, "--workers", "2")]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240
-    while _stored_generations(out / "calibration.db") < 1:
+    while stored_generations(out / "calibration.db") < 1:
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     forkserver = [c for c in psutil.Process(process.pid).children() if "forkserver" in " ".join(c.cmdline())]
@@ -355,7 +346,7 @@ def test_a_lost_worker_stops_with_one_line_and_keeps_the_generations(tmp_path):
     assert process.returncode == 1, stderr
     lines = [line for line in stderr.splitlines() if not line.startswith("generation ")]
     assert len(lines) == 1 and lines[0].startswith("calibration stopped") and "resume" in lines[0], stderr
-    kept = _stored_generations(out / "calibration.db")
+    kept = stored_generations(out / "calibration.db")
     assert kept >= 1
     assert main(_args(case, out, "--workers", "2")) == 0
     assert len(pd.read_csv(out / "generations.csv")) == 3

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from model import SlacktivismModel
 from model.randomness import spawn_seeds
 from model.scenario import Scenario
 from slacktivism.cli import main
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, stored_generations
 
 TRUTH = 1.5  # decision.cost_like shared by both synthetic campaigns
 WORLDS = {
@@ -26,14 +25,6 @@ WORLDS = {
     "beta": {"network": {"kind": "erdos_renyi", "n_users": 400, "mean_degree": 30},
              "seeding": {"strategy": "hubs", "count": 10}},
 }
-
-
-def _stored_generations(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
-            return con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 def _like_rate(scenario: dict, seeds) -> float:
@@ -100,7 +91,7 @@ def test_a_shared_key_is_recovered_and_each_case_is_predicted_when_left_out(tmp_
     process = subprocess.Popen([sys.executable, "-m", "slacktivism", *again], cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300
-    while _stored_generations(killed / "without-alpha" / "calibration.db") < 1:
+    while stored_generations(killed / "without-alpha" / "calibration.db") < 1:
         assert process.poll() is None, "the joint calibration ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.05)
