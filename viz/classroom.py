@@ -31,7 +31,9 @@ from solara.server import kernel_context
 
 from model.participants import Choice
 from viz import class_results, journal
+from viz.class_debrief import Debrief, network_names_html
 from viz.class_export import export_zip
+from viz.class_predictions import HandsEntry, PredictOnPhone
 from viz.class_roster import ManageSeats, SavedRooms, refusal, roster_html, seat_counts
 from viz.class_widgets import FeedCard
 from viz.i18n import LANGUAGES, TEXT, number, outcome, plural, t
@@ -119,20 +121,6 @@ def funnel_html(lang: str, title: str, f: class_results.Funnel, kind: str) -> st
     note = t(lang, "class_funnel_note", n=number(lang, f.reached))
     return (f'<div class="class-funnel" data-group="{kind}"><div class="cf-title">{title} '
             f'({number(lang, f.n)})</div>{"".join(rows)}<div class="cf-note">{note}</div></div>')
-
-
-def tree_html(lang: str, trees: list, names: dict[int, str]) -> str:
-    """The recruitment trees below the class's posts, as nested lists."""
-    if not trees:
-        return f'<p class="tree-none">{t(lang, "class_tree_none")}</p>'
-
-    def item(node) -> str:
-        label = names.get(node.user) or t(lang, "class_tree_user", u=node.user)
-        acted = f' <b class="tree-acted">✔ {t(lang, "class_tree_acted")}</b>' if node.acted else ""
-        below = "".join(item(k) for k in node.recruits)
-        return f"<li>{label}{acted}{f'<ul>{below}</ul>' if below else ''}</li>"
-
-    return '<ul class="class-tree">' + "".join(item(tree) for tree in trees) + "</ul>"
 
 
 @solara.component
@@ -248,6 +236,11 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
     address = join_address(host, room.code, L)
     students = list(room.students.values())
     phase = room.phase
+    nodes = room.class_nodes()
+    class_f = class_results.funnel_of(model, nodes)
+    crowd_f = class_results.funnel_of(model, class_results.crowd(model, room.seated_nodes()))
+    if phase == "ended":  # first, above the fold: what the lesson is about
+        Debrief(room, L, class_f, crowd_f)
     with solara.Row(classes=["class-head"] + ([] if phase == "lobby" else ["class-head-small"]), gap="24px"):
         with solara.Column(gap="4px", classes=["class-code-box"]):
             solara.Text(t(L, "class_code"), classes=["class-code-label"])
@@ -286,6 +279,8 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                      on_v_model=lambda on: act(lambda: room.open_door(bool(on)))(), hide_details=True, dense=True)
         if phase != "ended":  # keyed: the door's switch appearing at Start must not reset the panel
             ManageSeats(room, L, act, room.version).key("manage-seats")
+    if phase == "lobby":
+        HandsEntry(room, L, act)
     if room.journal_problem:
         solara.Text(t(L, "class_not_saved", problem=room.journal_problem), classes=["class-problem", "not-saved"])
     if started:
@@ -296,9 +291,6 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                         unsafe_innerHTML=words)
     if problem:
         solara.Text(problem, classes=["class-problem"])
-    nodes = room.class_nodes()
-    class_f = class_results.funnel_of(model, nodes)
-    crowd_f = class_results.funnel_of(model, class_results.crowd(model, room.seated_nodes()))
     goal = model.spec.campaign.goal_actions
     with solara.Div(classes=["class-stage"]):
         with solara.Column(classes=["class-left"], gap="8px"):
@@ -307,8 +299,6 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                 solara.HTML(tag="div", unsafe_innerHTML=funnel_html(L, t(L, "class_crowd"), crowd_f, "crowd"))
             solara.Text(f"{t(L, 'class_goal', n=number(L, goal))} · {number(L, model.current['acted'])} "
                         f"{outcome(L, 'acted')}", classes=["class-goal"])
-            if phase == "ended":
-                Debrief(room, L, class_f, crowd_f)
         world = room.world
         rings = ["0"] * len(world.view)
         where = {int(u): k for k, u in enumerate(world.view)}
@@ -317,34 +307,15 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                 rings[where[node]] = "1"
         with solara.Column(classes=["class-network"], gap="4px"):
             solara.Text(t(L, "class_network"), classes=["card-title"])
-            NetworkCanvas.element(**{**world.static(), "rings": "".join(rings)}, states=world.states(),
-                                  palette=PALETTE, aspect=0.6, pinned=-1, painted_step=model.steps,
-                                  label=t(L, "class_network"))
-            if room.settings.show_names and started:
-                codes = model.pop.codes()
-                names = "".join(f'<span class="student-chip" style="border-color:{PALETTE[codes[s.node]]}">'
-                                f'{escape(room.shown_name(s))}</span>' for s in students if s.node >= 0)
-                solara.HTML(tag="div", classes=["student-chips", "network-names"], unsafe_innerHTML=names)
+            with solara.Div(classes=["net-wrap"]):
+                NetworkCanvas.element(**{**world.static(), "rings": "".join(rings)}, states=world.states(),
+                                      palette=PALETTE, aspect=0.6, pinned=-1, painted_step=model.steps,
+                                      label=t(L, "class_network"))
+                if room.settings.show_names and started:  # each student's dot ringed and named, on the network
+                    labels = {s.node: escape(room.shown_name(s)) for s in students if s.node >= 0}
+                    solara.HTML(tag="div", classes=["network-names"],
+                                unsafe_innerHTML=network_names_html(world, labels))
             solara.Text(t(L, "class_legend"), classes=["legend"])
-
-
-def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N803 - called inside ProjectorBody
-    """The end of the campaign on the projector (read under the room's lock)."""
-    model = room.model
-    names = {s.node: (escape(room.shown_name(s)) if room.settings.show_names else s.pseudonym)
-             for s in room.students.values() if s.node >= 0}
-    with solara.Column(classes=["class-debrief"], gap="6px"):
-        solara.Text(t(L, "class_debrief"), classes=["card-title"])
-        solara.Text(f"{number(L, class_f.liked_not_acted)} {t(L, 'class_liked_not_acted')}.",
-                    classes=["debrief-liked-not-acted"])
-        solara.Text(t(L, "class_vs_crowd", c=number(L, class_f.percent("acted"), 1),
-                      s=number(L, crowd_f.percent("acted"), 1)), classes=["debrief-vs"])
-        solara.Text(t(L, "class_tree"), classes=["card-title"])
-        solara.HTML(tag="div", unsafe_innerHTML=tree_html(L, class_results.class_tree(model, room.class_nodes()),
-                                                          names))
-        solara.Text(t(L, "class_questions"), classes=["card-title"])
-        solara.HTML(tag="ol", classes=["debrief-questions"],
-                    unsafe_innerHTML="".join(f"<li>{t(L, f'class_q{k}')}</li>" for k in (1, 2, 3)))
 
 
 # ---------------------------------------------------------------------------------------------- the phone
@@ -491,9 +462,13 @@ def Seat(room: Room, token: str, L: str, error, version: int):  # noqa: N803
         except RoomError as e:
             error.set(refusal(L, e))
 
-    solara.Text(t(L, "class_you_are", name=student.nickname, code=room.code), classes=["you-are"])
+    solara.Text(t(L, "class_you_are", name=student.nickname, pseudonym=student.pseudonym, code=room.code),
+                classes=["you-are"])
     if room.phase == "lobby":
         solara.Text(t(L, "class_wait_start"), classes=["phone-status"])
+        PredictOnPhone(room, token, L, error)
+        if error.value:
+            solara.Text(error.value, classes=["join-error"])
         return
     if room.phase == "ended":
         MyOutcome(room, student.node, L)

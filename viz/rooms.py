@@ -48,6 +48,7 @@ import numpy as np
 
 from model.participants import Card, Choice
 from viz.journal import FORMAT, Journal, browser_key
+from viz.room_predictions import Predictions
 from viz.room_records import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -74,7 +75,7 @@ from viz.world import World
 
 
 @dataclass(eq=False)
-class Room(Roster):
+class Room(Roster, Predictions):
     """One class's campaign: its model, its students and its clock.
 
     Every method takes the room's lock; listeners are called after it is
@@ -97,6 +98,8 @@ class Room(Roster):
     paused_at: float = 0.0  # when the teacher last pressed Pause
     names_hidden: bool = False  # the projector shows pseudonyms only
     door_open: bool = False  # late students may join a running room
+    predictions: dict[str, int] = field(default_factory=dict)  # each student's guess before Start, by pseudonym
+    hands: tuple[int, ...] = ()  # the teacher's show of hands for each guess (viz/class_predictions.py)
     lock: threading.RLock = field(default_factory=threading.RLock)
     owner: str = ""  # the teacher's browser (Solara's session cookie): a reload of the projector keeps its room
     journal: Journal | None = None
@@ -238,6 +241,8 @@ class Room(Roster):
             self.names_hidden = bool(e["hidden"])
         elif kind == "door":
             self.door_open = bool(e["open"])
+        elif kind in ("predict", "hands"):
+            self._apply_prediction(kind, e)
         else:
             raise ValueError(f"unknown event {kind!r}")
 

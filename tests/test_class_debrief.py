@@ -1,0 +1,114 @@
+"""The class debrief and the prediction before the reveal, without a browser (viz/class_debrief.py, predictions).
+
+The browser tests (tests/test_class_debrief_browser.py) check what a teacher
+sees on a projector; these check the drawing's and the room's rules.
+"""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from model.participants import Choice
+from tests.conftest import open_room
+from viz import class_results, journal
+from viz.class_debrief import network_names_html, tree_svg
+from viz.class_predictions import bin_label, prediction_html
+from viz.room_predictions import BINS, bin_of
+from viz.room_server import replayed
+from viz.rooms import RoomError
+
+
+def _sharing_room(rooms, n=10, steps=8):
+    """A room whose students share every card they get, then ended."""
+    room, students = open_room(rooms, n=n)
+    room.start()
+    for _ in range(steps):
+        for s in list(room.open_cards()):
+            room.choose(s.token, s.node, s.card.step, Choice.SHARE)
+        room.step()
+    room.end()
+    return room, students
+
+
+def test_the_recruitment_tree_draws_each_user_once_below_the_one_who_brought_them_in(rooms):
+    room, _ = _sharing_room(rooms)
+    names = {s.node: s.pseudonym for s in room.students.values()}
+    trees = class_results.class_tree(room.model, room.class_nodes())
+    assert trees, "no student's share brought anyone in: the test needs a room where one did"
+    svg = ET.fromstring(tree_svg("en", trees, names).split("</svg>")[0] + "</svg>")
+    dots = {int(c.get("data-user")): c for c in svg.iter("circle")}
+    users = [int(c.get("data-user")) for c in svg.iter("circle")]
+    assert len(users) == len(set(users)), "a user drawn twice"
+    recruiter = room.model.pop.recruiter
+    lines = list(svg.iter("line"))
+    assert lines
+    for line in lines:
+        parent, child = int(line.get("data-from")), int(line.get("data-to"))
+        assert recruiter[child] == parent  # the model's own record of who brought whom in
+        assert float(dots[child].get("cy")) > float(dots[parent].get("cy"))  # a recruit sits below its recruiter
+    roots = [u for u in users if not any(int(line.get("data-to")) == u for line in lines)]
+    assert all(u in names for u in roots)  # each tree starts at a student
+    labels = [x.text for x in svg.iter("text")]
+    assert sorted(labels) == sorted(names[u] for u in users if u in names)  # students named, the crowd not
+    assert not any("user" in (x or "") for x in labels)
+    # acted is the model's: a filled dot for each user who took action
+    for u, dot in dots.items():
+        assert (dot.get("data-acted") == "1") == bool(room.model.pop.acted[u])
+
+
+def test_no_share_that_brought_anyone_in_says_so_in_both_languages():
+    assert "No student's post brought anyone in." in tree_svg("en", [], {})
+    assert "Tidak ada unggahan siswa" in tree_svg("id", [], {})
+
+
+def test_names_on_the_network_sit_on_each_students_dot(rooms):
+    room, students = open_room(rooms, n=4)
+    room.start()
+    world = room.world
+    labels = {s.node: f"Name{k}" for k, s in enumerate(room.students.values())}
+    html = network_names_html(world, labels)
+    where = {int(u): k for k, u in enumerate(world.view)}
+    for node, name in labels.items():
+        x, y = world.positions[where[node]]
+        assert f'data-node="{node}" style="left:calc(6px + {x:.4f} * (100% - 12px));top:calc(6px + {y:.4f}' in html
+        assert f">{name}<" in html
+
+
+def test_the_answers_cover_every_whole_percentage_once():
+    for whole in range(101):
+        assert sum(low <= whole <= high for low, high in BINS) == 1
+    assert bin_of(0.4) == 0 and bin_of(1.6) == 1 and bin_of(55) == 4
+    assert [bin_label("en", k) for k in range(len(BINS))][-1] == "more than 50"
+    assert bin_label("id", len(BINS) - 1) == "lebih dari 50"
+
+
+def test_students_predict_before_start_the_teacher_adds_a_show_of_hands_and_the_journal_keeps_both(rooms, clock):
+    room, students = open_room(rooms, n=3)
+    room.predict(students[0].token, 1)
+    room.predict(students[1].token, 4)
+    room.predict(students[1].token, 2)  # changed their mind: the last guess counts
+    with pytest.raises(RoomError) as bad:
+        room.predict(students[2].token, len(BINS))
+    assert bad.value.key == "predict_bad"
+    room.raise_hands([3, 0, 1, 0, 0])
+    with pytest.raises(RoomError) as bad:
+        room.raise_hands([3, -1, 0, 0, 0])
+    assert bad.value.key == "hands_bad"
+    assert room.prediction_counts() == [3, 1, 2, 0, 0]
+    room.start()
+    with pytest.raises(RoomError) as late:
+        room.predict(students[2].token, 0)
+    assert late.value.key == "predict_closed"
+    again = replayed(journal.read(room.journal.path), clock)
+    assert again.prediction_counts() == [3, 1, 2, 0, 0]
+
+
+def test_the_debrief_marks_the_answer_the_run_gave(rooms):
+    room, students = open_room(rooms, n=2)
+    room.predict(students[0].token, 0)
+    room.predict(students[1].token, 3)
+    text = prediction_html("en", room, 1.2)  # 1.2% of the reached simulated users acted: "0–1"
+    rows = ET.fromstring(f"<div>{text}</div>").findall(".//div[@data-answer]")
+    assert [r.get("data-count") for r in rows] == ["1", "0", "0", "1", "0"]
+    assert [r.get("data-answer") for r in rows if "pred-right" in r.get("class")] == ["0"]
+    assert prediction_html("en", open_room(rooms, n=1)[0], 1.2) == ""  # nobody guessed: nothing drawn

@@ -1,0 +1,159 @@
+"""The class debrief on the projector: what the class did beside the crowd, drawn to be read from the back row.
+
+Shown at the top of ``/class`` once the campaign has ended, above the fold at
+1366×768 and 1920×1080, in projection-size type (``viz/class.css``): the
+class's action rate beside the simulated users', the class's predictions
+beside the outcome (``viz/class_predictions.py``), the cost of acting and the
+questions to discuss, and the recruitment tree of the students' shares.
+
+The recruitment tree is laid out by Reingold and Tilford's tidy-tree algorithm
+(Reingold & Tilford 1981, in igraph's ``Graph.layout_reingold_tilford``): each
+user once, recruits below their recruiter, no two subtrees overlapping. The
+tree and the names over the network are plain SVG/HTML strings, so the tests
+read them without a browser too.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import solara
+
+from viz import class_results
+from viz.class_predictions import prediction_html
+from viz.i18n import number, plural, t
+
+#: The tree's grid in SVG units: one leaf a column, one generation a row.
+TREE_DX, TREE_DY, TREE_R = 64.0, 84.0, 15.0
+ACTED_FILL, TOKEN_FILL, STUDENT_RING = "#1b7f3b", "#ffffff", "#6a3d9a"
+
+
+def _flatten(trees: list[class_results.TreeNode]) -> tuple[list[class_results.TreeNode], list[tuple[int, int]],
+                                                               list[int]]:
+    """The forest's nodes (each once), its edges (recruiter, recruit) as indices, and its roots' indices."""
+    nodes: list[class_results.TreeNode] = []
+    edges: list[tuple[int, int]] = []
+    roots: list[int] = []
+
+    def visit(node: class_results.TreeNode, parent: int) -> None:
+        k = len(nodes)
+        nodes.append(node)
+        if parent >= 0:
+            edges.append((parent, k))
+        else:
+            roots.append(k)
+        for child in node.recruits:
+            visit(child, k)
+
+    for tree in trees:
+        visit(tree, -1)
+    return nodes, edges, roots
+
+
+def tree_positions(trees: list[class_results.TreeNode]) -> tuple[list[class_results.TreeNode],
+                                                                  list[tuple[int, int]], np.ndarray]:
+    """The forest laid out as a tidy tree: its nodes, edges and one (x, depth) row per node (x from 0)."""
+    import igraph
+
+    nodes, edges, roots = _flatten(trees)
+    if not nodes:
+        return nodes, edges, np.zeros((0, 2))
+    graph = igraph.Graph(n=len(nodes), edges=edges, directed=True)
+    xy = np.array(graph.layout_reingold_tilford(mode="out", root=roots).coords, dtype=float)
+    xy[:, 0] -= xy[:, 0].min()
+    xy[:, 1] -= xy[:, 1].min()
+    return nodes, edges, xy
+
+
+def tree_svg(lang: str, trees: list[class_results.TreeNode], names: dict[int, str]) -> str:
+    """The recruitment forest below the students' posts, as an SVG tree.
+
+    A filled green dot acted; an open dot liked or shared only. A student's dot is ringed in purple and
+    labelled with ``names`` (already HTML-escaped); the simulated users carry no label.
+    """
+    if not trees:
+        return f'<p class="tree-none">{t(lang, "class_tree_none")}</p>'
+    nodes, edges, xy = tree_positions(trees)
+    pad = TREE_R + 40
+    width = xy[:, 0].max() * TREE_DX + 2 * pad
+    height = xy[:, 1].max() * TREE_DY + 2 * TREE_R + 44
+    px = pad + xy[:, 0] * TREE_DX
+    py = TREE_R + 6 + xy[:, 1] * TREE_DY
+    parts = [f'<line x1="{px[a]:.1f}" y1="{py[a]:.1f}" x2="{px[b]:.1f}" y2="{py[b]:.1f}" class="tree-edge" '
+             f'data-from="{nodes[a].user}" data-to="{nodes[b].user}"/>' for a, b in edges]
+    for k, node in enumerate(nodes):
+        student = node.user in names
+        ring = f' stroke="{STUDENT_RING}" stroke-width="5"' if student else ' stroke="#555" stroke-width="2"'
+        parts.append(f'<circle cx="{px[k]:.1f}" cy="{py[k]:.1f}" r="{TREE_R:.0f}" '
+                     f'fill="{ACTED_FILL if node.acted else TOKEN_FILL}"{ring} class="tree-node" '
+                     f'data-user="{node.user}" data-acted="{int(node.acted)}" data-student="{int(student)}"/>')
+        if student:
+            parts.append(f'<text x="{px[k]:.1f}" y="{py[k] + TREE_R + 24:.1f}" text-anchor="middle" '
+                         f'class="tree-name">{names[node.user]}</text>')
+    acted = sum(n.acted for n in nodes)
+    recruited = len(nodes) - len(trees)
+    summary = t(lang, "class_tree_summary", s=number(lang, len(trees)), n=number(lang, recruited),
+                a=number(lang, acted))
+    key = (f'<div class="tree-key"><span class="tree-key-acted"></span> {t(lang, "class_tree_acted")} '
+           f'<span class="tree-key-token"></span> {t(lang, "class_tree_token")} '
+           f'<span class="tree-key-student"></span> {t(lang, "class_tree_student")}</div>')
+    return (f'<svg class="class-tree-svg" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+            f'aria-label="{html.escape(summary)}" font-size="22" font-family="sans-serif">'
+            f'<g stroke="#777" stroke-width="2.5">{"".join(p for p in parts if p.startswith("<line"))}</g>'
+            f'{"".join(p for p in parts if not p.startswith("<line"))}</svg>'
+            f'<div class="tree-summary">{html.escape(summary)}</div>{key}')
+
+
+def network_names_html(world, labels: dict[int, str]) -> str:
+    """Students' names over the network: a thick ring and a name tag at each student's dot.
+
+    Placed as the canvas places its dots (6 px in from each edge, the rest scaled to the canvas), so a
+    label sits on its dot at any width. ``labels``: the shown name by node, already HTML-escaped.
+    """
+    where = {int(u): k for k, u in enumerate(world.view)}
+    tags = []
+    for node, name in sorted(labels.items()):
+        if node not in where:
+            continue
+        x, y = world.positions[where[node]]
+        tags.append(f'<span class="net-name" data-node="{node}" style="left:calc(6px + {x:.4f} * (100% - 12px));'
+                    f'top:calc(6px + {y:.4f} * (100% - 12px))"><span class="net-ring"></span>'
+                    f'<span class="net-label">{name}</span></span>')
+    return "".join(tags)
+
+
+def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.Funnel):  # noqa: N803
+    """The end of the campaign on the projector (a plain function, read under the room's lock)."""
+    model = room.model
+    names = {s.node: html.escape(room.shown_name(s)) if room.settings.show_names else s.pseudonym
+             for s in room.students.values() if s.node >= 0}
+    class_acted = class_f.percent("acted")
+    crowd_acted = crowd_f.percent("acted")
+    with solara.Div(classes=["class-debrief"]):
+        with solara.Div(classes=["debrief-left"]):
+            solara.Text(t(L, "class_debrief"), classes=["debrief-title"])
+            with solara.Div(classes=["debrief-big-row"]):
+                for kind, pct, group in (("class", class_acted, class_f), ("crowd", crowd_acted, crowd_f)):
+                    of = t(L, "class_big_of", a=number(L, group.acted), n=number(L, group.reached))
+                    solara.HTML(tag="div", classes=["debrief-big", f"debrief-big-{kind}"],
+                                attributes={"data-percent": f"{pct:.4f}"},
+                                unsafe_innerHTML=f'<span class="big-number">{number(L, pct, 1)}%</span>'
+                                f'<span class="big-label">{t(L, f"class_big_{kind}")}</span>'
+                                f'<span class="big-of">{of}</span>')
+            solara.Text(plural(L, "class_debrief_liked_not_acted", class_f.liked_not_acted),
+                        classes=["debrief-liked-not-acted"])
+            solara.HTML(tag="div", classes=["debrief-cost"], unsafe_innerHTML=html.escape(
+                t(L, f"class_cost_said_{room.settings.action_cost}") + " " + t(L, "class_cost_question")))
+            predicted = prediction_html(L, room, crowd_acted)
+            if predicted:
+                solara.HTML(tag="div", classes=["debrief-predictions"], unsafe_innerHTML=predicted)
+            solara.HTML(tag="ol", classes=["debrief-questions"],
+                        unsafe_innerHTML="".join(f"<li>{t(L, f'class_q{k}')}</li>" for k in (1, 3)))
+        with solara.Div(classes=["debrief-right"]):
+            solara.Text(t(L, "class_tree"), classes=["debrief-subtitle"])
+            solara.HTML(tag="div", classes=["debrief-tree"], unsafe_innerHTML=tree_svg(
+                L, class_results.class_tree(model, room.class_nodes()), names))
+
+
+__all__ = ["Debrief", "network_names_html", "tree_positions", "tree_svg"]
