@@ -62,7 +62,7 @@ def test_no_share_that_brought_anyone_in_says_so_in_both_languages():
 
 
 def test_names_on_the_network_sit_on_each_students_dot(rooms):
-    room, students = open_room(rooms, n=4)
+    room, _ = open_room(rooms, n=4)
     room.start()
     world = room.world
     labels = {s.node: f"Name{k}" for k, s in enumerate(room.students.values())}
@@ -112,3 +112,43 @@ def test_the_debrief_marks_the_answer_the_run_gave(rooms):
     assert [r.get("data-count") for r in rows] == ["1", "0", "0", "1", "0"]
     assert [r.get("data-answer") for r in rows if "pred-right" in r.get("class")] == ["0"]
     assert prediction_html("en", open_room(rooms, n=1)[0], 1.2) == ""  # nobody guessed: nothing drawn
+
+
+def test_acting_by_writing_a_sentence_to_a_decision_maker_needs_a_whole_sentence_that_is_never_kept(rooms):
+    room, _ = open_room(rooms, n=6, action_cost="sentence")
+    room.start()
+    while not room.open_cards():
+        room.step()
+    s = room.open_cards()[0]
+    with pytest.raises(RoomError) as short:
+        room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge="Please act now")
+    assert short.value.key == "sentence_short" and room.tally()["act"] == 0
+    sentence = "Dear mayor, please fund safe bike lanes near our school"
+    room.choose(s.token, s.node, s.card.step, Choice.ACT, pledge=sentence)
+    assert room.tally()["act"] == 1
+    assert "bike lanes" not in room.journal.path.read_text()  # what a student wrote stays on the phone
+
+
+def test_a_second_round_keeps_the_seats_changes_one_thing_and_keeps_the_first_round(rooms, clock):
+    room, students = _sharing_room(rooms, n=6, steps=3)
+    seats = {s.pseudonym: s.node for s in room.students.values()}
+    first = room.round_result()
+    with pytest.raises(RoomError) as bad:
+        room.second_round("more_likes")
+    assert bad.value.key == "round_bad"
+    room.second_round("hide_likes")
+    assert room.phase == "running" and room.model.steps == 0
+    assert room.model.spec.platform.like_counts_visible is False  # the one change
+    assert {s.pseudonym: s.node for s in room.students.values()} == seats  # the same seats
+    assert room.tally() == dict.fromkeys(room.tally(), 0)  # this round's answers only
+    assert room.rounds == [first]
+    while not room.open_cards():
+        room.step()
+    s = room.open_cards()[0]
+    room.choose(s.token, s.node, s.card.step, Choice.LIKE)
+    room.end()
+    with pytest.raises(RoomError) as again:
+        room.second_round("call_to_act")
+    assert again.value.key == "round_done"
+    rebuilt = replayed(journal.read(room.journal.path), clock)
+    assert rebuilt.rounds == room.rounds and rebuilt.round_result() == room.round_result()

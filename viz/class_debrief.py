@@ -3,8 +3,9 @@
 Shown at the top of ``/class`` once the campaign has ended, above the fold at
 1366×768 and 1920×1080, in projection-size type (``viz/class.css``): the
 class's action rate beside the simulated users', the class's predictions
-beside the outcome (``viz/class_predictions.py``), the cost of acting and the
-questions to discuss, and the recruitment tree of the students' shares.
+beside the outcome (``viz/class_predictions.py``), a second round beside the
+first (``viz/room_rounds.py``), the cost of acting and the questions to discuss,
+and the recruitment tree of the students' shares.
 
 The recruitment tree is laid out by Reingold and Tilford's tidy-tree algorithm
 (Reingold & Tilford 1981, in igraph's ``Graph.layout_reingold_tilford``): each
@@ -123,6 +124,24 @@ def network_names_html(world, labels: dict[int, str]) -> str:
     return "".join(tags)
 
 
+def rounds_html(lang: str, rounds: list) -> str:
+    """Two rounds side by side: what each changed, and how the class and the simulated users acted in each.
+
+    ``rounds``: :class:`viz.room_rounds.RoundResult` records, first round first.
+    """
+    head = "".join(f'<th scope="col" data-round="{k + 1}">{html.escape(t(lang, "class_round_n", k=k + 1))}<br>'
+                   f'<span class="round-change">{html.escape(t(lang, f"class_round_change_{r.change or 'none'}"))}'
+                   f"</span></th>" for k, r in enumerate(rounds))
+    rows = []
+    for key, which, name in (("class_round_class_acted", "class_funnel", "acted"),
+                             ("class_round_crowd_liked", "crowd_funnel", "liked"),
+                             ("class_round_crowd_acted", "crowd_funnel", "acted")):
+        cells = "".join(f'<td data-round="{k + 1}" data-percent="{getattr(r, which).percent(name):.4f}">'
+                        f'{number(lang, getattr(r, which).percent(name), 1)}%</td>' for k, r in enumerate(rounds))
+        rows.append(f'<tr data-row="{key}"><th scope="row">{html.escape(t(lang, key))}</th>{cells}</tr>')
+    return f'<table class="rounds-table"><tr><td></td>{head}</tr>{"".join(rows)}</table>'
+
+
 def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.Funnel):  # noqa: N803
     """The end of the campaign on the projector (a plain function, read under the room's lock)."""
     model = room.model
@@ -141,6 +160,9 @@ def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.
                                 unsafe_innerHTML=f'<span class="big-number">{number(L, pct, 1)}%</span>'
                                 f'<span class="big-label">{t(L, f"class_big_{kind}")}</span>'
                                 f'<span class="big-of">{of}</span>')
+            if room.rounds:  # a second round: both side by side
+                solara.HTML(tag="div", classes=["debrief-rounds"],
+                            unsafe_innerHTML=rounds_html(L, [*room.rounds, room.round_result()]))
             solara.Text(plural(L, "class_debrief_liked_not_acted", class_f.liked_not_acted),
                         classes=["debrief-liked-not-acted"])
             solara.HTML(tag="div", classes=["debrief-cost"], unsafe_innerHTML=html.escape(
@@ -156,4 +178,4 @@ def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.
                 L, class_results.class_tree(model, room.class_nodes()), names))
 
 
-__all__ = ["Debrief", "network_names_html", "tree_positions", "tree_svg"]
+__all__ = ["Debrief", "network_names_html", "rounds_html", "tree_positions", "tree_svg"]

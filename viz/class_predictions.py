@@ -54,8 +54,11 @@ def prediction_html(lang: str, room, actual_percent: float | None) -> str:
 
 
 @solara.component
-def PredictOnPhone(room, token: str, L: str, error):  # noqa: N803
-    """The phone before Start: the question and its five answers (the chosen one marked)."""
+def PredictOnPhone(room, token: str, L: str, error, version: int):  # noqa: N803
+    """The phone before Start: the question and its five answers (the chosen one marked).
+
+    ``version``: the room's, so that the page re-renders this when the room changes.
+    """
     student = room.student(token)
     mine = room.predictions.get(student.pseudonym)
 
@@ -80,8 +83,11 @@ def PredictOnPhone(room, token: str, L: str, error):  # noqa: N803
 
 
 @solara.component
-def HandsEntry(room, L: str, act):  # noqa: N803
-    """The projector before Start: the question, and the teacher's count of raised hands for each answer."""
+def HandsEntry(room, L: str, act, version: int):  # noqa: N803
+    """The projector before Start: the question, and the teacher's count of raised hands for each answer.
+
+    ``version``: the room's, so that the page re-renders this when a phone guesses.
+    """
     typed = solara.use_reactive([str(c) for c in room.hands] if room.hands else [""] * len(BINS))
     problem = solara.use_reactive("")
 

@@ -7,9 +7,10 @@ student's node and the card's step; the server checks both against the
 student's seat (``viz.rooms.Room.choose``), so a message forged in the
 browser for another node is refused there, not trusted.
 
-"Take action" costs something real, as the room sets it: typing a pledge, or
+"Take action" costs something real, as the room sets it: typing a pledge,
 holding the page open while a signing bar fills (the server times the wait
-from ``begin_action``; the bar only shows it).
+from ``begin_action``; the bar only shows it), or writing one sentence to a
+decision-maker (the server counts its words).
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ CARD_TEMPLATE = """
         <button class="choice choice-none" :disabled="sent" @click="send('NONE')">{{ labels.scroll }}</button>
       </div>
       <div v-if="mode === 'pledge'" class="card-pledge">
-        <label class="pledge-label">{{ labels.pledge_prompt }}
+        <label v-if="cost === 'sentence'" class="pledge-label">{{ labels.sentence_prompt }}
+          <textarea class="pledge-input sentence-input" v-model="typed" rows="3" maxlength="300"></textarea>
+        </label>
+        <label v-else class="pledge-label">{{ labels.pledge_prompt }}
           <input class="pledge-input" v-model="typed" autocomplete="off" autocapitalize="off">
         </label>
-        <button class="choice pledge-send" :disabled="sent" @click="send('ACT')">{{ labels.pledge_send }}</button>
+        <button class="choice pledge-send" :disabled="sent" @click="send('ACT')">
+          {{ cost === 'sentence' ? labels.sentence_send : labels.pledge_send }}</button>
         <button class="choice pledge-back" :disabled="sent" @click="mode = 'buttons'">{{ labels.cancel }}</button>
       </div>
       <div v-if="mode === 'wait'" class="card-wait">

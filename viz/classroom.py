@@ -37,6 +37,7 @@ from viz.class_predictions import HandsEntry, PredictOnPhone
 from viz.class_roster import ManageSeats, SavedRooms, refusal, roster_html, seat_counts
 from viz.class_widgets import FeedCard
 from viz.i18n import LANGUAGES, TEXT, number, outcome, plural, t
+from viz.room_records import ACTION_COSTS, MAX_SENTENCE, MIN_SENTENCE_WORDS, ROUND_CHANGES
 from viz.room_server import ROOMS
 from viz.rooms import MAX_STUDENTS, PLEDGES, Room, RoomError, RoomSettings, escape
 from viz.seats import ROOM_PLACEMENTS
@@ -140,7 +141,7 @@ def RoomSetup(lang: str, on_open):
         v.Slider(label=f"{t(L, 'class_timeout')}: {timeout.value}", v_model=timeout.value, min=10, max=120, step=5,
                  on_v_model=lambda x: timeout.set(int(x)), class_="class-timeout", hide_details=True)
         v.Select(label=t(L, "class_cost"), v_model=cost.value, on_v_model=cost.set, class_="class-cost",
-                 items=[{"text": t(L, f"class_cost_{c}"), "value": c} for c in ("pledge", "wait")])
+                 items=[{"text": t(L, f"class_cost_{c}"), "value": c} for c in ACTION_COSTS])
         if cost.value == "wait":
             v.Slider(label=f"{t(L, 'class_wait_seconds')}: {wait.value}", v_model=wait.value, min=5, max=60,
                      step=5, on_v_model=lambda x: wait.set(int(x)), class_="class-wait", hide_details=True)
@@ -267,6 +268,10 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                       disabled=not started or phase == "ended")
         solara.FileDownload(lambda: export_zip(room), filename=f"slacktivism-class-{room.settings.scenario}.zip",
                             label=t(L, "class_export"))
+        if phase == "ended" and not room.rounds:  # run it again with one thing changed (viz/room_rounds.py)
+            for change in ROUND_CHANGES:
+                solara.Button(t(L, f"class_round_start_{change}"), classes=["class-round", f"round-{change}"],
+                              on_click=act(lambda change=change: room.second_round(change)), outlined=True)
         solara.Button(t(L, "class_close"), classes=["class-close"], on_click=close_room, text=True)
         solara.Text(t(L, f"class_phase_{phase}", step=model.steps), classes=["class-phase"])
         if started and phase != "ended":
@@ -280,7 +285,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
         if phase != "ended":  # keyed: the door's switch appearing at Start must not reset the panel
             ManageSeats(room, L, act, room.version).key("manage-seats")
     if phase == "lobby":
-        HandsEntry(room, L, act)
+        HandsEntry(room, L, act, room.version)
     if room.journal_problem:
         solara.Text(t(L, "class_not_saved", problem=room.journal_problem), classes=["class-problem", "not-saved"])
     if started:
@@ -350,7 +355,9 @@ def card_labels(lang: str) -> dict:
     """The card's buttons and prompts in the student's language."""
     return {"like": t(lang, "class_like"), "share": t(lang, "class_share"), "act": t(lang, "class_act"),
             "scroll": t(lang, "class_scroll"), "pledge_prompt": t(lang, "class_pledge_prompt", pledge=PLEDGES[lang]),
-            "pledge_send": t(lang, "class_pledge_send"), "signing": t(lang, "class_signing"),
+            "pledge_send": t(lang, "class_pledge_send"),
+            "sentence_prompt": t(lang, "class_sentence_prompt", n=MIN_SENTENCE_WORDS),
+            "sentence_send": t(lang, "class_sentence_send"), "signing": t(lang, "class_signing"),
             "cancel": t(lang, "class_cancel"), "seconds": t(lang, "class_card_seconds", n="{n}")}
 
 
@@ -447,7 +454,7 @@ def Seat(room: Room, token: str, L: str, error, version: int):  # noqa: N803
         try:
             choice = Choice[str(data.get("choice", ""))]
             room.choose(token, int(data.get("node", -1)), int(data.get("step", -1)), choice,
-                        pledge=str(data.get("pledge", ""))[:200])
+                        pledge=str(data.get("pledge", ""))[:MAX_SENTENCE])
             error.set("")
         except (KeyError, ValueError, TypeError):
             error.set(refusal(L, RoomError("no_card")))
@@ -466,7 +473,7 @@ def Seat(room: Room, token: str, L: str, error, version: int):  # noqa: N803
                 classes=["you-are"])
     if room.phase == "lobby":
         solara.Text(t(L, "class_wait_start"), classes=["phone-status"])
-        PredictOnPhone(room, token, L, error)
+        PredictOnPhone(room, token, L, error, version)
         if error.value:
             solara.Text(error.value, classes=["join-error"])
         return

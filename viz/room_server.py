@@ -18,6 +18,7 @@ from pathlib import Path
 
 from model import load_scenario
 from viz import journal
+from viz.room_records import ROUND_CHANGES
 from viz.rooms import CODE_LENGTH, MAX_WRONG_CODES, WRONG_CODE_WINDOW, Room, RoomError, RoomSettings, new_code
 from viz.world import World
 
@@ -62,7 +63,7 @@ class Rooms:
             code = new_code(CODE_LENGTH)
             while code in self._rooms:
                 code = new_code(CODE_LENGTH)
-            room = Room(code=code, settings=settings, world=world, clock=self.clock, owner=owner)
+            room = Room(code=code, settings=settings, world=world, clock=self.clock, owner=owner, build=build_world)
             room.last_activity = self.clock()
             self._rooms[code] = room
         self._start_journal(room)
@@ -242,10 +243,12 @@ def build_world(settings: RoomSettings) -> World:
     """The room's world: its scenario at the room's size, with the class's attention on its own campaign.
 
     A class attends to its own campaign: no divided attention (platform.attention 0), so that the campaign
-    reaches the students on a 1,000-user network as it reached them before the model had it.
+    reaches the students on a 1,000-user network as it reached them before the model had it. A second round
+    sets its one change (``settings.change``) on top.
     """
     scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users,
-                                                                 "platform.attention": 0})
+                                                                 "platform.attention": 0,
+                                                                 **ROUND_CHANGES.get(settings.change, {})})
     if scenario.decision.rule != "logit":  # as the model's seat(), but before the world is built
         raise ValueError(f"scenario {settings.scenario!r} uses the {scenario.decision.rule} rule; class mode "
                          "needs the logit rule (under the threshold rule users the campaign did not reach "
@@ -261,7 +264,7 @@ def replayed(events: list[dict], clock: Callable[[], float] = time.monotonic) ->
     head = events[0]
     settings = RoomSettings(**head["settings"])
     room = Room(code=head["code"], settings=settings, world=build_world(settings), clock=clock,
-                owner=head.get("owner", ""))
+                owner=head.get("owner", ""), build=build_world)
     room.replay(events[1:])
     if room.phase == "running":
         room.phase = "paused"
