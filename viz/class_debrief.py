@@ -78,9 +78,10 @@ def tree_svg(lang: str, trees: list[class_results.TreeNode], names: dict[int, st
     nodes, edges, xy = tree_positions(trees)
     pad = TREE_R + 40
     width = xy[:, 0].max() * TREE_DX + 2 * pad
-    height = xy[:, 1].max() * TREE_DY + 2 * TREE_R + 44
+    top = TREE_R + 34  # room for a root's name above it
+    height = xy[:, 1].max() * TREE_DY + top + TREE_R + 6
     px = pad + xy[:, 0] * TREE_DX
-    py = TREE_R + 6 + xy[:, 1] * TREE_DY
+    py = top + xy[:, 1] * TREE_DY
     parts = [f'<line x1="{px[a]:.1f}" y1="{py[a]:.1f}" x2="{px[b]:.1f}" y2="{py[b]:.1f}" class="tree-edge" '
              f'data-from="{nodes[a].user}" data-to="{nodes[b].user}"/>' for a, b in edges]
     for k, node in enumerate(nodes):
@@ -90,8 +91,8 @@ def tree_svg(lang: str, trees: list[class_results.TreeNode], names: dict[int, st
                      f'fill="{ACTED_FILL if node.acted else TOKEN_FILL}"{ring} class="tree-node" '
                      f'data-user="{node.user}" data-acted="{int(node.acted)}" data-student="{int(student)}"/>')
         if student:
-            parts.append(f'<text x="{px[k]:.1f}" y="{py[k] + TREE_R + 24:.1f}" text-anchor="middle" '
-                         f'class="tree-name">{names[node.user]}</text>')
+            parts.append(f'<text x="{px[k]:.1f}" y="{py[k] - TREE_R - 8:.1f}" text-anchor="middle" '  # above: the
+                         f'class="tree-name">{names[node.user]}</text>')  # edges to its recruits leave below
     acted = sum(n.acted for n in nodes)
     recruited = len(nodes) - len(trees)
     summary = t(lang, "class_tree_summary", s=number(lang, len(trees)), n=number(lang, recruited),
@@ -165,14 +166,18 @@ def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.
                             unsafe_innerHTML=rounds_html(L, [*room.rounds, room.round_result()]))
             solara.Text(plural(L, "class_debrief_liked_not_acted", class_f.liked_not_acted),
                         classes=["debrief-liked-not-acted"])
-            solara.HTML(tag="div", classes=["debrief-cost"], unsafe_innerHTML=html.escape(
-                t(L, f"class_cost_said_{room.settings.action_cost}") + " " + t(L, "class_cost_question")))
-            predicted = prediction_html(L, room, crowd_acted)
-            if predicted:
-                solara.HTML(tag="div", classes=["debrief-predictions"], unsafe_innerHTML=predicted)
+            # the class acts far more often than the crowd because acting costs a student seconds: say so, and ask
+            asked = [t(L, f"class_cost_said_{room.settings.action_cost}")]
+            if class_acted > crowd_acted:
+                asked.append(t(L, "class_cost_why_more"))
+            asked.append(t(L, "class_cost_question"))
+            solara.HTML(tag="div", classes=["debrief-cost"], unsafe_innerHTML=html.escape(" ".join(asked)))
             solara.HTML(tag="ol", classes=["debrief-questions"],
                         unsafe_innerHTML="".join(f"<li>{t(L, f'class_q{k}')}</li>" for k in (1, 3)))
         with solara.Div(classes=["debrief-right"]):
+            predicted = prediction_html(L, room, crowd_acted)
+            if predicted:
+                solara.HTML(tag="div", classes=["debrief-predictions"], unsafe_innerHTML=predicted)
             solara.Text(t(L, "class_tree"), classes=["debrief-subtitle"])
             solara.HTML(tag="div", classes=["debrief-tree"], unsafe_innerHTML=tree_svg(
                 L, class_results.class_tree(model, room.class_nodes()), names))

@@ -177,8 +177,8 @@ CLASS_TEXT = {
         "class_cost_said_pledge": "Taking action cost you typing a pledge.",
         "class_cost_said_wait": "Taking action cost you a wait while a signing bar filled.",
         "class_cost_said_sentence": "Taking action cost you writing one sentence to a decision-maker.",
-        "class_cost_question": "Why did the class act more than the simulated users? What does taking action "
-                               "cost in real life?",
+        "class_cost_why_more": "Why did the class act more than the simulated users?",
+        "class_cost_question": "What does taking action cost in real life?",
         "class_tree_summary": "Posts by {s} students brought in {n} people; {a} in this tree took action.",
         "class_tree_token": "liked or shared only",
         "class_tree_student": "a student (purple ring)",
@@ -372,8 +372,8 @@ CLASS_TEXT = {
         "class_cost_said_pledge": "Untuk ikut aksi, kalian harus mengetik janji.",
         "class_cost_said_wait": "Untuk ikut aksi, kalian harus menunggu proses tanda tangan selesai.",
         "class_cost_said_sentence": "Untuk ikut aksi, kalian harus menulis satu kalimat kepada pengambil keputusan.",
-        "class_cost_question": "Mengapa siswa lebih banyak ikut aksi daripada pengguna simulasi? Seberapa repot "
-                               "ikut aksi di kehidupan nyata?",
+        "class_cost_why_more": "Mengapa siswa lebih banyak ikut aksi daripada pengguna simulasi?",
+        "class_cost_question": "Seberapa repot ikut aksi di kehidupan nyata?",
         "class_tree_summary": "Unggahan {s} siswa menarik {n} orang; {a} orang di pohon ini ikut aksi.",
         "class_tree_token": "hanya like/share",
         "class_tree_student": "siswa (lingkaran ungu)",

@@ -115,9 +115,9 @@ module.exports = {
 button.choice { min-height: 48px; border-radius: 10px; border: 1px solid #1f77b4; background: #f4f8fc;
                 font-size: 17px; font-weight: 600; color: #174a7c; touch-action: manipulation; }
 button.choice:disabled { opacity: .5; }
-button.choice-act, button.pledge-send { background: #2ca02c; border-color: #2ca02c; color: #fff; }
+button.choice-act, button.pledge-send { background: #1b7f3b; border-color: #1b7f3b; color: #fff; }
 .signing { height: 18px; background: #eee; border-radius: 9px; overflow: hidden; }
-.signing-bar { height: 100%; background: #2ca02c; }
+.signing-bar { height: 100%; background: #1b7f3b; }
 .card-message { margin-top: 12px; padding: 10px; border-radius: 8px; background: #fff8e1; font-size: 17px; }
 </style>
 """

@@ -42,7 +42,7 @@ from viz.room_server import ROOMS
 from viz.rooms import MAX_STUDENTS, PLEDGES, Room, RoomError, RoomSettings, escape
 from viz.seats import ROOM_PLACEMENTS
 from viz.sessions import remember_server_loop
-from viz.widgets import NetworkCanvas
+from viz.widgets import DocumentFixes, NetworkCanvas
 from viz.world import PALETTE
 
 STYLE = Path(__file__).resolve().parent / "class.css"
@@ -76,6 +76,7 @@ def use_room_updates(room: Room | None, token: str | None = None) -> int:
 @solara.component
 def TopBar(title: str, lang):
     """The page's title and its language toggle."""
+    DocumentFixes.element(lang=lang.value)  # <html lang> and screen-reader-reachable selects (axe-core)
     with solara.Row(classes=["topbar"], gap="8px"):
         solara.Text(title, classes=["app-title"])
         LanguageToggle(lang)
