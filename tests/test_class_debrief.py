@@ -152,3 +152,42 @@ def test_a_second_round_keeps_the_seats_changes_one_thing_and_keeps_the_first_ro
     assert again.value.key == "round_done"
     rebuilt = replayed(journal.read(room.journal.path), clock)
     assert rebuilt.rounds == room.rounds and rebuilt.round_result() == room.round_result()
+
+
+def test_class_against_class_replays_the_teachers_other_class_beside_this_one():
+    import ipyvuetify as vw
+    import solara
+
+    from viz.class_debrief import CompareClasses
+    from viz.room_server import ROOMS
+    from viz.rooms import RoomSettings
+
+    owner = "teacher-browser-compare"
+    first = ROOMS.open(RoomSettings(n_users=600, seed=7), owner=owner)
+    for k in range(4):
+        first.join(f"Ana {k}", f"phone-{k}")
+    first.start()
+    for _ in range(3):
+        for s in list(first.open_cards()):
+            first.choose(s.token, s.node, s.card.step, Choice.ACT, pledge="I will take part")
+        first.step()
+    first.end()
+    expected = first.round_result()
+    ROOMS.close(first.code)  # a closed class can still be compared with
+    second = ROOMS.open(RoomSettings(n_users=600, seed=7), owner=owner)
+    second.join("Budi", "phone-b")
+    second.start()
+    second.end()
+    try:
+        others = ROOMS.other_classes(second)
+        assert [o.code for o in others] == [first.code]
+        _, rc = solara.render(CompareClasses(second, "en"), handle_error=False)
+        rc.find(vw.Select).widget.v_model = str(others[0].path)
+        table = next(w for w in rc.find(solara.widgets.HTML).widgets if "rounds-table" in w.unsafe_innerHTML)
+        cells = ET.fromstring(table.unsafe_innerHTML).findall(".//tr[@data-row='class_round_class_acted']/td")
+        assert [c.get("data-column") for c in cells] == ["1", "2"]
+        assert float(cells[1].get("data-percent")) == pytest.approx(expected.class_funnel.percent("acted"))
+        assert expected.class_funnel.acted >= 1  # the first class acted: the replay carried its choices over
+        assert f"Class {first.code}" in table.unsafe_innerHTML
+    finally:
+        ROOMS.close(second.code)

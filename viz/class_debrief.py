@@ -4,7 +4,8 @@ Shown at the top of ``/class`` once the campaign has ended, above the fold at
 1366×768 and 1920×1080, in projection-size type (``viz/class.css``): the
 class's action rate beside the simulated users', the class's predictions
 beside the outcome (``viz/class_predictions.py``), a second round beside the
-first (``viz/room_rounds.py``), the cost of acting and the questions to discuss,
+first (``viz/room_rounds.py``) and, class against class, another class this
+teacher ran (replayed from its journal), the cost of acting and the questions to discuss,
 and the recruitment tree of the students' shares.
 
 The recruitment tree is laid out by Reingold and Tilford's tidy-tree algorithm
@@ -17,13 +18,19 @@ read them without a browser too.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import numpy as np
+import reacton.ipyvuetify as v
 import solara
 
-from viz import class_results
+from viz import class_results, journal
 from viz.class_predictions import prediction_html
+from viz.class_roster import refusal
 from viz.i18n import number, plural, t
+from viz.room_records import RoomError
+from viz.room_rounds import RoundResult
+from viz.room_server import ROOMS, replayed
 
 #: The tree's grid in SVG units: one leaf a column, one generation a row.
 TREE_DX, TREE_DY, TREE_R = 64.0, 84.0, 15.0
@@ -125,22 +132,67 @@ def network_names_html(world, labels: dict[int, str]) -> str:
     return "".join(tags)
 
 
-def rounds_html(lang: str, rounds: list) -> str:
-    """Two rounds side by side: what each changed, and how the class and the simulated users acted in each.
+def rounds_html(lang: str, columns: list[tuple[str, RoundResult]]) -> str:
+    """Rounds (or classes) side by side: each column's title and change, the class's and the crowd's rates.
 
-    ``rounds``: :class:`viz.room_rounds.RoundResult` records, first round first.
+    ``columns``: ``(title, result)``, a :class:`viz.room_rounds.RoundResult` under each title.
     """
-    head = "".join(f'<th scope="col" data-round="{k + 1}">{html.escape(t(lang, "class_round_n", k=k + 1))}<br>'
+    head = "".join(f'<th scope="col" data-column="{k + 1}">{html.escape(title)}<br/>'
                    f'<span class="round-change">{html.escape(t(lang, f"class_round_change_{r.change or 'none'}"))}'
-                   f"</span></th>" for k, r in enumerate(rounds))
+                   f"</span></th>" for k, (title, r) in enumerate(columns))
     rows = []
     for key, which, name in (("class_round_class_acted", "class_funnel", "acted"),
                              ("class_round_crowd_liked", "crowd_funnel", "liked"),
                              ("class_round_crowd_acted", "crowd_funnel", "acted")):
-        cells = "".join(f'<td data-round="{k + 1}" data-percent="{getattr(r, which).percent(name):.4f}">'
-                        f'{number(lang, getattr(r, which).percent(name), 1)}%</td>' for k, r in enumerate(rounds))
+        cells = "".join(f'<td data-column="{k + 1}" data-percent="{getattr(r, which).percent(name):.4f}">'
+                        f'{number(lang, getattr(r, which).percent(name), 1)}%</td>' for k, (_, r) in enumerate(columns))
         rows.append(f'<tr data-row="{key}"><th scope="row">{html.escape(t(lang, key))}</th>{cells}</tr>')
     return f'<table class="rounds-table"><tr><td></td>{head}</tr>{"".join(rows)}</table>'
+
+
+def room_columns(lang: str, room, other: bool = False) -> list[tuple[str, RoundResult]]:
+    """A room's rounds as table columns ("Round 1", "Round 2"; another class's as "Class ABC123 · round 1")."""
+    results = [*room.rounds, room.round_result()]
+    if not other:
+        return [(t(lang, "class_round_n", k=k + 1), r) for k, r in enumerate(results)]
+    return [(t(lang, "class_other_round", code=room.code, k=k + 1) if len(results) > 1
+             else t(lang, "class_other", code=room.code), r) for k, r in enumerate(results)]
+
+
+@solara.component
+def CompareClasses(room, L: str):  # noqa: N803
+    """Class against class: another class this teacher ran, replayed from its journal, beside this one."""
+    others = solara.use_memo(lambda: ROOMS.other_classes(room), [room])
+    chosen = solara.use_reactive("")
+    columns = solara.use_reactive([])
+    problem = solara.use_reactive("")
+    if not others:
+        return
+
+    def pick(path: str):
+        chosen.set(path)
+        if not path:
+            columns.set([])
+            return
+        try:
+            other = replayed(journal.read(Path(path)))
+        except (journal.JournalError, ValueError, RoomError) as error:
+            problem.set(refusal(L, error))
+            return
+        problem.set("")
+        columns.set(room_columns(L, other, other=True))
+
+    items = [{"text": t(L, "class_compare_none"), "value": ""}] + [
+        {"text": plural(L, "class_saved_room", s.students, code=s.code, step=s.steps), "value": str(s.path)}
+        for s in others]
+    v.Select(label=t(L, "class_compare"), v_model=chosen.value, on_v_model=pick, items=items, dense=True,
+             hide_details=True, class_="class-compare")
+    if problem.value:
+        solara.Text(problem.value, classes=["class-problem"])
+    if columns.value:
+        with room.lock:
+            mine = room_columns(L, room)
+        solara.HTML(tag="div", classes=["debrief-classes"], unsafe_innerHTML=rounds_html(L, mine + columns.value))
 
 
 def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.Funnel):  # noqa: N803
@@ -163,7 +215,8 @@ def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.
                                 f'<span class="big-of">{of}</span>')
             if room.rounds:  # a second round: both side by side
                 solara.HTML(tag="div", classes=["debrief-rounds"],
-                            unsafe_innerHTML=rounds_html(L, [*room.rounds, room.round_result()]))
+                            unsafe_innerHTML=rounds_html(L, room_columns(L, room)))
+            CompareClasses(room, L)
             solara.Text(plural(L, "class_debrief_liked_not_acted", class_f.liked_not_acted),
                         classes=["debrief-liked-not-acted"])
             # the class acts far more often than the crowd because acting costs a student seconds: say so, and ask
@@ -183,4 +236,5 @@ def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.
                 L, class_results.class_tree(model, room.class_nodes()), names))
 
 
-__all__ = ["Debrief", "network_names_html", "rounds_html", "tree_positions", "tree_svg"]
+__all__ = ["CompareClasses", "Debrief", "network_names_html", "room_columns", "rounds_html", "tree_positions",
+           "tree_svg"]

@@ -19,6 +19,7 @@ import html
 
 import solara
 
+from viz.class_roster import refusal
 from viz.i18n import number, plural, t
 from viz.room_predictions import BINS, MAX_HANDS, bin_of
 from viz.room_records import RoomError
@@ -67,8 +68,6 @@ def PredictOnPhone(room, token: str, L: str, error, version: int):  # noqa: N803
             room.predict(token, k)
             error.set("")
         except RoomError as e:
-            from viz.class_roster import refusal
-
             error.set(refusal(L, e))
 
     with solara.Column(classes=["phone-predict"], gap="6px"):

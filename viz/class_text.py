@@ -202,6 +202,10 @@ CLASS_TEXT = {
         "class_err_round_bad": "Choose one of the changes for the second round.",
         "class_err_round_not_ended": "End the first round before starting the second.",
         "class_err_round_done": "This room has already run its second round.",
+        "class_other": "Class {code}",
+        "class_other_round": "Class {code} · round {k}",
+        "class_compare": "Compare with another class",
+        "class_compare_none": "no other class",
     },
     "id": {
         "class_mode": "Mode kelas",
@@ -395,5 +399,9 @@ CLASS_TEXT = {
         "class_err_round_bad": "Pilih salah satu perubahan untuk putaran kedua.",
         "class_err_round_not_ended": "Selesaikan putaran pertama sebelum memulai putaran kedua.",
         "class_err_round_done": "Ruang ini sudah menjalankan putaran keduanya.",
+        "class_other": "Kelas {code}",
+        "class_other_round": "Kelas {code} · putaran {k}",
+        "class_compare": "Bandingkan dengan kelas lain",
+        "class_compare_none": "tanpa kelas lain",
     },
 }

@@ -94,6 +94,11 @@ class Rooms:
             held = {r.journal.path for r in self._rooms.values() if r.journal is not None}
         return [s for s in journal.saved(self._directory(), owner) if s.path not in held]
 
+    def other_classes(self, room: Room) -> list[journal.Saved]:
+        """Other classes this teacher ran to their end (closed or not), newest first: ``room``'s to compare with."""
+        mine = room.journal.path if room.journal is not None else None
+        return [s for s in journal.saved(self._directory(), room.owner, closed=True) if s.ended and s.path != mine]
+
     def resume(self, path: Path, owner: str) -> Room:
         """The room of a journal this browser opened, rebuilt by replaying it; paused, so the teacher resumes it.
 
