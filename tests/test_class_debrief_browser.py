@@ -151,3 +151,52 @@ def test_the_debrief_projects_above_the_fold_with_predictions_cost_tree_and_name
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def _run_a_class(projector, browser, app_url, contexts, nickname, act=False):
+    """Open a room, seat one phone, start, optionally take action on its first card, and end: its code."""
+    projector.locator(".class-open").click()
+    projector.locator(".class-code").wait_for(timeout=30_000)
+    code = projector.locator(".class-code").inner_text().strip()
+    ctx = browser.new_context(**PHONE)
+    contexts.append(ctx)
+    p = ctx.new_page()
+    p.goto(app_url + f"join?code={code}")
+    p.get_by_label("Your first name or nickname").fill(nickname)
+    p.get_by_role("button", name="Join", exact=True).click()
+    p.locator(".you-are").wait_for(timeout=30_000)
+    projector.locator(".class-start").click()
+    p.locator(".feed-card").wait_for(timeout=120_000)
+    if act:
+        p.locator(".choice-act").click()
+        p.locator(".pledge-input").fill("I will take part")
+        p.locator(".pledge-send").click()
+        wait_for(lambda: projector.locator(".class-tally").get_attribute("data-act") == "1", what="the action")
+    projector.locator(".class-end").click()
+    projector.locator(".class-debrief").wait_for(timeout=60_000)
+    return code
+
+
+def test_class_against_class_the_teachers_earlier_class_beside_this_one(browser, app_url):
+    teacher = browser.new_context(viewport={"width": 1366, "height": 768})
+    contexts = [teacher]
+    try:
+        projector = teacher.new_page()
+        projector.goto(app_url + "class")
+        projector.locator(".class-open").wait_for(timeout=60_000)
+        first = _run_a_class(projector, browser, app_url, contexts, "Ana", act=True)
+        projector.locator(".class-close").click()  # the first class's room is closed, and stays comparable
+        projector.locator(".class-open").wait_for(timeout=30_000)
+        second = _run_a_class(projector, browser, app_url, contexts, "Budi")
+        projector.locator(".class-compare .v-select__slot").click()
+        projector.get_by_role("option", name=f"Room {first}").click()
+        table = projector.locator(".debrief-classes .rounds-table")
+        table.wait_for(timeout=60_000)
+        text = table.inner_text()
+        assert "Round 1" in text and f"Class {first}" in text and second != first
+        acted = table.locator('tr[data-row="class_round_class_acted"] td[data-percent]')
+        assert float(acted.nth(0).get_attribute("data-percent")) == 0  # Budi scrolled past
+        assert float(acted.nth(1).get_attribute("data-percent")) == 100  # Ana, the first class, took action
+    finally:
+        for ctx in contexts:
+            ctx.close()
