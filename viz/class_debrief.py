@@ -59,18 +59,34 @@ def _flatten(trees: list[class_results.TreeNode]) -> tuple[list[class_results.Tr
     return nodes, edges, roots
 
 
-def tree_positions(trees: list[class_results.TreeNode]) -> tuple[list[class_results.TreeNode],
-                                                                  list[tuple[int, int]], np.ndarray]:
-    """The forest laid out as a tidy tree: its nodes, edges and one (x, depth) row per node (x from 0)."""
+def tree_positions(trees: list[class_results.TreeNode], label_widths: list[float] | None = None) -> tuple[
+        list[class_results.TreeNode], list[tuple[int, int]], np.ndarray]:
+    """The forest laid out as tidy trees side by side: its nodes, edges and one (x, depth) row per node (x from 0).
+
+    Each tree is laid out on its own and the next placed one column to its right, or further where the two
+    roots' names (``label_widths``, in columns) would otherwise touch.
+    """
     import igraph
 
     nodes, edges, roots = _flatten(trees)
     if not nodes:
         return nodes, edges, np.zeros((0, 2))
-    graph = igraph.Graph(n=len(nodes), edges=edges, directed=True)
-    xy = np.array(graph.layout_reingold_tilford(mode="out", root=roots).coords, dtype=float)
-    xy[:, 0] -= xy[:, 0].min()
-    xy[:, 1] -= xy[:, 1].min()
+    xy = np.zeros((len(nodes), 2))
+    widths = label_widths or [0.0] * len(trees)
+    right, last_root, last_width = 0.0, None, 0.0
+    for k, start in enumerate(roots):
+        end = roots[k + 1] if k + 1 < len(roots) else len(nodes)
+        local = [(a - start, b - start) for a, b in edges if start <= a < end]
+        graph = igraph.Graph(n=end - start, edges=local, directed=True)
+        part = np.array(graph.layout_reingold_tilford(mode="out", root=[0]).coords, dtype=float).reshape(-1, 2)
+        part[:, 0] -= part[:, 0].min()
+        part[:, 1] -= part[:, 1].min()
+        shift = 0.0 if last_root is None else right + 1.0
+        if last_root is not None:  # the roots' names side by side, with a little air between them
+            shift = max(shift, xy[last_root, 0] + (last_width + widths[k]) / 2 + 0.25 - part[0, 0])
+        part[:, 0] += shift
+        xy[start:end] = part
+        right, last_root, last_width = part[:, 0].max(), start, widths[k]
     return nodes, edges, xy
 
 
@@ -82,7 +98,8 @@ def tree_svg(lang: str, trees: list[class_results.TreeNode], names: dict[int, st
     """
     if not trees:
         return f'<p class="tree-none">{t(lang, "class_tree_none")}</p>'
-    nodes, edges, xy = tree_positions(trees)
+    nodes, edges, xy = tree_positions(trees, [0.62 * 22 * len(html.unescape(names.get(tr.user, ""))) / TREE_DX
+                                              for tr in trees])  # a name's width: about 0.62 em a letter
     pad = TREE_R + 40
     width = xy[:, 0].max() * TREE_DX + 2 * pad
     top = TREE_R + 34  # room for a root's name above it

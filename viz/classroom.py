@@ -34,7 +34,7 @@ from viz import class_results, journal
 from viz.class_debrief import Debrief, network_names_html
 from viz.class_export import export_zip
 from viz.class_predictions import HandsEntry, PredictOnPhone
-from viz.class_roster import ManageSeats, SavedRooms, refusal, roster_html, seat_counts
+from viz.class_roster import ManageSeats, RejoinAsks, SavedRooms, refusal, roster_html, seat_counts
 from viz.class_widgets import FeedCard
 from viz.i18n import LANGUAGES, TEXT, number, outcome, plural, t
 from viz.room_records import ACTION_COSTS, MAX_SENTENCE, MIN_SENTENCE_WORDS, ROUND_CHANGES
@@ -258,6 +258,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                 solara.Text(t(L, "class_seats_summary", **counts), classes=["class-seats-summary"])
             solara.HTML(tag="div", classes=["student-chips"], unsafe_innerHTML=roster_html(L, room) or
                         t(L, "class_nobody"))
+            RejoinAsks(room, L, act)
     with solara.Row(classes=["class-controls"], gap="8px"):
         started = phase != "lobby"
         solara.Button(t(L, "class_resume" if phase == "paused" else "class_start"), color="primary",
@@ -391,9 +392,11 @@ def JoinPage():
     error = solara.use_reactive("")
     asked_rejoin = solara.use_reactive(False)  # the name was taken: a new phone may type its rejoin code
     seat = solara.use_reactive(None)  # (room, token)
+    asking = solara.use_reactive(None)  # the room this phone asked to be let back into (no rejoin code)
     L = lang.value  # noqa: N806
     room, token = seat.value if seat.value else (None, None)
     version = use_room_updates(room, token)
+    use_room_updates(asking.value)  # hears the teacher's answer
 
     page_id = solara.use_memo(lambda: secrets.token_hex(8), [])
 
@@ -409,6 +412,26 @@ def JoinPage():
             return
         error.set("")
         seat.set((found, student.token))
+
+    def ask():
+        client = browser_id(page_id)
+        try:
+            found = ROOMS.find(code.value, client)
+            found.ask_rejoin(nickname.value, client)
+        except RoomError as e:
+            error.set(refusal(L, e))
+            return
+        error.set("")
+        asking.set(found)
+
+    if asking.value is not None and seat.value is None:  # the teacher's answer to this phone's request
+        state = asking.value.ask_state(nickname.value, browser_id(page_id))
+        if state == "seated":
+            seat.set((asking.value, asking.value.students[" ".join(nickname.value.split()).casefold()].token))
+            asking.set(None)
+        elif state == "refused":
+            asking.set(None)
+            error.set(t(L, "class_ask_refused"))
 
     with solara.Column(classes=["class-page", "class-phone"], gap="10px"):
         solara.Style(STYLE)
@@ -430,6 +453,11 @@ def JoinPage():
                     solara.InputText(t(L, "class_rejoin_code"), value=rejoin, continuous_update=True,
                                      classes=["join-rejoin"])
                 solara.Button(t(L, "class_join"), on_click=join, color="primary", classes=["join-button"])
+                if asked_rejoin.value:  # or, without a code, ask the teacher to let this phone in
+                    solara.Button(t(L, "class_ask"), on_click=ask, classes=["join-ask"],
+                                  disabled=asking.value is not None)
+                if asking.value is not None:
+                    solara.Text(t(L, "class_ask_waiting"), classes=["join-asking"])
                 if error.value:
                     solara.Text(error.value, classes=["join-error"])
             return

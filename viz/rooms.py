@@ -101,6 +101,7 @@ class Room(Roster, Predictions, Rounds):
     paused_at: float = 0.0  # when the teacher last pressed Pause
     names_hidden: bool = False  # the projector shows pseudonyms only
     door_open: bool = False  # late students may join a running room
+    asks: dict[str, str] = field(default_factory=dict)  # a new phone asking for a seat: its browser, by pseudonym
     predictions: dict[str, int] = field(default_factory=dict)  # each student's guess before Start, by pseudonym
     hands: tuple[int, ...] = ()  # the teacher's show of hands for each guess (viz/class_predictions.py)
     build: Callable[[RoomSettings], World] | None = None  # makes a round's world (viz.room_server.build_world)
