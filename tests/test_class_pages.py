@@ -67,7 +67,7 @@ def test_the_app_links_to_class_mode_and_routes_its_pages():
 
 
 def test_a_student_the_campaign_never_reached_is_told_so_and_why_not_that_it_did_not_engage(tmp_path):
-    from viz.classroom import MyOutcome
+    from viz.class_phone import MyOutcome
     from viz.room_server import Rooms
     from viz.rooms import RoomSettings
 
