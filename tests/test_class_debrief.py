@@ -130,7 +130,7 @@ def test_acting_by_writing_a_sentence_to_a_decision_maker_needs_a_whole_sentence
 
 
 def test_a_second_round_keeps_the_seats_changes_one_thing_and_keeps_the_first_round(rooms, clock):
-    room, students = _sharing_room(rooms, n=6, steps=3)
+    room, _ = _sharing_room(rooms, n=6, steps=3)
     seats = {s.pseudonym: s.node for s in room.students.values()}
     first = room.round_result()
     with pytest.raises(RoomError) as bad:
