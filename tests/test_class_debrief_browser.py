@@ -125,8 +125,8 @@ def test_the_debrief_projects_above_the_fold_with_predictions_cost_tree_and_name
         assert projector.locator(".pred-row.pred-right").count() == 1  # the run's answer is marked
         tree = projector.locator(".class-tree-svg")
         if tree.count():  # a tree, when a student's post brought anyone in, fits the debrief too
-            tb = tree.bounding_box()
-            assert tb["y"] + tb["height"] <= height
+            key = projector.locator(".tree-key").bounding_box()
+            assert key["y"] + key["height"] <= box["y"] + box["height"], (key, box)  # the tree and its key fit
         else:
             assert projector.locator(".tree-none").count() == 1
         projector.screenshot(path=str(tmp_path / f"debrief-{lang}-{width}.png"))
