@@ -191,3 +191,21 @@ def test_class_against_class_replays_the_teachers_other_class_beside_this_one():
         assert f"Class {first.code}" in table.unsafe_innerHTML
     finally:
         ROOMS.close(second.code)
+
+
+def test_a_phone_whose_posts_brought_people_in_points_to_its_own_name_on_the_projectors_tree(rooms):
+    import ipyvuetify as vw
+    import solara
+
+    from viz.class_phone import MyOutcome
+
+    room, _ = _sharing_room(rooms)
+    kids = class_results.children(room.model)
+    recruiter = next(s for s in room.students.values() if kids.get(s.node))
+    idle = next(s for s in room.students.values() if not kids.get(s.node))
+    for lang, words in (("en", f"Find yourself on the projector's tree as {recruiter.pseudonym}."),
+                        ("id", f"Cari dirimu di pohon pada proyektor sebagai {recruiter.pseudonym}.")):
+        _, rc = solara.render(MyOutcome(room, recruiter.node, lang), handle_error=False)
+        assert words in [w.children[0] for w in rc.find(vw.Html).widgets if w.children]
+    _, rc = solara.render(MyOutcome(room, idle.node, "en"), handle_error=False)
+    assert not any("Find yourself" in str(w.children) for w in rc.find(vw.Html).widgets)

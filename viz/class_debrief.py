@@ -28,7 +28,7 @@ from viz import class_results, journal
 from viz.class_predictions import prediction_html
 from viz.class_roster import refusal
 from viz.i18n import number, plural, t
-from viz.room_records import RoomError
+from viz.room_records import ROUND_CHANGES, RoomError
 from viz.room_rounds import RoundResult
 from viz.room_server import ROOMS, replayed
 
@@ -212,8 +212,12 @@ def CompareClasses(room, L: str):  # noqa: N803
         solara.HTML(tag="div", classes=["debrief-classes"], unsafe_innerHTML=rounds_html(L, mine + columns.value))
 
 
-def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.Funnel):  # noqa: N803
-    """The end of the campaign on the projector (a plain function, read under the room's lock)."""
+def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.Funnel, act=None):  # noqa: N803
+    """The end of the campaign on the projector (a plain function, read under the room's lock).
+
+    ``act``: the projector's wrapper for a room action (a refusal shown in words); with it, the debrief offers
+    the second round's changes (``viz/room_rounds.py``) where the teacher is looking.
+    """
     model = room.model
     names = {s.node: html.escape(room.shown_name(s)) if room.settings.show_names else s.pseudonym
              for s in room.students.values() if s.node >= 0}
@@ -244,6 +248,12 @@ def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.
             solara.HTML(tag="div", classes=["debrief-cost"], unsafe_innerHTML=html.escape(" ".join(asked)))
             solara.HTML(tag="ol", classes=["debrief-questions"],
                         unsafe_innerHTML="".join(f"<li>{t(L, f'class_q{k}')}</li>" for k in (1, 3)))
+            if act is not None and not room.rounds:  # run it again with one thing changed
+                with solara.Row(classes=["debrief-round-buttons"], gap="8px", style={"flex-wrap": "wrap"}):
+                    for change in ROUND_CHANGES:
+                        solara.Button(t(L, f"class_round_start_{change}"), outlined=True,
+                                      classes=["class-round", f"round-{change}"],
+                                      on_click=act(lambda change=change: room.second_round(change)))
         with solara.Div(classes=["debrief-right"]):
             predicted = prediction_html(L, room, crowd_acted)
             if predicted:

@@ -228,6 +228,9 @@ def MyOutcome(room: Room, node: int, L: str):  # noqa: N803
         solara.Text(t(L, "class_followers", n=number(L, result.followers)))
         if result.shared:
             solara.Text(t(L, "class_reached_after", n=number(L, result.reached_after)), classes=["my-reached"])
+        if result.recruited:  # the projector's tree labels its students by pseudonym (or name, if shown)
+            pseudonym = next((s.pseudonym for s in room.students.values() if s.node == node), "")
+            solara.Text(t(L, "class_find_yourself", pseudonym=pseudonym), classes=["my-tree"])
         solara.Text(t(L, "class_recruited", n=number(L, result.recruited), a=number(L, result.recruited_acted))
                     if result.recruited else t(L, "class_recruited_none"), classes=["my-recruited"])
 

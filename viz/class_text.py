@@ -212,6 +212,7 @@ CLASS_TEXT = {
         "class_ask_rejoin": "{name} asks to come back on a new phone",
         "class_ask_allow": "Let in",
         "class_ask_refuse": "Refuse",
+        "class_find_yourself": "Find yourself on the projector's tree as {pseudonym}.",
     },
     "id": {
         "class_mode": "Mode kelas",
@@ -415,5 +416,6 @@ CLASS_TEXT = {
         "class_ask_rejoin": "{name} minta masuk lagi dengan ponsel baru",
         "class_ask_allow": "Izinkan",
         "class_ask_refuse": "Tolak",
+        "class_find_yourself": "Cari dirimu di pohon pada proyektor sebagai {pseudonym}.",
     },
 }

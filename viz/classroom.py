@@ -25,7 +25,7 @@ from viz.class_phone import JoinPage
 from viz.class_predictions import HandsEntry
 from viz.class_roster import ManageSeats, RejoinAsks, SavedRooms, refusal, roster_html, seat_counts
 from viz.i18n import number, outcome, plural, t
-from viz.room_records import ACTION_COSTS, ROUND_CHANGES
+from viz.room_records import ACTION_COSTS
 from viz.room_server import ROOMS
 from viz.rooms import MAX_STUDENTS, Room, RoomError, RoomSettings, escape
 from viz.seats import ROOM_PLACEMENTS
@@ -174,8 +174,8 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
     nodes = room.class_nodes()
     class_f = class_results.funnel_of(model, nodes)
     crowd_f = class_results.funnel_of(model, class_results.crowd(model, room.seated_nodes()))
-    if phase == "ended":  # first, above the fold: what the lesson is about
-        Debrief(room, L, class_f, crowd_f)
+    if phase == "ended":  # first, above the fold: what the lesson is about, and the second round's buttons
+        Debrief(room, L, class_f, crowd_f, act)
     with solara.Row(classes=["class-head"] + ([] if phase == "lobby" else ["class-head-small"]), gap="24px"):
         with solara.Column(gap="4px", classes=["class-code-box"]):
             solara.Text(t(L, "class_code"), classes=["class-code-label"])
@@ -203,10 +203,6 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                       disabled=not started or phase == "ended")
         solara.FileDownload(lambda: export_zip(room), filename=f"slacktivism-class-{room.settings.scenario}.zip",
                             label=t(L, "class_export"))
-        if phase == "ended" and not room.rounds:  # run it again with one thing changed (viz/room_rounds.py)
-            for change in ROUND_CHANGES:
-                solara.Button(t(L, f"class_round_start_{change}"), classes=["class-round", f"round-{change}"],
-                              on_click=act(lambda change=change: room.second_round(change)), outlined=True)
         solara.Button(t(L, "class_close"), classes=["class-close"], on_click=close_room, text=True)
         solara.Text(t(L, f"class_phase_{phase}", step=model.steps), classes=["class-phase"])
         if started and phase != "ended":
