@@ -102,20 +102,22 @@ def from_edges(n: int, u: np.ndarray, v: np.ndarray, *, directed: bool) -> Follo
     For an undirected graph each pair is a mutual follow. Self-loops and
     repeated edges are dropped.
 
-    Each follow becomes one 64-bit key ``poster * n + follower``, sorted in
-    place; the sorted distinct keys are the CSR rows directly. Besides the
-    edges it is given, the build holds one key per follow, so its peak is
-    about 8 bytes per follow more than the graph (``model.footprint``).
+    The rows are filled by a counting sort: count each poster's followers,
+    place every follow in its row, sort each row on its own and drop repeats
+    in place. Besides the edges it is given, the build holds only the
+    graph's own arrays and one cursor per user, about 4 bytes per follow
+    and 16 per user (``model.footprint``); a sort of one 64-bit key per
+    follow would hold 8 bytes per follow more, and take longer.
     """
-    keys = _follow_keys(np.asarray(u), np.asarray(v), n, not directed)
-    keys.sort()  # equal keys are indistinguishable, so any sort gives the stable sort's result
-    indptr, follower = _rows(keys, n)
-    del keys
+    u, v = np.asarray(u), np.asarray(v)
+    indptr = _row_pointers(u, v, n, not directed)
+    follower = _place(u, v, indptr, not directed)
+    _sort_rows(indptr, follower)
+    kept = _drop_repeats(indptr, follower)
+    if kept < len(follower):
+        follower = follower[:kept].copy()
     if directed:
-        keys = _transposed_keys(indptr, follower, n)
-        keys.sort()
-        followee_indptr, followees = _rows(keys, n)
-        del keys
+        followee_indptr, followees = _transpose(indptr, follower, n)
     else:
         followee_indptr, followees = indptr, follower
     n_followees = np.diff(followee_indptr).astype(np.int32)
@@ -123,52 +125,80 @@ def from_edges(n: int, u: np.ndarray, v: np.ndarray, *, directed: bool) -> Follo
 
 
 @numba.njit(cache=True)
-def _follow_keys(u, v, n, both):
-    """``poster * n + follower`` of each follow ``u -> v`` (self-loops dropped; ``both``: also ``v -> u``)."""
-    count = 0
-    for i in range(len(u)):
-        if u[i] != v[i]:
-            count += 1
-    keys = np.empty(count * (2 if both else 1), np.int64)
-    j = 0
-    for i in range(len(u)):
-        a, b = np.int64(u[i]), np.int64(v[i])
-        if a != b:
-            keys[j] = b * n + a
-            j += 1
-            if both:
-                keys[j] = a * n + b
-                j += 1
-    return keys
-
-
-@numba.njit(cache=True)
-def _transposed_keys(indptr, cols, n):
-    """``col * n + row`` of every entry of a CSR: the keys of its transpose."""
-    keys = np.empty(len(cols), np.int64)
-    for row in range(n):
-        for e in range(indptr[row], indptr[row + 1]):
-            keys[e] = np.int64(cols[e]) * n + row
-    return keys
-
-
-@numba.njit(cache=True)
-def _rows(sorted_keys, n):
-    """The CSR (row pointers, int32 columns) of sorted ``row * n + col`` keys, repeated keys counted once."""
+def _row_pointers(u, v, n, both):
+    """Row pointers of the follows ``u -> v`` (row: the poster ``v``; ``both``: also ``v -> u``), self-loops dropped."""
     indptr = np.zeros(n + 1, np.int64)
-    cols = np.empty(len(sorted_keys), np.int32)
-    j = 0
-    previous = np.int64(-1)
-    for k in sorted_keys:
-        if k != previous:
-            row = k // n
-            cols[j] = k - row * n
-            indptr[row + 1] += 1
-            j += 1
-            previous = k
+    for i in range(len(u)):
+        a, b = u[i], v[i]
+        if a != b:
+            indptr[b + 1] += 1
+            if both:
+                indptr[a + 1] += 1
     for row in range(n):
         indptr[row + 1] += indptr[row]
-    return indptr, cols[:j].copy() if j < len(cols) else cols
+    return indptr
+
+
+@numba.njit(cache=True)
+def _place(u, v, indptr, both):
+    """Each follow's follower in its poster's row, in the order given (32-bit users)."""
+    cols = np.empty(indptr[-1], np.int32)
+    cursor = indptr[:-1].copy()
+    for i in range(len(u)):
+        a, b = u[i], v[i]
+        if a != b:
+            cols[cursor[b]] = a
+            cursor[b] += 1
+            if both:
+                cols[cursor[a]] = b
+                cursor[a] += 1
+    return cols
+
+
+@numba.njit(cache=True, parallel=True)
+def _sort_rows(indptr, cols):
+    """Sort each row's columns in place (rows in parallel)."""
+    for row in numba.prange(len(indptr) - 1):
+        segment = cols[indptr[row]:indptr[row + 1]]
+        if len(segment) > 1:
+            segment.sort()
+
+
+@numba.njit(cache=True)
+def _drop_repeats(indptr, cols):
+    """Drop repeated columns from sorted rows in place, moving rows down; returns the columns kept."""
+    kept = 0
+    start = 0
+    for row in range(len(indptr) - 1):
+        end = indptr[row + 1]
+        previous = np.int32(-1)
+        for e in range(start, end):
+            col = cols[e]
+            if e == start or col != previous:
+                cols[kept] = col
+                kept += 1
+            previous = col
+        start = end
+        indptr[row + 1] = kept
+    return kept
+
+
+@numba.njit(cache=True)
+def _transpose(indptr, cols, n):
+    """The transposed CSR; rows are read in order, so each transposed row comes out sorted."""
+    t_indptr = np.zeros(n + 1, np.int64)
+    for c in cols:
+        t_indptr[c + 1] += 1
+    for row in range(n):
+        t_indptr[row + 1] += t_indptr[row]
+    t_cols = np.empty(len(cols), np.int32)
+    cursor = t_indptr[:-1].copy()
+    for row in range(n):
+        for e in range(indptr[row], indptr[row + 1]):
+            c = cols[e]
+            t_cols[cursor[c]] = row
+            cursor[c] += 1
+    return t_indptr, t_cols
 
 
 def unique_sorted(keys: np.ndarray) -> np.ndarray:
@@ -292,48 +322,73 @@ def watts_strogatz_edges(n: int, k: int, p: float, rng: np.random.Generator):
     return u[keep], v[keep]
 
 
+#: Uniforms the Barabasi-Albert generator draws at a time (32 MB): drawn in turn, they are the same stream as one
+#: draw of all of them, so the graph does not depend on it.
+BA_CHUNK = 1 << 22
+
+
 def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator):
     """Preferential attachment as networkx (Barabasi & Albert 1999).
 
     Starts from a star on ``m + 1`` nodes; each new node links to ``m``
     distinct existing nodes drawn with probability proportional to degree.
+
+    An attempt may use ``(n - m - 1) m`` uniforms and a quarter more for the
+    draws rejected as repeats; if that budget runs out it starts again with
+    twice the spare. The uniforms are drawn ``BA_CHUNK`` at a time rather
+    than all at once (8 bytes each: 5 GB for 100 million users), and the
+    budget's unused rest is drawn and dropped, so the stream, the graph and
+    the generator's state after it are those of one draw of the whole budget.
+    The edges are one interleaved array (source, target, ...), which is also
+    the list the preferential draws pick from: each endpoint appears once per
+    edge it is on.
     """
     if m >= n:
         raise ValueError(f"barabasi_albert needs mean_degree/2 < n_users (got m={m}, n={n})")
     size = (n - m - 1) * m
     extra = max(1024, size // 4)
     while True:
-        uniforms = rng.random(size + extra)
-        u, v, ok = _ba_edges(n, m, uniforms)
-        if ok:
-            return u, v
+        budget = size + extra
+        edges, state = _ba_start(n, m)
+        drawn, done = 0, False
+        while not done and drawn < budget:
+            take = min(BA_CHUNK, budget - drawn)
+            done = _ba_grow(n, m, edges, state, rng.random(take))
+            drawn += take
+        if done:
+            while drawn < budget:
+                take = min(BA_CHUNK, budget - drawn)
+                rng.random(take)
+                drawn += take
+            return edges[0::2], edges[1::2]
         extra *= 2
 
 
 @numba.njit(cache=True)
-def _ba_edges(n, m, uniforms):
-    # Users are 32-bit (network.n_users is below 2^31), which halves the generator's arrays.
-    n_edges = m + (n - m - 1) * m
-    src = np.empty(n_edges, np.int32)
-    dst = np.empty(n_edges, np.int32)
-    repeated = np.empty(2 * n_edges, np.int32)
-    r = 0
-    e = 0
+def _ba_start(n, m):
+    """The star the process starts from, and its state (next node, targets found, endpoints so far, targets)."""
+    # Users are 32-bit (network.n_users is below 2^31), which halves the generator's array.
+    edges = np.empty(2 * (m + (n - m - 1) * m), np.int32)
     for leaf in range(1, m + 1):
-        src[e] = 0
-        dst[e] = leaf
-        e += 1
-        repeated[r] = 0
-        repeated[r + 1] = leaf
-        r += 2
-    targets = np.empty(m, np.int32)
+        edges[2 * leaf - 2] = 0
+        edges[2 * leaf - 1] = leaf
+    state = np.zeros(3 + m, np.int64)
+    state[0], state[1], state[2] = m + 1, 0, 2 * m
+    return edges, state
+
+
+@numba.njit(cache=True)
+def _ba_grow(n, m, edges, state, uniforms):
+    """Carry the process on with ``uniforms``; True once every node is attached, False when they run out."""
+    new, k, r = state[0], state[1], state[2]
+    targets = state[3:]
     pos = 0
-    for new in range(m + 1, n):
-        k = 0
+    while new < n:
         while k < m:
             if pos >= len(uniforms):
-                return src, dst, False
-            t = repeated[int(uniforms[pos] * r)]
+                state[0], state[1], state[2] = new, k, r
+                return False
+            t = edges[int(uniforms[pos] * r)]
             pos += 1
             fresh = True
             for q in range(k):
@@ -343,10 +398,10 @@ def _ba_edges(n, m, uniforms):
                 targets[k] = t
                 k += 1
         for q in range(m):
-            src[e] = new
-            dst[e] = targets[q]
-            e += 1
-            repeated[r] = new
-            repeated[r + 1] = targets[q]
+            edges[r] = new
+            edges[r + 1] = targets[q]
             r += 2
-    return src, dst, True
+        new += 1
+        k = 0
+    state[0], state[1], state[2] = new, k, r
+    return True
