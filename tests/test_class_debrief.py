@@ -209,3 +209,27 @@ def test_a_phone_whose_posts_brought_people_in_points_to_its_own_name_on_the_pro
         assert words in [w.children[0] for w in rc.find(vw.Html).widgets if w.children]
     _, rc = solara.render(MyOutcome(room, idle.node, "en"), handle_error=False)
     assert not any("Find yourself" in str(w.children) for w in rc.find(vw.Html).widgets)
+
+
+def test_the_export_keeps_both_rounds_choices_and_the_first_rounds_funnels(rooms):
+    import io
+    import json
+    import zipfile
+
+    import pandas as pd
+
+    from viz.class_export import export_zip
+
+    room, students = open_room(rooms, n=3)
+    room.predict(students[0].token, 2)
+    room.start()
+    room.end()
+    room.second_round("call_to_act")
+    room.end()
+    with zipfile.ZipFile(io.BytesIO(export_zip(room))) as z:
+        choices = pd.read_csv(z.open(next(n for n in z.namelist() if n.endswith("choices.csv"))))
+        summary = json.loads(z.read(next(n for n in z.namelist() if n.endswith("summary.json"))))
+    assert set(choices["round"]) == {1, 2}  # every student's card in each round (here timed out at End)
+    assert summary["class_mode"]["earlier_rounds"][0]["change"] == "none"
+    assert summary["class_mode"]["settings"]["change"] == "call_to_act"
+    assert summary["class_mode"]["predictions"] == [0, 0, 1, 0, 0]
