@@ -26,7 +26,7 @@ WORDS = {
            "predictions": "4 predictions", "round2": "the message is a call to act"},
     "id": {"code": "Kode ruang", "nickname": "Nama depan atau nama panggilanmu", "join": "Gabung",
            "names": "Tampilkan nama di jaringan", "cost": "menulis satu kalimat kepada pengambil keputusan",
-           "hands": "Tangan untuk 0–1", "save": "Simpan hitungan tangan", "start": "Mulai", "end": "Selesai",
+           "hands": "Jumlah tangan untuk 0–1", "save": "Simpan hitungan tangan", "start": "Mulai", "end": "Selesai",
            "sentence": "Bapak wali kota, mohon gratiskan bus sekolah untuk para pelajar.",
            "you_are": "di proyektor kamu", "answers": "Jawaban di ponsel", "people": "orang, masing-masing",
            "cost_said": "menulis satu kalimat kepada pengambil keputusan", "question": "Seberapa repot",

@@ -389,7 +389,7 @@ CLASS_TEXT = {
         "class_predict_total_one": "1 tebakan",
         "class_predict_thanks": "Tebakanmu: {a}. Tunggu gurumu memulai.",
         "class_hands_hint": "Tanpa ponsel? Minta siswa mengangkat tangan untuk tiap jawaban, lalu ketik jumlahnya.",
-        "class_hands_for": "Tangan untuk {a}",
+        "class_hands_for": "Jumlah tangan untuk {a}",
         "class_hands_save": "Simpan hitungan tangan",
         "class_err_hands_bad": "Ketik bilangan bulat 0 sampai {n} untuk tiap jawaban.",
         "class_err_predict_closed": "Kampanye sudah dimulai: tebakan sudah ditutup.",
