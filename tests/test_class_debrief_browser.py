@@ -9,6 +9,8 @@ cost of acting and its question, and the recruitment tree; with names shown,
 each student's dot on the network carries a ring and a name.
 """
 
+import re
+
 import pytest
 
 from tests.conftest import wait_for
@@ -136,6 +138,11 @@ def test_the_debrief_projects_above_the_fold_with_predictions_cost_tree_and_name
         projector.locator(".round-call_to_act").click()
         wait_for(lambda: not projector.locator(".class-debrief").count(), what="the second round to start")
         wait_for(lambda: any(p.locator(".feed-card").count() for p in phones), timeout=120, what="a card in round 2")
+        for p in phones:  # every card answered: the room's clock takes the next step by itself
+            if p.locator(".feed-card").count():
+                p.locator(".choice-none").click()
+        wait_for(lambda: int(re.search(r"(\d+)\s*$", projector.locator(".class-phase").inner_text()).group(1)) >= 1,
+                 timeout=60, what="round 2 stepping on its own clock")
         projector.locator(".class-end").click()
         table = projector.locator(".rounds-table")
         table.wait_for(timeout=60_000)

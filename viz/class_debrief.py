@@ -249,11 +249,16 @@ def Debrief(room, L: str, class_f: class_results.Funnel, crowd_f: class_results.
             solara.HTML(tag="ol", classes=["debrief-questions"],
                         unsafe_innerHTML="".join(f"<li>{t(L, f'class_q{k}')}</li>" for k in (1, 3)))
             if act is not None and not room.rounds:  # run it again with one thing changed
+
+                def start_round(change: str) -> None:
+                    room.second_round(change)
+                    ROOMS.run_clock(room)  # the first round's end stopped the room's clock
+
                 with solara.Row(classes=["debrief-round-buttons"], gap="8px", style={"flex-wrap": "wrap"}):
                     for change in ROUND_CHANGES:
                         solara.Button(t(L, f"class_round_start_{change}"), outlined=True,
                                       classes=["class-round", f"round-{change}"],
-                                      on_click=act(lambda change=change: room.second_round(change)))
+                                      on_click=act(lambda change=change: start_round(change)))
         with solara.Div(classes=["debrief-right"]):
             predicted = prediction_html(L, room, crowd_acted)
             if predicted:

@@ -189,7 +189,10 @@ class Rooms:
         return code in self._rooms
 
     def run_clock(self, room: Room, period: float = 0.1) -> None:
-        """Tick ``room`` in a thread of its own until it ends or is closed; and keep the janitor running."""
+        """Tick ``room`` in a thread of its own until it ends or is closed; and keep the janitor running.
+
+        Called again for a second round (the first round's end stopped the clock).
+        """
         def loop():
             while room.code in self._rooms and room.phase != "ended":
                 try:
@@ -203,6 +206,9 @@ class Rooms:
 
         thread = threading.Thread(target=loop, name=f"room-{room.code}", daemon=True)
         with self._lock:
+            running = self._threads.get(room.code)
+            if running is not None and running.is_alive() and running is not threading.current_thread():
+                return  # its clock still runs (a second round started as the first one's clock was stopping)
             self._threads[room.code] = thread
             janitor = self._threads.get("janitor")
             if janitor is None or not janitor.is_alive():
