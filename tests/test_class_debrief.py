@@ -233,3 +233,26 @@ def test_the_export_keeps_both_rounds_choices_and_the_first_rounds_funnels(rooms
     assert summary["class_mode"]["earlier_rounds"][0]["change"] == "none"
     assert summary["class_mode"]["settings"]["change"] == "call_to_act"
     assert summary["class_mode"]["predictions"] == [0, 0, 1, 0, 0]
+
+
+def test_the_second_round_runs_on_the_rooms_own_clock(rooms, clock):
+    import threading
+    import time
+
+    from viz.rooms import STEP_INTERVAL
+
+    room, _ = open_room(rooms, n=3)
+    room.start()
+    room.end()  # the first round's clock thread stops at the end
+    room.second_round("hide_likes")
+    rooms.run_clock(room, period=0.01)
+    rooms.run_clock(room, period=0.01)  # asked twice: still one clock
+    assert sum(t.name == f"room-{room.code}" for t in threading.enumerate()) == 1
+    for s in list(room.open_cards()):
+        room.choose(s.token, s.node, s.card.step, Choice.NONE)
+    clock.now += STEP_INTERVAL + 1
+    deadline = time.monotonic() + 20
+    while room.model.steps < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    room.end()
+    assert room.model.steps >= 1, "round 2 did not step on its own"
