@@ -256,3 +256,37 @@ def test_the_second_round_runs_on_the_rooms_own_clock(rooms, clock):
         time.sleep(0.05)
     room.end()
     assert room.model.steps >= 1, "round 2 did not step on its own"
+
+
+def test_a_show_of_hands_that_is_not_a_count_is_refused_in_plain_words(rooms):
+    import ipyvuetify as vw
+    import solara
+
+    from viz.class_predictions import HandsEntry
+
+    room, _ = open_room(rooms, n=1)
+    problems = []
+
+    def act(method):
+        def run():
+            try:
+                method()
+            except RoomError as error:
+                problems.append(error.key)
+        return run
+
+    for lang, words in (("en", "Type a whole number from 0 to 200 for each answer."),
+                        ("id", "Ketik bilangan bulat 0 sampai 200 untuk tiap jawaban.")):
+        _, rc = solara.render(HandsEntry(room, lang, act, room.version), handle_error=False)
+        fields = rc.find(vw.TextField).widgets
+        fields[0].v_model = "lots"
+        fields[0].fire_event("focusout", None)
+        rc.find(vw.Btn).widget.click()
+        assert words in [w.children[0] for w in rc.find(vw.Html).widgets if w.children]
+        assert room.hands == ()  # nothing saved
+    _, rc = solara.render(HandsEntry(room, "en", act, room.version), handle_error=False)
+    field = rc.find(vw.TextField).widgets[1]
+    field.v_model = "999"
+    field.fire_event("focusout", None)
+    rc.find(vw.Btn).widget.click()
+    assert problems == ["hands_bad"] and room.hands == ()  # over the limit: refused by the room, one line
