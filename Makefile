@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test test-fast lint bench bench-core claims likes-vs-actions docs setup clean app
+.PHONY: run test test-fast lint bench bench-core bench-national claims likes-vs-actions docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c pass >/dev/null 2>&1 || { echo "need python3.13 or python3.12 (pyenv: .python-version selects both)"; exit 1; }
@@ -52,12 +52,17 @@ bench: $(STAMP)
 bench-core: $(STAMP)
 	$(BIN)/python bench/run_bench.py --core --docs .
 
+# The national campaign from 10^4 to 10^8 users (about 20 minutes and 18 GB at the largest; not in `make bench`).
+bench-national: $(STAMP)
+	$(BIN)/python bench/national.py --docs .
+
 # The scenario table, its contrasts on other networks, the realism tables (docs/scenarios.md), the licensing
 # arms (docs/mechanisms.md) and the parameter sources table (ODD section 9).
 # Each bench writes its blocks into the page under --docs that holds their markers (slacktivism/readme.py).
 claims: $(STAMP)
 	$(BIN)/python bench/scenario_claims.py --docs .
 	$(BIN)/python bench/robustness.py --docs .
+	$(BIN)/python bench/sobol_behaviour.py --docs .
 	$(BIN)/python bench/realism_grid.py --docs . --odd model/ODD.md
 
 # Optimise the baseline for likes and for actions, re-run both optima on fresh seeds (about two minutes on 2 cores).

@@ -1,14 +1,16 @@
 """The essay's question, measured: is the campaign that gets the most likes the one that gets the most actions?
 
 `make likes-vs-actions` optimises scenarios/baseline.yaml twice with `slacktivism optimize`'s machinery
-(TPE, 40 trials of 10 replicates each, common random numbers), once for likes and once for actions, over
-the organisers' choices with their number fixed at the baseline's 20 (organisers act at step 0 and count
-as actions, so more of them would raise actions by construction):
+(TPE, 60 trials of 10 replicates each, common random numbers), once for likes and once for actions, over
+the whole of what the organisers decide, with their number fixed at the baseline's 20 (organisers act at
+step 0 and count as actions, so more of them would raise actions by construction):
 
 * who the organisers are (``seeding.strategy``: random, hubs or periphery);
 * the message (``campaign.framing``, 0 = pure appeal, easy to like and share, to 1 = pure call to act);
 * asking actors to share that they acted (``campaign.bundle``, 0 to 1);
-* the reminders to token supporters (``campaign.asks``: none, step 5, steps 5 and 10, steps 3, 6 and 9).
+* the reminders (``campaign.asks``: none, step 5, steps 5 and 10, steps 3, 6 and 9);
+* whom the reminders ask (``campaign.ask_to``: the token supporters or the organisers' followers);
+* the campaign's logic (``campaign.logic``: individual, or connective, with personal action frames).
 
 The best trial of an optimisation is the best of 40 noisy means, so its own mean is optimistic (the
 winner's curse). Both optima are therefore run again on 30 fresh seeds, the same 30 for both, and their
@@ -32,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 DESIGN = ["seeding.strategy=random,hubs,periphery", "campaign.framing=0:1", "campaign.bundle=0:1",
-          "campaign.asks=[],[5],[5,10],[3,6,9]"]
-TRIALS, REPLICATES, SEED = 40, 10, 1
+          "campaign.asks=[],[5],[5,10],[3,6,9]", "campaign.ask_to=supporters,followers",
+          "campaign.logic=individual,connective"]
+TRIALS, REPLICATES, SEED = 60, 10, 1
 #: Trials in flight, fixed so that the result is the same with any number of workers.
 BATCH = 2
 FRESH, FRESH_SEED = 30, 2

@@ -15,6 +15,8 @@
    ``user_table()`` (target < 1 s).
 3. Sweeps (``bench/sweep_bench.py``), `slacktivism optimize` against a sweep of the same runs
    (``bench/optimize_bench.py``) and the app (``bench/app_bench.py``), each in its own table.
+4. Class mode, the calibration (``bench/calibrate_bench.py``) and the joint calibration across
+   the cases (``bench/joint_bench.py``), each writing its own blocks.
 
 Writes the table between the ``bench`` markers of docs/performance.md (``--docs``).
 """
@@ -270,8 +272,10 @@ def main() -> int:
     # Class mode: one room with 40 light students (writes its own block, class-bench).
     subprocess.run([sys.executable, str(HERE / "class_bench.py")]
                    + (["--docs", str(args.readme)] if args.readme else []), check=True)
-    # Calibration last: it writes its own blocks (cases, darfur, calibrate-bench).
+    # Calibration last: it writes its own blocks (cases, darfur, calibrate-bench), then the joint one (joint).
     subprocess.run([sys.executable, str(HERE / "calibrate_bench.py")]
+                   + (["--docs", str(args.readme)] if args.readme else []), check=True)
+    subprocess.run([sys.executable, str(HERE / "joint_bench.py")]
                    + (["--docs", str(args.readme)] if args.readme else []), check=True)
     if args.readme:
         replace_block(args.readme, "bench", text)

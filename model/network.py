@@ -96,7 +96,8 @@ class FollowerGraph:
         return graph
 
 
-def from_edges(n: int, u: np.ndarray, v: np.ndarray, *, directed: bool) -> FollowerGraph:
+def from_edges(n: int, u: np.ndarray, v: np.ndarray, *, directed: bool,
+               building: Building | None = None) -> FollowerGraph:
     """Build a graph from edges ``u -> v`` meaning "u follows v".
 
     For an undirected graph each pair is a mutual follow. Self-loops and
@@ -108,18 +109,25 @@ def from_edges(n: int, u: np.ndarray, v: np.ndarray, *, directed: bool) -> Follo
     graph's own arrays and one cursor per user, about 4 bytes per follow
     and 16 per user (``model.footprint``); a sort of one 64-bit key per
     follow would hold 8 bytes per follow more, and take longer.
+    ``building`` is told the share done after each pass.
     """
+    told = building or (lambda share: None)
     u, v = np.asarray(u), np.asarray(v)
     indptr = _row_pointers(u, v, n, not directed)
+    told(0.2)
     follower = _place(u, v, indptr, not directed)
+    told(0.5)
     _sort_rows(indptr, follower)
+    told(0.7)
     kept = _drop_repeats(indptr, follower)
     if kept < len(follower):
         follower = follower[:kept].copy()
+    told(0.8)
     if directed:
         followee_indptr, followees = _transpose(indptr, follower, n)
     else:
         followee_indptr, followees = indptr, follower
+    told(1.0)
     n_followees = np.diff(followee_indptr).astype(np.int32)
     return FollowerGraph(indptr, follower, followee_indptr, followees, n_followees, directed)
 
@@ -228,18 +236,23 @@ def first_occurrences(keys: np.ndarray) -> np.ndarray:
 READERS: dict[str, Callable[[Any], FollowerGraph]] = {}
 
 
-def build(net, make_rng: Callable[[], np.random.Generator]) -> FollowerGraph:
+#: Told the share of a graph built so far (0 to 1).
+Building = Callable[[float], None]
+
+
+def build(net, make_rng: Callable[[], np.random.Generator], building: Building | None = None) -> FollowerGraph:
     """The network a scenario's ``network`` section describes: generated, or read by a registered reader.
 
-    ``make_rng`` makes the network's generator, only for a generated family.
+    ``make_rng`` makes the network's generator, only for a generated family; ``building`` is told how far a
+    generated graph's build has got.
     """
     if net.kind in READERS:
         return READERS[net.kind](net)
-    return generate(net.kind, net.n_users, net.mean_degree, net.rewire_prob, net.directed, make_rng())
+    return generate(net.kind, net.n_users, net.mean_degree, net.rewire_prob, net.directed, make_rng(), building)
 
 
 def generate(kind: str, n: int, mean_degree: float, rewire_prob: float, directed: bool,
-             rng: np.random.Generator) -> FollowerGraph:
+             rng: np.random.Generator, building: Building | None = None) -> FollowerGraph:
     """Generate a network of a named family.
 
     Args:
@@ -251,9 +264,13 @@ def generate(kind: str, n: int, mean_degree: float, rewire_prob: float, directed
         directed: if true, each generated edge becomes one follow in a
             random direction.
         rng: the model's random generator.
+        building: told the share built so far: the edges are the first
+            half (the Barabasi-Albert process reports as it goes), the rows
+            the second (:func:`from_edges`).
     """
+    told = building or (lambda share: None)
     if kind == "barabasi_albert":
-        u, v = barabasi_albert_edges(n, max(1, round(mean_degree / 2)), rng)
+        u, v = barabasi_albert_edges(n, max(1, round(mean_degree / 2)), rng, lambda share: told(share / 2))
     elif kind == "erdos_renyi":
         u, v = erdos_renyi_edges(n, mean_degree, rng)
     elif kind == "watts_strogatz":
@@ -267,7 +284,8 @@ def generate(kind: str, n: int, mean_degree: float, rewire_prob: float, directed
     if directed:
         flip = rng.random(len(u)) < 0.5
         u, v = np.where(flip, v, u), np.where(flip, u, v)
-    return from_edges(n, u, v, directed=directed)
+    told(0.5)
+    return from_edges(n, u, v, directed=directed, building=lambda share: told(0.5 + share / 2))
 
 
 def erdos_renyi_edges(n: int, mean_degree: float, rng: np.random.Generator):
@@ -327,7 +345,7 @@ def watts_strogatz_edges(n: int, k: int, p: float, rng: np.random.Generator):
 BA_CHUNK = 1 << 22
 
 
-def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator):
+def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator, building: Building | None = None):
     """Preferential attachment as networkx (Barabasi & Albert 1999).
 
     Starts from a star on ``m + 1`` nodes; each new node links to ``m``
@@ -339,6 +357,7 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator):
     than all at once (8 bytes each: 5 GB for 100 million users), and the
     budget's unused rest is drawn and dropped, so the stream, the graph and
     the generator's state after it are those of one draw of the whole budget.
+    ``building`` is told the share of the nodes attached after each chunk.
     The edges are one interleaved array (source, target, ...), which is also
     the list the preferential draws pick from: each endpoint appears once per
     edge it is on.
@@ -355,6 +374,8 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator):
             take = min(BA_CHUNK, budget - drawn)
             done = _ba_grow(n, m, edges, state, rng.random(take))
             drawn += take
+            if building is not None:
+                building(min(1.0, float(state[0]) / n))
         if done:
             while drawn < budget:
                 take = min(BA_CHUNK, budget - drawn)

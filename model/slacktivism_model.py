@@ -87,10 +87,13 @@ class SlacktivismModel(mesa.Model):
         graph: a prebuilt :class:`~model.network.FollowerGraph`; by default
             the network is generated from the seed's network stream (or read,
             for ``network.kind: edgelist``).
+        building: told the share of the network built so far (0 to 1) as a
+            generated graph is built, for a progress bar: at 100M users the
+            build takes minutes.
     """
 
     def __init__(self, scenario: Scenario, rng: Any = None, *, agents: bool = False,
-                 graph: FollowerGraph | None = None):
+                 graph: FollowerGraph | None = None, building: Callable[[float], None] | None = None):
         seed = seed_from(scenario.seed if rng is None else rng)
         super().__init__(rng=seed)
         self.spec = scenario
@@ -102,7 +105,7 @@ class SlacktivismModel(mesa.Model):
                                     self._keys[Purpose.SHARE_LUCK])
         self._attribution_keys = recruitment.AttributionKeys(self._keys[Purpose.EXPOSURE],
                                                              self._keys[Purpose.ATTRIBUTION])
-        self.graph = graph if graph is not None else self._build_graph()
+        self.graph = graph if graph is not None else self._build_graph(building)
         n = self.n_users = self.graph.n_users
         net = scenario.network
         if net.kind == "edgelist" and net.n_users is not None and "n_users" in net.model_fields_set \
@@ -164,9 +167,9 @@ class SlacktivismModel(mesa.Model):
 
     # ------------------------------------------------------------------ set-up
 
-    def _build_graph(self) -> FollowerGraph:
+    def _build_graph(self, building: Callable[[float], None] | None) -> FollowerGraph:
         """Generated from the network's own stream, or read by the reader registered beside the core."""
-        return build(self.spec.network, partial(generator, self.seed, Purpose.NETWORK))
+        return build(self.spec.network, partial(generator, self.seed, Purpose.NETWORK), building)
 
     def _choose_seeds(self) -> np.ndarray:
         """Seed users by ``seeding.strategy``.

@@ -42,7 +42,7 @@ from model.randomness import spawn_seeds
 from model.scenario import Scenario, field_info
 from model.scenario_files import ScenarioError, first_error, known_keys, set_dotted, suggest_key
 from slacktivism.abc_sampler import floored_epsilon, seeded_sampler
-from slacktivism.cases import Case, Statistic, finish, run_statistics
+from slacktivism.cases import TOOK_OFF, Case, Statistic, TakeOff, finish, run_statistics
 
 #: The database and manifest of a calibration directory.
 DATABASE, MANIFEST = "calibration.db", "calibration.json"
@@ -111,10 +111,18 @@ class Spec:
 
 
 class CaseSimulator:
-    """The pyabc model: parameters in, the fitted statistics' means over common-random-number replicates out."""
+    """The pyabc model: parameters in, the fitted statistics' means over common-random-number replicates out.
 
-    def __init__(self, base: dict, fits: list[Fit], seeds: list[int], stats: list[Statistic]):
-        self.base, self.fits, self.seeds, self.stats = base, fits, seeds, stats
+    With a take-off rule (the case's ``take_off``), each statistic is the
+    mean over the replicates that took off only: the data describe a
+    campaign that took off, and a run whose cascade died is another mode,
+    not a noisy draw of it. A parameter set none of whose replicates took
+    off is as far from the data as can be.
+    """
+
+    def __init__(self, base: dict, fits: list[Fit], seeds: list[int], stats: list[Statistic],
+                 take_off: TakeOff | None = None):
+        self.base, self.fits, self.seeds, self.stats, self.take_off = base, fits, seeds, stats, take_off
 
     def scenario(self, parameters) -> dict:
         """The base scenario with the fitted keys set (integer keys rounded)."""
@@ -124,15 +132,20 @@ class CaseSimulator:
             set_dotted(data, fit.key, round(value) if fit.integer else value, "calibrate")
         return data
 
-    def __call__(self, parameters) -> dict[str, float]:
-        """Run the replicates; pyabc calls this once per proposed particle."""
-        values, _ = run_statistics(self.scenario(parameters), self.seeds, self.stats)
+    def outcomes(self, parameters) -> tuple[dict[str, float], float]:
+        """Each statistic (over the replicates that took off) and the share of replicates that did not."""
+        values, _ = run_statistics(self.scenario(parameters), self.seeds, self.stats, take_off=self.take_off)
+        took_off = values.get(TOOK_OFF, np.ones(len(self.seeds), dtype=bool))
         out = {}
         for s in self.stats:
-            x = values[s.name][~np.isnan(values[s.name])]
+            x = values[s.name][took_off & ~np.isnan(values[s.name])]
             # A statistic undefined in every replicate (nobody to count) is as far from the data as can be.
             out[s.name] = finish(s, float(np.mean(x))) if len(x) else math.inf
-        return out
+        return out, float(1.0 - took_off.mean())
+
+    def __call__(self, parameters) -> dict[str, float]:
+        """Run the replicates; pyabc calls this once per proposed particle."""
+        return self.outcomes(parameters)[0]
 
 
 class Generation(NamedTuple):
@@ -149,33 +162,45 @@ def calibrate(case: Case, spec: Spec, out: Path, executor, *, report=lambda g: N
 
     ``report`` is called with each generation as it completes.
     """
+    fits = spec.fitted()
+    stats = case.pick(spec.statistics)
+    simulator = CaseSimulator(case.scenario.model_dump(mode="json"), fits,
+                              spawn_seeds(spec.seed, spec.replicates), stats, case.data.take_off)
+    return abc_smc(simulator, fits, {s.name: (s.observed, s.tolerance) for s in stats}, out, executor,
+                   population=spec.population, generations=spec.generations, epsilon=spec.epsilon, seed=spec.seed,
+                   report=report)
+
+
+def abc_smc(simulator, fits: list[Fit], observed: dict[str, tuple[float, float]], out: Path, executor, *,
+            population: int, generations: int, epsilon: float, seed: int, report=lambda g: None) -> list[Generation]:
+    """ABC-SMC of ``simulator`` (parameters in, ``{statistic: value}`` out) into ``out``'s database, resumably.
+
+    ``observed`` maps each statistic to its observed value and tolerance;
+    the distance is the largest ``|model - observed| / tolerance``. A single
+    case's calibration and the joint one across cases share this loop.
+    """
     import logging
 
     import pyabc
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
-    fits = spec.fitted()
-    stats = case.pick(spec.statistics)
-    simulator = CaseSimulator(case.scenario.model_dump(mode="json"), fits,
-                              spawn_seeds(spec.seed, spec.replicates), stats)
     prior = pyabc.Distribution(**{f.key: pyabc.RV("uniform", f.low, f.high - f.low) for f in fits})
-    distance = pyabc.PNormDistance(p=np.inf, fixed_weights={s.name: 1.0 / s.tolerance for s in stats})
-    sampler = seeded_sampler(executor, spec.seed)
+    distance = pyabc.PNormDistance(p=np.inf, fixed_weights={k: 1.0 / tol for k, (_, tol) in observed.items()})
+    sampler = seeded_sampler(executor, seed)
     db = f"sqlite:///{(out / DATABASE).resolve()}"
-    observed = {s.name: s.observed for s in stats}
 
     def fresh():
         # A new ABCSMC per generation, loaded from the database: the path a resumed run takes. (One object
         # run twice would reuse its cached starting population for epsilon.)
-        return pyabc.ABCSMC(simulator, prior, distance, population_size=spec.population, sampler=sampler,
-                            eps=floored_epsilon(spec.epsilon))
+        return pyabc.ABCSMC(simulator, prior, distance, population_size=population, sampler=sampler,
+                            eps=floored_epsilon(epsilon))
 
-    done = generations(_open(fresh(), db, observed, out))
-    while len(done) < spec.generations and (not done or done[-1].epsilon > spec.epsilon):
+    done = _generations(_open(fresh(), db, {k: value for k, (value, _) in observed.items()}, out))
+    while len(done) < generations and (not done or done[-1].epsilon > epsilon):
         abc = fresh()
         abc.load(db, 1)
-        abc.run(minimum_epsilon=spec.epsilon, max_nr_populations=1)
-        done = generations(abc.history)
+        abc.run(minimum_epsilon=epsilon, max_nr_populations=1)
+        done = _generations(abc.history)
         report(done[-1])
     return done
 
@@ -207,7 +232,7 @@ def _open(abc, db: str, observed: dict, out: Path):
     return abc.new(db, observed)
 
 
-def generations(history) -> list[Generation]:
+def _generations(history) -> list[Generation]:
     """The completed generations in the database."""
     if history.max_t < 0:
         return []
@@ -246,6 +271,8 @@ class Calibration(NamedTuple):
     written: list[Path]
     warnings: list[str]
     rows: list
+    #: What the fit settles and what it leaves open: failed cascades, unidentified directions.
+    notes: list[str]
 
 
 def run_calibration(case: Case, spec: Spec, out: Path, executor, *, draws: int,
@@ -268,11 +295,11 @@ def run_calibration(case: Case, spec: Spec, out: Path, executor, *, draws: int,
             raise CalibrationError(str(exc)) from None
         try:
             done = calibrate(case, spec, out, executor, report=report)
-            written, warnings, rows = write_outputs(case, spec, out, done, draws=draws, replicates=spec.replicates,
-                                                    executor=executor)
+            written, warnings, rows, notes = write_outputs(case, spec, out, done, draws=draws,
+                                                           replicates=spec.replicates, executor=executor)
         finally:
             lock.close()
     finally:
         executor.close()
-    return Calibration(done, written, warnings, rows)
+    return Calibration(done, written, warnings, rows, notes)
 

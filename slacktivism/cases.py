@@ -116,6 +116,38 @@ class Clock(Frozen):
         return round((when - self.start).total_seconds() / 3600 / self.hours_per_step)
 
 
+class TakeOff(Frozen):
+    """When a run counts as a campaign that took off: ``summary >= at_least``.
+
+    A real campaign that is a case at all took off; a model run whose cascade
+    died at its seeds is a different outcome, not a noisy draw of the same
+    one. Mixing the two in a mean compares the data with a blend of two
+    modes (the bimodality of cascade sizes, Watts 2002), so a calibration
+    conditions its statistics on the runs that took off and reports the
+    share that did not.
+    """
+
+    summary: str = Field(description="a run-level outcome (model.metrics), e.g. engaged_participants")
+    at_least: float = Field(description="the outcome's least value in a run that took off")
+    per_user: bool = Field(False, description="compare the outcome divided by the population (scale-free)")
+    note: str = Field("", description="why this threshold")
+
+    @model_validator(mode="after")
+    def _known_outcome(self) -> TakeOff:
+        if self.summary not in SUMMARY:
+            raise ValueError(f"take_off.summary {self.summary!r} is not a run-level outcome")
+        return self
+
+    def holds(self, summary: dict) -> bool:
+        """Whether a run with this summary took off."""
+        value = float(summary[self.summary])
+        return (value / summary["n_users"] if self.per_user else value) >= self.at_least
+
+    def describe(self) -> str:
+        """The rule in words."""
+        return f"{self.summary}{' per user' if self.per_user else ''} >= {self.at_least:g}"
+
+
 class CaseData(Frozen):
     """An observed-data file."""
 
@@ -126,6 +158,8 @@ class CaseData(Frozen):
     sources: dict[str, str] = Field(min_length=1, description="key -> full citation")
     statistics: list[Statistic] = Field(min_length=1)
     context: list[str] = Field(default_factory=list, description="observed facts the model has no output for")
+    take_off: TakeOff | None = Field(None, description="when a run counts as a cascade that took off (calibration "
+                                                       "conditions on it)")
 
     @model_validator(mode="after")
     def _sources_known(self) -> CaseData:
@@ -273,18 +307,26 @@ def needs_users(stats: list[Statistic]) -> bool:
     return any(s.model.users is not None for s in stats)
 
 
-def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], keep_series: str | None = None):
+#: The key of :func:`run_statistics`'s values that holds whether each run took off (not a statistic's name).
+TOOK_OFF = "took off"
+
+
+def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], keep_series: str | None = None,
+                   take_off: TakeOff | None = None):
     """Run the scenario once per seed; return each statistic per replicate (and, optionally, one series).
 
     Returns:
         ``(values, series)``: ``values`` maps each statistic's name to an
-        array with one value per seed, before ``log10`` (:func:`measure`);
+        array with one value per seed, before ``log10`` (:func:`measure`),
+        and, with ``take_off``, :data:`TOOK_OFF` to a boolean array;
         ``series`` is a list of arrays of the ``keep_series`` outcome per
         step (or None).
     """
     from model import SlacktivismModel
 
     values = {s.name: np.empty(len(seeds)) for s in stats}
+    if take_off is not None:
+        values[TOOK_OFF] = np.zeros(len(seeds), dtype=bool)
     kept: list | None = [] if keep_series else None
     users_needed = needs_users(stats)
     for r, seed in enumerate(seeds):
@@ -294,6 +336,8 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
         users = model.user_table() if users_needed else None
         for s in stats:
             values[s.name][r] = measure(s, summary, frame, users)
+        if take_off is not None:
+            values[TOOK_OFF][r] = take_off.holds(summary)
         if kept is not None:
             kept.append(frame[keep_series].to_numpy(np.float64))
     return values, kept

@@ -17,7 +17,7 @@ from model.randomness import spawn_seeds
 from model.scenario import Scenario
 from model.scenario_files import set_dotted
 from slacktivism.calibrate import DATABASE, CaseSimulator, Fit, Generation, Spec
-from slacktivism.cases import Case
+from slacktivism.cases import Case, TakeOff
 
 #: A fitted key whose posterior standard deviation is above this share of its prior's is reported as hardly narrowed.
 NARROWING_WARNING = 0.7
@@ -77,6 +77,57 @@ def warnings_for(frame, fits: list[Fit]) -> list[str]:
     return found
 
 
+def directions(frame, fits: list[Fit]):
+    """The posterior's principal directions in prior units, widest first: which combinations the data leave open.
+
+    Each key is measured in its uniform prior's standard deviations, so the
+    prior has standard deviation 1 along every direction. The weighted
+    posterior covariance's eigenvectors are then the directions the data
+    constrain least to most, and the square root of each eigenvalue is the
+    posterior's standard deviation along it as a share of the prior's: near 1,
+    the fitted statistics say nothing about that combination of keys (it is
+    unidentified); near 0, they pin it down. A ridge of equally good fits
+    (two keys that trade off) shows as one wide direction mixing both.
+
+    Returns:
+        A frame with ``sd_ratio`` and one loading column per key (each row a
+        unit vector; its sign is fixed so its largest loading is positive).
+    """
+    import pandas as pd
+
+    w = frame["weight"].to_numpy(np.float64)
+    z = np.column_stack([frame[f.key].to_numpy(np.float64) / ((f.high - f.low) / math.sqrt(12)) for f in fits])
+    mean = w @ z
+    cov = (z - mean).T @ ((z - mean) * w[:, None]) / w.sum()
+    values, vectors = np.linalg.eigh(np.atleast_2d(cov))
+    order = np.argsort(values)[::-1]
+    rows = []
+    for i in order:
+        v = vectors[:, i] * np.sign(vectors[np.argmax(np.abs(vectors[:, i])), i])
+        rows.append({"sd_ratio": math.sqrt(max(values[i], 0.0)), **{f.key: float(x) for f, x in zip(fits, v,
+                                                                                               strict=True)}})
+    return pd.DataFrame(rows)
+
+
+def direction_text(row, fits: list[Fit]) -> str:
+    """A direction as ``+0.71 key_a -0.70 key_b`` (loadings under 0.1 left out)."""
+    return " ".join(f"{row[f.key]:+.2f} {f.key}" for f in fits if abs(row[f.key]) >= 0.1)
+
+
+def identification_notes(frame, fits: list[Fit], fitted: int) -> list[str]:
+    """How many directions the fitted statistics can settle, and which posterior directions stay open."""
+    notes = []
+    if fitted < len(fits):
+        notes.append(f"{len(fits)} keys fitted to {fitted} statistic(s): at least {len(fits) - fitted} "
+                     f"direction(s) of the keys cannot be identified by the data")
+    table = directions(frame, fits)
+    for r in table.to_dict("records"):  # not itertuples, which renames dotted keys
+        state = "unidentified" if r["sd_ratio"] > NARROWING_WARNING else "constrained"
+        notes.append(f"posterior direction {direction_text(r, fits)}: sd {r['sd_ratio']:.2f} of the prior's "
+                     f"({state})")
+    return notes
+
+
 def _weighted_correlation(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     mx, my = np.sum(w * x), np.sum(w * y)
     cov = np.sum(w * (x - mx) * (y - my))
@@ -85,24 +136,32 @@ def _weighted_correlation(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
 
 
 def predictive(case: Case, spec: Spec, frame, draws: int, replicates: int, executor=None):
-    """Posterior-predictive values of every statistic (fitted and held out).
+    """Posterior-predictive values of every statistic (fitted and held out), and the failed cascades.
 
     ``draws`` particles are drawn by weight (seeded from the calibration's
     seed) and each is run on ``replicates`` fresh seeds, not the ones the
-    fit used. Returns ``{statistic: array of one mean per draw}``.
+    fit used. With the case's take-off rule, statistics are over the runs
+    that took off (as in the fit).
+
+    Returns:
+        ``({statistic: array of one mean per draw}, failed)``: a draw none of
+        whose runs took off has NaN; ``failed`` holds each draw's share of
+        runs that did not take off (zeros without a rule).
     """
     fits = spec.fitted()
     rng = np.random.default_rng([spec.seed, 7])
     picks = rng.choice(len(frame), size=draws, p=frame["weight"].to_numpy())
     stats = case.statistics
     simulator = CaseSimulator(case.scenario.model_dump(mode="json"), fits,
-                              spawn_seeds(spec.seed + 1, replicates), stats)
+                              spawn_seeds(spec.seed + 1, replicates), stats, case.data.take_off)
     parameters = [{f.key: float(frame[f.key].iloc[i]) for f in fits} for i in picks]
     if executor is None:
-        results = [simulator(p) for p in parameters]
+        results = [simulator.outcomes(p) for p in parameters]
     else:
-        results = [f.result() for f in [executor.submit(simulator, p) for p in parameters]]
-    return {s.name: np.array([r[s.name] for r in results]) for s in stats}
+        results = [f.result() for f in [executor.submit(simulator.outcomes, p) for p in parameters]]
+    values = {s.name: np.array([r[s.name] for r, _ in results]) for s in stats}
+    values = {k: np.where(np.isinf(v), np.nan, v) for k, v in values.items()}
+    return values, np.array([failed for _, failed in results])
 
 
 def calibrated_scenario(case: Case, spec: Spec, frame, generations_done: list[Generation]) -> dict:
@@ -133,14 +192,15 @@ def calibrated_scenario(case: Case, spec: Spec, frame, generations_done: list[Ge
 
 
 def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, draws: int, replicates: int,
-                  executor=None) -> tuple[list[Path], list[str], list]:
+                  executor=None) -> tuple[list[Path], list[str], list, list[str]]:
     """Write the posterior, its pairs plot, the posterior-predictive table and figure, and the calibrated scenario.
 
     The scenario at the posterior medians is ``calibrated.yaml`` only if every
     fitted statistic's posterior-predictive mean, on seeds the fit never
     saw, lies within its tolerance; otherwise it is ``rejected.yaml``, whose
     description says which statistic missed (see :func:`rejection`).
-    Returns the paths written, the warnings and the predictive rows.
+    Returns the paths written, the warnings, the predictive rows and the notes (failed cascades under the
+    case's take-off rule, the posterior's unidentified directions).
     """
     import pandas as pd
     import yaml
@@ -153,19 +213,27 @@ def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, 
     frame = posterior(out)
     warnings = warnings_for(frame, fits)
     paths = {name: out / name for name in ("posterior.parquet", "posterior.csv", "pairs.png", "predictive.csv",
-                                           "predictive.png", "generations.csv", "warnings.txt", "calibrated.yaml")}
+                                           "predictive.png", "generations.csv", "warnings.txt", "directions.csv",
+                                           "notes.txt", "calibrated.yaml")}
+    table = directions(frame, fits)
+    atomic_write(paths["directions.csv"], lambda p: table.to_csv(p, index=False))
     atomic_write(paths["posterior.parquet"], lambda p: frame.to_parquet(p, index=False))
     atomic_write(paths["posterior.csv"], lambda p: frame.to_csv(p, index=False))
     figure = pairs_figure(frame, fits, title=f"{case.data.title}: posterior")
     atomic_write(paths["pairs.png"], lambda p: figure.savefig(p, dpi=110, format="png"))
-    values = predictive(case, spec, frame, draws, replicates, executor)
+    values, failed = predictive(case, spec, frame, draws, replicates, executor)
+    rule = case.data.take_off
+    notes = [cascade_note(rule, failed, replicates)] if rule is not None else []
+    notes += identification_notes(frame, fits, len(spec.statistics))
+    atomic_write(paths["notes.txt"], lambda p: Path(p).write_text("".join(f"{n}\n" for n in notes)))
     rows = []
     for s in case.statistics:
-        x = values[s.name]
-        low, high = np.quantile(x, [0.05, 0.95])
-        mean = float(np.mean(x))
+        x = values[s.name][~np.isnan(values[s.name])]
+        low, high = np.quantile(x, [0.05, 0.95]) if len(x) else (math.nan, math.nan)
+        mean = float(np.mean(x)) if len(x) else math.nan
         rows.append(Row(s.name, s.observed, s.tolerance, s.approximate, "", mean, float(low), float(high),
-                        abs(mean - s.observed) <= s.tolerance, "fitted" if s.name in spec.statistics else "held out"))
+                        abs(mean - s.observed) <= s.tolerance, "fitted" if s.name in spec.statistics else "held out",
+                        int(len(values[s.name]) - len(x))))
     table = pd.DataFrame(rows, columns=Row._fields).rename(columns={"model_low": "predictive_5",
                                                                     "model_high": "predictive_95"})
     atomic_write(paths["predictive.csv"], lambda p: table.to_csv(p, index=False))
@@ -186,7 +254,22 @@ def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, 
         (out / "rejected.yaml").unlink(missing_ok=True)
     target = paths["rejected.yaml"] if problem else paths["calibrated.yaml"]
     atomic_write(target, lambda p: Path(p).write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True)))
-    return list(paths.values()), warnings, rows
+    return list(paths.values()), warnings, rows, notes
+
+
+def cascade_note(rule: TakeOff, failed: np.ndarray, replicates: int) -> str:
+    """The share of fresh posterior-predictive runs whose cascade failed under a take-off rule."""
+    runs = len(failed) * replicates
+    low, high = _binomial_interval(round(float(failed.sum()) * replicates), runs)
+    return (f"failed cascades at the posterior: {failed.mean():.1%} of {runs} fresh runs (95% interval "
+            f"{low:.1%} to {high:.1%}) did not take off ({rule.describe()}); the statistics are over the rest")
+
+
+def _binomial_interval(k: int, n: int) -> tuple[float, float]:
+    from scipy.stats import binomtest
+
+    interval = binomtest(k, n).proportion_ci(0.95, method="exact")
+    return float(interval.low), float(interval.high)
 
 
 def rejection(rows) -> str | None:

@@ -12,8 +12,10 @@ from model import load_scenario
 from model.metrics import FUNNEL
 from tests.conftest import SCENARIOS
 from viz import i18n
-from viz.app import APP_MAX_USERS, CONTROLS, Page, bounds, check, kind, parse_url, url_query
-from viz.controls import LEVELS
+from viz.app import Page
+from viz.app_state import check
+from viz.controls import APP_MAX_USERS, CONTROLS, LEVELS, bounds, kind
+from viz.url import parse_url, url_query
 from viz.world import MAX_VIEW, World
 
 
@@ -181,7 +183,7 @@ def test_a_population_too_small_is_refused_in_plain_words_and_the_error_clears_o
 
 
 def test_an_error_the_scenario_raises_is_in_plain_words():
-    from viz.app import SCENARIOS as APP_SCENARIOS
+    from viz.controls import SCENARIOS as APP_SCENARIOS
 
     _value, problem = check("network.n_users", "40", "id", APP_SCENARIOS / "baseline.yaml", {})
     assert problem.startswith("Penggunanya terlalu sedikit"), problem
@@ -191,7 +193,7 @@ def test_compare_shows_world_b_at_once_and_names_the_change():
     rc = _page()
     rc.find(v.Checkbox, class_="compare").widget.v_model = True
     assert len(_html(rc, "scoreboard")) == 2
-    from viz.app import contrast, value_of
+    from viz.controls import contrast, value_of
 
     # World B's default is the message as "a call to act", named as a student says it; at step 0 the sentence
     # claims no difference yet (issue 21: "B reached as many people and got as many actions" at step 0).
@@ -297,7 +299,7 @@ def test_numbers_are_written_per_language():
 
 
 def test_world_b_differs_from_a_by_default():
-    from viz.app import contrast
+    from viz.controls import contrast
 
     levels = LEVELS["slacktivism.licensing"]
     assert contrast("slacktivism.licensing", 1.0) == levels[-2]  # from none to "strong"
@@ -498,16 +500,17 @@ def test_a_step_renders_only_what_it_changes(monkeypatch):
     # live view around them (re-running those cost 15 ms of the server's time a step instead of 2).
     import reacton.core
 
-    from viz import app
+    from viz import app, boards, control_fields, live
 
     calls = []
-    for name in dir(app):
-        component = getattr(app, name)
-        if isinstance(component, reacton.core.ComponentFunction) and component.f.__module__ == "viz.app":
-            def counted(*args, f=component.f, name=name, **kwargs):
-                calls.append(name)
-                return f(*args, **kwargs)
-            monkeypatch.setattr(component, "f", counted)
+    for module in (app, boards, control_fields, live):  # the page's modules
+        for name in dir(module):
+            component = getattr(module, name)
+            if isinstance(component, reacton.core.ComponentFunction) and component.f.__module__ == module.__name__:
+                def counted(*args, f=component.f, name=name, **kwargs):
+                    calls.append(name)
+                    return f(*args, **kwargs)
+                monkeypatch.setattr(component, "f", counted)
     rc = _page()
     _button(rc, "Step").click()
     assert {"Page", "Control", "Live"} <= set(calls), "the counting sees the whole page at first"
@@ -547,7 +550,7 @@ def test_reset_with_two_worlds_restarts_both_and_keeps_the_replicates(monkeypatc
     # those same settings, so they are not run again, while a new seed runs them again.
     import threading
 
-    from viz import app
+    from viz import live
     from viz.widgets import NetworkCanvas
 
     started = []
@@ -557,7 +560,7 @@ def test_reset_with_two_worlds_restarts_both_and_keeps_the_replicates(monkeypatc
         started.append(seed)
         ran.set()
 
-    monkeypatch.setattr(app, "paired_actions", paired)
+    monkeypatch.setattr(live, "paired_actions", paired)
     rc = _page_of_400()
     rc.find(v.Checkbox, class_="compare").widget.v_model = True
     assert ran.wait(10), "comparing two worlds starts the replicates"

@@ -12,7 +12,7 @@ import pytest
 from model import SlacktivismModel, load_scenario
 from tests.conftest import SCENARIOS
 from tests.test_directional import FUNNEL_RANGES, _funnel, _paired, _ratio_of_means
-from viz.app import DEFAULT_SCENARIO
+from viz.controls import DEFAULT_SCENARIO
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,7 @@ import pytest
 
 from model import load_scenario
 from tests.conftest import ROOT, SCENARIOS
-from viz.app import contrast, value_of
-from viz.controls import LEVELS
+from viz.controls import LEVELS, contrast, value_of
 from viz.i18n import TEXT, changed
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 and accessibility, each at a projector's 1366x768 and 1920x1080 and on a 390x844 phone, in English and Indonesian.
 
 Accessibility is checked with axe-core (the copy bundled in axe-playwright-python, pinned in constraints.txt):
-no serious or critical violation on the app's page.
+no violation of any impact on the app's page.
 """
 
 import re
@@ -43,9 +43,13 @@ def test_axe_finds_no_serious_or_critical_violation(browser, app_url, size, lang
         if size == "phone":  # the controls are in the drawer: check them open too
             _open_controls(page, size)
         results = Axe().run(page)
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        # None of any impact: the last moderate ones were a page with no <h1> (page-has-heading-one) and
+        # Solara's viewport tag forbidding zoom (meta-viewport), which the page turns back on.
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
         assert bad == [], bad
+        assert page.locator("h1").all_inner_texts() == [TEXT[lang]["title"]]
+        viewport = page.evaluate("document.querySelector('meta[name=viewport]').content")
+        assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport, viewport
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
@@ -137,6 +141,35 @@ def test_presentation_mode_fits_the_screen_with_compare_and_at_150_percent(brows
                 box = page.locator(selector).nth(k).bounding_box()
                 assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] + 1, (selector, k, box)
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_presentation_with_compare_fits_a_projector_at_150_percent_zoom(browser, app_url, lang):
+    # 1366x768 at 150% zoom is 911x512 CSS px drawn 1.5 times larger: both scoreboards (likes against actions,
+    # the organisers apart), the chart and the sentence saying what B changed are all on the screen at once,
+    # and the chart's title (with two worlds' legend) is drawn whole inside the chart.
+    viewport = {"width": round(1366 / 1.5), "height": round(768 / 1.5)}
+    with opened(browser, app_url, query=f"lang={lang}", viewport=viewport, device_scale_factor=1.5) as page:
+        page.locator(".compare").click()
+        _wait_for(lambda: page.locator(".scoreboard").count() == 2)
+        page.locator(".present-toggle").click()
+        page.locator(".slacktivism-app.present").wait_for()
+        _step(page, 2)
+        shown = {}
+        for selector in (".scoreboard", ".scoreboard [data-outcome=liked]", ".scoreboard [data-outcome=acted]",
+                         ".acted-split", "svg.live-chart", ".difference"):
+            for k in range(page.locator(selector).count()):
+                box = page.locator(selector).nth(k).bounding_box()
+                assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] + 1, (selector, k, box)
+                shown[selector] = shown.get(selector, 0) + 1
+        assert shown[".scoreboard"] == 2 and shown[".acted-split"] == 2 and shown[".difference"] == 1, shown
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        title, chart = page.evaluate("""() => { const svg = document.querySelector('svg.live-chart');
+            const r = svg.querySelector('text').getBoundingClientRect(), c = svg.getBoundingClientRect();
+            return [[r.left, r.right], [c.left, c.right]]; }""")
+        assert title[0] >= chart[0] - 1 and title[1] <= chart[1] + 1, (title, chart)
+        big = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.scoreboard .big')).fontSize)")
+        assert big >= 20, big  # the headline numbers stay large: 20 CSS px is 30 px on the projector
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])

@@ -214,6 +214,67 @@ def test_two_modes_and_a_trade_off_are_reported():
     assert "a: the posterior has 2 modes" in found and "trade off" in found, found
 
 
+def test_a_ridge_of_fits_is_one_unidentified_direction_and_one_constrained():
+    """Particles along the ridge a + b = 1: the open direction is (a - b), with the ridge's spread; a + b is pinned.
+
+    On priors U(0, 1) a key's prior sd is 1/sqrt(12). Along the ridge, a is
+    uniform on [0.1, 0.9], so (a - b)/sqrt(2) has sd 0.8 sqrt(2)/sqrt(12),
+    which is 0.8 sqrt(2) of the prior's; across it, sd 0.01 sqrt(12).
+    """
+    from slacktivism.calibrate import Fit
+    from slacktivism.posterior import directions, identification_notes
+
+    rng = np.random.default_rng(5)
+    a = rng.uniform(0.1, 0.9, 20_000)
+    b = 1 - a + rng.normal(0, 0.01, len(a))
+    frame = pd.DataFrame({"x.a": a, "x.b": b, "weight": 1 / len(a)})  # dotted, as scenario keys are
+    fits = [Fit("x.a", 0, 1, False), Fit("x.b", 0, 1, False)]
+    table = directions(frame, fits)
+    wide, narrow = table.iloc[0], table.iloc[1]
+    assert wide["sd_ratio"] == pytest.approx(0.8 * np.sqrt(2), rel=0.02), table
+    assert narrow["sd_ratio"] == pytest.approx(0.01 * np.sqrt(12) / np.sqrt(2), rel=0.05), table
+    assert wide["x.a"] == pytest.approx(-wide["x.b"], abs=0.01)
+    assert abs(wide["x.a"]) == pytest.approx(0.5 ** 0.5, abs=0.01)
+    notes = identification_notes(frame, fits, fitted=1)
+    assert notes[0].startswith("2 keys fitted to 1 statistic(s): at least 1 direction"), notes
+    assert "(unidentified)" in notes[1] and "(constrained)" in notes[2], notes
+
+
+def test_statistics_are_conditioned_on_take_off_and_failures_counted(tmp_path):
+    """With a take-off rule the simulator's statistic is the mean over the runs that took off, read from the runs."""
+    from model import SlacktivismModel
+    from model.randomness import spawn_seeds
+    from model.scenario import Scenario
+    from slacktivism.calibrate import CaseSimulator
+    from slacktivism.cases import TakeOff, load_case
+
+    case = load_case(_small_case(tmp_path))
+    base = case.scenario.model_dump(mode="json")
+    seeds = spawn_seeds(11, 8)
+    runs = [SlacktivismModel(Scenario.model_validate({**base, "seed": s})).run() for s in seeds]
+    engaged = np.array([r["engaged_participants"] for r in runs])
+    rule = TakeOff(summary="engaged_participants", at_least=float(np.median(engaged)) + 0.5)
+    kept = engaged >= rule.at_least
+    assert 0 < kept.sum() < len(kept), engaged  # the rule splits these runs, so conditioning changes something
+    expected = np.log10(np.mean([r["liked"] / r["aware"] for r, k in zip(runs, kept, strict=True) if k]))
+    out, failed = CaseSimulator(base, [], seeds, case.statistics, rule).outcomes({})
+    assert out["like_rate"] == pytest.approx(expected) and failed == pytest.approx(1 - kept.mean()), (out, failed)
+    never = TakeOff(summary="engaged_participants", at_least=1e9)
+    assert CaseSimulator(base, [], seeds, case.statistics, never).outcomes({}) == ({"like_rate": np.inf}, 1.0)
+
+
+def test_a_take_off_rule_per_user_is_a_share_of_the_population():
+    """0.5% of 10,000 users is 50 engaged; of 2,000 it is 10: the rule keeps its meaning at another scale."""
+    from slacktivism.cases import TakeOff
+
+    rule = TakeOff(summary="engaged_participants", at_least=0.005, per_user=True)
+    assert rule.holds({"engaged_participants": 50, "n_users": 10_000})
+    assert not rule.holds({"engaged_participants": 49, "n_users": 10_000})
+    assert rule.holds({"engaged_participants": 10, "n_users": 2_000})
+    counts = TakeOff(summary="engaged_participants", at_least=50)
+    assert not counts.holds({"engaged_participants": 10, "n_users": 2_000})
+
+
 @pytest.mark.parametrize("fit, problem", [
     ("decision.cost_lik=1:2", "not a scenario key that can be fitted; did you mean decision.cost_like?"),
     ("decision.cost_like=-1:2", "bound -1 is not allowed"),
@@ -241,6 +302,13 @@ def test_unknown_statistic_and_bad_data_file_are_one_line(tmp_path, capsys):
     assert main(["calibrate", str(bad), "--fit", "decision.cost_act=2:3", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "'recruited_via_email' is not a model output" in err and err.count("\n") == 1
+    assert not out.exists()
+    text = DARFUR.read_text().replace("summary: engaged_participants", "summary: members")
+    assert text != DARFUR.read_text()
+    bad.write_text(text.replace("scenario: save_darfur.yaml", f"scenario: {DARFUR.parent / 'save_darfur.yaml'}"))
+    assert main(["calibrate", str(bad), "--fit", "decision.cost_act=2:3", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "take_off.summary: 'members' is not a run-level outcome" in err and err.count("\n") == 1, err
     assert not out.exists()
 
 

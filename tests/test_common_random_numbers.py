@@ -172,7 +172,7 @@ def test_arms_in_the_same_state_part_only_where_the_mechanism_parts_them():
 
 def test_the_apps_two_worlds_share_everything_but_the_change():
     """The classroom app's World B: same seed, one key changed; a change that is off shows no difference."""
-    from viz.app import build
+    from viz.app_state import build
 
     a, b = build("baseline", {"identity.spillover": 1.0}, 42, ("identity.share", 0.4))
     _same_world(a.model, b.model, [x for x in ATTRIBUTES if x != "in_group"])

@@ -17,9 +17,9 @@ BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 
 
 def test_a_population_beyond_the_memory_is_refused_in_one_line_before_the_build(monkeypatch, capsys):
-    """50M users at degree 10 make 500M follows; building them holds 16 B a follow and 16 B a user (8.8 GB, more
-    than the run's 4 B a follow and 120 B a user); with 4 GB free the command refuses at once (building them would
-    take minutes), names the keys and says how many users would fit."""
+    """50M users at degree 10 make 500M follows; running them holds 4 B a follow and 120 B a user (8.0 GB, more
+    than the build's 10 B a follow and 16 B a user); with 4 GB free the command refuses at once (building them
+    would take minutes), names the keys and says how many users would fit."""
     monkeypatch.setattr("slacktivism.memory.available_bytes", lambda: 4_000_000_000)
     start = time.perf_counter()
     code = main(["run", BASELINE, "--set", "network.n_users=50000000", "--set", "network.mean_degree=10"])
@@ -29,7 +29,7 @@ def test_a_population_beyond_the_memory_is_refused_in_one_line_before_the_build(
     assert "network.n_users=50,000,000" in err and "4.0 GB available" in err and "network.mean_degree" in err
     assert seconds < 5, f"refused after {seconds:.1f} s: something was built first"
     fits = int(err.split("about ")[2].split(" fit")[0].replace(",", ""))
-    assert 16_500_000 < fits < 20_000_000, err  # 3.55 GB / 1.1 / (16 B x 10 + 16 B) = 18.3M users
+    assert 18_500_000 < fits < 22_000_000, err  # 3.55 GB / 1.1 / (4 B x 10 + 120 B) = 20.2M users
 
 
 def test_a_population_that_fits_is_not_refused():
@@ -65,7 +65,7 @@ def test_the_estimate_is_within_a_third_of_a_real_runs_peak_memory(tmp_path):
 
 
 def test_a_sweep_whose_workers_will_not_fit_together_is_refused_before_any_run(tmp_path, monkeypatch, capsys):
-    """Two workers each running the 20M-user combination (about 4.3 GB each) need 8.6 GB; with 5 GB free the sweep is
+    """Two workers each running the 20M-user combination (about 4.0 GB each) need 7.9 GB; with 5 GB free the sweep is
     refused in one line that suggests one worker, and nothing is written; with 20 GB it would fit."""
     import yaml
 

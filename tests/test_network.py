@@ -160,3 +160,27 @@ def test_the_graph_build_equals_a_plain_sort_of_the_follows(seed, directed):
     np.testing.assert_array_equal(graph.followee_indptr, followee_indptr)
     np.testing.assert_array_equal(graph.followees, followees)
     np.testing.assert_array_equal(graph.n_followees, np.diff(followee_indptr))
+
+
+@pytest.mark.parametrize(("n", "m"), [(3000, 5), (120, 115)])  # (120, 115) runs out of its first budget
+def test_barabasi_albert_drawn_in_chunks_equals_one_draw_and_reports_its_progress(monkeypatch, n, m):
+    """The uniforms drawn a few at a time give the graph, and leave the generator in the state, of one draw of
+    the whole budget; the build reports a share that only grows, up to 1."""
+    import model.network as network
+
+    def built(chunk, building=None):
+        monkeypatch.setattr(network, "BA_CHUNK", chunk)
+        rng = np.random.default_rng(11)
+        u, v = network.barabasi_albert_edges(n, m, rng, building)
+        return np.asarray(u).copy(), np.asarray(v).copy(), rng.random(4)
+
+    shares = []
+    whole, chunked = built(1 << 40), built(7, shares.append)
+    for a, b in zip(whole, chunked, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert len(whole[0]) == m + (n - m - 1) * m
+    graph_shares = []
+    network.generate("barabasi_albert", n, 2 * m, 0.0, False, np.random.default_rng(11), graph_shares.append)
+    assert shares[-1] == 1.0 and graph_shares[-1] == 1.0
+    if n > 1000:  # one attempt: the share never goes back
+        assert np.all(np.diff(shares) >= 0) and np.all(np.diff(graph_shares) >= 0), graph_shares

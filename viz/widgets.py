@@ -151,7 +151,8 @@ CHART_TEMPLATE = """
     <svg ref="svg" class="live-chart" xmlns="http://www.w3.org/2000/svg" :viewBox="'0 0 ' + W + ' ' + H"
          :width="W" :height="H" style="display:block;max-height:var(--chart-max-h, 60vh);
          background:#fff;font-family:sans-serif" :font-size="fs" role="img" :aria-label="title">
-      <text :x="W / 2" :y="fs * 1.3" text-anchor="middle" :font-size="fs * 1.1" font-weight="bold">{{ title }}</text>
+      <text ref="title" :x="W / 2" :y="fs * 1.3" text-anchor="middle" :font-size="titleFs"
+            font-weight="bold">{{ title }}</text>
       <g v-for="t in ticks" :key="'t' + t.v">
         <line :x1="L" :x2="W - R" :y1="t.y" :y2="t.y" stroke="#e4e4e4"/>
         <text :x="L - 6" :y="t.y + fs / 3" text-anchor="end" fill="#444">{{ t.label }}</text>
@@ -172,7 +173,7 @@ CHART_TEMPLATE = """
 </template>
 <script>
 module.exports = {
-  data() { return { W: 900, H: 380, L: 70, R: 120, T: 30, B: 40, fs: 14 }; },
+  data() { return { W: 900, H: 380, L: 70, R: 120, T: 30, B: 40, fs: 14, titleFs: 15 }; },
   mounted() {
     // The drawing is exactly as large as its box (no scaling), and its type follows the page's type, so it
     // stays readable on a phone and grows on a projector.
@@ -185,12 +186,14 @@ module.exports = {
       this.W = w; this.H = Math.round(Math.max(220, Math.min(w < 600 ? w * 0.85 : w * 0.45, maxH)));
       this.L = Math.round(this.fs * 3.6); this.R = Math.round(this.fs * (w < 600 ? 7.5 : 10));
       this.T = Math.round(this.fs * 3.6); this.B = Math.round(this.fs * 2.8);
+      this.$nextTick(this.fitTitle);
     };
     this.observer = new ResizeObserver(fit);
     this.observer.observe(this.$el);
     fit();
   },
   destroyed() { if (this.observer) this.observer.disconnect(); },
+  watch: { title() { this.$nextTick(this.fitTitle); } },
   computed: {
     top() {
       let m = Math.max(this.goal, 1);
@@ -247,6 +250,17 @@ module.exports = {
       return this.H - this.B - h * v / this.top;
     },
     fmt(v) { return Math.round(v).toLocaleString(this.locale); },
+    fitTitle() {
+      // The title in smaller type when it is wider than the chart (two worlds' legend beside the chart on a
+      // projector at 150% zoom), rather than cut at both ends; measured at full size, then set.
+      const el = this.$refs.title;
+      if (!el) return;
+      const full = this.fs * 1.1;
+      el.setAttribute("font-size", full);
+      const len = el.getComputedTextLength();
+      this.titleFs = len > this.W - 8 ? full * (this.W - 8) / len : full;
+      el.setAttribute("font-size", this.titleFs);
+    },
     png(then) {
       const svg = new XMLSerializer().serializeToString(this.$refs.svg);
       const img = new Image();
@@ -333,6 +347,7 @@ DOCUMENT_TEMPLATE = """
   <span class="document-fixes" style="display:none"></span>
 </template>
 <script>
+const ZOOMABLE = "width=device-width, initial-scale=1";
 module.exports = {
   mounted() {
     this.fix();
@@ -350,6 +365,12 @@ module.exports = {
       for (const e of document.querySelectorAll('[role="button"][aria-haspopup="listbox"]')) {
         e.setAttribute("role", "combobox");
       }
+      // Solara's page template forbids zooming (maximum-scale=1, user-scalable=no), so a student could not
+      // pinch the numbers larger on a phone (axe: meta-viewport, WCAG 1.4.4). The tag is written by Solara's
+      // template, before the app runs; it is made zoomable as soon as the page loads, and mobile browsers
+      // follow a changed viewport tag.
+      const viewport = document.querySelector('meta[name="viewport"]');
+      if (viewport && viewport.content !== ZOOMABLE) viewport.content = ZOOMABLE;
     },
   },
 };
@@ -358,10 +379,11 @@ module.exports = {
 
 
 class DocumentFixes(ipyvue.VueTemplate):
-    """The page's language on ``<html lang>``, and Vuetify's selects made reachable by a screen reader.
+    """The page's language on ``<html lang>``, Vuetify's selects made reachable by a screen reader, and zoom.
 
-    Both were what axe-core flagged as serious: without ``lang`` a screen reader reads Indonesian with English
-    rules, and a select was a button around an input (now a combobox, which may hold one).
+    The first two were what axe-core flagged as serious: without ``lang`` a screen reader reads Indonesian with
+    English rules, and a select was a button around an input (now a combobox, which may hold one). The third was
+    moderate: Solara's page template turns pinch-zoom off, and the page turns it back on.
     """
 
     template = traitlets.Unicode(DOCUMENT_TEMPLATE).tag(sync=True)

@@ -3,6 +3,7 @@
 from slacktivism.commands.app import App
 from slacktivism.commands.calibrate import Calibrate
 from slacktivism.commands.compare import Compare
+from slacktivism.commands.joint import Joint
 from slacktivism.commands.optimize import Optimize
 from slacktivism.commands.replay import Replay
 from slacktivism.commands.report import Report
@@ -11,4 +12,4 @@ from slacktivism.commands.sweep import Sweep
 from slacktivism.commands.validate import Validate
 
 #: Every sub-command, in the order ``slacktivism --help`` lists them.
-COMMANDS = (Run, Validate, Sweep, Replay, Optimize, Report, Compare, Calibrate, App)
+COMMANDS = (Run, Validate, Sweep, Replay, Optimize, Report, Compare, Calibrate, Joint, App)

@@ -90,6 +90,8 @@ class Calibrate(Command):
         print(format_rows(result.rows, args.predictive, "5-95% over draws").rsplit("\n", 1)[0])
         for w in result.warnings:
             print(f"warning: {w}")
+        for n in result.notes:
+            print(n)
         print(f"wrote {len(result.written)} files to {args.out}")
         problem = rejection(result.rows)
         if problem:

@@ -37,7 +37,6 @@ class Run(Command):
 
     def run(self, args, argv):
         """Load, build, run, print; write the files if asked (a write error keeps the printed summary)."""
-        from model import SlacktivismModel
         from model.edgelist import EdgeListError
         from model.scenario_files import load_scenario
         from slacktivism.memory import too_big
@@ -52,7 +51,7 @@ class Run(Command):
         if problem := too_big(scenario):
             raise UsageError(f"{args.file}: {problem}")
         try:
-            model = SlacktivismModel(scenario)
+            model = _build_with_progress(scenario, show_progress(args))
         except (EdgeListError, ValueError) as exc:
             raise UsageError(f"{args.file}: {exc}") from None
         summary = _run_with_progress(model, show_progress(args))
@@ -71,6 +70,24 @@ class Run(Command):
         if written and not args.json:
             print(f"wrote {', '.join(str(p) for p in written)}")
         return EXIT_OK
+
+
+def _build_with_progress(scenario, show: bool):
+    """The model, with a bar for its network's build (minutes at 100M users; a generated graph only)."""
+    from model import SlacktivismModel
+    from slacktivism.progress import progress_bar
+
+    generated = scenario.network.kind != "edgelist"
+    bar = progress_bar(100, "%", show=show and generated, desc="network", leave=False)
+    if bar is None:
+        return SlacktivismModel(scenario)
+
+    def building(share: float) -> None:
+        bar.n = round(100 * share)
+        bar.refresh()
+
+    with bar:
+        return SlacktivismModel(scenario, building=building)
 
 
 def _run_with_progress(model, show: bool) -> dict:
