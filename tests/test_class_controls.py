@@ -153,3 +153,45 @@ def test_the_teacher_hides_names_removes_renames_sees_answers_readmits_and_lets_
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+ASK = {"en": {"ask": "Ask your teacher to let this phone in", "asks": "asks to come back on a new phone",
+              "allow": "Let in", "refuse": "Refuse", "refused": "did not let this phone in"},
+       "id": {"ask": "Minta gurumu mengizinkan ponsel ini masuk", "asks": "minta masuk lagi dengan ponsel baru",
+              "allow": "Izinkan", "refuse": "Tolak", "refused": "tidak mengizinkan ponsel ini masuk"}}
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_new_phone_asks_and_the_teacher_lets_it_in_or_not(browser, app_url, lang):
+    w, a = WORDS[lang], ASK[lang]
+    teacher = browser.new_context(**SCREENS["projector"])
+    contexts = [teacher]
+    try:
+        projector = teacher.new_page()
+        projector.goto(app_url + f"class?lang={lang}")
+        projector.locator(".class-open").click(timeout=60_000)
+        projector.locator(".class-code").wait_for(timeout=30_000)
+        code = projector.locator(".class-code").inner_text().strip()
+        old_ctx, old = _phone(browser, app_url, lang)
+        new_ctx, new = _phone(browser, app_url, lang)
+        contexts += [old_ctx, new_ctx]
+        _join(old, w, code, "Ana")
+        old.locator(".you-are").wait_for(timeout=30_000)
+        projector.get_by_role("button", name=w["start"], exact=True).click()
+        _join(new, w, code, "Ana")  # the old phone died: the same name from a new phone
+        new.locator(".join-error").wait_for(timeout=30_000)
+        new.get_by_role("button", name=a["ask"]).click()
+        new.locator(".join-asking").wait_for(timeout=30_000)
+        wait_for(lambda: a["asks"] in projector.locator(".class-students").inner_text(), what="the request")
+        projector.get_by_role("button", name=a["refuse"]).click()
+        wait_for(lambda: a["refused"] in new.locator(".join-error").inner_text(), what="the refusal on the phone")
+        assert old.locator(".you-are").count() == 1  # the old phone keeps its seat
+        new.get_by_role("button", name=a["ask"]).click()
+        wait_for(lambda: a["asks"] in projector.locator(".class-students").inner_text(), what="the second request")
+        projector.get_by_role("button", name=a["allow"]).click()
+        new.locator(".you-are").wait_for(timeout=30_000)
+        assert "Ana" in new.locator(".you-are").inner_text()
+        wait_for(lambda: w["moved"] in old.locator("body").inner_text(), what="the old phone told its seat moved")
+    finally:
+        for ctx in contexts:
+            ctx.close()

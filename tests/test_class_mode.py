@@ -200,7 +200,8 @@ def test_joining_the_four_choices_reach_the_projector_forgery_refused_rejoin_deb
             projector.locator(".class-end").click()
             projector.locator(".class-debrief").wait_for(timeout=30_000)
             debrief = projector.locator(".class-debrief").inner_text()
-            assert "liked or shared but never acted" in debrief and "Questions for the class" in debrief
+            assert "liked or shared and never took action" in debrief
+            assert "What does taking action cost in real life?" in debrief
             for p in phones:
                 p.locator(".my-outcome").wait_for(timeout=30_000)
             assert "acted" in phones[done["act"]].locator(".my-did").inner_text()

@@ -31,7 +31,8 @@ def test_a_phone_joins_gets_its_card_and_cannot_answer_for_another_node():
     wrong = _join("ABCDE1", "Ana")  # 1 is not in the alphabet: never a room
     assert _text(wrong, "join-error") == ["There is no room with that code. Check the code on the projector."]
     phones = [_join(room.code, name) for name in ("Ana", "Budi", "Citra")]
-    assert _text(phones[0], "you-are") == [f"You are Ana · room {room.code}"]
+    ana = next(s for s in room.students.values() if s.nickname == "Ana")
+    assert _text(phones[0], "you-are") == [f"You are Ana · on the projector you are {ana.pseudonym} · room {room.code}"]
     chips = _html(teacher, "student-chips")[0].unsafe_innerHTML
     assert all(name in chips for name in ("Ana", "Budi", "Citra"))
     room.pause()  # the clock thread waits; the test steps by hand
@@ -66,7 +67,7 @@ def test_the_app_links_to_class_mode_and_routes_its_pages():
 
 
 def test_a_student_the_campaign_never_reached_is_told_so_and_why_not_that_it_did_not_engage(tmp_path):
-    from viz.classroom import MyOutcome
+    from viz.class_phone import MyOutcome
     from viz.room_server import Rooms
     from viz.rooms import RoomSettings
 

@@ -12,6 +12,7 @@ from viz import class_results, journal
 from viz.class_roster import roster_html, seat_counts
 from viz.journal import browser_key
 from viz.room_records import REJOIN_SECONDS
+from viz.room_server import replayed
 from viz.rooms import MAX_WRONG_CODES, MISSES_TO_SKIP, PLEDGES, STEP_INTERVAL, RoomError, RoomSettings
 
 Clock = HandClock
@@ -157,6 +158,32 @@ def test_a_new_phone_takes_its_seat_back_only_with_the_rejoin_code(rooms, clock)
     with pytest.raises(RoomError, match="rejoin_wrong"):  # expired
         room.join("", "fourth-phone", rejoin=late)
     assert room.join("Student 1", "new-phone") is ana  # the new browser is now the seat's own
+
+
+def test_a_new_phone_asks_and_takes_its_seat_back_only_once_the_teacher_lets_it_in(rooms, clock):
+    room, students = open_room(rooms, n=3)
+    room.start()
+    budi = students[1]
+    node, old_token = budi.node, budi.token
+    room.ask_rejoin("student 1", "new-phone")  # the name as the student types it again (case-blind)
+    assert room.ask_state("Student 1", "new-phone") == "waiting"
+    with pytest.raises(RoomError, match="nickname_taken"):  # asking is not being let in
+        room.join("Student 1", "new-phone")
+    room.answer_rejoin(budi.pseudonym, False)
+    assert room.ask_state("Student 1", "new-phone") == "refused"
+    assert room.student(old_token) is budi  # the old phone keeps the seat
+    room.ask_rejoin("Student 1", "new-phone")
+    room.answer_rejoin(budi.pseudonym, True)
+    assert room.ask_state("Student 1", "new-phone") == "seated"
+    again = room.join("Student 1", "new-phone")
+    assert again is budi and again.node == node and again.token != old_token
+    with pytest.raises(RoomError) as moved:
+        room.student(old_token)
+    assert moved.value.key == "seat_moved"
+    with pytest.raises(RoomError, match="no_such_seat"):  # a name nobody holds
+        room.ask_rejoin("Nobody", "other-phone")
+    rebuilt = replayed(journal.read(room.journal.path), clock)  # the teacher's yes is journaled as a rejoin
+    assert rebuilt.by_pseudonym(budi.pseudonym).client == browser_key("new-phone")
 
 
 def test_a_late_student_gets_a_fresh_seat_where_the_campaign_reaches_it_once_the_door_is_open(rooms, clock):

@@ -6,7 +6,9 @@ as ``model.run_files.write_tables`` and ``viz.figures.write_campaign_figure``
 write them) with two changes: the user table
 (also as ``users.csv``) gains a ``student`` column, the student's pseudonym
 ("S01", in order of joining; empty for simulated users), and ``choices.csv``
-lists every card a student answered or let time out. Nicknames are never
+lists every card a student answered or let time out, with its round. After a
+second round the run files are that round's; ``summary.json``'s ``class_mode``
+keeps the first round's funnels and the class's predictions. Nicknames are never
 written: only the pseudonyms leave the server.
 """
 
@@ -36,10 +38,11 @@ def user_table(room: Room) -> pd.DataFrame:
 
 
 def choices_table(room: Room) -> pd.DataFrame:
-    """Every student's card and what became of it: step, pseudonym, node, choice, how, seconds."""
-    return pd.DataFrame([{"step": r.step, "student": r.pseudonym, "node": r.node, "choice": r.choice.name.lower(),
-                          "how": r.how, "seconds": r.seconds} for r in room.log],
-                        columns=["step", "student", "node", "choice", "how", "seconds"])
+    """Every student's card and what became of it: round, step, pseudonym, node, choice, how, seconds."""
+    return pd.DataFrame([{"round": 1 if k < room.round_from else len(room.rounds) + 1, "step": r.step,
+                          "student": r.pseudonym, "node": r.node, "choice": r.choice.name.lower(), "how": r.how,
+                          "seconds": r.seconds} for k, r in enumerate(room.log)],
+                        columns=["round", "step", "student", "node", "choice", "how", "seconds"])
 
 
 def export_zip(room: Room) -> bytes:
@@ -64,6 +67,9 @@ def export_zip(room: Room) -> bytes:
             "students": len(nodes),
             "settings": {k: getattr(room.settings, k) for k in room.settings.__dataclass_fields__},
             "class_funnel": funnel_of(room.model, nodes)._asdict(),
+            "earlier_rounds": [{"change": r.change or "none", "class_funnel": r.class_funnel._asdict(),
+                                "crowd_funnel": r.crowd_funnel._asdict()} for r in room.rounds],
+            "predictions": room.prediction_counts(),
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         buffer = io.BytesIO()

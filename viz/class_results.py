@@ -101,15 +101,19 @@ class TreeNode(NamedTuple):
 def class_tree(model, students: np.ndarray, limit: int = 60) -> list[TreeNode]:
     """The recruitment trees below the students who brought anyone in, at most ``limit`` users in all.
 
-    Largest first; each tree keeps its recruits in order of their first engagement.
+    Largest first; each tree keeps its recruits in order of their first engagement. Each user appears
+    once: a student brought in by another student's post is drawn inside that student's tree, not again
+    as a tree of its own.
     """
     kids = children(model)
     pop = model.pop
     first = pop.first_engaged()
     budget = [limit]
+    seen: set[int] = set()
 
     def grow(u: int) -> TreeNode:
         budget[0] -= 1
+        seen.add(u)
         below = sorted(kids.get(u, []), key=lambda k: (first[k], k))
         grown = []
         for k in below:
@@ -123,5 +127,6 @@ def class_tree(model, students: np.ndarray, limit: int = 60) -> list[TreeNode]:
     for s in roots:
         if budget[0] <= 0:
             break
-        trees.append(grow(s))
+        if s not in seen:
+            trees.append(grow(s))
     return trees

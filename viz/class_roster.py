@@ -50,6 +50,20 @@ def roster_html(lang: str, room: Room) -> str:
     return "".join(chips)
 
 
+def RejoinAsks(room: Room, L: str, act):  # noqa: N803 - called inside the projector, under the room's lock
+    """New phones asking for a seat back: the teacher lets each in, or refuses."""
+    for pseudonym in list(room.asks):
+        s = next((x for x in room.students.values() if x.pseudonym == pseudonym), None)
+        if s is None:
+            continue
+        with solara.Row(classes=["rejoin-ask"], gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Text(t(L, "class_ask_rejoin", name=room.shown_name(s)), classes=["rejoin-ask-text"])
+            solara.Button(t(L, "class_ask_allow"), color="primary", classes=["rejoin-allow"],
+                          on_click=act(lambda p=pseudonym: room.answer_rejoin(p, True)))
+            solara.Button(t(L, "class_ask_refuse"), classes=["rejoin-refuse"],
+                          on_click=act(lambda p=pseudonym: room.answer_rejoin(p, False)))
+
+
 @solara.component
 def ManageSeats(room: Room, L: str, act, version: int):  # noqa: N803
     """The teacher's seat controls, folded away until asked for: rename, remove, a code for a new phone."""
@@ -122,4 +136,4 @@ def SavedRooms(L: str, owner: str, on_resume, on_problem):  # noqa: N803
                                     label=t(L, "class_export_saved"))
 
 
-__all__ = ["ManageSeats", "SavedRooms", "refusal", "roster_html", "seat_counts"]
+__all__ = ["ManageSeats", "RejoinAsks", "SavedRooms", "refusal", "roster_html", "seat_counts"]

@@ -7,9 +7,10 @@ student's node and the card's step; the server checks both against the
 student's seat (``viz.rooms.Room.choose``), so a message forged in the
 browser for another node is refused there, not trusted.
 
-"Take action" costs something real, as the room sets it: typing a pledge, or
+"Take action" costs something real, as the room sets it: typing a pledge,
 holding the page open while a signing bar fills (the server times the wait
-from ``begin_action``; the bar only shows it).
+from ``begin_action``; the bar only shows it), or writing one sentence to a
+decision-maker (the server counts its words).
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ CARD_TEMPLATE = """
         <button class="choice choice-none" :disabled="sent" @click="send('NONE')">{{ labels.scroll }}</button>
       </div>
       <div v-if="mode === 'pledge'" class="card-pledge">
-        <label class="pledge-label">{{ labels.pledge_prompt }}
+        <label v-if="cost === 'sentence'" class="pledge-label">{{ labels.sentence_prompt }}
+          <textarea class="pledge-input sentence-input" v-model="typed" rows="3" maxlength="300"></textarea>
+        </label>
+        <label v-else class="pledge-label">{{ labels.pledge_prompt }}
           <input class="pledge-input" v-model="typed" autocomplete="off" autocapitalize="off">
         </label>
-        <button class="choice pledge-send" :disabled="sent" @click="send('ACT')">{{ labels.pledge_send }}</button>
+        <button class="choice pledge-send" :disabled="sent" @click="send('ACT')">
+          {{ cost === 'sentence' ? labels.sentence_send : labels.pledge_send }}</button>
         <button class="choice pledge-back" :disabled="sent" @click="mode = 'buttons'">{{ labels.cancel }}</button>
       </div>
       <div v-if="mode === 'wait'" class="card-wait">
@@ -110,9 +115,9 @@ module.exports = {
 button.choice { min-height: 48px; border-radius: 10px; border: 1px solid #1f77b4; background: #f4f8fc;
                 font-size: 17px; font-weight: 600; color: #174a7c; touch-action: manipulation; }
 button.choice:disabled { opacity: .5; }
-button.choice-act, button.pledge-send { background: #2ca02c; border-color: #2ca02c; color: #fff; }
+button.choice-act, button.pledge-send { background: #1b7f3b; border-color: #1b7f3b; color: #fff; }
 .signing { height: 18px; background: #eee; border-radius: 9px; overflow: hidden; }
-.signing-bar { height: 100%; background: #2ca02c; }
+.signing-bar { height: 100%; background: #1b7f3b; }
 .card-message { margin-top: 12px; padding: 10px; border-radius: 8px; background: #fff8e1; font-size: 17px; }
 </style>
 """

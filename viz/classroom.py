@@ -1,18 +1,9 @@
-"""Class mode's two pages: the teacher's projector (``/class``) and the students' phones (``/join``).
+"""Class mode's projector (``/class``): the room's code and QR, the students, the controls, the funnels, the network.
 
-The room's state is shared by every session of the server (``viz.rooms``);
-each page keeps only what is its own (the language, the room it shows, the
-phone's seat) and subscribes to its room. A change in the room, made in
-another session's thread or the room's clock, calls the subscribers, and each
-re-renders its own page inside its own kernel's context (Solara scopes
-reactive values to a kernel, so the context must be the page's own).
-
-What a phone sees is its own card, its own feedback and, at the end, what its
-own choices led to: never another student's name or choice.
-
-The file is over the house's usual 400 lines because both pages and their
-shared widgets (top bar, language toggle, seat, outcome) live here; the
-projector and the phone pages are its natural split.
+The teacher opens a room here (or resumes a saved one), and runs the lesson: the
+prediction before Start, the campaign, the debrief (``viz/class_debrief.py``) and
+a second round. The students' page is ``viz/class_phone.py`` (re-exported here, as
+the app routes both); what both pages share is in ``viz/class_page.py``.
 """
 
 from __future__ import annotations
@@ -20,70 +11,28 @@ from __future__ import annotations
 import html
 import io
 import secrets
-from contextlib import nullcontext
-from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import reacton.ipyvuetify as v
 import solara
 import solara.lab
-from solara.server import kernel_context
 
-from model.participants import Choice
 from viz import class_results, journal
+from viz.class_debrief import Debrief, network_names_html
 from viz.class_export import export_zip
-from viz.class_roster import ManageSeats, SavedRooms, refusal, roster_html, seat_counts
-from viz.class_widgets import FeedCard
-from viz.i18n import LANGUAGES, TEXT, number, outcome, plural, t
+from viz.class_page import STYLE, TopBar, browser_id, use_page_start, use_room_updates
+from viz.class_phone import JoinPage
+from viz.class_predictions import HandsEntry
+from viz.class_roster import ManageSeats, RejoinAsks, SavedRooms, refusal, roster_html, seat_counts
+from viz.i18n import number, outcome, plural, t
+from viz.room_records import ACTION_COSTS
 from viz.room_server import ROOMS
-from viz.rooms import MAX_STUDENTS, PLEDGES, Room, RoomError, RoomSettings, escape
+from viz.rooms import MAX_STUDENTS, Room, RoomError, RoomSettings, escape
 from viz.seats import ROOM_PLACEMENTS
-from viz.sessions import remember_server_loop
 from viz.widgets import NetworkCanvas
 from viz.world import PALETTE
 
-STYLE = Path(__file__).resolve().parent / "class.css"
 FUNNEL_ROWS = ("reached", "liked", "shared", "acted", "liked_not_acted")
-
-
-def use_room_updates(room: Room | None, token: str | None = None) -> int:
-    """Re-render this page when its room changes (for a student's page, when its own seat or the room's step does).
-
-    The room calls back from whichever thread changed it; the page's own
-    kernel context is entered before its reactive value is set.
-    """
-    version = solara.use_reactive(0)
-
-    def subscribe():
-        if room is None:
-            return None
-        # Outside a server (solara.render in tests) there is no kernel context, and none is needed.
-        context = kernel_context.get_current_context() if kernel_context.has_current_context() else nullcontext()
-
-        def heard(_kind):
-            with context:
-                version.set(room.version)
-
-        return room.subscribe(heard, token)
-
-    solara.use_effect(subscribe, [room, token])
-    return version.value
-
-
-@solara.component
-def TopBar(title: str, lang):
-    """The page's title and its language toggle."""
-    with solara.Row(classes=["topbar"], gap="8px"):
-        solara.Text(title, classes=["app-title"])
-        LanguageToggle(lang)
-
-
-@solara.component
-def LanguageToggle(lang):
-    """English / Bahasa Indonesia."""
-    v.BtnToggle(v_model=list(LANGUAGES).index(lang.value), mandatory=True, dense=True, class_="lang-toggle",
-                on_v_model=lambda k: lang.set(list(LANGUAGES)[k]),
-                children=[v.Btn(children=[code], small=True, class_=f"lang-{code}") for code in LANGUAGES])
 
 
 # ---------------------------------------------------------------------------------------------- the projector
@@ -121,20 +70,6 @@ def funnel_html(lang: str, title: str, f: class_results.Funnel, kind: str) -> st
             f'({number(lang, f.n)})</div>{"".join(rows)}<div class="cf-note">{note}</div></div>')
 
 
-def tree_html(lang: str, trees: list, names: dict[int, str]) -> str:
-    """The recruitment trees below the class's posts, as nested lists."""
-    if not trees:
-        return f'<p class="tree-none">{t(lang, "class_tree_none")}</p>'
-
-    def item(node) -> str:
-        label = names.get(node.user) or t(lang, "class_tree_user", u=node.user)
-        acted = f' <b class="tree-acted">✔ {t(lang, "class_tree_acted")}</b>' if node.acted else ""
-        below = "".join(item(k) for k in node.recruits)
-        return f"<li>{label}{acted}{f'<ul>{below}</ul>' if below else ''}</li>"
-
-    return '<ul class="class-tree">' + "".join(item(tree) for tree in trees) + "</ul>"
-
-
 @solara.component
 def RoomSetup(lang: str, on_open):
     """The teacher's choices before opening a room."""
@@ -152,7 +87,7 @@ def RoomSetup(lang: str, on_open):
         v.Slider(label=f"{t(L, 'class_timeout')}: {timeout.value}", v_model=timeout.value, min=10, max=120, step=5,
                  on_v_model=lambda x: timeout.set(int(x)), class_="class-timeout", hide_details=True)
         v.Select(label=t(L, "class_cost"), v_model=cost.value, on_v_model=cost.set, class_="class-cost",
-                 items=[{"text": t(L, f"class_cost_{c}"), "value": c} for c in ("pledge", "wait")])
+                 items=[{"text": t(L, f"class_cost_{c}"), "value": c} for c in ACTION_COSTS])
         if cost.value == "wait":
             v.Slider(label=f"{t(L, 'class_wait_seconds')}: {wait.value}", v_model=wait.value, min=5, max=60,
                      step=5, on_v_model=lambda x: wait.set(int(x)), class_="class-wait", hide_details=True)
@@ -161,18 +96,6 @@ def RoomSetup(lang: str, on_open):
         solara.Button(t(L, "class_open"), color="primary", classes=["class-open"], on_click=lambda: on_open(
             RoomSettings(placement=placement.value, timeout=float(timeout.value), action_cost=cost.value,
                          wait_seconds=float(wait.value), show_names=names.value)))
-
-
-def use_page_start():
-    """A class-mode page's first render: its URL's query and its language (``?lang=``), as reactive state.
-
-    Also notes the server's event loop for :mod:`viz.sessions`, so that a closed page's threads are retired.
-    """
-    router = solara.use_router()
-    solara.use_memo(remember_server_loop, [])
-    query = solara.use_memo(lambda: parse_qs(router.search or ""), [])
-    lang = solara.use_reactive(query.get("lang", ["en"])[0] if query.get("lang", ["en"])[0] in LANGUAGES else "en")
-    return query, lang
 
 
 @solara.component
@@ -248,6 +171,11 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
     address = join_address(host, room.code, L)
     students = list(room.students.values())
     phase = room.phase
+    nodes = room.class_nodes()
+    class_f = class_results.funnel_of(model, nodes)
+    crowd_f = class_results.funnel_of(model, class_results.crowd(model, room.seated_nodes()))
+    if phase == "ended":  # first, above the fold: what the lesson is about, and the second round's buttons
+        Debrief(room, L, class_f, crowd_f, act)
     with solara.Row(classes=["class-head"] + ([] if phase == "lobby" else ["class-head-small"]), gap="24px"):
         with solara.Column(gap="4px", classes=["class-code-box"]):
             solara.Text(t(L, "class_code"), classes=["class-code-label"])
@@ -263,6 +191,7 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                 solara.Text(t(L, "class_seats_summary", **counts), classes=["class-seats-summary"])
             solara.HTML(tag="div", classes=["student-chips"], unsafe_innerHTML=roster_html(L, room) or
                         t(L, "class_nobody"))
+            RejoinAsks(room, L, act)
     with solara.Row(classes=["class-controls"], gap="8px"):
         started = phase != "lobby"
         solara.Button(t(L, "class_resume" if phase == "paused" else "class_start"), color="primary",
@@ -286,6 +215,8 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                      on_v_model=lambda on: act(lambda: room.open_door(bool(on)))(), hide_details=True, dense=True)
         if phase != "ended":  # keyed: the door's switch appearing at Start must not reset the panel
             ManageSeats(room, L, act, room.version).key("manage-seats")
+    if phase == "lobby":
+        HandsEntry(room, L, act, room.version)
     if room.journal_problem:
         solara.Text(t(L, "class_not_saved", problem=room.journal_problem), classes=["class-problem", "not-saved"])
     if started:
@@ -296,9 +227,6 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                         unsafe_innerHTML=words)
     if problem:
         solara.Text(problem, classes=["class-problem"])
-    nodes = room.class_nodes()
-    class_f = class_results.funnel_of(model, nodes)
-    crowd_f = class_results.funnel_of(model, class_results.crowd(model, room.seated_nodes()))
     goal = model.spec.campaign.goal_actions
     with solara.Div(classes=["class-stage"]):
         with solara.Column(classes=["class-left"], gap="8px"):
@@ -307,8 +235,6 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                 solara.HTML(tag="div", unsafe_innerHTML=funnel_html(L, t(L, "class_crowd"), crowd_f, "crowd"))
             solara.Text(f"{t(L, 'class_goal', n=number(L, goal))} · {number(L, model.current['acted'])} "
                         f"{outcome(L, 'acted')}", classes=["class-goal"])
-            if phase == "ended":
-                Debrief(room, L, class_f, crowd_f)
         world = room.world
         rings = ["0"] * len(world.view)
         where = {int(u): k for k, u in enumerate(world.view)}
@@ -317,222 +243,15 @@ def ProjectorBody(room: Room, L: str, act, close_room, problem: str):  # noqa: N
                 rings[where[node]] = "1"
         with solara.Column(classes=["class-network"], gap="4px"):
             solara.Text(t(L, "class_network"), classes=["card-title"])
-            NetworkCanvas.element(**{**world.static(), "rings": "".join(rings)}, states=world.states(),
-                                  palette=PALETTE, aspect=0.6, pinned=-1, painted_step=model.steps,
-                                  label=t(L, "class_network"))
-            if room.settings.show_names and started:
-                codes = model.pop.codes()
-                names = "".join(f'<span class="student-chip" style="border-color:{PALETTE[codes[s.node]]}">'
-                                f'{escape(room.shown_name(s))}</span>' for s in students if s.node >= 0)
-                solara.HTML(tag="div", classes=["student-chips", "network-names"], unsafe_innerHTML=names)
+            with solara.Div(classes=["net-wrap"]):
+                NetworkCanvas.element(**{**world.static(), "rings": "".join(rings)}, states=world.states(),
+                                      palette=PALETTE, aspect=0.6, pinned=-1, painted_step=model.steps,
+                                      label=t(L, "class_network"))
+                if room.settings.show_names and started:  # each student's dot ringed and named, on the network
+                    labels = {s.node: escape(room.shown_name(s)) for s in students if s.node >= 0}
+                    solara.HTML(tag="div", classes=["network-names"],
+                                unsafe_innerHTML=network_names_html(world, labels))
             solara.Text(t(L, "class_legend"), classes=["legend"])
-
-
-def Debrief(room: Room, L: str, class_f, crowd_f):  # noqa: N803 - called inside ProjectorBody
-    """The end of the campaign on the projector (read under the room's lock)."""
-    model = room.model
-    names = {s.node: (escape(room.shown_name(s)) if room.settings.show_names else s.pseudonym)
-             for s in room.students.values() if s.node >= 0}
-    with solara.Column(classes=["class-debrief"], gap="6px"):
-        solara.Text(t(L, "class_debrief"), classes=["card-title"])
-        solara.Text(f"{number(L, class_f.liked_not_acted)} {t(L, 'class_liked_not_acted')}.",
-                    classes=["debrief-liked-not-acted"])
-        solara.Text(t(L, "class_vs_crowd", c=number(L, class_f.percent("acted"), 1),
-                      s=number(L, crowd_f.percent("acted"), 1)), classes=["debrief-vs"])
-        solara.Text(t(L, "class_tree"), classes=["card-title"])
-        solara.HTML(tag="div", unsafe_innerHTML=tree_html(L, class_results.class_tree(model, room.class_nodes()),
-                                                          names))
-        solara.Text(t(L, "class_questions"), classes=["card-title"])
-        solara.HTML(tag="ol", classes=["debrief-questions"],
-                    unsafe_innerHTML="".join(f"<li>{t(L, f'class_q{k}')}</li>" for k in (1, 2, 3)))
-
-
-# ---------------------------------------------------------------------------------------------- the phone
-
-
-def card_fields(lang: str, room: Room, card, dealt: float = 0.0, left: float | None = None,
-                paused: bool = False) -> dict:
-    """What the phone's card shows (never the decision rule's choice, nor anyone's name).
-
-    ``left``: seconds before the card times out (the whole time-out if not given); ``paused``: the
-    countdown is held (the room is paused), so the phone shows ``left`` without counting down.
-    """
-    lines = []
-    if card.shared_by:
-        lines.append(t(lang, "class_card_shared_by", n=number(lang, card.shared_by)))
-    if card.liked_by:
-        lines.append(t(lang, "class_card_liked_by", n=number(lang, card.liked_by)))
-    if card.acted_by:
-        lines.append(t(lang, "class_card_acted_by", n=number(lang, card.acted_by)))
-    if card.like_count is not None:
-        lines.append("♥ " + t(lang, "class_card_likes", n=number(lang, card.like_count)))
-    if card.asked:
-        lines.append(t(lang, "class_card_reminder"))
-    timeout = room.settings.timeout
-    return {"step": card.step, "timeout": timeout, "dealt": round(dealt, 3),
-            "left": round(timeout if left is None else left, 3), "paused": paused,
-            "head": t(lang, "class_card_head"),
-            "post": t(lang, "class_card_post" if card.aligned else "class_card_distorted"), "lines": lines}
-
-
-def card_labels(lang: str) -> dict:
-    """The card's buttons and prompts in the student's language."""
-    return {"like": t(lang, "class_like"), "share": t(lang, "class_share"), "act": t(lang, "class_act"),
-            "scroll": t(lang, "class_scroll"), "pledge_prompt": t(lang, "class_pledge_prompt", pledge=PLEDGES[lang]),
-            "pledge_send": t(lang, "class_pledge_send"), "signing": t(lang, "class_signing"),
-            "cancel": t(lang, "class_cancel"), "seconds": t(lang, "class_card_seconds", n="{n}")}
-
-
-def last_word(lang: str, room: Room, node: int) -> str:
-    """What the phone says when no card is open: what became of the student's last card."""
-    record = next((r for r in reversed(room.log) if r.node == node), None)
-    if record is None:
-        return t(lang, "class_wait_feed")
-    if record.how == "timeout":
-        return t(lang, "class_timed_out")
-    said = t(lang, f"class_done_{record.choice.name.lower()}")
-    return said + (" " + t(lang, "class_done_late") if record.how == "late" else "")
-
-
-def browser_id(fallback: str) -> str:
-    """This browser's id (Solara's session cookie), which makes a rejoin from it the same student.
-
-    Outside a server (``solara.render`` in tests) each page is its own browser: ``fallback``.
-    """
-    return solara.get_session_id() if kernel_context.has_current_context() else fallback
-
-
-@solara.component
-def JoinPage():
-    """The phone: the join form, then the feed card, then what the student's own choices led to."""
-    query, lang = use_page_start()
-    code = solara.use_reactive(query.get("code", [""])[0][:12])
-    nickname = solara.use_reactive("")
-    rejoin = solara.use_reactive("")
-    error = solara.use_reactive("")
-    asked_rejoin = solara.use_reactive(False)  # the name was taken: a new phone may type its rejoin code
-    seat = solara.use_reactive(None)  # (room, token)
-    L = lang.value  # noqa: N806
-    room, token = seat.value if seat.value else (None, None)
-    version = use_room_updates(room, token)
-
-    page_id = solara.use_memo(lambda: secrets.token_hex(8), [])
-
-    def join():
-        client = browser_id(page_id)
-        try:
-            found = ROOMS.find(code.value, client)
-            student = found.join(nickname.value, client, rejoin=rejoin.value)
-        except RoomError as e:
-            error.set(refusal(L, e))
-            if e.key in ("nickname_taken", "rejoin_wrong"):
-                asked_rejoin.set(True)
-            return
-        error.set("")
-        seat.set((found, student.token))
-
-    with solara.Column(classes=["class-page", "class-phone"], gap="10px"):
-        solara.Style(STYLE)
-        TopBar(t(L, "class_join_title"), lang)
-        gone = ""
-        if room is not None:
-            try:
-                room.student(token)
-            except RoomError as e:  # removed by the teacher, or moved to another phone: the form again
-                gone = refusal(L, e)
-        if room is None or gone:
-            with solara.Column(classes=["join-form"], gap="8px"):
-                if gone:
-                    solara.Text(gone, classes=["join-error", "seat-gone"])
-                solara.InputText(t(L, "class_code"), value=code, continuous_update=True, classes=["join-code"])
-                solara.InputText(t(L, "class_nickname"), value=nickname, continuous_update=True,
-                                 classes=["join-nickname"])
-                if asked_rejoin.value:
-                    solara.InputText(t(L, "class_rejoin_code"), value=rejoin, continuous_update=True,
-                                     classes=["join-rejoin"])
-                solara.Button(t(L, "class_join"), on_click=join, color="primary", classes=["join-button"])
-                if error.value:
-                    solara.Text(error.value, classes=["join-error"])
-            return
-        Seat(room, token, L, error, version)
-
-
-@solara.component
-def Seat(room: Room, token: str, L: str, error, version: int):  # noqa: N803
-    """A joined student's view of the room."""
-    try:
-        student = room.student(token)
-    except RoomError as e:
-        solara.Text(refusal(L, e), classes=["join-error"])
-        return
-    card_step = student.card.step if student.card is not None else None
-
-    def clear_error_on_new_card():
-        error.set("")
-
-    solara.use_effect(clear_error_on_new_card, [card_step])
-
-    def choose(data):
-        try:
-            choice = Choice[str(data.get("choice", ""))]
-            room.choose(token, int(data.get("node", -1)), int(data.get("step", -1)), choice,
-                        pledge=str(data.get("pledge", ""))[:200])
-            error.set("")
-        except (KeyError, ValueError, TypeError):
-            error.set(refusal(L, RoomError("no_card")))
-        except RoomError as e:
-            error.set(refusal(L, e))
-
-    def begin_action(data):
-        try:
-            room.begin_action(token, int(data.get("node", -1)), int(data.get("step", -1)))
-        except (ValueError, TypeError):
-            error.set(refusal(L, RoomError("no_card")))
-        except RoomError as e:
-            error.set(refusal(L, e))
-
-    solara.Text(t(L, "class_you_are", name=student.nickname, code=room.code), classes=["you-are"])
-    if room.phase == "lobby":
-        solara.Text(t(L, "class_wait_start"), classes=["phone-status"])
-        return
-    if room.phase == "ended":
-        MyOutcome(room, student.node, L)
-        if error.value:
-            solara.Text(error.value, classes=["card-message-ended"])
-        return
-    if room.phase == "paused":
-        solara.Text(t(L, "class_paused"), classes=["phone-status"])
-    card = student.card
-    message = error.value or ("" if card is not None else last_word(L, room, student.node))
-    fields = {} if card is None else card_fields(L, room, card, student.card_dealt, left=room.card_left(student),
-                                                 paused=room.phase == "paused")
-    FeedCard.element(card=fields, node=student.node,
-                     labels=card_labels(L), cost=room.settings.action_cost, wait_seconds=room.settings.wait_seconds,
-                     message=message, done=card is None, choose_callback=choose, action_callback=begin_action)
-
-
-@solara.component
-def MyOutcome(room: Room, node: int, L: str):  # noqa: N803
-    """At the end: what this student's own choices led to (and nothing of anyone else's)."""
-    with room.lock:
-        result = class_results.outcome(room.model, node)
-        reached = bool(room.model.pop.aware[node])
-    did = [TEXT[L]["states"][k] for k, on in (("liked", result.liked), ("shared", result.shared),
-                                             ("acted", result.acted)) if on]
-    with solara.Column(classes=["my-outcome"], gap="4px"):
-        solara.Text(t(L, "class_ended"), classes=["phone-status"])
-        solara.Text(t(L, "class_your_result"), classes=["card-title"])
-        if not reached:  # not "you did not engage": the campaign never gave this student the chance
-            solara.Text(t(L, "class_never_reached"), classes=["my-did", "never-reached"])
-            solara.Text(t(L, "class_never_reached_why"), classes=["never-reached-why"])
-            return
-        solara.Text(t(L, "class_you_did", what=", ".join(did) if did else t(L, "class_you_nothing")),
-                    classes=["my-did"])
-        solara.Text(t(L, "class_followers", n=number(L, result.followers)))
-        if result.shared:
-            solara.Text(t(L, "class_reached_after", n=number(L, result.reached_after)), classes=["my-reached"])
-        solara.Text(t(L, "class_recruited", n=number(L, result.recruited), a=number(L, result.recruited_acted))
-                    if result.recruited else t(L, "class_recruited_none"), classes=["my-recruited"])
 
 
 __all__ = ["ClassPage", "JoinPage"]

@@ -113,11 +113,12 @@ class Saved(NamedTuple):
     ended: bool
 
 
-def saved(directory: Path, owner: str, now: float | None = None) -> list[Saved]:
+def saved(directory: Path, owner: str, now: float | None = None, closed: bool = False) -> list[Saved]:
     """The journals this teacher's browser (``owner``) opened and has not closed, newest first.
 
-    Closed rooms (the teacher pressed "Close the room", or the server dropped it) and journals older than
-    :data:`OFFER_LIMIT` are not offered. Unreadable files are skipped.
+    Closed rooms (the teacher pressed "Close the room", or the server dropped it) are offered only with
+    ``closed`` (another class to compare with), and journals older than :data:`OFFER_LIMIT` not at all.
+    Unreadable files are skipped.
     """
     now = time.time() if now is None else now
     if not owner or not directory.is_dir():
@@ -132,7 +133,7 @@ def saved(directory: Path, owner: str, now: float | None = None) -> list[Saved]:
             continue
         head = events[0]
         kinds = [e["kind"] for e in events]
-        if head.get("owner") != browser_key(owner) or "close" in kinds:
+        if head.get("owner") != browser_key(owner) or ("close" in kinds and not closed):
             continue
         students = kinds.count("join") + kinds.count("admit") - kinds.count("remove")
         steps = max((e["t"] for e in events if e["kind"] == "step"), default=0)

@@ -40,7 +40,18 @@ STEP_INTERVAL = 1.5
 MISSES_TO_SKIP = 2
 
 Phase = Literal["lobby", "running", "paused", "ended"]
-ActionCost = Literal["pledge", "wait"]
+ActionCost = Literal["pledge", "wait", "sentence"]
+#: What taking action may cost a student (the teacher chooses): a typed pledge, a wait, a sentence to a decision-maker.
+ACTION_COSTS = ("pledge", "wait", "sentence")
+#: Words, at least, in the sentence a student writes to a decision-maker (action cost "sentence").
+MIN_SENTENCE_WORDS = 6
+#: Characters, at most, of a pledge or a sentence taken from a phone.
+MAX_SENTENCE = 300
+#: A second round's one change (viz/room_rounds.py): the scenario keys it sets.
+ROUND_CHANGES: dict[str, dict[str, object]] = {
+    "hide_likes": {"platform.like_counts_visible": False},
+    "call_to_act": {"campaign.framing": 1.0},
+}
 #: What the teacher's list says of a seat for the current card.
 SeatStatus = Literal["waiting", "answered", "no_card", "skipped", "lobby", "ended"]
 
@@ -66,16 +77,19 @@ class RoomSettings:
     action_cost: ActionCost = "pledge"
     wait_seconds: float = 20.0  # the signing bar, for action_cost "wait"
     show_names: bool = False  # names on the projector's network
+    change: str = ""  # the round's one change from the scenario (a key of ROUND_CHANGES; "" for the first round)
 
     def __post_init__(self):
         if self.placement not in ROOM_PLACEMENTS:
             raise ValueError(f"placement must be one of {', '.join(ROOM_PLACEMENTS)} (got {self.placement!r})")
         if not 5 <= self.timeout <= 600:
             raise ValueError(f"timeout must be 5 to 600 seconds (got {self.timeout})")
-        if self.action_cost not in ("pledge", "wait"):
-            raise ValueError(f"action_cost must be pledge or wait (got {self.action_cost!r})")
+        if self.action_cost not in ACTION_COSTS:
+            raise ValueError(f"action_cost must be one of {', '.join(ACTION_COSTS)} (got {self.action_cost!r})")
         if not 1 <= self.wait_seconds <= 120:
             raise ValueError(f"wait_seconds must be 1 to 120 (got {self.wait_seconds})")
+        if self.change and self.change not in ROUND_CHANGES:
+            raise ValueError(f"change must be one of {', '.join(ROUND_CHANGES)} (got {self.change!r})")
         if not 100 <= self.n_users <= MAX_VIEW:
             raise ValueError(f"n_users must be 100 to {MAX_VIEW}, so every student is on the projector "
                              f"(got {self.n_users})")
@@ -143,6 +157,29 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "MAX_MARKS", "MAX_NICKNAME", "MAX_STUDENTS", "MAX_WRONG_CODES",
-           "MISSES_TO_SKIP", "PLEDGES", "REJOIN_LENGTH", "REJOIN_SECONDS", "STEP_INTERVAL", "WRONG_CODE_WINDOW",
-           "ChoiceRecord", "RoomError", "RoomSettings", "SeatStatus", "Student", "clean_nickname", "escape", "new_code"]
+__all__ = [
+    "ACTION_COSTS",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "MAX_MARKS",
+    "MAX_NICKNAME",
+    "MAX_SENTENCE",
+    "MAX_STUDENTS",
+    "MAX_WRONG_CODES",
+    "MIN_SENTENCE_WORDS",
+    "MISSES_TO_SKIP",
+    "PLEDGES",
+    "REJOIN_LENGTH",
+    "REJOIN_SECONDS",
+    "ROUND_CHANGES",
+    "STEP_INTERVAL",
+    "WRONG_CODE_WINDOW",
+    "ChoiceRecord",
+    "RoomError",
+    "RoomSettings",
+    "SeatStatus",
+    "Student",
+    "clean_nickname",
+    "escape",
+    "new_code",
+]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from model import load_scenario
 from viz import journal
+from viz.room_records import ROUND_CHANGES
 from viz.rooms import CODE_LENGTH, MAX_WRONG_CODES, WRONG_CODE_WINDOW, Room, RoomError, RoomSettings, new_code
 from viz.world import World
 
@@ -62,7 +63,7 @@ class Rooms:
             code = new_code(CODE_LENGTH)
             while code in self._rooms:
                 code = new_code(CODE_LENGTH)
-            room = Room(code=code, settings=settings, world=world, clock=self.clock, owner=owner)
+            room = Room(code=code, settings=settings, world=world, clock=self.clock, owner=owner, build=build_world)
             room.last_activity = self.clock()
             self._rooms[code] = room
         self._start_journal(room)
@@ -92,6 +93,11 @@ class Rooms:
         with self._lock:
             held = {r.journal.path for r in self._rooms.values() if r.journal is not None}
         return [s for s in journal.saved(self._directory(), owner) if s.path not in held]
+
+    def other_classes(self, room: Room) -> list[journal.Saved]:
+        """Other classes this teacher ran to their end (closed or not), newest first: ``room``'s to compare with."""
+        mine = room.journal.path if room.journal is not None else None
+        return [s for s in journal.saved(self._directory(), room.owner, closed=True) if s.ended and s.path != mine]
 
     def resume(self, path: Path, owner: str) -> Room:
         """The room of a journal this browser opened, rebuilt by replaying it; paused, so the teacher resumes it.
@@ -183,7 +189,10 @@ class Rooms:
         return code in self._rooms
 
     def run_clock(self, room: Room, period: float = 0.1) -> None:
-        """Tick ``room`` in a thread of its own until it ends or is closed; and keep the janitor running."""
+        """Tick ``room`` in a thread of its own until it ends or is closed; and keep the janitor running.
+
+        Called again for a second round (the first round's end stopped the clock).
+        """
         def loop():
             while room.code in self._rooms and room.phase != "ended":
                 try:
@@ -197,6 +206,9 @@ class Rooms:
 
         thread = threading.Thread(target=loop, name=f"room-{room.code}", daemon=True)
         with self._lock:
+            running = self._threads.get(room.code)
+            if running is not None and running.is_alive() and running is not threading.current_thread():
+                return  # its clock still runs (a second round started as the first one's clock was stopping)
             self._threads[room.code] = thread
             janitor = self._threads.get("janitor")
             if janitor is None or not janitor.is_alive():
@@ -242,10 +254,12 @@ def build_world(settings: RoomSettings) -> World:
     """The room's world: its scenario at the room's size, with the class's attention on its own campaign.
 
     A class attends to its own campaign: no divided attention (platform.attention 0), so that the campaign
-    reaches the students on a 1,000-user network as it reached them before the model had it.
+    reaches the students on a 1,000-user network as it reached them before the model had it. A second round
+    sets its one change (``settings.change``) on top.
     """
     scenario = load_scenario(_scenario_path(settings.scenario), {"network.n_users": settings.n_users,
-                                                                 "platform.attention": 0})
+                                                                 "platform.attention": 0,
+                                                                 **ROUND_CHANGES.get(settings.change, {})})
     if scenario.decision.rule != "logit":  # as the model's seat(), but before the world is built
         raise ValueError(f"scenario {settings.scenario!r} uses the {scenario.decision.rule} rule; class mode "
                          "needs the logit rule (under the threshold rule users the campaign did not reach "
@@ -261,7 +275,7 @@ def replayed(events: list[dict], clock: Callable[[], float] = time.monotonic) ->
     head = events[0]
     settings = RoomSettings(**head["settings"])
     room = Room(code=head["code"], settings=settings, world=build_world(settings), clock=clock,
-                owner=head.get("owner", ""))
+                owner=head.get("owner", ""), build=build_world)
     room.replay(events[1:])
     if room.phase == "running":
         room.phase = "paused"

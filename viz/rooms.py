@@ -17,7 +17,8 @@ Rules the room enforces, whatever a page sends:
 * a student acts only for its own node: a choice names the node and the
   card's step, and both must be the student's (a forged message is refused);
 * one choice per card (a double tap is refused), and "Take action" only once
-  its cost is paid (a typed pledge, or a wait measured on the server);
+  its cost is paid (a typed pledge, a wait measured on the server, or a sentence
+  of at least :data:`MIN_SENTENCE_WORDS` words to a decision-maker, which is not kept);
 * nicknames are trimmed, NFC-normalised, length-limited, refused with more than
   :data:`MAX_MARKS` combining marks on one character, and unique in a room (case-blind);
   the same nickname from the same browser gets the same node back, and a new
@@ -48,6 +49,7 @@ import numpy as np
 
 from model.participants import Card, Choice
 from viz.journal import FORMAT, Journal, browser_key
+from viz.room_predictions import Predictions
 from viz.room_records import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -55,6 +57,7 @@ from viz.room_records import (
     MAX_NICKNAME,
     MAX_STUDENTS,
     MAX_WRONG_CODES,
+    MIN_SENTENCE_WORDS,
     MISSES_TO_SKIP,
     PLEDGES,
     STEP_INTERVAL,
@@ -68,13 +71,14 @@ from viz.room_records import (
     escape,
     new_code,
 )
+from viz.room_rounds import RoundResult, Rounds
 from viz.roster import Roster
 from viz.seats import RoomSeats, class_nodes
 from viz.world import World
 
 
 @dataclass(eq=False)
-class Room(Roster):
+class Room(Roster, Predictions, Rounds):
     """One class's campaign: its model, its students and its clock.
 
     Every method takes the room's lock; listeners are called after it is
@@ -97,6 +101,12 @@ class Room(Roster):
     paused_at: float = 0.0  # when the teacher last pressed Pause
     names_hidden: bool = False  # the projector shows pseudonyms only
     door_open: bool = False  # late students may join a running room
+    asks: dict[str, str] = field(default_factory=dict)  # a new phone asking for a seat: its browser, by pseudonym
+    predictions: dict[str, int] = field(default_factory=dict)  # each student's guess before Start, by pseudonym
+    hands: tuple[int, ...] = ()  # the teacher's show of hands for each guess (viz/class_predictions.py)
+    build: Callable[[RoomSettings], World] | None = None  # makes a round's world (viz.room_server.build_world)
+    rounds: list[RoundResult] = field(default_factory=list)  # the finished rounds before this one
+    round_from: int = 0  # the log's first choice of this round
     lock: threading.RLock = field(default_factory=threading.RLock)
     owner: str = ""  # the teacher's browser (Solara's session cookie): a reload of the projector keeps its room
     journal: Journal | None = None
@@ -238,6 +248,10 @@ class Room(Roster):
             self.names_hidden = bool(e["hidden"])
         elif kind == "door":
             self.door_open = bool(e["open"])
+        elif kind in ("predict", "hands"):
+            self._apply_prediction(kind, e)
+        elif kind == "round":
+            self._apply_round(e)
         else:
             raise ValueError(f"unknown event {kind!r}")
 
@@ -408,6 +422,9 @@ class Room(Roster):
             typed = " ".join(pledge.split()).casefold()
             if typed not in {p.casefold() for p in PLEDGES.values()}:
                 raise RoomError("pledge_wrong")
+        elif self.settings.action_cost == "sentence":  # a real sentence to a decision-maker, never kept
+            if len(pledge.split()) < MIN_SENTENCE_WORDS:
+                raise RoomError("sentence_short", n=MIN_SENTENCE_WORDS)
         else:
             started = s.action_started
             if started is None or self.clock() - started < self.settings.wait_seconds - 0.25:
@@ -430,12 +447,12 @@ class Room(Roster):
     # ---------------------------------------------------------------- what the views show
 
     def tally(self) -> dict[str, int]:
-        """Every answer the class has given so far, by choice name, and the cards that timed out (``timeout``).
+        """The class's answers so far this round, by choice name, and the cards that timed out (``timeout``).
 
         What the projector shows the moment a student taps: the funnels move only when the step applies the choice.
         """
         counts = dict.fromkeys([c.name.lower() for c in Choice] + ["timeout"], 0)
-        for r in self.log:
+        for r in self.log[self.round_from:]:
             counts["timeout" if r.how == "timeout" else r.choice.name.lower()] += 1
         return counts
 

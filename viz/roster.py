@@ -10,8 +10,9 @@ able to act on it (``viz/classroom.py`` shows these controls on the projector):
 * a late student can be let in: the door opens and each newcomer gets a fresh
   seat where the campaign still reaches it (``viz.seats.late_node``);
 * a student whose phone died gets its seat back on a new phone with the short
-  rejoin code the teacher shows (the same name from another browser is refused
-  without it, so no one can take over another's seat);
+  rejoin code the teacher shows, or by asking from the new phone and the teacher
+  letting it in (the same name from another browser is refused otherwise, so no
+  one can take over another's seat);
 * names can be hidden from the projector at once.
 
 A mixin of :class:`viz.rooms.Room`: every change is one of the room's
@@ -114,6 +115,50 @@ class Roster:
             self._event("rejoin", pseudonym=s.pseudonym, client=client)
         self._notify("seats", old)
         return s
+
+    def ask_rejoin(self, nickname: str, client: str) -> None:
+        """A new phone asks to take over the seat named ``nickname`` (its old phone died); the teacher decides.
+
+        The other way in, without a rejoin code: the projector shows the request, and the teacher, who can see
+        who is asking, lets the phone in (:meth:`answer_rejoin`) or not. One request per seat: a newer one
+        replaces it.
+        """
+        client = browser_key(client)
+        key = clean_nickname(nickname).casefold()
+        with self.lock:
+            if self.phase == "ended":
+                raise RoomError("room_ended")
+            s = self.students.get(key)
+            if s is None:
+                raise RoomError("no_such_seat")
+            if s.client == client:  # this phone already holds the seat
+                return
+            self.asks[s.pseudonym] = client
+            self._changed()
+        self._notify("seats")
+
+    def ask_state(self, nickname: str, client: str) -> str:
+        """What became of a phone's request: ``seated`` (let in), ``waiting`` or ``refused``."""
+        client = browser_key(client)
+        with self.lock:
+            s = self.students.get(" ".join(nickname.split()).casefold())
+            if s is not None and s.client == client:
+                return "seated"
+            return "waiting" if s is not None and self.asks.get(s.pseudonym) == client else "refused"
+
+    def answer_rejoin(self, pseudonym: str, allow: bool) -> None:
+        """The teacher lets the asking phone take the seat over (its old phone loses it), or refuses."""
+        with self.lock:
+            client = self.asks.pop(pseudonym, None)
+            if client is None:
+                raise RoomError("no_such_seat")
+            s = self.by_pseudonym(pseudonym)
+            old = s.token
+            if allow:
+                self._event("rejoin", pseudonym=pseudonym, client=client)
+            else:
+                self._changed()
+        self._notify("seats", old if allow else None)
 
     def remove(self, pseudonym: str) -> None:
         """Take a seat and its name off the room (a duplicate seat, a rude nickname); its phone is told so."""
