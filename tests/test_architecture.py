@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 PACKAGES = ("model", "viz", "slacktivism", "bench", "tests")
 #: The modules beside the core: the only model modules that touch files (CONTRIBUTING.md, Layering).
-BESIDE = {"model.edgelist", "model.scenario_files", "model.run_files"}
+BESIDE = {"model.edgelist", "model.scenario_files", "model.run_files", "model.case_files"}
 # pandas is allowed: Mesa's DataCollector already returns DataFrames, and user_table() is one (no file I/O).
 FORBIDDEN = {"yaml", "matplotlib", "solara", "viz", "slacktivism", "pyarrow", "tqdm", "requests",
              "os", "pathlib", "io", "shutil", "subprocess"}
