@@ -1,7 +1,8 @@
 """The app's state as a plain record, and the transitions a click makes, testable without rendering.
 
-:class:`AppState` holds what the page shows and the link keeps: the scenario, the changed keys,
-World B, the seed, the language, the guided lesson, the mode of the page. It is frozen, and each
+:class:`AppState` holds what the page shows and the link keeps: the scenario (or a real campaign's
+case, ``viz/case_view.py``), the changed keys, World B, the seed, the language, the guided lesson, the
+mode of the page. It is frozen, and each
 transition (``with_control``, ``with_compare``, ``with_lesson`` ...) returns a new state and changes
 nothing else, the way Solara's own documentation keeps state: reassign, don't mutate. The page
 keeps one in a ``solara.reactive`` and builds the worlds each new state asks for
@@ -22,6 +23,7 @@ from typing import Any
 from model import ScenarioError, load_scenario
 from model.scenario import Scenario
 from model.scenario_files import parse_override
+from viz.case_view import CASES, case_files
 from viz.controls import APP_MAX_USERS, CONTROLS, DEFAULT_SCENARIO, SCENARIOS, bounds, contrast, kind, shipped, value_of
 from viz.i18n import browser_language, lessons, number, t
 from viz.url import parse_url, url_query
@@ -37,7 +39,9 @@ class AppState:
 
     ``b_value`` None means World B takes :func:`~viz.controls.contrast` of A's value, so B stays a visible
     change when A's value moves. ``failure`` is ``(key, message)`` for a value the scenario refused, shown at
-    its field (``B:key`` for World B's); ``notice`` is the line saying what the last change did.
+    its field (``B:key`` for World B's); ``notice`` is the line saying what the last change did. ``case`` names
+    a real campaign (``scenarios/cases/NAME.data.yaml``) whose scenario runs instead of ``name``'s, its observed
+    figures drawn over the run; "" for none.
     """
 
     name: str = DEFAULT_SCENARIO
@@ -54,6 +58,7 @@ class AppState:
     speed: float = 2.0
     notice: str = ""
     failure: tuple[str, str] = ("", "")
+    case: str = ""
 
     @classmethod
     def from_url(cls, search: str | None, accept_language: str | None = None) -> AppState:
@@ -63,21 +68,21 @@ class AppState:
         lang = start.get("lang") or browser_language(accept_language)
         return cls(name=start.get("name", DEFAULT_SCENARIO), lang=lang, seed=start.get("seed", 42),
                    overrides=start.get("overrides", {}), compare=b is not None,
-                   b_key=b[0] if b else FIRST_CONTROL, b_value=b[1] if b else None)
+                   b_key=b[0] if b else FIRST_CONTROL, b_value=b[1] if b else None, case=start.get("case", ""))
 
     def query(self) -> str:
         """The link's query for this state (``from_url`` reads it back)."""
-        return url_query(self.name, self.lang, self.seed, dict(self.overrides), self.b_change())
+        return url_query(self.name, self.lang, self.seed, dict(self.overrides), self.b_change(), self.case)
 
     @property
     def path(self) -> Path:
-        """The scenario's file."""
-        return SCENARIOS / f"{self.name}.yaml"
+        """The scenario's file (the case's, when a case is open)."""
+        return CASES / case_files(self.case)[0].scenario if self.case else SCENARIOS / f"{self.name}.yaml"
 
     @property
     def base(self) -> Scenario:
         """The scenario as it ships, before the class's changes."""
-        return shipped(self.name)
+        return case_files(self.case)[1] if self.case else shipped(self.name)
 
     def value(self, key: str) -> Any:
         """World A's value of a key: the class's change, else the scenario's."""
@@ -111,7 +116,16 @@ class AppState:
 
     def with_scenario(self, name: str) -> AppState:
         """Another scenario, as it ships; World B keeps its key and takes that key's contrast."""
-        return dataclasses.replace(self, name=name, overrides={}, b_value=None, notice="", failure=("", ""))
+        return dataclasses.replace(self, name=name, overrides={}, b_value=None, notice="", failure=("", ""), case="")
+
+    def with_case(self, case: str) -> AppState:
+        """A real campaign's case as it ships ("" closes it): its scenario alone, no lesson, no World B.
+
+        A case is compared with what was observed, not with a second world, and its run is the case's own size.
+        """
+        seed = case_files(case)[1].seed if case else self.seed  # the case's own seed, as `slacktivism compare` runs it
+        return dataclasses.replace(self, case=case, seed=seed, overrides={}, compare=False, b_value=None, lesson=-1,
+                                   revealed=False, notice="", failure=("", ""))
 
     def with_seed(self, seed: int) -> AppState:
         """Another seed: another network and other draws, every setting kept."""
@@ -129,7 +143,7 @@ class AppState:
         b = parse_override(step["b"]) if step.get("b") else None
         return dataclasses.replace(self, lesson=j, revealed=False, name=step["scenario"], overrides={},
                                    compare=b is not None, b_key=b[0] if b else self.b_key,
-                                   b_value=b[1] if b else None, notice="", failure=("", ""))
+                                   b_value=b[1] if b else None, notice="", failure=("", ""), case="")
 
     def refused(self, key: str, message: str) -> AppState:
         """This state with a refusal shown at the field of ``key``."""
@@ -141,13 +155,12 @@ def build_worlds(state: AppState, previous: tuple[World | None, ...] | None = No
 
     A world whose network keys and seed match a previous world's reuses that network.
     """
-    return build(state.name, dict(state.overrides), state.seed, state.b_change(), previous)
+    return build(state.path, dict(state.overrides), state.seed, state.b_change(), previous)
 
 
-def build(name: str, overrides: dict[str, Any], seed: int, b_change: tuple[str, Any] | None,
+def build(path: Path, overrides: dict[str, Any], seed: int, b_change: tuple[str, Any] | None,
           previous: tuple[World | None, ...] | None = None) -> tuple[World, World | None]:
-    """World A from a shipped scenario with ``overrides``, and World B with ``b_change`` on top when given."""
-    path = SCENARIOS / f"{name}.yaml"
+    """World A from a shipped scenario's file with ``overrides``, and World B with ``b_change`` on top when given."""
     old = [w for w in (previous or ()) if w is not None]
 
     def world(scenario: Scenario) -> World:
