@@ -28,6 +28,7 @@ import solara.server.settings
 
 from viz import offline
 from viz.app_state import AppState
+from viz.case_view import case_log_scale
 from viz.classroom import ClassPage, JoinPage
 from viz.control_fields import ControlsPanel
 from viz.i18n import option, param, t
@@ -79,6 +80,13 @@ def Page():
             stage.playing.set(False)
             stage.apply(new)
 
+    def open_case(name: str) -> None:
+        """A real campaign's case ("" closes it); a case whose points span orders of magnitude opens on a log scale."""
+        if name != state.value.case:
+            stage.playing.set(False)
+            if stage.apply(state.value.with_case(name)) == "" and name and case_log_scale(name):
+                stage.log.set(True)
+
     def change(**fields) -> None:
         state.set(dataclasses.replace(state.value, **fields))
 
@@ -91,8 +99,9 @@ def Page():
     solara.use_effect(sync_url, [query])
     on = {"drawer": lambda x: change(drawer=x), "lang": lambda x: change(lang=x),
           "present": lambda x: change(present=x), "speed": lambda x: change(speed=x),
-          "lesson": open_lesson, "b": set_b,
-          "scenario": lambda name: name != state.value.name and stage.apply(state.value.with_scenario(name)),
+          "lesson": open_lesson, "b": set_b, "case": open_case,
+          "scenario": lambda name: (name != state.value.name or state.value.case) and stage.apply(
+              state.value.with_scenario(name)),
           "seed": lambda text: stage.apply(state.value.with_seed(int(text)), f"{t(s.lang, 'seed')} {text}"),
           "compare": lambda on: stage.apply(state.value.with_compare(on), t(s.lang, "compare"), f"B:{s.b_key}"),
           "control": lambda key, x: stage.apply(state.value.with_control(key, x),
@@ -117,7 +126,7 @@ def Page():
                 Live(stage.worlds, stage.tick, stage.settled, s.lang, s.name, s.seed, s.change(), stage.replicates,
                      stage.log, stage.pins, s.lesson >= 0 and not s.revealed,
                      {"playing": stage.playing, "step_once": stage.step_once, "reset": stage.reset,
-                      "play": stage.play})
+                      "play": stage.play}, s.case)
 
 
 @solara.component

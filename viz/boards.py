@@ -11,8 +11,9 @@ from __future__ import annotations
 import solara
 
 from model.metrics import BY_NAME, FUNNEL
+from viz.case_panel import chart_points, point_series
 from viz.figures import STATE_COLOURS
-from viz.i18n import acted_split, changed, difference, funnel, number, per_100_likes, plural, signed_percent, t
+from viz.i18n import acted_split, changed, difference, funnel, number, outcome, per_100_likes, plural, signed_percent, t
 from viz.replicates import N_REPLICATES
 from viz.widgets import LiveChart
 from viz.world import World
@@ -94,17 +95,29 @@ def Difference(a: World, b: World, change, L: str, tick):  # noqa: N803
 CHART_COLUMNS = [name for name in FUNNEL if name != "aware"]
 
 
+#: Colours of the series a real campaign's points may add to the chart (the funnel's are the user states').
+CASE_COLOURS = {"engaged": "#00695c"}
+
+
 @solara.component
-def Chart(worlds_shown: list, L: str, log: bool, tick):  # noqa: N803
-    """Likes, shares, actions and the goal on one y-axis, likes and actions drawn largest; a step sends the points."""
+def Chart(worlds_shown: list, L: str, log: bool, tick, case: str = ""):  # noqa: N803
+    """Likes, shares, actions and the goal on one y-axis, likes and actions drawn largest; a step sends the points.
+
+    With a real campaign's ``case``, the series its observed points lie on is drawn too, and the points over it
+    (``viz/case_panel.py``).
+    """
     _ = tick.value
     a = worlds_shown[0][0]
     compared = len(worlds_shown) > 1
+    extra = [c for c in point_series(case) if c not in CHART_COLUMNS] if case else []
+    columns = CHART_COLUMNS + extra
+    colours = {c: STATE_COLOURS[BY_NAME[c].state] if c in CHART_COLUMNS else CASE_COLOURS.get(c, "#333")
+               for c in columns}
     LiveChart.element(
         worlds=[{"name": title, "series": w.series()} for w, title in worlds_shown],
-        columns=CHART_COLUMNS, colours={c: STATE_COLOURS[BY_NAME[c].state] for c in CHART_COLUMNS},
+        columns=columns, colours=colours, points=chart_points(a, case, L) if case else [],
         big=["liked", "acted"],
-        names=dict(funnel(L)), goal=a.scenario.campaign.goal_actions,
+        names={c: outcome(L, c) for c in columns}, goal=a.scenario.campaign.goal_actions,
         goal_label=f"{t(L, 'goal')} {number(L, a.scenario.campaign.goal_actions)}",
         title=t(L, "chart_title") + (f" — {t(L, 'world_a')} ──, {t(L, 'world_b')} - -" if compared else ""),
         xlabel=t(L, "step_axis"), ylabel=t(L, "people_axis_log" if log else "people_axis"),

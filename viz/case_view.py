@@ -68,6 +68,11 @@ def case_files(name: str) -> tuple[CaseData, Scenario]:
     return data, scenario
 
 
+def case_log_scale(name: str) -> bool:
+    """Whether a case's time points are compared on a log scale (the chart then opens on one)."""
+    return any(is_time_point(s) and s.model.log10 for s in case_files(name)[0].statistics)
+
+
 def is_time_point(stat: Statistic) -> bool:
     """Whether a statistic is read at one step of a series the chart can draw."""
     return stat.model.series in POINT_SERIES and stat.model.step is not None
@@ -106,7 +111,8 @@ def figures(data: CaseData, model) -> list[Figure]:
     for stat in stats:
         m = stat.model
         reached = m.series is None or model.steps >= max(m.step or 0, m.relative_to_step or 0)
-        value = finish(stat, measure(stat, summary, frame, users)) if reached else math.nan
+        raw = measure(stat, summary, frame, users) if reached else math.nan  # NaN: 0 of 0, nothing to read yet
+        value = math.nan if math.isnan(raw) else finish(stat, raw)
         ends = sorted((stat.observed - stat.tolerance, stat.observed + stat.tolerance))
         out.append(Figure(stat.name, stat.observed, ends[0], ends[1], None if math.isnan(value) else float(value)))
     return out

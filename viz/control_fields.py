@@ -16,8 +16,9 @@ import solara
 
 from model.scenario import field_info
 from viz.app_state import AppState, check
+from viz.case_view import case_names
 from viz.controls import CONTROLS, LEVELS, bounds, kind, level_of, scenario_names, slider_step
-from viz.i18n import TEXT, number, option, param, scenario_label, scenario_text, t, value_words
+from viz.i18n import TEXT, case_text, number, option, param, scenario_label, scenario_text, t, value_words
 
 
 @solara.component
@@ -136,10 +137,10 @@ def end_words(lang: str, which: str, key: str) -> str:
 
 @solara.component
 def ControlsPanel(state: AppState, on: dict[str, Callable]):
-    """The scenario, its story, the speed, the seed, every control, and World B's change when comparing.
+    """The scenario, a real campaign, the story, the speed, the seed, every control, and World B's change.
 
-    ``on`` holds the page's transitions: ``drawer``, ``scenario``, ``speed``, ``seed``, ``control``, ``compare``
-    and ``b`` (each rebuilds the worlds, or says in the field why it cannot).
+    ``on`` holds the page's transitions: ``drawer``, ``scenario``, ``case``, ``speed``, ``seed``, ``control``,
+    ``compare`` and ``b`` (each rebuilds the worlds, or says in the field why it cannot).
     """
     L = state.lang  # noqa: N806 - read on every line below
     base = state.base
@@ -147,10 +148,14 @@ def ControlsPanel(state: AppState, on: dict[str, Callable]):
         solara.Button(t(L, "close"), on_click=lambda: on["drawer"](False), classes=["drawer-close"], text=True)
         v.Select(label=t(L, "scenario"), v_model=state.name, on_v_model=on["scenario"], class_="scenario",
                  items=[{"text": scenario_label(s, L), "value": s} for s in scenario_names()])
-        intro = scenario_text(state.name, "intro", L)
-        if not intro:
-            intro = base.description_id if L == "id" and base.description_id else base.description
-        solara.Text(intro, classes=["intro"])
+        v.Select(label=t(L, "case"), v_model=state.case, on_v_model=lambda x: on["case"](x or ""), class_="case",
+                 items=[{"text": t(L, "case_none"), "value": ""}]
+                 + [{"text": case_text(c, "name", L), "value": c} for c in case_names()])
+        if not state.case:  # a case's story is told above its chart (viz/case_panel.py)
+            intro = scenario_text(state.name, "intro", L)
+            if not intro:
+                intro = base.description_id if L == "id" and base.description_id else base.description
+            solara.Text(intro, classes=["intro"])
         v.Slider(v_model=state.speed, min=0.5, max=10, step=0.5, label=f"{t(L, 'speed')}: "
                  f"{number(L, state.speed, 1)}", on_v_model=lambda x: on["speed"](float(x)), hide_details=True,
                  class_="speed")

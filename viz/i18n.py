@@ -104,7 +104,17 @@ TEXT = {
         "proof_fraction": "{n} of the people they follow acted",
         "states": {"unaware": "not reached", "aware": "reached", "liked": "liked", "shared": "shared",
                    "acted": "acted"},
-        "outcomes": {"aware": "reached", "liked": "likes", "shared": "shares", "acted": "actions"},
+        "outcomes": {"aware": "reached", "liked": "likes", "shared": "shares", "acted": "actions",
+                     "engaged": "engaged"},
+        "case": "A real campaign",
+        "case_none": "none (the scenario above)",
+        "case_points": "Observed, at the step each date falls on (the bar is how far the run may be and still "
+                       "match; one step is {hours} hours):",
+        "case_beside": "Observed, next to this run:",
+        "case_observed": "observed {value} (match: {low} to {high})",
+        "case_run": "this run: {value}",
+        "case_not_yet": "this run: not yet",
+        "one_in": "1 in {n}",
         "options": {
             "chronological": "newest first", "engagement": "most popular first",
             "random": "random users", "hubs": "influencers (most followed)", "periphery": "the least followed",
@@ -195,7 +205,17 @@ TEXT = {
         "proof_fraction": "{n} dari orang yang diikutinya sudah beraksi",
         "states": {"unaware": "belum terjangkau", "aware": "terjangkau", "liked": "memberi like",
                    "shared": "membagikan", "acted": "beraksi"},
-        "outcomes": {"aware": "terjangkau", "liked": "like", "shared": "dibagikan", "acted": "aksi"},
+        "outcomes": {"aware": "terjangkau", "liked": "like", "shared": "dibagikan", "acted": "aksi",
+                     "engaged": "terlibat"},
+        "case": "Kampanye nyata",
+        "case_none": "tidak ada (skenario di atas)",
+        "case_points": "Data nyata, di langkah tempat tiap tanggal jatuh (garis tegak adalah rentang yang masih "
+                       "dianggap cocok; satu langkah = {hours} jam):",
+        "case_beside": "Data nyata, di samping simulasi ini:",
+        "case_observed": "data nyata {value} (cocok: {low} sampai {high})",
+        "case_run": "simulasi ini: {value}",
+        "case_not_yet": "simulasi ini: belum ada",
+        "one_in": "1 dari {n}",
         "options": {
             "chronological": "terbaru dulu", "engagement": "paling ramai dulu",
             "random": "pengguna acak", "hubs": "influencer (pengikut terbanyak)",
@@ -463,6 +483,17 @@ def scenario_text(name: str, part: str, lang: str):
     """A scenario's ``name``, ``intro``, ``summary`` or ``questions`` in ``lang`` (None if not written)."""
     entry = lessons()["scenarios"].get(name, {})
     return entry.get(part, {}).get(lang)
+
+
+def case_text(name: str, part: str, lang: str) -> str:
+    """A real campaign's ``name`` or ``intro`` in ``lang`` (``viz/lessons.yaml``, under ``cases``)."""
+    return lessons()["cases"][name][part][lang]
+
+
+def case_statistic(name: str, statistic: str, lang: str, short: bool = False) -> str:
+    """An observed figure of a case in plain words, with its source and date (``short``: the date alone)."""
+    words = lessons()["cases"][name]["statistics"][statistic]
+    return words["short"][lang] if short else words[lang]
 
 
 def scenario_label(name: str, lang: str) -> str:

@@ -17,6 +17,7 @@ import solara
 from model.agents import user_records
 from viz.app_state import AppState
 from viz.boards import Chart, Difference, Funnel, Replicates, Scoreboard
+from viz.case_panel import CaseFigures, CaseHeader
 from viz.i18n import LANGUAGES, describe, lessons, number, scenario_label, scenario_text, t
 from viz.replicates import paired_actions, summarise
 from viz.sessions import session_closed
@@ -136,8 +137,11 @@ def ChartTools(stage, compared: bool, L: str, name: str, seed: int, log):  # noq
 
 @solara.component
 def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,  # noqa: N803
-         log, pins, hide_answer: bool, transport: dict):
+         log, pins, hide_answer: bool, transport: dict, case: str = ""):
     """Everything that changes with the run: scoreboards, funnels, the comparison, the chart, the networks.
+
+    With a real campaign's ``case`` open, its name and story come first and its observed figures are drawn over
+    the chart and listed beside it (``viz/case_panel.py``); a case has no debrief of its own: the data are it.
 
     A step re-renders only the small components that read ``tick`` (the counter, scoreboards, funnels, the
     difference, the chart, the canvases). This one re-renders when a run settles (``settled``) or the worlds
@@ -170,6 +174,8 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
 
     solara.use_effect(replicate, list(replicates_key))
     with solara.Div(classes=["live"]):
+        if case:
+            CaseHeader(case, L)
         Transport(worlds, tick, a.running, L=L, **transport)
         worlds_shown = [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else [])
         with solara.Div(classes=["boards"]):
@@ -180,7 +186,9 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
         if b is not None:
             Difference(a, b, change, L, tick)
             Replicates(replicates, replicates_key, L)
-        Chart(worlds_shown, L, log.value, tick)
+        Chart(worlds_shown, L, log.value, tick, case)
+        if case:
+            CaseFigures(a, case, L, tick)
         ChartTools(stage, b is not None, L, name, seed, log)
         # The debrief has a place of its own that is always there: Solara pairs old and new children by position,
         # so a debrief inserted here when the run settles made every later child new, and the network views
@@ -188,7 +196,7 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
         with solara.Div(classes=["debrief-slot"]):
             # In a guided lesson the debrief is the answer: it waits until the class has predicted (the lesson's
             # "Show the answer").
-            summary_text = scenario_text(name, "summary", L) if not (a.running or hide_answer) else None
+            summary_text = scenario_text(name, "summary", L) if not (a.running or hide_answer or case) else None
             if summary_text:
                 questions = scenario_text(name, "questions", L) or []
                 with solara.Div(classes=["debrief"]):

@@ -162,6 +162,16 @@ CHART_TEMPLATE = """
       <text :x="4" :y="T - fs * 0.5" text-anchor="start" fill="#444">{{ ylabel }}</text>
       <line :x1="L" :x2="W - R" :y1="y(goal)" :y2="y(goal)" stroke="#000" stroke-dasharray="3 4" stroke-width="1.5"/>
       <text :x="W - R - 4" :y="y(goal) - fs * 0.4" text-anchor="end">{{ goal_label }}</text>
+      <!-- A real campaign's observed points: a bar over the tolerance, a ring at the value, the date beside. -->
+      <g v-for="(p, k) in points" :key="'p' + k" class="observed-point">
+        <title>{{ p.label }}</title>
+        <line :x1="x(p.x)" :x2="x(p.x)" :y1="y(p.low)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
+        <line :x1="x(p.x) - 5" :x2="x(p.x) + 5" :y1="y(p.low)" :y2="y(p.low)" stroke="#000" stroke-width="2"/>
+        <line :x1="x(p.x) - 5" :x2="x(p.x) + 5" :y1="y(p.high)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
+        <circle :cx="x(p.x)" :cy="y(p.y)" r="6" fill="#fff" stroke="#000" stroke-width="2.5"/>
+        <text :x="x(p.x) - 8" :y="y(p.y) + fs / 3" text-anchor="end" :font-size="fs * 0.85"
+              class="observed-label">{{ p.short }}</text>
+      </g>
       <g v-for="(line, k) in lines" :key="'l' + k">
         <polyline :points="line.points" fill="none" :stroke="line.colour"
                   :stroke-width="line.big ? 5 : 2.5" :stroke-dasharray="line.dash"/>
@@ -197,12 +207,18 @@ module.exports = {
   computed: {
     top() {
       let m = Math.max(this.goal, 1);
+      for (const p of this.points) m = Math.max(m, p.high);
       for (const w of this.worlds) {
         for (const c of this.columns) for (const v of (w.series[c] || [])) m = Math.max(m, v);
       }
       return this.log ? Math.pow(10, Math.ceil(Math.log10(m * 1.05))) : m * 1.08;
     },
-    last() { let n = 10; for (const w of this.worlds) n = Math.max(n, (w.series.step || []).length - 1); return n; },
+    last() {
+      let n = 10;
+      for (const w of this.worlds) n = Math.max(n, (w.series.step || []).length - 1);
+      for (const p of this.points) n = Math.max(n, p.x);
+      return n;
+    },
     ticks() {
       const out = [];
       if (this.log) {
@@ -297,6 +313,9 @@ class LiveChart(ipyvue.VueTemplate):
     locale = traitlets.Unicode("en").tag(sync=True)
     #: The columns drawn thick with large labels: likes and actions, the gap the lesson is about.
     big = traitlets.List(traitlets.Unicode(), default_value=[]).tag(sync=True)
+    #: A real campaign's observed points: ``[{"x": step, "y": people, "low": ..., "high": ..., "short": date,
+    #: "label": words}]`` (``viz/case_panel.py``).
+    points = traitlets.List(default_value=[]).tag(sync=True)
 
 
 EXPORT_TEMPLATE = """
