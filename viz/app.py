@@ -63,6 +63,8 @@ def Page():
         router.search, ((solara.lab.headers.value or {}).get("accept-language") or [""])[0]), [])
     state = solara.use_reactive(start)
     stage = use_stage(state)
+    # A link to a case whose points span orders of magnitude opens on a log scale, as the case menu does.
+    solara.use_effect(lambda: stage.log.set(True) if start.case and case_log_scale(start.case) else None, [])
     s = state.value
 
     # The transitions read the state as it is when clicked (``state.value``), not as it was at this render.

@@ -162,28 +162,28 @@ CHART_TEMPLATE = """
       <text :x="4" :y="T - fs * 0.5" text-anchor="start" fill="#444">{{ ylabel }}</text>
       <line :x1="L" :x2="W - R" :y1="y(goal)" :y2="y(goal)" stroke="#000" stroke-dasharray="3 4" stroke-width="1.5"/>
       <text :x="W - R - 4" :y="y(goal) - fs * 0.4" text-anchor="end">{{ goal_label }}</text>
-      <!-- A real campaign's observed points: a bar over the tolerance, a ring at the value, the date beside. -->
-      <g v-for="(p, k) in points" :key="'p' + k" class="observed-point">
-        <title>{{ p.label }}</title>
-        <line :x1="x(p.x)" :x2="x(p.x)" :y1="y(p.low)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
-        <line :x1="x(p.x) - 5" :x2="x(p.x) + 5" :y1="y(p.low)" :y2="y(p.low)" stroke="#000" stroke-width="2"/>
-        <line :x1="x(p.x) - 5" :x2="x(p.x) + 5" :y1="y(p.high)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
-        <circle :cx="x(p.x)" :cy="y(p.y)" r="6" fill="#fff" stroke="#000" stroke-width="2.5"/>
-        <text :x="x(p.x) - 8" :y="y(p.y) + fs / 3" text-anchor="end" :font-size="fs * 0.85"
-              class="observed-label">{{ p.short }}</text>
-      </g>
       <g v-for="(line, k) in lines" :key="'l' + k">
         <polyline :points="line.points" fill="none" :stroke="line.colour"
                   :stroke-width="line.big ? 5 : 2.5" :stroke-dasharray="line.dash"/>
         <text v-if="line.end" :x="line.end[0] + 6" :y="line.labelY + fs / 3" :fill="line.colour" font-weight="bold"
               :font-size="line.big ? fs * 1.25 : fs" class="end-label">{{ line.name }}</text>
       </g>
+      <!-- A real campaign's observed points: a bar over the tolerance, a ring at the value, the date above (drawn last: on top of the lines). -->
+      <g v-for="(p, k) in points" :key="'p' + k" class="observed-point">
+        <title>{{ p.label }}</title>
+        <line :x1="x(p.x)" :x2="x(p.x)" :y1="y(p.low)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
+        <line :x1="x(p.x) - 5" :x2="x(p.x) + 5" :y1="y(p.low)" :y2="y(p.low)" stroke="#000" stroke-width="2"/>
+        <line :x1="x(p.x) - 5" :x2="x(p.x) + 5" :y1="y(p.high)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
+        <circle :cx="x(p.x)" :cy="y(p.y)" r="6" fill="#fff" stroke="#000" stroke-width="2.5"/>
+        <text :x="x(p.x)" :y="y(p.high) - fs * 0.4" text-anchor="middle" :font-size="fs * 0.85"
+              class="observed-label" stroke="#fff" stroke-width="7" stroke-linejoin="round" paint-order="stroke">{{ p.short }}</text>
+      </g>
     </svg>
   </div>
 </template>
 <script>
 module.exports = {
-  data() { return { W: 900, H: 380, L: 70, R: 120, T: 30, B: 40, fs: 14, titleFs: 15 }; },
+  data() { return { W: 900, H: 380, L0: 70, R: 120, T: 30, B: 40, fs: 14, titleFs: 15 }; },
   mounted() {
     // The drawing is exactly as large as its box (no scaling), and its type follows the page's type, so it
     // stays readable on a phone and grows on a projector.
@@ -194,7 +194,7 @@ module.exports = {
       const maxH = parseFloat(getComputedStyle(this.$refs.svg).maxHeight) || 0.6 * window.innerHeight;
       this.fs = Math.round(fs);
       this.W = w; this.H = Math.round(Math.max(220, Math.min(w < 600 ? w * 0.85 : w * 0.45, maxH)));
-      this.L = Math.round(this.fs * 3.6); this.R = Math.round(this.fs * (w < 600 ? 7.5 : 10));
+      this.L0 = Math.round(this.fs * 3.6); this.R = Math.round(this.fs * (w < 600 ? 7.5 : 10));
       this.T = Math.round(this.fs * 3.6); this.B = Math.round(this.fs * 2.8);
       this.$nextTick(this.fitTitle);
     };
@@ -205,6 +205,9 @@ module.exports = {
   destroyed() { if (this.observer) this.observer.disconnect(); },
   watch: { title() { this.$nextTick(this.fitTitle); } },
   computed: {
+    // The left margin fits the longest number on the axis ("100.000" of a case's 100,000 users was cut).
+    L() { return Math.max(this.L0, Math.round(Math.max(0, ...this.ticks.map(t => t.label.length)) * this.fs * 0.62
+                                               + this.fs * 0.8)); },
     top() {
       let m = Math.max(this.goal, 1);
       for (const p of this.points) m = Math.max(m, p.high);
