@@ -18,7 +18,7 @@ from viz import i18n
 from viz.app import Page
 from viz.app_state import AppState, build_worlds
 from viz.case_panel import chart_points, plain
-from viz.case_view import case_files, case_names, figures, is_time_point, time_points
+from viz.case_view import CASES, case_files, case_names, figures, is_time_point, time_points
 from viz.url import parse_url
 from viz.widgets import LiveChart
 
@@ -101,6 +101,25 @@ def test_figures_read_as_a_class_reads_them():
 
 
 @pytest.mark.parametrize("name", case_names())
+def test_the_app_reads_every_case_as_the_command_line_does(name):
+    """The app's small reader (model/case_files.py) and slacktivism/cases.py agree on the steps and the figures."""
+    from slacktivism.cases import finish, load_case, measure
+
+    case = load_case(CASES / f"{name}.data.yaml")
+    data, _scenario = case_files(name)
+    assert [(s.name, s.observed, s.tolerance, s.step, s.relative_to_step) for s in data.statistics] == [
+        (s.name, s.observed, s.tolerance, s.model.step, s.model.relative_to_step) for s in case.statistics]
+    world = build_worlds(AppState().with_case(name))[0]
+    for _ in range(case.scenario.steps):
+        world.step()
+    model = world.model
+    theirs = {s.name: finish(s, measure(s, model.summary(), model.timeseries(), model.user_table()))
+              for s in case.statistics}
+    for f in figures(data, model):
+        assert f.model == pytest.approx(theirs[f.statistic]), f.statistic
+
+
+@pytest.mark.parametrize("name", case_names())
 def test_every_case_opens_in_the_app_in_both_languages(name):
     data, scenario = case_files(name)
     words = i18n.lessons()["cases"][name]
@@ -136,3 +155,16 @@ def test_a_link_opens_a_case_and_an_unknown_case_is_dropped():
     assert "case" not in parse_url("case=kpk_2099")
     assert AppState().with_case("kpk_2009").with_scenario("baseline").case == ""
     assert AppState().with_case("kpk_2009").with_lesson(0).case == ""
+
+
+def test_a_data_file_the_app_cannot_read_is_refused_in_one_line(tmp_path):
+    from model import ScenarioError
+    from model.case_files import read_case_file
+
+    bad = tmp_path / "bad.data.yaml"
+    bad.write_text("case: bad\nscenario: bad.yaml\nstatistics:\n  - name: x\n    observed: 1\n    tolerance: 0.1\n"
+                   "    model: {series: engaged, at: 2009-10-30T06:30:00+07:00}\n")  # a timestamp, and no clock
+    with pytest.raises(ScenarioError) as refused:
+        read_case_file(bad)
+    message = str(refused.value)
+    assert "\n" not in message and str(bad) in message and "statistics.0" in message and "clock" in message

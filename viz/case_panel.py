@@ -13,20 +13,20 @@ import math
 import reacton.ipyvuetify as v
 import solara
 
-from model.case_files import LOG_OF_ZERO, Statistic
+from model.case_files import Observed
 from viz.case_view import case_files, figures, is_time_point, time_points
 from viz.i18n import case_statistic, case_text, number, t
 from viz.world import World
 
 
-def plain(lang: str, stat: Statistic, value: float) -> str:
+def plain(lang: str, stat: Observed, value: float) -> str:
     """A value on a statistic's own scale as a class reads it: "1 in 3,200" for a log10 share, "42%" for a share.
 
     A log10 value is written as the share it is, rounded to two significant digits (a press figure carries
     no more); a share as a percentage with as many decimals as its tolerance needs (99.76% for Save Darfur).
     """
-    if stat.model.log10:
-        if value <= LOG_OF_ZERO:  # what a log10 statistic reads for none at all
+    if stat.log10:
+        if value == -math.inf:  # none at all
             return number(lang, 0)
         share = 10.0 ** value
         if share >= 1:
@@ -54,7 +54,7 @@ def chart_points(world: World, case: str, lang: str) -> list[dict]:
 
 def point_series(case: str) -> list[str]:
     """The series the case's time points lie on (the chart draws them too)."""
-    return sorted({s.model.series or "" for s in case_files(case)[0].statistics if is_time_point(s)})
+    return sorted({s.series or "" for s in case_files(case)[0].statistics if is_time_point(s)})
 
 
 @solara.component
@@ -73,7 +73,7 @@ def CaseFigures(world: World, case: str, L: str, tick):  # noqa: N803
     points = [s for s in data.statistics if is_time_point(s)]
     rows = []
     if points:
-        hours = number(L, data.clock.hours_per_step) if data.clock else "?"
+        hours = number(L, data.hours_per_step) if data.hours_per_step else "?"
         rows.append(f'<div class="case-head">{t(L, "case_points", hours=hours)}</div><ul class="case-points">')
         rows += [f'<li data-statistic="{s.name}">{case_statistic(case, s.name, L)}</li>' for s in points]
         rows.append("</ul>")

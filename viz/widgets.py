@@ -168,7 +168,8 @@ CHART_TEMPLATE = """
         <text v-if="line.end" :x="line.end[0] + 6" :y="line.labelY + fs / 3" :fill="line.colour" font-weight="bold"
               :font-size="line.big ? fs * 1.25 : fs" class="end-label">{{ line.name }}</text>
       </g>
-      <!-- A real campaign's observed points: a bar over the tolerance, a ring at the value, the date above (drawn last: on top of the lines). -->
+      <!-- A real campaign's observed points (drawn last: over the lines): a bar over the tolerance, a ring at
+           the value, the date above. -->
       <g v-for="(p, k) in points" :key="'p' + k" class="observed-point">
         <title>{{ p.label }}</title>
         <line :x1="x(p.x)" :x2="x(p.x)" :y1="y(p.low)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
@@ -176,7 +177,8 @@ CHART_TEMPLATE = """
         <line :x1="x(p.x) - 5" :x2="x(p.x) + 5" :y1="y(p.high)" :y2="y(p.high)" stroke="#000" stroke-width="2"/>
         <circle :cx="x(p.x)" :cy="y(p.y)" r="6" fill="#fff" stroke="#000" stroke-width="2.5"/>
         <text :x="x(p.x)" :y="y(p.high) - fs * 0.4" text-anchor="middle" :font-size="fs * 0.85"
-              class="observed-label" stroke="#fff" stroke-width="7" stroke-linejoin="round" paint-order="stroke">{{ p.short }}</text>
+              class="observed-label" stroke="#fff" stroke-width="7" stroke-linejoin="round"
+              paint-order="stroke">{{ p.short }}</text>
       </g>
     </svg>
   </div>
