@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 SCENARIO ?= scenarios/baseline.yaml
 OUT ?= results/baseline
 
-.PHONY: run test test-fast lint bench bench-core bench-national claims likes-vs-actions docs setup clean app
+.PHONY: run test test-fast lint bench bench-core bench-national bench-joint claims likes-vs-actions docs setup clean app
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c pass >/dev/null 2>&1 || { echo "need python3.13 or python3.12 (pyenv: .python-version selects both)"; exit 1; }
@@ -55,6 +55,10 @@ bench-core: $(STAMP)
 # The national campaign from 10^4 to 10^8 users (about 20 minutes and 18 GB at the largest; not in `make bench`).
 bench-national: $(STAMP)
 	$(BIN)/python bench/national.py --docs .
+
+# The joint calibration of the five cases at its defaults, leave-one-case-out included (about an hour; not in `make bench`).
+bench-joint: $(STAMP)
+	$(BIN)/python bench/joint_bench.py --full --docs .
 
 # The scenario table, its contrasts on other networks, the realism tables (docs/scenarios.md), the licensing
 # arms (docs/mechanisms.md) and the parameter sources table (ODD section 9).

@@ -28,19 +28,10 @@ from typing import Any, cast
 import numpy as np
 from pydantic import AwareDatetime, Field, ValidationError, model_validator
 
-from model import metrics
 from model.metrics import SERIES, SUMMARY
 from model.scenario import Frozen, Scenario
 from model.scenario_files import ScenarioError, first_error, load_scenario, parse_yaml, read_text
-from model.state import Channel
-
-#: Flags a ``users`` statistic may use besides the user table's columns: one per funnel state, and
-#: ``invited`` (a follower invited or nominated the user before it engaged, or it never engaged).
-FLAGS = ("aware", "liked", "shared", "acted", "engaged", "invited")
-#: Columns a ``users`` statistic may use: the user table's (``model.metrics.USER_COLUMNS``) and :data:`FLAGS`.
-USER_COLUMNS = tuple(c.name for c in metrics.USER_COLUMNS) + FLAGS
-#: The user table's true/false columns.
-_BOOL_COLUMNS = ("in_group", "misaligned", "seed", "aligned", "misled", "token_before_act", "interested", *FLAGS)
+from slacktivism.user_conditions import UserConditions, check_condition
 
 
 class UsersShare(Frozen):
@@ -86,8 +77,8 @@ class Mapping(Frozen):
         elif any(v is not None for v in (self.step, self.relative_to_step, self.at, self.relative_to_at)):
             raise ValueError("step, relative_to_step, at and relative_to_at apply to a series only")
         if self.users is not None:
-            _check_query(self.users.among)
-            _check_query(self.users.share)
+            check_condition(self.users.among)
+            check_condition(self.users.share)
         return self
 
 
@@ -270,9 +261,10 @@ def measure(stat: Statistic, summary: dict, series, users) -> float:
             value = value / base if base else math.nan
     else:
         share = cast(UsersShare, m.users)  # the measure's validator requires exactly one of its kinds
-        table = _with_flags(users)
-        among = table.query(share.among)
-        value = float(len(among.query(share.share)) / len(among)) if len(among) else math.nan
+        view = users if isinstance(users, UserConditions) else UserConditions(users)
+        among = view.mask(share.among)
+        count = int(among.sum())
+        value = float((among & view.mask(share.share)).sum() / count) if count else math.nan
     return linear(stat, value, summary["n_users"])
 
 
@@ -321,8 +313,12 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
         and, with ``take_off``, :data:`TOOK_OFF` to a boolean array;
         ``series`` is a list of arrays of the ``keep_series`` outcome per
         step (or None).
+
+    Each seed's network is built once per process and kept for the next
+    parameters (:mod:`slacktivism.graph_cache`): a calibration's particles
+    share their seeds.
     """
-    from model import SlacktivismModel
+    from slacktivism.graph_cache import GRAPHS
 
     values = {s.name: np.empty(len(seeds)) for s in stats}
     if take_off is not None:
@@ -330,10 +326,10 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
     kept: list | None = [] if keep_series else None
     users_needed = needs_users(stats)
     for r, seed in enumerate(seeds):
-        model = SlacktivismModel(Scenario.model_validate({**scenario, "seed": seed}))
+        model = GRAPHS.model(Scenario.model_validate({**scenario, "seed": seed}))
         summary = model.run()
         frame = model.timeseries()
-        users = model.user_table() if users_needed else None
+        users = UserConditions(model.user_table()) if users_needed else None
         for s in stats:
             values[s.name][r] = measure(s, summary, frame, users)
         if take_off is not None:
@@ -341,36 +337,6 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
         if kept is not None:
             kept.append(frame[keep_series].to_numpy(np.float64))
     return values, kept
-
-
-def _with_flags(users):
-    """The user table with :data:`FLAGS` added (``reached_by`` is read as its channel's label)."""
-    flags = dict(aware=users.step_aware >= 0, liked=users.step_liked >= 0, shared=users.step_shared >= 0,
-                 acted=users.step_acted >= 0,
-                 engaged=(users.step_liked >= 0) | (users.step_shared >= 0) | (users.step_acted >= 0))
-    if "inviter" in users:
-        flags["invited"] = users.inviter >= 0
-    return users.assign(**flags)
-
-
-def _check_query(expression: str) -> None:
-    """Refuse a query that names no user-table column, does not parse, or is not a condition (on an empty table)."""
-    import pandas as pd
-
-    def column(name):
-        if name == "reached_by":
-            return pd.Series(pd.Categorical([], categories=[c.label for c in Channel]))
-        return pd.Series(dtype=bool if name in _BOOL_COLUMNS else float)
-
-    empty = pd.DataFrame({c: column(c) for c in USER_COLUMNS})
-    try:
-        result = empty.eval(expression)
-        if str(getattr(result, "dtype", "")) != "bool":
-            raise ValueError("not a true/false condition")
-    except Exception as exc:  # noqa: BLE001 - pandas raises many kinds; all mean "no such output"
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"users query {expression!r} maps to no user-table output ({text}; columns: "
-                         f"{', '.join(USER_COLUMNS)})") from None
 
 
 def describe(stat: Statistic) -> str:
