@@ -95,6 +95,7 @@ def test_figures_read_as_a_class_reads_them():
     rally = stats["rally_per_member"]
     assert plain("en", rally, -3.5) == "1 in 3,200"  # 10**3.5 = 3,162, to two digits
     assert plain("id", rally, -4.0) == "1 dari 10.000"
+    assert plain("en", rally, math.log10(0.84)) == "84%"  # not "1 in 1"
     darfur = {s.name: s for s in case_files("save_darfur")[0].statistics}["never_donated"]
     assert plain("en", darfur, 0.9976) == "99.76%"  # a tolerance of 0.15 points needs two decimals
     assert plain("id", darfur, 0.9976) == "99,76%"

@@ -22,8 +22,9 @@ from viz.world import World
 def plain(lang: str, stat: Observed, value: float) -> str:
     """A value on a statistic's own scale as a class reads it: "1 in 3,200" for a log10 share, "42%" for a share.
 
-    A log10 value is written as the share it is, rounded to two significant digits (a press figure carries
-    no more); a share as a percentage with as many decimals as its tolerance needs (99.76% for Save Darfur).
+    A log10 value is written as the share it is: "1 in N" below a tenth, N to two significant digits (a press
+    figure carries no more), else a percentage; a share as a percentage with as many decimals as its
+    tolerance needs (99.76% for Save Darfur).
     """
     if stat.log10:
         if value == -math.inf:  # none at all
@@ -31,6 +32,8 @@ def plain(lang: str, stat: Observed, value: float) -> str:
         share = 10.0 ** value
         if share >= 1:
             return number(lang, share, 1)
+        if share >= 0.1:  # "1 in 1" said nothing of 84%
+            return f"{number(lang, 100 * share)}%"
         return t(lang, "one_in", n=number(lang, _two_digits(1 / share)))
     if 0 <= stat.observed <= 1:
         digits = max(0, math.ceil(-math.log10(100 * stat.tolerance)) + 1)
