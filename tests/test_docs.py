@@ -91,3 +91,17 @@ def test_the_readmes_first_result_is_what_make_run_prints_now(capsys):
             f"shared it without ever acting; the only actions are the {s['acted']} organisers' own, and the goal of "
             f"{s['goal_actions']} is {'reached' if s['goal_reached'] else 'missed'}.")
     assert said in " ".join(section.split()), said
+
+
+def test_the_readmes_layout_names_every_folder_and_module():
+    """The README says where things live: every folder git tracks at the top, and every module of the packages."""
+    text = (ROOT / "README.md").read_text()
+    layout = re.search(r"```\n(.*?)```", text[text.index("## Layout"):], re.S).group(1)
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    folders = {line.split("/")[0] for line in tracked.splitlines() if "/" in line and not line.startswith(".")}
+    described = set(re.findall(r"^(\w+)/ ", layout, re.M))
+    assert folders <= described, f"folders the Layout leaves out: {sorted(folders - described)}"
+    words = set(re.findall(r"\w+", layout))
+    for package in ("model", "slacktivism", "viz"):
+        modules = {p.stem for p in (ROOT / package).glob("*.py")} - {"__init__", "__main__"}
+        assert modules <= words, f"{package}/ modules the Layout leaves out: {sorted(modules - words)}"
