@@ -321,8 +321,12 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
         and, with ``take_off``, :data:`TOOK_OFF` to a boolean array;
         ``series`` is a list of arrays of the ``keep_series`` outcome per
         step (or None).
+
+    Each seed's network is built once per process and kept for the next
+    parameters (:mod:`slacktivism.graph_cache`): a calibration's particles
+    share their seeds.
     """
-    from model import SlacktivismModel
+    from slacktivism.graph_cache import GRAPHS
 
     values = {s.name: np.empty(len(seeds)) for s in stats}
     if take_off is not None:
@@ -330,7 +334,7 @@ def run_statistics(scenario: dict, seeds: list[int], stats: list[Statistic], kee
     kept: list | None = [] if keep_series else None
     users_needed = needs_users(stats)
     for r, seed in enumerate(seeds):
-        model = SlacktivismModel(Scenario.model_validate({**scenario, "seed": seed}))
+        model = GRAPHS.model(Scenario.model_validate({**scenario, "seed": seed}))
         summary = model.run()
         frame = model.timeseries()
         users = model.user_table() if users_needed else None
