@@ -200,17 +200,18 @@ def darfur(out: Path, workers: int = 2) -> dict:
 
 def compare_all(replicates: int) -> str:
     from slacktivism.cases import load_case
-    from slacktivism.compare import compare_case, format_rows, write_comparison
+    from slacktivism.compare import compare_case, format_rows, take_off_line, write_comparison
 
     blocks = []
     for path in sorted(CASES.glob("*.data.yaml")):
         case = load_case(path)
-        rows, band = compare_case(case, replicates)
+        c = compare_case(case, replicates)
         name = path.name.removesuffix(".data.yaml")
-        write_comparison(rows, band, DOCS / name, case.data.title)
+        write_comparison(c.rows, c.band, DOCS / name, case.data.title)
+        line = take_off_line(c)
         blocks.append(f"**{case.data.title}** (`slacktivism compare scenarios/cases/{path.name} --replicates "
                       f"{replicates}`; figure `docs/cases/{name}/comparison.png`)\n\n```\n"
-                      f"{format_rows(rows, replicates)}\n```")
+                      f"{format_rows(c.rows, c.counted)}\n{line + chr(10) if line else ''}```")
     return "\n\n".join(blocks)
 
 

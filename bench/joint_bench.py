@@ -124,63 +124,89 @@ def text(rows: list[dict], seconds: float, workers: int, sims: dict[str, int], p
 
 
 def fold_timings(out: Path) -> list[dict]:
-    """Each fold's generations, simulations, final epsilon and minutes, from its pyabc database."""
+    """Each begun fold's generations, simulations, final epsilon and minutes (its generations' wall times)."""
     from pyabc import History
 
     timings = []
-    for folder in sorted((p for p in out.iterdir() if p.is_dir()), key=lambda p: (p.name != "all", p.name)):
+    begun = [p for p in out.iterdir() if (p / "calibration.db").exists()]
+    for folder in sorted(begun, key=lambda p: (p.name != "all", p.name)):
         history = History(f"sqlite:///{(folder / 'calibration.db').resolve()}")
         history.id = 1
         frame = history.get_all_populations()
         fitted = frame[frame.t >= 0]
         timings.append({"fold": folder.name, "generations": len(fitted), "simulations": int(frame["samples"].sum()),
-                        "epsilon": float(fitted["epsilon"].iloc[-1]), "minutes": float(frame["wall_time"].sum()) / 60})
+                        "epsilon": float(fitted["epsilon"].iloc[-1]) if len(fitted) else float("inf"),
+                        "minutes": float(frame["wall_time"].sum()) / 60,
+                        "finished": (folder / "predictive.csv").exists()})
     return timings
 
 
-def full_text(rows: list[dict], seconds: float, timings: list[dict]) -> str:
-    """The ``joint-full`` block: the full-size joint calibration's time, fold by fold, and its table."""
+def finished_rows(out: Path, timings: list[dict]) -> list[dict]:
+    """The posterior-predictive rows of every finished fold."""
+    return [row for t in timings if t["finished"]
+            for row in pd.read_csv(out / t["fold"] / "predictive.csv").to_dict("records")]
+
+
+def full_text(rows: list[dict], timings: list[dict], seconds: float | None) -> str:
+    """The ``joint-full`` block: the full-size joint calibration's time, fold by fold, and its table.
+
+    ``seconds``: the whole command's wall time, or None for a run resumed after kills (``--from``), whose
+    folds are timed by their generations' wall times alone.
+    """
     from slacktivism.joint import leave_one_out_table
 
     fitted = [r for r in rows if r["fold"] == "all"]
     held = [r for r in rows if r["role"] == "held out"]
     on_all = timings[0]
+    left = [t["fold"] for t in timings if not t["finished"]]
+    whole = (f"with leave-one-case-out and every posterior predictive, {seconds / 60:.1f} min in all"
+             if seconds is not None else
+             "the run was stopped and resumed, so each fold is timed by its generations' wall times")
     lines = [
         f"Full configuration (each case at its own population, {FULL['population']} particles, at most "
         f"{FULL['generations']} generations, {FULL['replicates']} replicates, {FULL['workers']} workers; the shared "
-        f"keys above), measured by `make bench-joint`: the fit on all five cases took **{on_all['minutes']:.1f} min** "
+        f"keys above): the fit on all five cases took **{on_all['minutes']:.1f} min** "
         f"({on_all['simulations']:,} simulations, {on_all['generations']} generations, final epsilon "
-        f"{on_all['epsilon']:.3g}); with leave-one-case-out and every posterior predictive, "
-        f"{seconds / 60:.1f} min in all (the machine's load average {LOAD[0]:.1f} on {os.cpu_count()} cores at the "
-        f"end). The fit on all cases puts {sum(r['passed'] for r in fitted)} of {len(fitted)} statistics within "
-        f"tolerance on fresh seeds; leave-one-case-out predicts {sum(r['passed'] for r in held)} of {len(held)} "
-        "held-out statistics within tolerance.",
+        f"{on_all['epsilon']:.3g}); {whole} (the machine's load average {LOAD[0]:.1f} on {os.cpu_count()} cores "
+        f"at the end). The fit on all cases puts {sum(r['passed'] for r in fitted)} of {len(fitted)} statistics "
+        "within tolerance on fresh seeds"
+        + (f"; leave-one-case-out predicts {sum(r['passed'] for r in held)} of {len(held)} held-out statistics "
+           "within tolerance." if held else ".")
+        + (f" Not finished: {', '.join(left)}." if left else ""),
         "",
         "| fold | generations | simulations | final epsilon | minutes |",
         "|---|---|---|---|---|",
-        *(f"| {t['fold']} | {t['generations']} | {t['simulations']:,} | {t['epsilon']:.3g} | {t['minutes']:.1f} |"
-          for t in timings),
-        "",
-        leave_one_out_table(rows),
+        *(f"| {t['fold']}{'' if t['finished'] else ' (not finished)'} | {t['generations']} | "
+          f"{t['simulations']:,} | {t['epsilon']:.3g} | {t['minutes']:.1f} |" for t in timings),
     ]
+    if held:
+        lines += ["", leave_one_out_table(rows)]
+    else:
+        lines += ["", "| case | statistic | observed ± tolerance | fit on all cases: predictive mean, 5-95% "
+                  "(distance in tolerances) |", "|---|---|---|---|",
+                  *(f"| {r['case']} | {r['statistic']} | {r['observed']:g} ± {r['tolerance']:g} | "
+                    f"{r['predictive_mean']:.4g}, {r['predictive_5']:.4g} to {r['predictive_95']:.4g} "
+                    f"({r['distance']:.2f}){'' if r['passed'] else ' **miss**'} |" for r in fitted)]
     return "\n".join(lines)
 
 
-def run_full(readme: Path | None) -> None:
-    """The joint calibration at its defaults, timed, into the ``joint-full`` block."""
+def run_full(readme: Path | None, source: Path | None) -> None:
+    """The joint calibration at its defaults, timed (or read from ``source``), into the ``joint-full`` block."""
     fits = [a for f in FITS for a in ("--fit", f)]
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "joint"
-        start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "slacktivism", "joint", *map(str, CASES), *fits,
-                                 "--workers", str(FULL["workers"]), "--seed", "1", "--out", str(out)],
-                                cwd=ROOT, check=False, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
+        out, seconds = source, None
+        if out is None:
+            out = Path(tmp) / "joint"
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "slacktivism", "joint", *map(str, CASES), *fits,
+                                     "--workers", str(FULL["workers"]), "--seed", "1", "--out", str(out)],
+                                    cwd=ROOT, check=False, capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            if result.returncode != 0:
+                raise RuntimeError(f"the joint calibration failed: {result.stderr.strip()}")
         LOAD[0] = os.getloadavg()[0]
-        if result.returncode != 0:
-            raise RuntimeError(f"the joint calibration failed: {result.stderr.strip()}")
-        rows = pd.read_csv(out / "joint.csv").to_dict("records")
-        block = full_text(rows, seconds, fold_timings(out))
+        timings = fold_timings(out)
+        block = full_text(finished_rows(out, timings), timings, seconds)
     print(block)
     if readme:
         replace_block(readme, "joint-full", block)
@@ -193,9 +219,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--full", action="store_true",
                         help="run the joint calibration at its defaults instead (about an hour on 2 cores)")
+    parser.add_argument("--from", dest="source", type=Path, metavar="DIR",
+                        help="with --full: read a joint run already in DIR (begun with the same command) instead")
     args = parser.parse_args()
     if args.full:
-        run_full(args.readme)
+        run_full(args.readme, args.source)
         return 0
     particle = particle_seconds()
     print(particle, flush=True)

@@ -98,7 +98,7 @@ NetworkKind = Literal[
 
 
 class Network(Frozen):
-    """The follower network (see ``model.network``)."""
+    """The follower network (see ``model.network`` and ``model.generators``)."""
 
     kind: NetworkKind = Field("barabasi_albert", description="graph family, or a real edge list")
     n_users: int | None = Field(

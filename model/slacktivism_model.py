@@ -42,8 +42,9 @@ from model import decisions, feed, metrics, opening, participants, recruitment, 
 from model.agents import UserAgent
 from model.channels import Channels, Outside
 from model.choices import Choices, merge
+from model.generators import build
 from model.marks import Marks
-from model.network import FollowerGraph, build
+from model.network import FollowerGraph
 from model.opening import OpenStep
 from model.participants import Card, Choice, Decision
 from model.randomness import Purpose, generator, seed_from, stream_key, uniforms

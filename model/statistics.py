@@ -2,7 +2,9 @@
 
 Replicates of a stochastic model are independent draws of an outcome, so a
 mean's uncertainty is the Student-t interval (any statistics text, e.g.
-Law 2015, *Simulation Modeling and Analysis*, ch. 9).
+Law 2015, *Simulation Modeling and Analysis*, ch. 9), and a share of
+replicates (cascades that failed) has the exact binomial interval of
+Clopper & Pearson (1934).
 """
 
 from __future__ import annotations
@@ -26,3 +28,9 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
         return mean, mean, mean
     half = t_half_width(np.std(values, ddof=1), len(values), level)
     return mean, mean - half, mean + half
+
+
+def binomial_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) interval of a share of ``k`` in ``n`` independent replicates."""
+    interval = stats.binomtest(k, n).proportion_ci(level, method="exact")
+    return float(interval.low), float(interval.high)

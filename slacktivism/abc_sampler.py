@@ -35,15 +35,16 @@ _GLOBAL_STATE = threading.Lock()
 
 
 def _run_seeded(seed: int, generation: int, simulate_one, job_ids: list[int]):
-    saved = np.random.get_state()  # noqa: NPY002
+    saved = np.random.get_state()  # noqa: NPY002 - pyabc reads only the global generator
     batch = []
     try:
         for job in job_ids:
+            # pyabc reads only the global generator: set it from the job, never from the clock.
             np.random.seed(int(np.random.SeedSequence([seed, generation + 1, job]).generate_state(1)[0]))  # noqa: NPY002
             result = simulate_one()
             batch.append((result, result.accepted, job))
     finally:
-        np.random.set_state(saved)  # noqa: NPY002
+        np.random.set_state(saved)  # noqa: NPY002 - put back as it was
     return batch
 
 

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -283,23 +285,38 @@ def run_calibration(case: Case, spec: Spec, out: Path, executor, *, draws: int,
         CalibrationError: another process holds the directory, or its database cannot be read.
         KeyboardInterrupt: completed generations stay in the database; rerunning resumes.
     """
-    from model.run_files import DirectoryBusyError, atomic_write, lock_directory
     from slacktivism.posterior import write_outputs
+
+    with holding(out, MANIFEST, spec_dict(spec), "calibration", executor):
+        done = calibrate(case, spec, out, executor, report=report)
+        written, warnings, rows, notes = write_outputs(case, spec, out, done, draws=draws,
+                                                       replicates=spec.replicates, executor=executor)
+    return Calibration(done, written, warnings, rows, notes)
+
+
+@contextmanager
+def holding(out: Path, record: str, spec: dict, what: str, executor) -> Iterator[None]:
+    """Write the job's ``record`` into ``out`` and hold the directory's lock for the job; always release the executor.
+
+    A calibration and a joint calibration claim their directory the same way,
+    so that a second process never writes into the generations of the first.
+
+    Raises:
+        CalibrationError: another process holds the directory.
+    """
+    from model.run_files import DirectoryBusyError, atomic_write, lock_directory
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out / MANIFEST, lambda p: Path(p).write_text(json.dumps(spec_dict(spec), indent=1) + "\n"))
+        atomic_write(out / record, lambda p: Path(p).write_text(json.dumps(spec, indent=1) + "\n"))
         try:
-            lock = lock_directory(out, "another calibration is running in this directory")
+            lock = lock_directory(out, f"another {what} is running in this directory")
         except DirectoryBusyError as exc:
             raise CalibrationError(str(exc)) from None
         try:
-            done = calibrate(case, spec, out, executor, report=report)
-            written, warnings, rows, notes = write_outputs(case, spec, out, done, draws=draws,
-                                                           replicates=spec.replicates, executor=executor)
+            yield
         finally:
             lock.close()
     finally:
         executor.close()
-    return Calibration(done, written, warnings, rows, notes)
 

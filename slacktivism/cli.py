@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from slacktivism.commands import COMMANDS
-from slacktivism.commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from slacktivism.commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Stopped, UsageError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ScenarioError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    except Stopped as exc:
+        print(exc, file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         print("slacktivism: interrupted", file=sys.stderr)
         return 130

@@ -6,6 +6,12 @@ when the mean lies within the statistic's tolerance of the observed value,
 ``miss`` otherwise. The same rows are written as a table, and a figure shows
 each statistic's distance in tolerances and, when the case has a series
 statistic (a member curve), the model's band against the observed points.
+
+A case with a take-off rule (``take_off`` in its data file) is compared on
+the replicates that took off, as its calibration is: the data describe a
+campaign that took off, and a cascade that died at its seeds is another
+outcome, not a noisy draw of this one. How many replicates failed is
+reported beside the table, with its exact interval.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from typing import NamedTuple, cast
 import numpy as np
 
 from model.randomness import spawn_seeds
-from model.statistics import t_half_width
-from slacktivism.cases import Case, Statistic, describe, finish, linear, run_statistics
+from model.statistics import binomial_interval, t_half_width
+from slacktivism.cases import TOOK_OFF, Case, Statistic, TakeOff, describe, finish, linear, run_statistics
 
 
 class Row(NamedTuple):
@@ -79,16 +85,45 @@ def undefined_lines(rows: list[Row], replicates: int) -> list[str]:
     return lines
 
 
-def compare_case(case: Case, replicates: int, seed: int | None = None) -> tuple[list[Row], Band | None]:
-    """Run the case's scenario ``replicates`` times and measure every statistic."""
+class Comparison(NamedTuple):
+    """A case against the model: the rows, the curve (if any), and the replicates run and counted.
+
+    ``counted``: the replicates the rows are over (those that took off,
+    under the case's take-off rule; all of them without one).
+    """
+
+    rows: list[Row]
+    band: Band | None
+    replicates: int
+    counted: int
+    take_off: TakeOff | None
+
+
+def compare_case(case: Case, replicates: int, seed: int | None = None) -> Comparison:
+    """Run the case's scenario ``replicates`` times and measure every statistic (over the runs that took off)."""
     stats = case.statistics
     curve = [s for s in stats if s.model.series is not None]
     seeds = spawn_seeds(case.scenario.seed if seed is None else seed, replicates)
+    rule = case.data.take_off
     values, kept = run_statistics(case.scenario.model_dump(mode="json"), seeds, stats,
-                                  keep_series=curve[0].model.series if curve else None)
+                                  keep_series=curve[0].model.series if curve else None, take_off=rule)
+    took = values.pop(TOOK_OFF, np.ones(replicates, dtype=bool))
+    values = {name: v[took] for name, v in values.items()}
+    kept = [k for k, t in zip(kept, took, strict=True) if t] if kept is not None else []
     n_users = case.scenario.network.n_users or 0
-    band = _band(curve, kept, case.scenario.steps, n_users) if curve else None
-    return rows_for(stats, values), band
+    band = _band(curve, kept, case.scenario.steps, n_users) if curve and kept else None
+    return Comparison(rows_for(stats, values), band, replicates, int(took.sum()), rule)
+
+
+def take_off_line(c: Comparison) -> str | None:
+    """How many replicates did not take off, with the exact interval of that share (None without a rule)."""
+    if c.take_off is None:
+        return None
+    failed = c.replicates - c.counted
+    low, high = binomial_interval(failed, c.replicates)
+    rest = "the statistics are over the rest" if c.counted else "no replicate is left to measure"
+    return (f"{failed} of {c.replicates} replicates did not take off (the rule: {c.take_off.describe()}; "
+            f"95% interval of the share {low:.0%} to {high:.0%}): {rest}")
 
 
 def _band(curve: list[Statistic], kept: list[np.ndarray], steps: int, n_users: int) -> Band:

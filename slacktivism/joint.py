@@ -24,7 +24,6 @@ is not re-run.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ import numpy as np
 
 from model.randomness import spawn_seeds
 from model.scenario_files import ScenarioError
-from slacktivism.calibrate import CaseSimulator, Fit, Generation, abc_smc, parse_fit
+from slacktivism.calibrate import CaseSimulator, Fit, Generation, abc_smc, holding, parse_fit
 from slacktivism.cases import Case
 
 #: The joint calibration's manifest.
@@ -198,39 +197,26 @@ def run_joint(cases: list[Case], spec: JointSpec, out: Path, executor, *, draws:
     """
     import pandas as pd
 
-    from model.run_files import DirectoryBusyError, atomic_write, lock_directory
-    from slacktivism.calibrate import CalibrationError
     from slacktivism.posterior import directions, posterior
 
     members = [member(c) for c in cases]
     fits = spec.fitted()
     done: dict[str, list[Generation]] = {}
     rows: list[dict] = []
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out / MANIFEST, lambda p: Path(p).write_text(json.dumps(asdict(spec), indent=1) + "\n"))
-        try:
-            lock = lock_directory(out, "another joint calibration is running in this directory")
-        except DirectoryBusyError as exc:
-            raise CalibrationError(str(exc)) from None
-        try:
-            for fold in folds(members, out, spec.leave_one_out):
-                fold.folder.mkdir(exist_ok=True)
-                simulator = JointSimulator(fold.fitted, fits, spawn_seeds(spec.seed, spec.replicates))
-                done[fold.folder.name] = abc_smc(
-                    simulator, fits, observed(fold.fitted), fold.folder, executor, population=spec.population,
-                    generations=spec.generations, epsilon=spec.epsilon, seed=spec.seed,
-                    report=lambda g, name=fold.folder.name: report(name, g))
-                table = fold.folder / "predictive.csv"
-                if not table.exists():
-                    _write_csv(fold.folder / "directions.csv", directions(posterior(fold.folder), fits))
-                    _write_csv(table, pd.DataFrame(predict(fold, spec, draws, executor), columns=list(COLUMNS)))
-                rows += pd.read_csv(table).to_dict("records")
-            _write_csv(out / "joint.csv", pd.DataFrame(rows, columns=list(COLUMNS)))
-        finally:
-            lock.close()
-    finally:
-        executor.close()
+    with holding(out, MANIFEST, asdict(spec), "joint calibration", executor):
+        for fold in folds(members, out, spec.leave_one_out):
+            fold.folder.mkdir(exist_ok=True)
+            simulator = JointSimulator(fold.fitted, fits, spawn_seeds(spec.seed, spec.replicates))
+            done[fold.folder.name] = abc_smc(
+                simulator, fits, observed(fold.fitted), fold.folder, executor, population=spec.population,
+                generations=spec.generations, epsilon=spec.epsilon, seed=spec.seed,
+                report=lambda g, name=fold.folder.name: report(name, g))
+            table = fold.folder / "predictive.csv"
+            if not table.exists():
+                _write_csv(fold.folder / "directions.csv", directions(posterior(fold.folder), fits))
+                _write_csv(table, pd.DataFrame(predict(fold, spec, draws, executor), columns=list(COLUMNS)))
+            rows += pd.read_csv(table).to_dict("records")
+        _write_csv(out / "joint.csv", pd.DataFrame(rows, columns=list(COLUMNS)))
     return JointResult(done, rows)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from model.randomness import spawn_seeds
 from model.scenario import Scenario
 from model.scenario_files import set_dotted
+from model.statistics import binomial_interval
 from slacktivism.calibrate import DATABASE, CaseSimulator, Fit, Generation, Spec
 from slacktivism.cases import Case, TakeOff
 
@@ -260,16 +261,9 @@ def write_outputs(case: Case, spec: Spec, out: Path, done: list[Generation], *, 
 def cascade_note(rule: TakeOff, failed: np.ndarray, replicates: int) -> str:
     """The share of fresh posterior-predictive runs whose cascade failed under a take-off rule."""
     runs = len(failed) * replicates
-    low, high = _binomial_interval(round(float(failed.sum()) * replicates), runs)
+    low, high = binomial_interval(round(float(failed.sum()) * replicates), runs)
     return (f"failed cascades at the posterior: {failed.mean():.1%} of {runs} fresh runs (95% interval "
             f"{low:.1%} to {high:.1%}) did not take off ({rule.describe()}); the statistics are over the rest")
-
-
-def _binomial_interval(k: int, n: int) -> tuple[float, float]:
-    from scipy.stats import binomtest
-
-    interval = binomtest(k, n).proportion_ci(0.95, method="exact")
-    return float(interval.low), float(interval.high)
 
 
 def rejection(rows) -> str | None:

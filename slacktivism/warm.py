@@ -37,7 +37,7 @@ def compile_kernels(users: int = USERS, steps: int = STEPS) -> float:
 
 def main() -> int:
     """``python -m slacktivism.warm``: compile (or load) the kernels and say how long it took."""
-    print(f"slacktivism: model kernels ready in {compile_kernels():.1f} s")  # noqa: T201
+    print(f"slacktivism: model kernels ready in {compile_kernels():.1f} s")  # noqa: T201 - run by make setup, for the person waiting
     return 0
 
 

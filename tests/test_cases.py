@@ -238,3 +238,40 @@ def test_log10_is_taken_of_the_replicates_mean_and_undefined_ratios_are_skipped(
     assert np.isnan(values["rate"][2])
     (row,) = rows_for([stat], values)
     assert row.model_mean == pytest.approx(-3.0) and row.passed
+
+
+def test_compare_counts_only_the_replicates_that_took_off_and_says_how_many_failed(tmp_path, capsys):
+    """As in calibration: a cascade that died is another outcome, so the mean is over the runs that took off."""
+    from scipy.stats import beta
+
+    from model import SlacktivismModel
+    from model.randomness import spawn_seeds
+    from model.scenario import Scenario
+
+    scenario = {"name": "small", "seed": 0, "steps": 40,
+                "network": {"kind": "barabasi_albert", "n_users": 500, "mean_degree": 20},
+                "seeding": {"strategy": "random", "count": 20}}
+    (tmp_path / "small.yaml").write_text(yaml.safe_dump(scenario))
+    runs = [SlacktivismModel(Scenario.model_validate({**scenario, "seed": s})).run() for s in spawn_seeds(11, 8)]
+    engaged = np.array([r["engaged_participants"] for r in runs])
+    at_least = float(np.median(engaged)) + 0.5
+    kept = engaged >= at_least
+    assert 0 < kept.sum() < len(kept), engaged  # the rule splits these runs, so conditioning changes something
+    data = {"case": "small", "title": "a small synthetic case", "scenario": "small.yaml",
+            "sources": {"synthetic": "a value chosen for the test"},
+            "take_off": {"summary": "engaged_participants", "at_least": at_least},
+            "statistics": [{"name": "like_rate", "observed": 0.1, "tolerance": 0.05, "source": "synthetic",
+                            "model": {"ratio": ["liked", "aware"]}}]}
+    path = tmp_path / "small.data.yaml"
+    path.write_text(yaml.safe_dump(data))
+
+    assert main(["compare", str(path), "--replicates", "8", "--seed", "11", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    expected = np.mean([r["liked"] / r["aware"] for r, k in zip(runs, kept, strict=True) if k])
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv")
+    assert table.loc[0, "model_mean"] == pytest.approx(expected), (table, expected)
+    failed = int((~kept).sum())
+    low, high = beta.ppf(0.025, failed, 8 - failed + 1), beta.ppf(0.975, failed + 1, 8 - failed)  # Clopper-Pearson
+    assert f"{failed} of 8 replicates did not take off" in out, out
+    assert f"95% interval of the share {low:.0%} to {high:.0%}" in out, out
+    assert f"over {int(kept.sum())} replicates" in out, out

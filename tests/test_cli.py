@@ -64,7 +64,7 @@ def test_out_writes_series_summary_and_figure(tmp_path, capsys):
     assert len(prov["scenario_sha256"]) == 64 and prov["seed"] == 42
     assert prov["packages"]["mesa"].startswith("3.5")
     assert prov["scenario"]["network"]["n_users"] == 1500
-    assert "git_commit" in prov
+    assert {"git_commit", "git_dirty", "git_diff_sha256"} <= prov.keys()  # what git_state gives (test_sweeps)
     with Image.open(out / "figure.png") as image:
         assert image.format == "PNG" and image.size[0] > 600
     users = pd.read_parquet(out / "users.parquet")
@@ -106,3 +106,25 @@ def test_console_script_is_installed():
         pytest.skip("not installed as a package (run through make test)")
     result = subprocess.run([script, "validate", BASELINE], check=False, capture_output=True, text=True)
     assert result.returncode == 0 and "ok" in result.stdout
+
+
+def _registered():
+    from slacktivism.commands import COMMANDS
+
+    return COMMANDS
+
+
+@pytest.mark.parametrize("command", _registered(), ids=[c.name for c in _registered()])
+def test_every_command_lists_its_options_with_help(command, capsys):
+    """The README's `slacktivism COMMAND --help`: exit 0, and every option the command takes is listed."""
+    import argparse
+
+    with pytest.raises(SystemExit) as done:
+        main([command.name, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"usage: slacktivism {command.name}")
+    parser = argparse.ArgumentParser(add_help=False, parents=list(command.parents))
+    command().add_arguments(parser)
+    options = {o for action in parser._actions for o in action.option_strings}
+    assert all(o in text for o in options), sorted(o for o in options if o not in text)

@@ -1,5 +1,6 @@
 """The docs: the site builds strictly, generated blocks each live in one page, the README stays a front page."""
 
+import json
 import os
 import re
 import subprocess
@@ -73,3 +74,34 @@ def test_the_readmes_python_example_runs_as_written():
         exec(compile(block, "README.md", "exec"), scope)  # the README's own example
         if "summary" in scope:
             assert scope["summary"]["n_users"] == len(scope["users"]), "the summary and the user table disagree"
+
+
+def test_the_readmes_first_result_is_what_make_run_prints_now(capsys):
+    """``make run``'s summary as the README shows it, and the numbers its next sentence quotes, from a run now."""
+    from slacktivism.cli import main
+
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## A first result"):]
+    shown = re.search(r"```\n(.*?)```", section, re.S).group(1)
+    assert main(["run", str(ROOT / "scenarios" / "baseline.yaml")]) == 0  # the Makefile's SCENARIO
+    assert capsys.readouterr().out.startswith(shown), "re-run `make run` and update the README's first result"
+    assert main(["run", str(ROOT / "scenarios" / "baseline.yaml"), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    said = (f"Of the {s['n_users']:,} users, {s['aware']} saw the campaign and {s['slacktivism_gap']} liked or "
+            f"shared it without ever acting; the only actions are the {s['acted']} organisers' own, and the goal of "
+            f"{s['goal_actions']} is {'reached' if s['goal_reached'] else 'missed'}.")
+    assert said in " ".join(section.split()), said
+
+
+def test_the_readmes_layout_names_every_folder_and_module():
+    """The README says where things live: every folder git tracks at the top, and every module of the packages."""
+    text = (ROOT / "README.md").read_text()
+    layout = re.search(r"```\n(.*?)```", text[text.index("## Layout"):], re.S).group(1)
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    folders = {line.split("/")[0] for line in tracked.splitlines() if "/" in line and not line.startswith(".")}
+    described = set(re.findall(r"^(\w+)/ ", layout, re.M))
+    assert folders <= described, f"folders the Layout leaves out: {sorted(folders - described)}"
+    words = set(re.findall(r"\w+", layout))
+    for package in ("model", "slacktivism", "viz"):
+        modules = {p.stem for p in (ROOT / package).glob("*.py")} - {"__init__", "__main__"}
+        assert modules <= words, f"{package}/ modules the Layout leaves out: {sorted(modules - words)}"

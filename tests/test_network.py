@@ -6,7 +6,8 @@ import pytest
 from scipy import sparse
 
 from model.edgelist import EdgeListError, read_edgelist
-from model.network import from_edges, generate
+from model.generators import generate
+from model.network import from_edges
 
 ROOT_DATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "scenarios" / "data"
 
@@ -166,7 +167,7 @@ def test_the_graph_build_equals_a_plain_sort_of_the_follows(seed, directed):
 def test_barabasi_albert_drawn_in_chunks_equals_one_draw_and_reports_its_progress(monkeypatch, n, m):
     """The uniforms drawn a few at a time give the graph, and leave the generator in the state, of one draw of
     the whole budget; the build reports a share that only grows, up to 1."""
-    import model.network as network
+    import model.generators as network
 
     def built(chunk, building=None):
         monkeypatch.setattr(network, "BA_CHUNK", chunk)

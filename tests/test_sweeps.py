@@ -448,6 +448,7 @@ def test_a_finished_sweep_grows_without_rerunning_and_refuses_another(tmp_path, 
     pd.testing.assert_frame_equal(after.loc[before.index], before)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["sweep"]["replicates"] == 3 and manifest["grown"][0]["replicates"] == [2, 3]
+    assert {"git_commit", "git_dirty", "git_diff_sha256"} <= manifest.keys()  # provenance of a dirty tree
     for spec, says in ((dict(vary={"seeding.strategy": ["random", "hubs"]}, replicates=1), "holds a larger sweep"),
                        (dict(vary={"seeding.strategy": ["random"]}, replicates=3), "its vary differ")):
         assert main(["sweep", str(_sweep_file(tmp_path, **spec)), "--out", str(out)]) == 2
@@ -533,18 +534,34 @@ def test_python_api_on_dask_gives_the_local_tables(tmp_path):
     pd.testing.assert_frame_equal(local.runs.drop(columns="wall_s"), cluster.runs.drop(columns="wall_s"))
 
 
-def test_provenance_records_a_dirty_tree_and_its_diff(tmp_path):
+def test_provenance_records_a_dirty_tree_and_its_diff(tmp_path, monkeypatch):
+    """In a checkout of its own (clean, then edited, then with a new file), git_state says dirty or not,
+    and hashes the diff that ``git diff HEAD`` shows there."""
     import hashlib
 
-    from model.run_files import git_state
+    from model import run_files
 
-    status = subprocess.run(["git", "status", "--porcelain"], capture_output=True, cwd=ROOT, check=False)
-    if status.returncode != 0:
-        pytest.skip("not a git checkout")
-    diff = subprocess.run(["git", "diff", "HEAD"], capture_output=True, cwd=ROOT, check=True).stdout
-    state = git_state()
-    assert state["git_dirty"] == bool(status.stdout.strip())
-    assert state["git_diff_sha256"] == hashlib.sha256(diff).hexdigest()
+    def git(*args: str) -> bytes:
+        return subprocess.run(["git", "-C", str(tmp_path), *args], capture_output=True, check=True).stdout
+
+    git("init", "-q")
+    (tmp_path / "run_files.py").write_text("x = 1\n")
+    git("add", "run_files.py")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "one")
+    monkeypatch.setattr(run_files, "__file__", str(tmp_path / "run_files.py"))  # the folder git is asked about
+    clean = run_files.git_state()
+    assert clean["git_commit"] == git("rev-parse", "HEAD").decode().strip() and clean["git_dirty"] is False
+    assert clean["git_diff_sha256"] == hashlib.sha256(b"").hexdigest()
+    (tmp_path / "run_files.py").write_text("x = 2\n")
+    edited = run_files.git_state()
+    diff = git("diff", "HEAD")
+    assert edited["git_dirty"] is True and diff and edited["git_diff_sha256"] == hashlib.sha256(diff).hexdigest()
+    (tmp_path / "run_files.py").write_text("x = 1\n")
+    (tmp_path / "new.py").write_text("")
+    untracked = run_files.git_state()
+    assert untracked["git_dirty"] is True and untracked["git_diff_sha256"] == clean["git_diff_sha256"]
+    monkeypatch.setattr(run_files, "__file__", "/")  # outside any checkout
+    assert run_files.git_state() == {"git_commit": None, "git_dirty": None, "git_diff_sha256": None}
 
 
 def _doc_sweeps() -> list[tuple[str, str]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,6 +19,14 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """Bad input from the user: ``main`` prints the one-line message and exits with 2."""
+
+
+class Stopped(Exception):  # noqa: N818 - a stop, not an error of the user's or the code's
+    """A job stopped before its end (interrupted, or a worker lost): ``main`` prints the line, exits with ``code``."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
 
 
 class Command:
@@ -114,3 +124,25 @@ def say(*lines: str) -> None:
     """Messages for the user, on standard error (results go to standard output)."""
     for line in lines:
         print(line, file=sys.stderr)
+
+
+@contextmanager
+def calibrating(what: str, kept: str) -> Iterator[None]:
+    """Run a calibration; an interruption or a failure stops it with one line saying where its generations are kept.
+
+    Raises:
+        UsageError: the directory is another process's, or its database cannot be read.
+        Stopped: interrupted (exit 130), or a lost worker or a full disk (exit 1).
+    """
+    from model.scenario_files import first_line
+    from slacktivism.calibrate import CalibrationError
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Stopped(f"interrupted: completed generations are {kept}", 130) from None
+    except CalibrationError as exc:
+        raise UsageError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the generations stay
+        raise Stopped(f"{what} stopped: {type(exc).__name__}: {first_line(exc)}; completed generations are {kept}",
+                      EXIT_FAILED) from None

@@ -13,6 +13,7 @@ from slacktivism.commands.base import (
     SCENARIO,
     Command,
     UsageError,
+    calibrating,
     check_out,
     executor,
     non_negative,
@@ -48,7 +49,6 @@ class Calibrate(Command):
 
     def run(self, args, argv):
         """Run or resume; print the posterior predictive; exit 1 if the fit fails on fresh seeds."""
-        from model.scenario_files import first_line
         from slacktivism import calibrate as cal
         from slacktivism.cases import load_case
         from slacktivism.compare import format_rows
@@ -71,16 +71,8 @@ class Calibrate(Command):
                 f"simulations)")
 
         kept = f"kept in {args.out / cal.DATABASE}; rerun `{command}` to resume"
-        try:
+        with calibrating("calibration", kept):
             result = cal.run_calibration(case, spec, args.out, pool, draws=args.predictive, report=report)
-        except KeyboardInterrupt:
-            say(f"interrupted: completed generations are {kept}")
-            return 130
-        except cal.CalibrationError as exc:
-            raise UsageError(str(exc)) from None
-        except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the generations stay
-            say(f"calibration stopped: {type(exc).__name__}: {first_line(exc)}; completed generations are {kept}")
-            return EXIT_FAILED
         last = result.generations[-1]
         reached = last.epsilon <= spec.epsilon
         print(f"{len(result.generations)} generations; final epsilon {last.epsilon:.3g} "

@@ -37,24 +37,26 @@ class Compare(Command):
         """Print the table; exit 1 if a statistic is undefined in every replicate (results are still written)."""
         from model.edgelist import EdgeListError
         from slacktivism.cases import load_case
-        from slacktivism.compare import compare_case, format_rows, undefined_lines, write_comparison
+        from slacktivism.compare import compare_case, format_rows, take_off_line, undefined_lines, write_comparison
 
         case = load_case(args.file, overrides(args))
         check_out(args.out)
         if args.replicates < 2:
             raise UsageError("--replicates: an interval needs at least 2 replicates")
         try:
-            rows, band = compare_case(case, args.replicates, args.seed)
+            c = compare_case(case, args.replicates, args.seed)
         except (EdgeListError, ValueError) as exc:
             raise UsageError(f"{args.file}: {exc}") from None
         print(f"{case.data.title} ({case.scenario.name}, {case.scenario.network.n_users or 'edge list'} users)")
-        print(format_rows(rows, args.replicates))
+        print(format_rows(c.rows, c.counted))
+        if (line := take_off_line(c)) is not None:
+            print(line)
         if args.out is not None:
             try:
-                written = write_comparison(rows, band, args.out, case.data.title)
+                written = write_comparison(c.rows, c.band, args.out, case.data.title)
             except OSError as exc:
                 say(f"{args.out}: cannot write results ({exc.strerror or exc})")
                 return EXIT_FAILED
             print(f"wrote {', '.join(str(p) for p in written)}")
-        say(*(f"{args.file}: {line}" for line in undefined_lines(rows, args.replicates)))
-        return EXIT_FAILED if any(r.undefined == args.replicates for r in rows) else EXIT_OK
+        say(*(f"{args.file}: {line}" for line in undefined_lines(c.rows, c.counted)))
+        return EXIT_FAILED if any(r.undefined == c.counted for r in c.rows) else EXIT_OK

@@ -7,12 +7,12 @@ import shlex
 
 from slacktivism.commands.base import (
     EXECUTOR,
-    EXIT_FAILED,
     EXIT_OK,
     JOB_OUT,
     SCENARIO,
     Command,
     UsageError,
+    calibrating,
     check_out,
     executor,
     non_negative,
@@ -48,9 +48,7 @@ class Joint(Command):
 
     def run(self, args, argv):
         """Run or resume every fold; print the leave-one-case-out table."""
-        from model.scenario_files import first_line
         from slacktivism import joint
-        from slacktivism.calibrate import CalibrationError
         from slacktivism.cases import load_case
 
         if not (math.isfinite(args.epsilon) and args.epsilon > 0):
@@ -68,17 +66,8 @@ class Joint(Command):
             say(f"{fold}: generation {g.t}: epsilon {g.epsilon:.3g} ({g.particles} particles from "
                 f"{g.simulations} simulations)")
 
-        try:
+        with calibrating("joint calibration", kept):
             result = joint.run_joint(cases, spec, args.out, pool, draws=args.predictive, report=report)
-        except KeyboardInterrupt:
-            say(f"interrupted: completed generations are {kept}")
-            return 130
-        except CalibrationError as exc:
-            raise UsageError(str(exc)) from None
-        except Exception as exc:  # noqa: BLE001 - a lost worker, a full disk: one line, and the generations stay
-            say(f"joint calibration stopped: {type(exc).__name__}: {first_line(exc)}; completed generations are "
-                f"{kept}")
-            return EXIT_FAILED
         for fold, gens in result.generations.items():
             print(f"{fold}: {len(gens)} generations, final epsilon {gens[-1].epsilon:.3g}")
         fitted = [r for r in result.rows if r["fold"] == "all"]
