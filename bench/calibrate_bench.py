@@ -71,7 +71,7 @@ def throughput() -> dict:
     import json
 
     import slacktivism.calibrate as cal
-    from slacktivism.cases import load_case
+    from model.case_files import load_case
     from slacktivism.executors import LocalExecutor
     from slacktivism.sweep import run_sweep, start_workers
     from slacktivism.sweep_spec import load_sweep
@@ -137,7 +137,7 @@ SBC_DARFUR = {"trials": 30, "bins": 5, "population": 60, "generations": 4, "repl
 def sbc_darfur(trials: int) -> dict:
     """Rank histograms of the Save Darfur calibration's keys over ``trials`` (Talts et al. 2018)."""
     import slacktivism.calibrate as cal
-    from slacktivism.cases import load_case
+    from model.case_files import load_case
     from slacktivism.executors import LocalExecutor
     from slacktivism.sbc import rank_trials, uniformity
     from viz.case_figures import rank_figure
@@ -199,7 +199,7 @@ def darfur(out: Path, workers: int = 2) -> dict:
 
 
 def compare_all(replicates: int) -> str:
-    from slacktivism.cases import load_case
+    from model.case_files import load_case
     from slacktivism.compare import compare_case, format_rows, take_off_line, write_comparison
 
     blocks = []

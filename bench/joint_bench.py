@@ -64,9 +64,9 @@ def particle_seconds() -> dict[str, float]:
     """
     import numba
 
+    from model.case_files import load_case
     from model.randomness import spawn_seeds
     from slacktivism.calibrate import parse_fit
-    from slacktivism.cases import load_case
     from slacktivism.joint import JointSimulator, member
 
     numba.set_num_threads(1)  # as in a calibration's worker process (slacktivism.executors)

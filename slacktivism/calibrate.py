@@ -40,11 +40,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from pydantic import ValidationError
 
+from model.case_files import Case, Statistic, TakeOff
+from model.case_statistics import finish
 from model.randomness import spawn_seeds
 from model.scenario import Scenario, field_info
 from model.scenario_files import ScenarioError, first_error, known_keys, set_dotted, suggest_key
 from slacktivism.abc_sampler import floored_epsilon, seeded_sampler
-from slacktivism.cases import TOOK_OFF, Case, Statistic, TakeOff, finish, run_statistics
+from slacktivism.cases import TOOK_OFF, run_statistics
 
 #: The database and manifest of a calibration directory.
 DATABASE, MANIFEST = "calibration.db", "calibration.json"

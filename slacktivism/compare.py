@@ -21,9 +21,11 @@ from typing import NamedTuple, cast
 
 import numpy as np
 
+from model.case_files import Case, Statistic, TakeOff
+from model.case_statistics import describe, finish, linear
 from model.randomness import spawn_seeds
 from model.statistics import binomial_interval, t_half_width
-from slacktivism.cases import TOOK_OFF, Case, Statistic, TakeOff, describe, finish, linear, run_statistics
+from slacktivism.cases import TOOK_OFF, run_statistics
 
 
 class Row(NamedTuple):

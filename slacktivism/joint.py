@@ -31,10 +31,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from model.case_files import Case
 from model.randomness import spawn_seeds
 from model.scenario_files import ScenarioError
 from slacktivism.calibrate import CaseSimulator, Fit, Generation, abc_smc, holding, parse_fit
-from slacktivism.cases import Case
 
 #: The joint calibration's manifest.
 MANIFEST = "joint.json"

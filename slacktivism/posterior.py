@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
+from model.case_files import Case, TakeOff
 from model.randomness import spawn_seeds
 from model.scenario import Scenario
 from model.scenario_files import set_dotted
 from model.statistics import binomial_interval
 from slacktivism.calibrate import DATABASE, CaseSimulator, Fit, Generation, Spec
-from slacktivism.cases import Case, TakeOff
 
 #: A fitted key whose posterior standard deviation is above this share of its prior's is reported as hardly narrowed.
 NARROWING_WARNING = 0.7

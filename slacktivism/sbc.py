@@ -23,10 +23,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from model.case_files import Case, CaseData
+from model.case_statistics import finish
 from model.randomness import spawn_seeds
 from model.scenario import Scenario
 from slacktivism.calibrate import Spec, calibrate
-from slacktivism.cases import Case, CaseData, finish, run_statistics
+from slacktivism.cases import run_statistics
 from slacktivism.posterior import posterior, weighted_quantile
 
 #: The fitted key, its prior, and the statistic that carries information about it.

@@ -159,9 +159,9 @@ def test_a_key_the_statistic_ignores_ranks_at_its_prior_quantile(tmp_path):
     """With no asks, campaign.ask_odds changes nothing, so its posterior is its prior and the truth's rank is the
     prior's CDF at the truth, (truth - 1) / 4, up to the Monte Carlo error of 60 weighted particles (sd <= 0.065).
     """
+    from model.case_files import load_case
     from model.scenario_files import load_scenario as load
     from slacktivism.calibrate import Fit
-    from slacktivism.cases import load_case
     from slacktivism.executors import LocalExecutor
     from slacktivism.sbc import rank_trials
 
@@ -234,10 +234,10 @@ def test_a_ridge_of_fits_is_one_unidentified_direction_and_one_constrained():
 def test_statistics_are_conditioned_on_take_off_and_failures_counted(tmp_path):
     """With a take-off rule the simulator's statistic is the mean over the runs that took off, read from the runs."""
     from model import SlacktivismModel
+    from model.case_files import TakeOff, load_case
     from model.randomness import spawn_seeds
     from model.scenario import Scenario
     from slacktivism.calibrate import CaseSimulator
-    from slacktivism.cases import TakeOff, load_case
 
     case = load_case(_small_case(tmp_path))
     base = case.scenario.model_dump(mode="json")
@@ -256,7 +256,7 @@ def test_statistics_are_conditioned_on_take_off_and_failures_counted(tmp_path):
 
 def test_a_take_off_rule_per_user_is_a_share_of_the_population():
     """0.5% of 10,000 users is 50 engaged; of 2,000 it is 10: the rule keeps its meaning at another scale."""
-    from slacktivism.cases import TakeOff
+    from model.case_files import TakeOff
 
     rule = TakeOff(summary="engaged_participants", at_least=0.005, per_user=True)
     assert rule.holds({"engaged_participants": 50, "n_users": 10_000})

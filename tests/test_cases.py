@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from model.case_files import load_case
+from model.case_statistics import measure
 from model.scenario_files import ScenarioError
-from slacktivism.cases import load_case, measure
 from slacktivism.cli import main
 from tests.conftest import SCENARIOS
 
@@ -116,7 +117,7 @@ def test_a_statistic_that_selects_no_one_is_reported_by_name_and_never_passes(tm
 
 def test_users_statistics_read_the_channel_and_the_invitation_record():
     """A users statistic can count by reached_by (its channel's label) and by invited (inviter >= 0)."""
-    from slacktivism.cases import Statistic
+    from model.case_files import Statistic
 
     users = pd.DataFrame({"step_aware": [0, 1, 1, 2], "step_liked": [0, 1, -1, 2], "step_shared": [-1] * 4,
                           "step_acted": [0, -1, -1, -1], "seed": [True, False, False, False],
@@ -146,7 +147,7 @@ def test_mappings_compute_what_they_say():
         {"name": "friends", "model": {"users": {"among": "engaged and not seed", "share": "recruiter >= 0"}}},
         {"name": "reach", "model": {"summary": "aware", "per_user": True}},
     ]}
-    from slacktivism.cases import Statistic
+    from model.case_files import Statistic
 
     summary = {"acted": 3, "engaged": 1000, "aware": 250, "n_users": 1000}
     series = pd.DataFrame({"engaged": [1, 10, 100, 1000]})
@@ -228,7 +229,7 @@ def test_a_statistic_that_maps_to_no_output_is_one_line(tmp_path, capsys, model,
 def test_log10_is_taken_of_the_replicates_mean_and_undefined_ratios_are_skipped():
     """Two replicates with 0 and 2 donors per 1,000: log10 of the mean is -3, whatever one zero would do to a
     mean of logs; a replicate where no one engaged (0/0) has no donation rate at all."""
-    from slacktivism.cases import Statistic
+    from model.case_files import Statistic
     from slacktivism.compare import rows_for
 
     stat = Statistic(name="rate", observed=-3.0, tolerance=0.1, source="s",

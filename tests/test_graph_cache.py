@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from model import SlacktivismModel
+from model.case_files import load_case
 from slacktivism import graph_cache
-from slacktivism.cases import load_case, run_statistics
+from slacktivism.cases import run_statistics
 from tests.conftest import ROOT
 
 CASE = ROOT / "scenarios" / "cases" / "save_darfur.data.yaml"

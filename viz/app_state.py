@@ -23,7 +23,7 @@ from typing import Any
 from model import ScenarioError, load_scenario
 from model.scenario import Scenario
 from model.scenario_files import parse_override
-from viz.case_view import CASES, case_files
+from viz.case_view import shipped_case
 from viz.controls import APP_MAX_USERS, CONTROLS, DEFAULT_SCENARIO, SCENARIOS, bounds, contrast, kind, shipped, value_of
 from viz.i18n import browser_language, lessons, number, t
 from viz.url import parse_url, url_query
@@ -77,12 +77,15 @@ class AppState:
     @property
     def path(self) -> Path:
         """The scenario's file (the case's, when a case is open)."""
-        return CASES / case_files(self.case)[0].scenario if self.case else SCENARIOS / f"{self.name}.yaml"
+        if not self.case:
+            return SCENARIOS / f"{self.name}.yaml"
+        case = shipped_case(self.case)
+        return case.path.parent / case.data.scenario
 
     @property
     def base(self) -> Scenario:
         """The scenario as it ships, before the class's changes."""
-        return case_files(self.case)[1] if self.case else shipped(self.name)
+        return shipped_case(self.case).scenario if self.case else shipped(self.name)
 
     def value(self, key: str) -> Any:
         """World A's value of a key: the class's change, else the scenario's."""
@@ -123,7 +126,8 @@ class AppState:
 
         A case is compared with what was observed, not with a second world, and its run is the case's own size.
         """
-        seed = case_files(case)[1].seed if case else self.seed  # the case's own seed, as `slacktivism compare` runs it
+        # The case's own seed, as `slacktivism compare` runs it.
+        seed = shipped_case(case).scenario.seed if case else self.seed
         return dataclasses.replace(self, case=case, seed=seed, overrides={}, compare=False, b_value=None, lesson=-1,
                                    revealed=False, notice="", failure=("", ""))
 

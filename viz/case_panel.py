@@ -13,21 +13,22 @@ import math
 import reacton.ipyvuetify as v
 import solara
 
-from model.case_files import Observed
-from viz.case_view import case_files, figures, is_time_point, time_points
+from model.case_files import Statistic
+from model.case_statistics import LOG_OF_ZERO
+from viz.case_view import figures, is_time_point, shipped_case, time_points
 from viz.i18n import case_statistic, case_text, number, t
 from viz.world import World
 
 
-def plain(lang: str, stat: Observed, value: float) -> str:
+def plain(lang: str, stat: Statistic, value: float) -> str:
     """A value on a statistic's own scale as a class reads it: "1 in 3,200" for a log10 share, "42%" for a share.
 
     A log10 value is written as the share it is: "1 in N" below a tenth, N to two significant digits (a press
     figure carries no more), else a percentage; a share as a percentage with as many decimals as its
     tolerance needs (99.76% for Save Darfur).
     """
-    if stat.log10:
-        if value == -math.inf:  # none at all
+    if stat.model.log10:
+        if value <= LOG_OF_ZERO:  # none at all (a log10 of 0)
             return number(lang, 0)
         share = 10.0 ** value
         if share >= 1:
@@ -48,16 +49,15 @@ def _two_digits(x: float) -> float:
 
 def chart_points(world: World, case: str, lang: str) -> list[dict]:
     """The case's time points for the chart: step, value, tolerance and a short date, in people of this run."""
-    data, _ = case_files(case)
     return [{"x": p.step, "y": p.value, "low": p.low, "high": p.high,
              "short": case_statistic(case, p.statistic, lang, short=True),
              "label": case_statistic(case, p.statistic, lang)}
-            for p in time_points(data, world.model.n_users, world.series())]
+            for p in time_points(shipped_case(case), world.model.n_users, world.series())]
 
 
 def point_series(case: str) -> list[str]:
     """The series the case's time points lie on (the chart draws them too)."""
-    return sorted({s.series or "" for s in case_files(case)[0].statistics if is_time_point(s)})
+    return sorted({s.model.series or "" for s in shipped_case(case).statistics if is_time_point(s)})
 
 
 @solara.component
@@ -72,11 +72,12 @@ def CaseHeader(case: str, L: str):  # noqa: N803
 def CaseFigures(world: World, case: str, L: str, tick):  # noqa: N803
     """The observed points in full words, and every other observed figure next to the run's as it stands."""
     _ = tick.value  # a step re-renders this (the run's values move)
-    data, _scenario = case_files(case)
+    data = shipped_case(case)
     points = [s for s in data.statistics if is_time_point(s)]
     rows = []
     if points:
-        hours = number(L, data.hours_per_step) if data.hours_per_step else "?"
+        clock = data.data.clock
+        hours = number(L, clock.hours_per_step) if clock else "?"
         rows.append(f'<div class="case-head">{t(L, "case_points", hours=hours)}</div><ul class="case-points">')
         rows += [f'<li data-statistic="{s.name}">{case_statistic(case, s.name, L)}</li>' for s in points]
         rows.append("</ul>")

@@ -1,14 +1,15 @@
 """A real campaign in the classroom app: its observed points over the run's chart, its other figures beside it.
 
-A case is a scenario and a data file in ``scenarios/cases/`` (read by ``model/case_files.py``; the command
-line's ``compare`` reads the same file through ``slacktivism/cases.py``). The app runs the case's scenario,
-at its own size, and shows what was observed in two ways:
+A case is a scenario and a data file in ``scenarios/cases/``, read and validated by ``model/case_files.py``
+as the command line's ``compare`` reads it. The app runs the case's scenario, at its own size, and shows what
+was observed in two ways:
 
 - a statistic read at one step of a series the chart draws (the KPK group's members on 30 October at
   21:20, mapped to a step by the data file's clock) is a point over the chart, at that step, with its
   tolerance as a bar: :func:`time_points`;
 - any other statistic (the rally's head count per member, a poll's share) is a row beside the chart,
-  the observed value next to the run's value as it stands: :func:`figures`.
+  the observed value next to the run's value as it stands, measured as ``compare`` measures a finished run
+  (``model/case_statistics.py``): :func:`figures`.
 
 A data file gives most of its figures on a scale the model can match at a smaller size (a log10 share
 of a later count, a share of the users); a point is drawn in the chart's own unit, people of the run,
@@ -24,11 +25,9 @@ import math
 from functools import cache
 from typing import NamedTuple
 
-import numpy as np
-
-from model import load_scenario
-from model.case_files import CaseFile, Observed, read_case_file
-from model.scenario import Scenario
+from model.case_files import Case, Statistic, load_case
+from model.case_statistics import finish, measure, needs_users
+from model.user_conditions import UserConditions
 from viz.controls import SCENARIOS
 from viz.world import SERIES_INT
 
@@ -56,7 +55,7 @@ class Figure(NamedTuple):
     observed: float
     low: float
     high: float
-    model: float | None  # None until the run has a value for it; -inf for none at all on a log10 scale
+    model: float | None  # None until the run has a value for it; LOG_OF_ZERO for none at all on a log10 scale
 
 
 def case_names() -> list[str]:
@@ -65,116 +64,80 @@ def case_names() -> list[str]:
 
 
 @cache
-def case_files(name: str) -> tuple[CaseFile, Scenario]:
+def shipped_case(name: str) -> Case:
     """A shipped case's data and scenario, validated (frozen, so every session may share them)."""
-    data = read_case_file(CASES / f"{name}.data.yaml")
-    return data, load_scenario(CASES / data.scenario)
+    return load_case(CASES / f"{name}.data.yaml")
 
 
 def case_log_scale(name: str) -> bool:
     """Whether a case's time points are compared on a log scale (the chart then opens on one)."""
-    return any(is_time_point(s) and s.log10 for s in case_files(name)[0].statistics)
+    return any(is_time_point(s) and s.model.log10 for s in shipped_case(name).statistics)
 
 
-def is_time_point(stat: Observed) -> bool:
+def is_time_point(stat: Statistic) -> bool:
     """Whether a statistic is read at one step of a series the chart can draw."""
-    return stat.series in POINT_SERIES and stat.step is not None
+    return stat.model.series in POINT_SERIES and stat.model.step is not None
 
 
-def time_points(data: CaseFile, n_users: int, series: dict[str, list[int]] | None = None) -> list[Point]:
+def time_points(case: Case, n_users: int, series: dict[str, list[int]] | None = None) -> list[Point]:
     """The case's time points in people of a run of ``n_users``; ``series`` is the run's so far (for anchors).
 
     A point relative to a step that neither the file nor the run gives a count for yet is left out.
     """
-    points = {s.name: s for s in data.statistics if is_time_point(s)}
+    points = {s.name: s for s in case.statistics if is_time_point(s)}
     out: list[Point] = []
     for stat in points.values():
+        m = stat.model
         anchor: float | None = 1.0
-        if stat.relative_to_step is not None:
-            anchor = _anchor(points.values(), stat.series or "", stat.relative_to_step, n_users, series)
+        if m.relative_to_step is not None:
+            anchor = _anchor(points.values(), m.series or "", m.relative_to_step, n_users, series)
         if anchor is None:
             continue
         ends = sorted(_people(stat, v, n_users) * anchor for v in (stat.observed - stat.tolerance,
                                                                    stat.observed + stat.tolerance))
-        out.append(Point(stat.name, stat.series or "", int(stat.step or 0),
+        out.append(Point(stat.name, m.series or "", int(m.step or 0),
                          _people(stat, stat.observed, n_users) * anchor, max(ends[0], 0.0), ends[1]))
     return out
 
 
-def figures(data: CaseFile, model) -> list[Figure]:
-    """The statistics that are not time points, each with the run's value as it stands (``model`` is a run)."""
-    stats = [s for s in data.statistics if not is_time_point(s)]
+def figures(case: Case, model) -> list[Figure]:
+    """The statistics that are not time points, each with the run's value as it stands (``model`` is a run).
+
+    Each is :func:`~model.case_statistics.measure` on the run so far, on the statistic's own scale
+    (:func:`~model.case_statistics.finish`, a run being its own mean); a series read at a step the run has not
+    reached yet, or a ratio of 0 to 0, has no value yet.
+    """
+    stats = [s for s in case.statistics if not is_time_point(s)]
     if not stats:
         return []
     summary = model.summary()
-    users = _flagged(model.user_table()) if any(s.users for s in stats) else None
+    frame = model.timeseries() if any(s.model.series for s in stats) else None
+    users = UserConditions(model.user_table()) if needs_users(stats) else None
     out = []
     for stat in stats:
-        value = _on_scale(stat, _measure(stat, summary, model, users), model.n_users)  # NaN: nothing to read yet
+        value = measure(stat, summary, frame, users) if _reached(stat, model) else math.nan
         ends = sorted((stat.observed - stat.tolerance, stat.observed + stat.tolerance))
-        out.append(Figure(stat.name, stat.observed, ends[0], ends[1], None if math.isnan(value) else float(value)))
+        out.append(Figure(stat.name, stat.observed, ends[0], ends[1],
+                          None if math.isnan(value) else float(finish(stat, value))))
     return out
 
 
-def _measure(stat: Observed, summary: dict, model, users) -> float:
-    """The statistic on the run as it stands, before its mapping's last part (NaN where it has no value yet)."""
-    if stat.summary is not None:
-        return float(summary[stat.summary])
-    if stat.ratio is not None:
-        num, den = (float(summary[k]) for k in stat.ratio)
-        return num / den if den else math.nan
-    if stat.users is not None:
-        among = users.eval(stat.users[0]).to_numpy(bool)
-        share = users.eval(stat.users[1]).to_numpy(bool)
-        return float((among & share).sum() / among.sum()) if among.any() else math.nan
-    rows = model.timeseries()[stat.series].to_numpy(np.float64)
-    if len(rows) <= max(stat.step or 0, stat.relative_to_step or 0):
-        return math.nan  # the run has not reached the step yet
-    value = rows[stat.step or 0]
-    if stat.relative_to_step is not None:
-        base = rows[stat.relative_to_step]
-        value = value / base if base else math.nan
-    return float(value)
+def _reached(stat: Statistic, model) -> bool:
+    """Whether a run has a value for the statistic: it has reached the steps a series is read at, or settled."""
+    m = stat.model
+    return m.series is None or not model.running or model.steps >= max(m.step or 0, m.relative_to_step or 0)
 
 
-def _on_scale(stat: Observed, value: float, n_users: int) -> float:
-    """A run's value on the statistic's own scale: per user, complement, scale, log10 (-inf for a log of 0)."""
-    if math.isnan(value):
-        return value
-    if stat.per_user:
-        value = value / n_users
-    if stat.complement:
-        value = 1.0 - value
-    if stat.scale is not None:
-        value = value * stat.scale
-    if stat.log10:
-        return math.log10(value) if value > 0 else -math.inf
-    return value
-
-
-#: The user table's steps that make each flag a ``users`` condition may name (``engaged``: any of the three).
-FLAG_STEPS = {"aware": ("step_aware",), "liked": ("step_liked",), "shared": ("step_shared",),
-              "acted": ("step_acted",), "engaged": ("step_liked", "step_shared", "step_acted")}
-
-
-def _flagged(users):
-    """The user table with the flags a ``users`` condition may name (``invited``: a follower invited the user)."""
-    flags = {name: np.logical_or.reduce([users[c].to_numpy() >= 0 for c in columns])
-             for name, columns in FLAG_STEPS.items()}
-    if "inviter" in users:
-        flags["invited"] = users["inviter"].to_numpy() >= 0
-    return users.assign(**flags)
-
-
-def _people(stat: Observed, value: float, n_users: int) -> float:
-    """A value on the statistic's scale as people of the run: the mapping (:func:`_on_scale`) undone."""
-    if stat.log10:
+def _people(stat: Statistic, value: float, n_users: int) -> float:
+    """A value on the statistic's scale as people of the run: its mapping undone (``linear``, then ``log10``)."""
+    m = stat.model
+    if m.log10:
         value = 10.0 ** value
-    if stat.scale is not None:
-        value = value / stat.scale
-    if stat.complement:
+    if m.scale is not None:
+        value = value / m.scale
+    if m.complement:
         value = 1.0 - value
-    if stat.per_user:
+    if m.per_user:
         value = value * n_users
     return value
 
@@ -182,7 +145,7 @@ def _people(stat: Observed, value: float, n_users: int) -> float:
 def _anchor(stats, series: str, step: int, n_users: int, run: dict[str, list[int]] | None) -> float | None:
     """The count of ``series`` at ``step``: an observed figure there (not itself relative), else the run's."""
     for s in stats:
-        if s.series == series and s.step == step and s.relative_to_step is None:
+        if s.model.series == series and s.model.step == step and s.model.relative_to_step is None:
             return _people(s, s.observed, n_users)
     if run is not None and len(run.get(series, [])) > step:
         return float(run[series][step])

@@ -49,8 +49,8 @@ class Calibrate(Command):
 
     def run(self, args, argv):
         """Run or resume; print the posterior predictive; exit 1 if the fit fails on fresh seeds."""
+        from model.case_files import load_case
         from slacktivism import calibrate as cal
-        from slacktivism.cases import load_case
         from slacktivism.compare import format_rows
         from slacktivism.posterior import rejection
 

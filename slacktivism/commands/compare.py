@@ -35,8 +35,8 @@ class Compare(Command):
 
     def run(self, args, argv):
         """Print the table; exit 1 if a statistic is undefined in every replicate (results are still written)."""
+        from model.case_files import load_case
         from model.edgelist import EdgeListError
-        from slacktivism.cases import load_case
         from slacktivism.compare import compare_case, format_rows, take_off_line, undefined_lines, write_comparison
 
         case = load_case(args.file, overrides(args))

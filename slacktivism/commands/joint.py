@@ -48,8 +48,8 @@ class Joint(Command):
 
     def run(self, args, argv):
         """Run or resume every fold; print the leave-one-case-out table."""
+        from model.case_files import load_case
         from slacktivism import joint
-        from slacktivism.cases import load_case
 
         if not (math.isfinite(args.epsilon) and args.epsilon > 0):
             raise UsageError(f"--epsilon: must be a positive number (got {args.epsilon})")

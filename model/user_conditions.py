@@ -1,4 +1,4 @@
-"""Conditions on a run's user table: the ``users`` statistics of a case (``slacktivism.cases``).
+"""Conditions on a run's user table: the ``users`` statistics of a case (``model.case_statistics``).
 
 A ``users`` statistic counts the share of users meeting one condition among
 those meeting another (``among: "invited and not seed"``, ``share: "acted
