@@ -161,7 +161,8 @@ def full_text(rows: list[dict], timings: list[dict], seconds: float | None) -> s
     left = [t["fold"] for t in timings if not t["finished"]]
     whole = (f"with leave-one-case-out and every posterior predictive, {seconds / 60:.1f} min in all"
              if seconds is not None else
-             "the run was stopped and resumed, so each fold is timed by its generations' wall times")
+             "the run was stopped and resumed, so each fold is timed by its generations' wall times, without the "
+             "posterior predictive")
     lines = [
         f"Full configuration (each case at its own population, {FULL['population']} particles, at most "
         f"{FULL['generations']} generations, {FULL['replicates']} replicates, {FULL['workers']} workers; the shared "
@@ -218,7 +219,7 @@ def main() -> int:
                         help="the repository folder (the block goes to the page holding its markers) or one file")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--full", action="store_true",
-                        help="run the joint calibration at its defaults instead (about an hour on 2 cores)")
+                        help="run the joint calibration at its defaults instead (about 2.5 hours on 2 cores)")
     parser.add_argument("--from", dest="source", type=Path, metavar="DIR",
                         help="with --full: read a joint run already in DIR (begun with the same command) instead")
     args = parser.parse_args()

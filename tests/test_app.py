@@ -64,7 +64,7 @@ def test_plurals_are_right_in_both_languages(lang):
 
 
 def test_the_ratio_counts_participants_only():
-    # Issue 21: with the organisers counted, a dearer action "improved" the ratio while nobody new acted.
+    # With the organisers counted, a dearer action "improved" the ratio while nobody new acted.
     rc = _page()
     _button(rc, "Step").click()
     html = _html(rc, "scoreboard")[0]
@@ -162,7 +162,7 @@ def test_typed_values_are_checked_as_typed_and_cleared_when_fixed():
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_a_population_too_small_is_refused_in_plain_words_and_the_error_clears_once_valid(lang):
-    # Issue 21: "barabasi_albert needs mean_degree/2 < n_users (got m=50, n=40)" reached the interface, in
+    # Once, "barabasi_albert needs mean_degree/2 < n_users (got m=50, n=40)" reached the interface, in
     # Indonesian mode too; the words are now the app's, and a stale error goes once the value is valid.
     rc = _page()
     if lang == "id":
@@ -196,7 +196,7 @@ def test_compare_shows_world_b_at_once_and_names_the_change():
     from viz.controls import contrast, value_of
 
     # World B's default is the message as "a call to act", named as a student says it; at step 0 the sentence
-    # claims no difference yet (issue 21: "B reached as many people and got as many actions" at step 0).
+    # claims no difference yet ("B reached as many people and got as many actions" at step 0).
     a = value_of(load_scenario(SCENARIOS / "baseline.yaml"), "campaign.framing")
     said = i18n.changed("en", "campaign.framing", a, contrast("campaign.framing", a))
     assert said == "With the message a call to act instead of half and half,"
@@ -318,7 +318,7 @@ def test_difference_in_words():
     assert i18n.difference("id", a, {"aware": 1000, "acted": 100}, ("slacktivism.licensing", 1.0, 0.3)) == \
         "Dengan rasa sudah berbuat kuat (bukan tidak ada), B menjangkau sama banyak orang dan " \
         "mendapat sama banyak aksi."
-    # Issue 21: "With like counts visible no instead of yes" is now said as a student would.
+    # "With like counts visible no instead of yes" is now said as a student would.
     assert i18n.changed("en", "platform.like_counts_visible", True, False) == \
         "With like counts hidden instead of shown,"
 

@@ -1,6 +1,6 @@
 """The app's opening campaign (scenarios/classroom.yaml): in the published funnel, and a control moves actions.
 
-Issue 21: in the old opening campaign about 0.7 participants acted per run, so no control could show a class an
+In the old opening campaign about 0.7 participants acted per run, so no control could show a class an
 effect on actions. These checks use tests/test_directional.py's style: 20 seeds, paired arms (common random
 numbers), pooled funnel ratios with a bootstrap interval that must sit inside the published range, and the
 paired difference's 95% t interval in every message.

@@ -1,4 +1,4 @@
-"""Issue 21 in a real browser: plain-word controls, the gap from the back row, the guided lesson, language and errors,
+"""In a real browser: plain-word controls, the gap from the back row, the guided lesson, language and errors,
 and accessibility, each at a projector's 1366x768 and 1920x1080 and on a 390x844 phone, in English and Indonesian.
 
 Accessibility is checked with axe-core (the copy bundled in axe-playwright-python, pinned in constraints.txt):

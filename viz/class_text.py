@@ -5,6 +5,9 @@ the same tests check them (both languages for every key, the Indonesian
 against ``viz/glossary.yaml``). Keys start with ``class_``; a refusal from
 ``viz.rooms`` (a :class:`~viz.rooms.RoomError`) is shown with the key
 ``class_err_`` plus its own key.
+
+It is longer than the house's 400 lines because it is a table of texts in two
+languages, not code.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ introduction, debrief and questions, and the guided lesson) is in
 Keys of the parameters are the model's dotted keys; outcome keys are the
 model's outcome names (``model.metrics.OUTCOMES``). Numbers are written per
 language: "5,000" and "1.5" in English, "5.000" and "1,5" in Indonesian.
+
+It is longer than the house's 400 lines because it is a table: every text in
+two languages side by side, which reads best whole.
 """
 
 from __future__ import annotations
@@ -226,7 +229,7 @@ TEXT = {
     },
 }
 
-# ---- The app's plain words (issue 21: controls in plain words, organisers apart, errors and plurals) ----------------
+# ---- The app's plain words (controls in plain words, organisers apart, errors and plurals) -------------------------
 APP_TEXT = {
     "en": {
         # Five levels per control of viz.controls.LEVELS, left to right.

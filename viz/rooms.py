@@ -34,6 +34,11 @@ Every change is an event (:meth:`Room._apply`), written to the room's journal
 with the same seed rebuilds the room. Every refusal is a :class:`RoomError`
 naming a text key (``viz/class_text.py``), so the phone says why in the
 student's language, and nothing else changes.
+
+It is longer than the house's 400 lines because :class:`Room` is the one lock
+around every rule above; its records, seats, predictions and rounds are already
+modules of their own, and splitting the rules would make a second place that
+must hold the lock.
 """
 
 from __future__ import annotations

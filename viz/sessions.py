@@ -201,10 +201,11 @@ _FROZEN: list = []
 def freeze_startup_objects() -> None:
     """Keep what the server loaded at start (the libraries, the model's compiled code) out of full collections.
 
-    With 30 sessions open a full collection walked over 600,000 objects and held every session for up to 0.7 s;
-    the 266,000 there when this module has loaded are there for good, and freezing them (:func:`gc.freeze`)
-    spares each full collection about 40% of its work. Only in a server (Solara sets SOLARA_APP), not where the
-    app is rendered by the tests. Called at the end of ``viz/app.py``, once everything the app imports is loaded.
+    With a class's sessions open, a full collection walks every object the server holds and holds every session
+    while it does; most of those objects were loaded at start and are there for good, and freezing them
+    (:func:`gc.freeze`) spares each full collection that part of its work. Only in a server (Solara sets
+    SOLARA_APP), not where the app is rendered by the tests. Called at the end of ``viz/app.py``, once everything
+    the app imports is loaded.
     """
     if os.environ.get("SOLARA_APP") and not _FROZEN:
         _FROZEN.append(True)  # once: a reload during development runs the app again, with sessions open

@@ -8,6 +8,9 @@ repaints only the users whose state changed since it last drew. A full state
 string, rather than a list of changes, cannot be corrupted by a message that
 Vue coalesces or a client that reconnects. The chart is an SVG the browser
 builds from the per-step counts (a few KB), so the server never renders it.
+
+Most of its 400-odd lines are the two widgets' Vue templates (HTML, CSS and
+JavaScript) as strings, each beside the Python class that syncs it.
 """
 
 from __future__ import annotations
