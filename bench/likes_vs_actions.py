@@ -12,7 +12,7 @@ step 0 and count as actions, so more of them would raise actions by construction
 * whom the reminders ask (``campaign.ask_to``: the token supporters or the organisers' followers);
 * the campaign's logic (``campaign.logic``: individual, or connective, with personal action frames).
 
-The best trial of an optimisation is the best of 40 noisy means, so its own mean is optimistic (the
+The best trial of an optimisation is the best of 60 noisy means, so its own mean is optimistic (the
 winner's curse). Both optima are therefore run again on 30 fresh seeds, the same 30 for both, and their
 likes and actions are reported with 95% Student-t intervals, with the paired differences. Writes the
 Markdown block between the ``likes-vs-actions`` markers of docs/optimisation.md (``--docs``) and the figure
