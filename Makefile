@@ -56,7 +56,7 @@ bench-core: $(STAMP)
 bench-national: $(STAMP)
 	$(BIN)/python bench/national.py --docs .
 
-# The joint calibration of the five cases at its defaults, leave-one-case-out included (about 2.5 hours; not in `make bench`).
+# The joint calibration of the five cases at its defaults, leave-one-case-out included (about an hour; not in `make bench`).
 bench-joint: $(STAMP)
 	$(BIN)/python bench/joint_bench.py --full --docs .
 

@@ -219,7 +219,7 @@ def main() -> int:
                         help="the repository folder (the block goes to the page holding its markers) or one file")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--full", action="store_true",
-                        help="run the joint calibration at its defaults instead (about 2.5 hours on 2 cores)")
+                        help="run the joint calibration at its defaults instead (about an hour on 2 cores)")
     parser.add_argument("--from", dest="source", type=Path, metavar="DIR",
                         help="with --full: read a joint run already in DIR (begun with the same command) instead")
     args = parser.parse_args()
