@@ -61,13 +61,15 @@ bench-joint: $(STAMP)
 	$(BIN)/python bench/joint_bench.py --full --docs .
 
 # The scenario table, its contrasts on other networks, the realism tables (docs/scenarios.md), the licensing
-# arms (docs/mechanisms.md) and the parameter sources table (ODD section 9).
+# arms (docs/mechanisms.md), the parameter sources table (ODD section 9) and each real campaign calibrated on its
+# own (docs/cases.md).
 # Each bench writes its blocks into the page under --docs that holds their markers (slacktivism/readme.py).
 claims: $(STAMP)
 	$(BIN)/python bench/scenario_claims.py --docs .
 	$(BIN)/python bench/robustness.py --docs .
 	$(BIN)/python bench/sobol_behaviour.py --docs .
 	$(BIN)/python bench/realism_grid.py --docs . --odd model/ODD.md
+	$(BIN)/python bench/calibrate_cases.py --docs .
 
 # Optimise the baseline for likes and for actions, re-run both optima on fresh seeds (about two minutes on 2 cores).
 likes-vs-actions: $(STAMP)
