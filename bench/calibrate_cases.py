@@ -52,7 +52,7 @@ class Plan(NamedTuple):
 PLANS = (
     Plan("ice_bucket_2014", ("decision.cost_act=0.5:2.5", "campaign.ask_odds=2:15", "campaign.bundle=0.2:0.8"),
          ("did_both", "only_donated", "only_challenge", "neither")),
-    Plan("kony_2012", ("decision.cost_act=2:4.5", "decision.cost_like=0.8:1.8"), replicates=10),
+    Plan("kony_2012", ("decision.cost_act=2:4.5", "decision.cost_like=0.8:1.8"), replicates=30),
     Plan("kpk_2009", ("decision.cost_like=0.3:1.2", "platform.share_reach=0.02:0.3", "platform.like_reach=0.05:0.6",
                       "campaign.attention_decay=0:0.2")),
     Plan("savekpk_2015", ("decision.cost_act=0.8:2.5",)),
