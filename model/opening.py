@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from model.chunks import CHUNKS, chunk
 from model.decisions import choose_one
 from model.feed import expose_one
 from model.memory import decides_one
@@ -119,16 +120,6 @@ def open_users(touched: np.ndarray, via: np.ndarray, everyone: bool, reached: Re
                   newly_aware, newly_misled)
 
 
-#: The users are split into this many chunks, counted and then filled in parallel, each chunk in order.
-_CHUNKS = 64
-
-
-@numba.njit(cache=True, inline="always")
-def _chunk(c, n):
-    size = (n + _CHUNKS - 1) // _CHUNKS
-    return min(n, c * size), min(n, (c + 1) * size)
-
-
 @numba.njit(cache=True, inline="always")
 def _flags(i, touched, via, acted, everyone):
     """User ``i``'s ``via`` flags, and whether it is examined."""
@@ -143,9 +134,9 @@ def _gather(touched, via, acted, everyone, media, invited, asked, changed):
         for i in group:
             via[i] |= flag
     n = len(acted)
-    sizes = np.zeros(_CHUNKS + 1, dtype=np.int64)
-    for c in numba.prange(_CHUNKS):
-        lo, hi = _chunk(c, n)
+    sizes = np.zeros(CHUNKS + 1, dtype=np.int64)
+    for c in numba.prange(CHUNKS):
+        lo, hi = chunk(c, n)
         k = 0
         for i in range(lo, hi):
             k += _flags(i, touched, via, acted, everyone)[1]
@@ -153,8 +144,8 @@ def _gather(touched, via, acted, everyone, media, invited, asked, changed):
     offsets = np.cumsum(sizes)
     users = np.empty(offsets[-1], dtype=np.int64)
     flags = np.empty(offsets[-1], dtype=np.uint8)
-    for c in numba.prange(_CHUNKS):
-        lo, hi = _chunk(c, n)
+    for c in numba.prange(CHUNKS):
+        lo, hi = chunk(c, n)
         k = offsets[c]
         for i in range(lo, hi):
             f, examined = _flags(i, touched, via, acted, everyone)
@@ -213,9 +204,9 @@ def _pass(examined, flags, pop, rows, n_followees, reach, exposure_key, r, luck,
 def _unpack(examined, outcome):
     """The outcome bytes as the choosers' and the reached users' arrays (see :class:`Opened`)."""
     n = len(examined)
-    sizes = np.zeros((3, _CHUNKS + 1), dtype=np.int64)
-    for c in numba.prange(_CHUNKS):
-        lo, hi = _chunk(c, n)
+    sizes = np.zeros((3, CHUNKS + 1), dtype=np.int64)
+    for c in numba.prange(CHUNKS):
+        lo, hi = chunk(c, n)
         for q in range(lo, hi):
             o = outcome[q]
             sizes[0, c + 1] += (o & DECIDES) != 0
@@ -234,8 +225,8 @@ def _unpack(examined, outcome):
     reached = np.empty(n_reached, dtype=np.int64)
     reached_asked = np.empty(n_reached, dtype=np.bool_)
     seen = np.empty(n_seen, dtype=np.int64)
-    for c in numba.prange(_CHUNKS):
-        lo, hi = _chunk(c, n)
+    for c in numba.prange(CHUNKS):
+        lo, hi = chunk(c, n)
         a, b, d = starts[0, c], starts[1, c], starts[2, c]
         for q in range(lo, hi):
             o = outcome[q]
