@@ -190,3 +190,15 @@ def test_a_link_opens_a_case_and_an_unknown_case_is_dropped():
     assert "case" not in parse_url("case=kpk_2099")
     assert AppState().with_case("kpk_2009").with_scenario("baseline").case == ""
     assert AppState().with_case("kpk_2009").with_lesson(0).case == ""
+
+
+def test_the_kpk_story_says_how_many_facebook_users_one_user_stands_for_at_the_runs_size():
+    # About 10 million Indonesians were on Facebook in 2009 (the case's penetration note): the case's
+    # own 100,000 users stand for 100 each, and half as many users for twice as many people.
+    assert "stands for 100 Facebook users" in i18n.case_text("kpk_2009", "intro", "en", 100_000)
+    assert "mewakili 200 pengguna Facebook" in i18n.case_text("kpk_2009", "intro", "id", 50_000)
+    assert "mewakili 1.000 pengguna" in i18n.case_text("kpk_2009", "intro", "id", 10_000)
+    _box, rc = solara.render(Page(), handle_error=False)
+    rc.find(v.Select, class_="case").widget.v_model = "kpk_2009"
+    intro = rc.find(v.Html, class_="case-intro").widget.children[0]
+    assert "stands for 100 Facebook users" in intro, intro

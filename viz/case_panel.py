@@ -61,11 +61,14 @@ def point_series(case: str) -> list[str]:
 
 
 @solara.component
-def CaseHeader(case: str, L: str):  # noqa: N803
-    """The case's name and its one-sentence story (a case is a page's second heading, after the app's title)."""
+def CaseHeader(case: str, L: str, n_users: int):  # noqa: N803
+    """The case's name and its one-sentence story (a case is a page's second heading, after the app's title).
+
+    ``n_users``: the run's population, which the story's "one user stands for" follows.
+    """
     with solara.Div(classes=["case-header"]):
         v.Html(tag="h2", children=[case_text(case, "name", L)], class_="case-title")
-        solara.Text(case_text(case, "intro", L), classes=["case-intro"])
+        solara.Text(case_text(case, "intro", L, n_users), classes=["case-intro"])
 
 
 @solara.component

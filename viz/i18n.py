@@ -488,9 +488,16 @@ def scenario_text(name: str, part: str, lang: str):
     return entry.get(part, {}).get(lang)
 
 
-def case_text(name: str, part: str, lang: str) -> str:
-    """A real campaign's ``name`` or ``intro`` in ``lang`` (``viz/lessons.yaml``, under ``cases``)."""
-    return lessons()["cases"][name][part][lang]
+def case_text(name: str, part: str, lang: str, n_users: int | None = None) -> str:
+    """A real campaign's ``name`` or ``intro`` in ``lang`` (``viz/lessons.yaml``, under ``cases``).
+
+    A case that ``represents`` a population says how many people one of the run's ``n_users`` stands for.
+    """
+    words = lessons()["cases"][name]
+    text = words[part][lang]
+    if "{per_user}" in text:
+        text = text.replace("{per_user}", number(lang, words["represents"] / (n_users or words["represents"])))
+    return text
 
 
 def case_statistic(name: str, statistic: str, lang: str, short: bool = False) -> str:

@@ -175,7 +175,7 @@ def Live(stage, tick, settled, L: str, name: str, seed: int, change, replicates,
     solara.use_effect(replicate, list(replicates_key))
     with solara.Div(classes=["live"]):
         if case:
-            CaseHeader(case, L)
+            CaseHeader(case, L, a.model.n_users)
         Transport(worlds, tick, a.running, L=L, **transport)
         worlds_shown = [(a, t(L, "world_a"))] + ([(b, t(L, "world_b"))] if b else [])
         with solara.Div(classes=["boards"]):
