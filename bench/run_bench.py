@@ -118,7 +118,7 @@ def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
     acted = model.timeseries()["acted"].to_numpy()
     active = [t for t, new in zip(times, np.diff(acted), strict=True) if new > 0]
     result = {"n": n, "model_ms": float(np.mean(active)) * 1000, "model_max_ms": float(np.max(active)) * 1000,
-              "cascade_steps": len(active), "acted": model.current["acted"]}
+              "cascade_steps": len(active), "acted": model.current["acted"], "spmv_ms": spmv_ms(g)}
     for name, plain in baselines.items():
         plain_times = []
         for step in range(plain_steps):
@@ -130,6 +130,71 @@ def plain_mesa_comparison(n: int, plain_steps: int) -> dict:
         result[f"{name}_ms"] = float(np.mean(plain_times)) * 1000
         result[f"{name}_speedup"] = result[f"{name}_ms"] / result["model_ms"]
     return result
+
+
+def spmv_ms(g) -> float:
+    """The fastest of 40 bare ``scipy.sparse`` CSR mat-vecs over the follower graph ``g`` (ms)."""
+    from scipy import sparse
+
+    matrix = sparse.csr_matrix((np.ones(len(g.followers)), g.followers, g.indptr), shape=(g.n_users,) * 2)
+    x = np.random.default_rng(0).random(g.n_users)
+    return float(np.min(timed_calls(lambda: matrix @ x, 40))) * 1000  # the fastest: the mat-vec's time swings 2x
+
+
+def step_parts(scenario: Scenario, step: int) -> dict[str, float]:
+    """Where one step's time goes (ms), on a fresh run of ``scenario`` to ``step``.
+
+    The pass over the examined users (``model.opening``), and within it the
+    least any step that reads their followees must do: counting those
+    followees (``model.spread.count_followees`` on the same users and state
+    bytes, timed apart); the recruiters of the users engaging for the first
+    time (``model.recruitment``); posting (recording and marking followers,
+    ``model.spread.post``); and the rest of the step.
+    """
+    from model import opening, recruitment, slacktivism_model, spread
+
+    parts: dict[str, float] = {}
+    at_step = [False]
+
+    def timing(module, name, label, before=None):
+        original = getattr(module, name)
+
+        def timed(*args, **kwargs):
+            if at_step[0] and before is not None:
+                before(*args)
+            t = time.perf_counter()
+            result = original(*args, **kwargs)
+            if at_step[0]:
+                parts[label] = parts.get(label, 0.0) + (time.perf_counter() - t) * 1000
+            return result
+
+        setattr(module, name, timed)
+        return original
+
+    model = SlacktivismModel(scenario, rng=1)
+
+    def count_alone(examined, flags, pop, *rest):
+        bits, social = pop.bits.copy(), np.zeros_like(pop.social)
+        t = time.perf_counter()
+        spread.count_followees(model.graph, bits, examined, social)
+        parts["counting"] = (time.perf_counter() - t) * 1000
+        parts["examined"] = len(examined)
+
+    kept = [(opening, "_pass", timing(opening, "_pass", "pass", count_alone)),
+            (recruitment, "attribute", timing(recruitment, "attribute", "attribution")),
+            (slacktivism_model, "post", timing(slacktivism_model, "post", "posting"))]
+    try:
+        for _ in range(step - 1):
+            model.step()
+        at_step[0] = True
+        t = time.perf_counter()
+        model.step()
+        parts["step"] = (time.perf_counter() - t) * 1000 - parts.get("counting", 0.0)
+    finally:
+        for module, name, original in kept:
+            setattr(module, name, original)
+    parts["rest"] = parts["step"] - parts["pass"] - parts.get("attribution", 0.0) - parts.get("posting", 0.0)
+    return parts
 
 
 def million_users(steps: int, network: str) -> dict:
@@ -162,12 +227,8 @@ def million_users(steps: int, network: str) -> dict:
     users = model.user_table()
     table_s = time.perf_counter() - t
     assert len(users) == 1_000_000
-    from scipy import sparse
-
     g = model.graph
-    matrix = sparse.csr_matrix((np.ones(len(g.followers)), g.followers, g.indptr), shape=(g.n_users,) * 2)
-    x = np.random.default_rng(0).random(g.n_users)
-    spmv = timed_calls(lambda: matrix @ x, 40)  # the fastest of 40: this machine's mat-vec time swings 2x
+    spmv = spmv_ms(g)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
     asks, news = set(model.spec.campaign.asks), {e.step for e in model.spec.media.events}
     explosive = int(np.argmax(times)) + 1  # steps are numbered from 1
@@ -178,11 +239,13 @@ def million_users(steps: int, network: str) -> dict:
 
     ask_s, ask_step = slowest(asks)
     news_s, news_step = slowest(news)
+    del users  # the timed model stays (its counts are reported); peak memory was read above
+    parts = step_parts(all_mechanisms_scenario(1_000_000, steps, network), explosive)
     return {"network": network, "build_s": built, "total_s": total, "steps_run": model.steps,
             "explosive_step": explosive, "ask_ms": ask_s * 1000, "ask_step": ask_step, "news_ms": news_s * 1000,
             "news_step": news_step,
             "step_mean_ms": float(np.mean(times)) * 1000, "step_median_ms": float(np.median(times)) * 1000,
-            "step_max_ms": float(np.max(times)) * 1000, "spmv_ms": float(np.min(spmv)) * 1000,
+            "step_max_ms": float(np.max(times)) * 1000, "spmv_ms": spmv, "parts": parts,
             "peak_gb": peak, "aware": model.current["aware"], "acted": model.current["acted"],
             "edges": len(g.followers), "attribution_s": float(np.sum(attribution)), "forest_s": forest_s,
             "recruit_share": (float(np.sum(attribution)) + forest_s) / total, "user_table_s": table_s,
@@ -202,6 +265,10 @@ def table(plain: list[dict], big: list[dict]) -> str:
                     f"{'>= 200x' if r['n'] >= 100_000 else '-'} |")
         rows.append(f"| {what} | plain Mesa on `discrete_space.Network` {r['network_ms']:.0f} ms | "
                     f"{r['model_ms']:.2f} ms | {r['network_speedup']:.0f}x faster | - |")
+        cascade = r["model_ms"] * r["cascade_steps"]
+        rows.append(f"| threshold rule, {r['n']:,} users: the whole cascade ({r['cascade_steps']} steps, "
+                    f"{r['acted']:,} acted) | fastest of 40 scipy CSR mat-vecs {r['spmv_ms']:.2f} ms | "
+                    f"{cascade:.1f} ms | {cascade / r['spmv_ms']:.1f} mat-vecs | - |")
     for b in big:
         where = f"1M users, {b['network']}, all mechanisms"
         rows.append(f"| {where}: one step (mean of {b['steps_run']}; median {b['step_median_ms']:.0f} ms, "
@@ -213,6 +280,13 @@ def table(plain: list[dict], big: list[dict]) -> str:
                                ("the slowest step of all", b["step_max_ms"], b["explosive_step"])):
             rows.append(f"| {where}: {what} (step {step}) | fastest of 40 scipy CSR mat-vecs {b['spmv_ms']:.0f} ms "
                         f"| {ms:.0f} ms | {ms / b['spmv_ms']:.1f}x the mat-vec | <= 3x |")
+        p = b["parts"]
+        rows.append(f"| {where}: the slowest step (step {b['explosive_step']}, timed again) by part: the pass over "
+                    f"{p['examined']:,} examined users {p['pass']:.0f} ms, of which counting their followees alone "
+                    f"{p['counting']:.0f} ms ({p['counting'] / b['spmv_ms']:.1f}x the mat-vec); recruiters "
+                    f"{p['attribution']:.0f} ms; posting {p['posting']:.0f} ms; the rest {p['rest']:.0f} ms | "
+                    f"fastest of 40 scipy CSR mat-vecs {b['spmv_ms']:.0f} ms | {p['step']:.0f} ms | "
+                    f"{p['step'] / b['spmv_ms']:.1f}x the mat-vec | <= 3x |")
         rows.append(f"| {where}: {b['steps_run']} steps end to end, graph included ({b['build_s']:.1f} s "
                     f"to build); reach {b['aware']:,}, actions {b['acted']:,} | - | {b['total_s']:.1f} s | - | "
                     f"< 60 s for 100 steps |")
