@@ -211,7 +211,7 @@ def test_a_phone_whose_posts_brought_people_in_points_to_its_own_name_on_the_pro
     assert not any("Find yourself" in str(w.children) for w in rc.find(vw.Html).widgets)
 
 
-def test_the_export_keeps_both_rounds_choices_and_the_first_rounds_funnels(rooms):
+def test_the_export_keeps_both_rounds_choices_and_the_first_rounds_funnels_and_run_files(rooms):
     import io
     import json
     import zipfile
@@ -223,12 +223,25 @@ def test_the_export_keeps_both_rounds_choices_and_the_first_rounds_funnels(rooms
     room, students = open_room(rooms, n=3)
     room.predict(students[0].token, 2)
     room.start()
+    room.step()
     room.end()
+    first_acted = room.model.timeseries()["acted"].tolist()
+    first_steps = room.model.steps
     room.second_round("call_to_act")
     room.end()
     with zipfile.ZipFile(io.BytesIO(export_zip(room))) as z:
-        choices = pd.read_csv(z.open(next(n for n in z.namelist() if n.endswith("choices.csv"))))
-        summary = json.loads(z.read(next(n for n in z.namelist() if n.endswith("summary.json"))))
+        names = z.namelist()
+        choices = pd.read_csv(z.open(next(n for n in names if n.endswith("/choices.csv"))))
+        summary = json.loads(z.read(next(n for n in names if n.endswith("/summary.json") and "/round-" not in n)))
+        first = pd.read_csv(z.open(next(n for n in names if n.endswith("/round-1/timeseries.csv"))))
+        first_users = pd.read_csv(z.open(next(n for n in names if n.endswith("/round-1/users.csv"))),
+                                  keep_default_na=False)
+        assert {n.rsplit("/", 1)[1] for n in names if "/round-1/" in n} == {
+            "timeseries.csv", "timeseries.parquet", "summary.json", "users.parquet", "users.csv", "figure.png"}
+    # The first round's own run survives the second: its steps and its actions, step by step.
+    assert first["acted"].tolist() == first_acted and len(first) == first_steps + 1
+    assert sorted(first_users.loc[first_users["student"] != "", "student"]) == sorted(
+        s.pseudonym for s in room.students.values())
     assert set(choices["round"]) == {1, 2}  # every student's card in each round (here timed out at End)
     assert summary["class_mode"]["earlier_rounds"][0]["change"] == "none"
     assert summary["class_mode"]["settings"]["change"] == "call_to_act"

@@ -7,9 +7,10 @@ write them) with two changes: the user table
 (also as ``users.csv``) gains a ``student`` column, the student's pseudonym
 ("S01", in order of joining; empty for simulated users), and ``choices.csv``
 lists every card a student answered or let time out, with its round. After a
-second round the run files are that round's; ``summary.json``'s ``class_mode``
-keeps the first round's funnels and the class's predictions. Nicknames are never
-written: only the pseudonyms leave the server.
+second round the run files at the top are that round's, and ``round-1/`` holds
+the first round's own (the same files but ``choices.csv``, which lists both);
+``summary.json``'s ``class_mode`` keeps the first round's funnels and the class's
+predictions. Nicknames are never written: only the pseudonyms leave the server.
 """
 
 from __future__ import annotations
@@ -26,10 +27,14 @@ from viz.class_results import funnel_of
 from viz.rooms import Room
 
 
-def user_table(room: Room) -> pd.DataFrame:
-    """The model's user table with each student's pseudonym (empty for simulated users)."""
-    table = room.model.user_table()
-    student = [""] * room.model.n_users
+def user_table(room: Room, model=None) -> pd.DataFrame:
+    """The user table of ``model`` (the room's current one by default) with each student's pseudonym.
+
+    Simulated users have an empty pseudonym; the seats are the same in every round.
+    """
+    model = room.model if model is None else model
+    table = model.user_table()
+    student = [""] * model.n_users
     for s in [*room.students.values(), *room.left]:  # a removed seat keeps its pseudonym in the record
         if s.node >= 0:
             student[s.node] = s.pseudonym
@@ -55,11 +60,13 @@ def export_zip(room: Room) -> bytes:
 
     with room.lock, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        write_tables(room.model, out, scenario_file=f"scenarios/{room.settings.scenario}.yaml")
-        write_campaign_figure(room.model, out / "figure.png")
-        users = user_table(room)
-        pq.write_table(pa.Table.from_pandas(users, preserve_index=False), out / "users.parquet")
-        users.to_csv(out / "users.csv", index=False)
+        runs = [(out, room.model)] + [(out / f"round-{k}", w.model) for k, w in enumerate(room.earlier_worlds, 1)]
+        for folder, model in runs:
+            write_tables(model, folder, scenario_file=f"scenarios/{room.settings.scenario}.yaml")
+            write_campaign_figure(model, folder / "figure.png")
+            users = user_table(room, model)
+            pq.write_table(pa.Table.from_pandas(users, preserve_index=False), folder / "users.parquet")
+            users.to_csv(folder / "users.csv", index=False)
         choices_table(room).to_csv(out / "choices.csv", index=False)
         summary = json.loads((out / "summary.json").read_text())
         nodes = room.class_nodes()
@@ -74,7 +81,7 @@ def export_zip(room: Room) -> bytes:
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-            for path in sorted(out.iterdir()):
-                if not path.name.startswith("."):
-                    z.write(path, f"slacktivism-class-{room.settings.scenario}/{path.name}")
+            for path in sorted(out.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    z.write(path, f"slacktivism-class-{room.settings.scenario}/{path.relative_to(out).as_posix()}")
         return buffer.getvalue()

@@ -52,6 +52,7 @@ class Rounds:
 
     def _apply_round(self, e: dict) -> None:
         self.rounds.append(self.round_result())
+        self.earlier_worlds.append(self.world)
         self.settings = replace(self.settings, change=e["change"])
         self.world = self.build(self.settings)
         self.seats = RoomSeats(self.model, self.seats.order.copy())

@@ -111,6 +111,7 @@ class Room(Roster, Predictions, Rounds):
     hands: tuple[int, ...] = ()  # the teacher's show of hands for each guess (viz/class_predictions.py)
     build: Callable[[RoomSettings], World] | None = None  # makes a round's world (viz.room_server.build_world)
     rounds: list[RoundResult] = field(default_factory=list)  # the finished rounds before this one
+    earlier_worlds: list[World] = field(default_factory=list)  # their runs, for the export
     round_from: int = 0  # the log's first choice of this round
     lock: threading.RLock = field(default_factory=threading.RLock)
     owner: str = ""  # the teacher's browser (Solara's session cookie): a reload of the projector keeps its room
