@@ -91,28 +91,15 @@ def changes(users, like, share, act, pop) -> Changes:
 
 
 #: Below this many choosers, a step finds what changed on one thread (waking the others costs more).
-PARALLEL_MIN_USERS = 20_000
-
-
-@numba.njit(cache=True, inline="always")
-def _is_new(q, i, like, share, act, liked, shared):
-    """Chooser ``q`` (user ``i``): a new like, a new share, and whether it posts anything new."""
-    nl = like[q] and not liked[i]
-    ns = share[q] and not shared[i]
-    return nl, ns, nl or ns or act[q]
-
-
-@numba.njit(cache=True, inline="always")
-def _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first):
-    posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
-    first[k] = not (liked[i] or shared[i])
+PARALLEL_MIN_USERS = 200_000
 
 
 @numba.njit(cache=True)
 def _changes(users, like, share, act, liked, shared):
     n = 0
     for q in range(len(users)):
-        n += _is_new(q, users[q], like, share, act, liked, shared)[2]
+        i = users[q]
+        n += (like[q] and not liked[i]) or (share[q] and not shared[i]) or act[q]
     posters = np.empty(n, dtype=np.int64)
     new_like = np.empty(n, dtype=np.bool_)
     new_share = np.empty(n, dtype=np.bool_)
@@ -121,9 +108,11 @@ def _changes(users, like, share, act, liked, shared):
     k = n_like = n_share = n_act = 0
     for q in range(len(users)):
         i = users[q]
-        nl, ns, posts = _is_new(q, i, like, share, act, liked, shared)
-        if posts:
-            _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first)
+        nl = like[q] and not liked[i]
+        ns = share[q] and not shared[i]
+        if nl or ns or act[q]:
+            posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
+            first[k] = not (liked[i] or shared[i])
             n_like += nl
             n_share += ns
             n_act += act[q]
@@ -136,16 +125,12 @@ def _changes_parallel(users, like, share, act, liked, shared):
     """:func:`_changes` on all cores: each slice of the choosers fills its own part of the output, in order."""
     n = len(users)
     sizes = np.zeros(CHUNKS + 1, dtype=np.int64)
-    tallies = np.zeros((CHUNKS, 3), dtype=np.int64)
     for c in numba.prange(CHUNKS):
         lo, hi = chunk(c, n)
         k = 0
         for q in range(lo, hi):
-            nl, ns, posts = _is_new(q, users[q], like, share, act, liked, shared)
-            k += posts
-            tallies[c, 0] += nl
-            tallies[c, 1] += ns
-            tallies[c, 2] += posts and act[q]
+            i = users[q]
+            k += (like[q] and not liked[i]) or (share[q] and not shared[i]) or act[q]
         sizes[c + 1] = k
     offsets = np.cumsum(sizes)
     m = offsets[-1]
@@ -159,12 +144,13 @@ def _changes_parallel(users, like, share, act, liked, shared):
         k = offsets[c]
         for q in range(lo, hi):
             i = users[q]
-            nl, ns, posts = _is_new(q, i, like, share, act, liked, shared)
-            if posts:
-                _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first)
+            nl = like[q] and not liked[i]
+            ns = share[q] and not shared[i]
+            if nl or ns or act[q]:
+                posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
+                first[k] = not (liked[i] or shared[i])
                 k += 1
-    total = tallies.sum(axis=0)
-    return posters, new_like, new_share, new_act, first, total[0], total[1], total[2]
+    return posters, new_like, new_share, new_act, first, new_like.sum(), new_share.sum(), new_act.sum()
 
 
 def clear_posts(bits: np.ndarray, users: np.ndarray) -> None:
