@@ -488,16 +488,10 @@ def scenario_text(name: str, part: str, lang: str):
     return entry.get(part, {}).get(lang)
 
 
-def case_text(name: str, part: str, lang: str, n_users: int | None = None) -> str:
-    """A real campaign's ``name`` or ``intro`` in ``lang`` (``viz/lessons.yaml``, under ``cases``).
-
-    A case that ``represents`` a population says how many people one of the run's ``n_users`` stands for.
-    """
+def case_text(name: str, part: str, lang: str, n_users: int = 1) -> str:
+    """A real campaign's ``name`` or ``intro`` in ``lang`` (``viz/lessons.yaml``; ``{per_user}``: people per user)."""
     words = lessons()["cases"][name]
-    text = words[part][lang]
-    if "{per_user}" in text:
-        text = text.replace("{per_user}", number(lang, words["represents"] / (n_users or words["represents"])))
-    return text
+    return words[part][lang].replace("{per_user}", number(lang, words.get("represents", 0) / n_users))
 
 
 def case_statistic(name: str, statistic: str, lang: str, short: bool = False) -> str:
