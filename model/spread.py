@@ -94,6 +94,13 @@ def changes(users, like, share, act, pop) -> Changes:
 PARALLEL_MIN_USERS = 200_000
 
 
+@numba.njit(cache=True, inline="always")
+def _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first):
+    """Chooser ``q`` (user ``i``) becomes the ``k``-th poster: what it posts, and whether it is its first engagement."""
+    posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
+    first[k] = not (liked[i] or shared[i])
+
+
 @numba.njit(cache=True)
 def _changes(users, like, share, act, liked, shared):
     n = 0
@@ -111,8 +118,7 @@ def _changes(users, like, share, act, liked, shared):
         nl = like[q] and not liked[i]
         ns = share[q] and not shared[i]
         if nl or ns or act[q]:
-            posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
-            first[k] = not (liked[i] or shared[i])
+            _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first)
             n_like += nl
             n_share += ns
             n_act += act[q]
@@ -147,8 +153,7 @@ def _changes_parallel(users, like, share, act, liked, shared):
             nl = like[q] and not liked[i]
             ns = share[q] and not shared[i]
             if nl or ns or act[q]:
-                posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
-                first[k] = not (liked[i] or shared[i])
+                _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first)
                 k += 1
     return posters, new_like, new_share, new_act, first, new_like.sum(), new_share.sum(), new_act.sum()
 
