@@ -121,12 +121,14 @@ def attribute(users, followee_rows, pop, r, keys, step, threshold_act):
     exposure_key, key = keys.exposure, keys.attribution
     for q in numba.prange(len(users)):
         i = users[q]
-        seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step),
-                                  followee_indptr[i + 1] - followee_indptr[i])
+        seen = own = False
+        if not threshold_act[q]:  # acting by the threshold rule follows the followees who acted, whatever was seen
+            seen, own = what_was_seen(social[i], r, uniform(exposure_key, i, step),
+                                      followee_indptr[i + 1] - followee_indptr[i])
         by_reach = True
-        if own and not threshold_act[q]:
+        if own:
             kinds = _ALIGNED | _LIKE | _ACT
-        elif seen and not threshold_act[q]:
+        elif seen:
             kinds = _DISTORTED
         else:
             kinds = _ANY_POST

@@ -118,7 +118,8 @@ def _changes(users, like, share, act, liked, shared):
         nl = like[q] and not liked[i]
         ns = share[q] and not shared[i]
         if nl or ns or act[q]:
-            _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first)
+            posters[k], new_like[k], new_share[k], new_act[k] = i, nl, ns, act[q]
+            first[k] = not (liked[i] or shared[i])
             n_like += nl
             n_share += ns
             n_act += act[q]
