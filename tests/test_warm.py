@@ -1,5 +1,6 @@
 """After ``python -m slacktivism.warm`` (which ``make setup`` and ``slacktivism app`` run), a class's first steps
-compile nothing: every kernel the app's campaign calls is found in numba's on-disk cache.
+compile nothing: every kernel the app's campaign calls is found in numba's on-disk cache, including the
+kernels on all cores that a large population's steps switch to.
 
 The check uses numba's own counters (each dispatcher's ``stats.cache_misses``) in a fresh process whose cache
 directory only the warm-up has filled, so it cannot pass on a cache left by other tests.
@@ -23,10 +24,16 @@ from numba.core.registry import CPUDispatcher
 import model
 from model import SlacktivismModel
 from model.scenario_files import load_scenario
+from model import spread
 for overrides in ({}, {"decision.cost_act": 2.0}, {"campaign.framing": 1.0}):
     run = SlacktivismModel(load_scenario("classroom", {"steps": 15, **overrides}))
     while run.running:
         run.step()
+# A large population's steps switch to the kernels on all cores (above these sizes): as if the class were one.
+spread.PARALLEL_MIN_EDGES = spread.PARALLEL_MIN_USERS = 0
+run = SlacktivismModel(load_scenario("classroom", {"steps": 15}))
+while run.running:
+    run.step()
 misses, hits = 0, 0
 for name, module in list(sys.modules.items()):
     if name.startswith("model."):
