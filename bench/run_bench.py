@@ -32,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 
+import numba
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
@@ -182,6 +183,29 @@ def spmv_ms(g) -> float:
     return float(np.min(timed_calls(lambda: matrix @ x, 40))) * 1000  # the fastest: the mat-vec's time swings 2x
 
 
+@numba.njit(parallel=True)
+def touch_state(users, pop):
+    """Read every per-user array the pass reads for ``users`` and write those it writes (a copy's), nothing else.
+
+    The memory traffic of the pass over the examined users without its arithmetic: what a step would
+    still cost if computing each user's exposure and choice were free.
+    """
+    aware, aligned, step_aware, luck_step, evidence = pop.aware, pop.aligned, pop.step_aware, pop.luck_step, \
+        pop.evidence
+    for q in numba.prange(len(users)):
+        i = users[q]
+        s = (pop.theta[i] + pop.concern[i] + pop.status[i] + pop.in_group[i] + pop.misaligned[i] + aware[i]
+             + pop.liked[i] + pop.shared[i] + pop.acted[i] + aligned[i] + step_aware[i] + pop.interested[i]
+             + luck_step[i] + evidence[i])
+        for c in range(pop.social.shape[1]):
+            s += pop.social[i, c]
+        aware[i] = s > 3.0
+        aligned[i] = s > 4.0
+        step_aware[i] = 1
+        luck_step[i] = 1
+        evidence[i] = 1
+
+
 def step_parts(scenario: Scenario, step: int) -> dict[str, float]:
     """Where one step's time goes (ms), on a fresh run of ``scenario`` to ``step``.
 
@@ -202,7 +226,9 @@ def step_parts(scenario: Scenario, step: int) -> dict[str, float]:
 
         def timed(*args, **kwargs):
             if at_step[0] and before is not None:
+                t = time.perf_counter()
                 before(*args)
+                parts["aside"] = parts.get("aside", 0.0) + (time.perf_counter() - t) * 1000
             t = time.perf_counter()
             result = original(*args, **kwargs)
             if at_step[0]:
@@ -221,6 +247,11 @@ def step_parts(scenario: Scenario, step: int) -> dict[str, float]:
         spread.count_followees(model.graph, bits, examined, social)
         parts["counting"] = (time.perf_counter() - t) * 1000
         parts["examined"] = len(examined)
+        copy = pop._replace(**{name: getattr(pop, name).copy() for name in pop._fields})
+        touch_state(examined[:1], copy)
+        t = time.perf_counter()
+        touch_state(examined, copy)
+        parts["state"] = (time.perf_counter() - t) * 1000
 
     kept = [(opening, "_pass", timing(opening, "_pass", "pass", count_alone)),
             (recruitment, "attribute", timing(recruitment, "attribute", "attribution")),
@@ -231,7 +262,7 @@ def step_parts(scenario: Scenario, step: int) -> dict[str, float]:
         at_step[0] = True
         t = time.perf_counter()
         model.step()
-        parts["step"] = (time.perf_counter() - t) * 1000 - parts.get("counting", 0.0)
+        parts["step"] = (time.perf_counter() - t) * 1000 - parts.pop("aside", 0.0)  # the measurements aside
     finally:
         for module, name, original in kept:
             setattr(module, name, original)
@@ -328,8 +359,9 @@ def table(plain: list[dict], big: list[dict]) -> str:
                         f"| {ms:.0f} ms | {ms / b['spmv_ms']:.1f}x the mat-vec | <= 3x |")
         p = b["parts"]
         rows.append(f"| {where}: the slowest step (step {b['explosive_step']}, timed again) by part: the pass over "
-                    f"{p['examined']:,} examined users {p['pass']:.0f} ms, of which counting their followees alone "
-                    f"{p['counting']:.0f} ms ({p['counting'] / b['spmv_ms']:.1f}x the mat-vec); recruiters "
+                    f"{p['examined']:,} examined users {p['pass']:.0f} ms (counting their followees alone "
+                    f"{p['counting']:.0f} ms, {p['counting'] / b['spmv_ms']:.1f}x the mat-vec; reading and "
+                    f"writing their state alone {p['state']:.0f} ms); recruiters "
                     f"{p['attribution']:.0f} ms; posting {p['posting']:.0f} ms; the rest {p['rest']:.0f} ms | "
                     f"fastest of 40 scipy CSR mat-vecs {b['spmv_ms']:.0f} ms | {p['step']:.0f} ms | "
                     f"{p['step'] / b['spmv_ms']:.1f}x the mat-vec | <= 3x |")
