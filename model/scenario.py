@@ -32,9 +32,7 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-# --------------------------------------------------------------------------
-# Distributions of user attributes
-# --------------------------------------------------------------------------
+# ---------------------------------------------------------- distributions of user attributes
 
 
 class Constant(Frozen):
@@ -88,9 +86,7 @@ Distribution = Annotated[
 ]
 
 
-# --------------------------------------------------------------------------
-# Sections
-# --------------------------------------------------------------------------
+# ---------------------------------------------------------- sections
 
 NetworkKind = Literal[
     "barabasi_albert", "erdos_renyi", "watts_strogatz", "ring_lattice", "complete", "edgelist"

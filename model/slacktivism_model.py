@@ -454,10 +454,7 @@ class SlacktivismModel(mesa.Model):
         return self.summary()
 
     def summary(self) -> dict:
-        """The run's outcome: the same dict ``slacktivism run --json`` prints.
-
-        Its outcome keys are :data:`model.metrics.SUMMARY`.
-        """
+        """The run's outcome, the dict ``slacktivism run --json`` prints (keys: :data:`model.metrics.SUMMARY`)."""
         return {"scenario": self.spec.name, "seed": self.seed, "n_users": self.n_users,
                 "goal_actions": self.spec.campaign.goal_actions, "n_seeds": len(self.seeds),
                 **metrics.summary(self)}

@@ -417,11 +417,7 @@ def difference(lang: str, a: dict, b: dict, change: tuple | None = None) -> str:
 
 
 def per_100_likes(lang: str, liked: int, acted: int) -> str:
-    """"For every 100 likes, 5 actions by people the campaign reached." (one decimal below 10).
-
-    ``acted`` counts participants only: with the organisers in it, a dearer action "improved" the ratio while
-    nobody new acted, and hidden likes gave "157 actions for every 100 likes".
-    """
+    """"For every 100 likes, 5 actions by people the campaign reached." (one decimal below 10; participants only)."""
     if not liked:
         return t(lang, "per_100_none")
     n = 100 * acted / liked
@@ -435,10 +431,7 @@ def signed_percent(lang: str, value: float) -> str:
 
 
 def explain(lang: str, r: dict, kind: str) -> str:
-    """Why a user is where it is, from its record (``model.agents.user_records``), in ``lang``.
-
-    The rule is :func:`model.agents.explain`'s; the words are the app's.
-    """
+    """Why a user is where it is (the rule of :func:`model.agents.explain`), from its record, in ``lang``."""
     if kind == "fraction":
         share = r["followees_acted"] / r["followees"] if r["followees"] else 0.0
         proof = t(lang, "proof_fraction", n=number(lang, share, 2))
