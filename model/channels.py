@@ -70,6 +70,8 @@ class Channels:
                                                            stream_key(seed, Purpose.INVITE_PICK))
         # Who invited each user at the last step, to arrive at this one (-1: no one); None: no invitations.
         self._invited_by = np.full(n, -1, dtype=np.int32) if inv.rate > 0 else None
+        # The users invited at the last step (those with an inviter in ``_invited_by``), so that no step scans them all.
+        self._arriving = _EMPTY
         #: The last follower who invited each user before it first engaged (-1: none).
         self.inviter = np.full(n, -1, dtype=np.int32)
         #: Invitations sent so far.
@@ -124,10 +126,12 @@ class Channels:
         invited: np.ndarray = _EMPTY
         inviter: np.ndarray = _EMPTY
         if self._invited_by is not None:
-            invited = np.flatnonzero(self._invited_by >= 0)
+            few = len(self._arriving) * 64 < len(self._invited_by)  # sorting a few beats scanning everyone
+            invited = np.sort(self._arriving) if few else np.flatnonzero(self._invited_by >= 0)
+            self._arriving = _EMPTY
             inviter = self._invited_by[invited].copy()
             self._invited_by[invited] = -1
-            fresh = ~pop.engaged()[invited] if len(invited) else np.empty(0, dtype=bool)
+            fresh = ~(pop.liked[invited] | pop.shared[invited] | pop.acted[invited])
             self.inviter[invited[fresh]] = inviter[fresh]
             keep = ~pop.acted[invited]
             invited, inviter = invited[keep], inviter[keep]
@@ -143,7 +147,7 @@ class Channels:
         m = self.spec.media
         return (any(t < a <= last for a in self._asks) or media.hazard(m, t + 1) > 0
                 or any(t < e.step <= last for e in m.events)
-                or (self._invited_by is not None and bool((self._invited_by >= 0).any())))
+                or len(self._arriving) > 0)
 
     def credit(self, first: np.ndarray, outside: Outside, pop: Population) -> None:
         """Credit the channel to each of ``first`` (first engaged now) whom a channel other than the feed reached.
@@ -160,9 +164,11 @@ class Channels:
     def invite(self, first: np.ndarray, pop: Population, t: int) -> None:
         """Users engaging for the first time at ``t`` send their invitations, to arrive at ``t + 1``."""
         if self._invited_by is not None and len(first):
-            self.sent += invitations.send(first, self._propensity, self.spec.invitations.rate,
-                                          self._graph.follower_rows, pop.acted, self._invitation_keys, t,
-                                          self._invited_by)
+            delivered = invitations.send(first, self._propensity, self.spec.invitations.rate,
+                                         self._graph.follower_rows, pop.acted, self._invitation_keys, t,
+                                         self._invited_by)
+            self._arriving = np.concatenate([self._arriving, delivered]) if len(self._arriving) else delivered
+            self.sent += len(delivered)
 
 
 @numba.njit(cache=True, inline="always")

@@ -68,7 +68,7 @@ class InvitationKeys(NamedTuple):
     pick: np.uint64
 
 
-def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_by) -> int:
+def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_by) -> np.ndarray:
     """Each inviter's invitations at ``step``; ``invited_by[f]`` becomes the first inviter of follower ``f``.
 
     ``follower_rows``: the graph's :class:`~model.network.Csr` of followers;
@@ -76,7 +76,8 @@ def send(inviters, propensity, rate, follower_rows, acted, keys, step, invited_b
 
     Followers who have acted are not invited again; a follower invited by
     several users keeps the first in ``inviters``' order (sorted by user).
-    Returns the number of invitations sent. How many each inviter sends and
+    Returns the followers invited, in the order of delivery (one entry per
+    invitation sent; each follower once). How many each inviter sends and
     whom it picks depend on its own draws alone, so they are drawn for all
     inviters in parallel; only the delivery, where the first inviter wins,
     runs in order.
@@ -124,11 +125,13 @@ def _pick(inviters, offsets, follower_rows, pick_key, step, picked):
 @numba.njit(cache=True)
 def _deliver(inviters, offsets, picked, acted, invited_by):
     """Deliver the picks in inviters' order: a follower who has not acted keeps its first inviter."""
+    delivered = np.empty(len(picked), dtype=np.int64)
     sent = 0
     for q in range(len(inviters)):
         for m in range(offsets[q], offsets[q + 1]):
             f = picked[m]
             if not acted[f] and invited_by[f] < 0:
                 invited_by[f] = inviters[q]
+                delivered[sent] = f
                 sent += 1
-    return sent
+    return delivered[:sent]

@@ -339,8 +339,9 @@ def test_invitations_go_to_distinct_followers_at_the_rate():
     n = n_inviters * (degree + 1)
     invited_by = np.full(n, -1, np.int64)
     keys = invitations.InvitationKeys(stream_key(1, Purpose.INVITE_COUNT), stream_key(1, Purpose.INVITE_PICK))
-    sent = invitations.send(np.arange(n_inviters), np.ones(n), rate, Csr(indptr, followers), np.zeros(n, bool),
-                            keys, 2, invited_by)
+    delivered = invitations.send(np.arange(n_inviters), np.ones(n), rate, Csr(indptr, followers),
+                                 np.zeros(n, bool), keys, 2, invited_by)
+    sent = len(delivered)
     # A Poisson(3) count capped at the 10 followers: its mean is 3 minus the tail above 10.
     capped = sum(min(k, degree) * stats.poisson.pmf(k, rate) for k in range(60))
     se = np.sqrt(rate / n_inviters)
@@ -348,3 +349,4 @@ def test_invitations_go_to_distinct_followers_at_the_rate():
     # Each invited follower belongs to its inviter's own row.
     invited = np.flatnonzero(invited_by >= 0)
     assert ((invited - n_inviters) // degree == invited_by[invited]).all()
+    assert sorted(delivered) == list(invited)  # what send returns is every follower it invited, once
