@@ -127,34 +127,49 @@ def _flags(i, touched, via, acted, everyone):
     return f, (f != 0 or everyone) and not acted[i]
 
 
+def scratch(n: int, dtype) -> np.ndarray:
+    """A zeroed per-user scratch array (``touched``, ``via``), padded to whole 64-bit words for :func:`_gather`."""
+    return np.zeros(-(-n // 8) * 8, dtype=dtype)
+
+
 @numba.njit(cache=True, parallel=True)
 def _gather(touched, via, acted, everyone, media, invited, asked, changed):
-    """The examined users (sorted, none has acted) and their ``via`` flags; clears ``touched`` and ``via``."""
+    """The examined users (sorted, none has acted) and their ``via`` flags; clears ``touched`` and ``via``.
+
+    ``touched`` and ``via`` are :func:`scratch` arrays: a word of eight users with no flag at all is
+    skipped whole (unless ``everyone``), so a quiet step does not look at each user.
+    """
     for group, flag in ((media, MEDIA), (invited, INVITED), (asked, ASKED), (changed, CHANGED)):
         for i in group:
             via[i] |= flag
     n = len(acted)
+    touched_words, via_words = touched.view(np.uint64), via.view(np.uint64)
+    words = len(touched_words)
     sizes = np.zeros(CHUNKS + 1, dtype=np.int64)
     for c in numba.prange(CHUNKS):
-        lo, hi = chunk(c, n)
+        lo, hi = chunk(c, words)
         k = 0
-        for i in range(lo, hi):
-            k += _flags(i, touched, via, acted, everyone)[1]
+        for w in range(lo, hi):
+            if everyone or (touched_words[w] | via_words[w]) != 0:
+                for i in range(8 * w, min(n, 8 * w + 8)):
+                    k += _flags(i, touched, via, acted, everyone)[1]
         sizes[c + 1] = k
     offsets = np.cumsum(sizes)
     users = np.empty(offsets[-1], dtype=np.int64)
     flags = np.empty(offsets[-1], dtype=np.uint8)
     for c in numba.prange(CHUNKS):
-        lo, hi = chunk(c, n)
+        lo, hi = chunk(c, words)
         k = offsets[c]
-        for i in range(lo, hi):
-            f, examined = _flags(i, touched, via, acted, everyone)
-            touched[i] = False
-            via[i] = 0
-            if examined:
-                users[k] = i
-                flags[k] = f
-                k += 1
+        for w in range(lo, hi):
+            if everyone or (touched_words[w] | via_words[w]) != 0:
+                for i in range(8 * w, min(n, 8 * w + 8)):
+                    f, examined = _flags(i, touched, via, acted, everyone)
+                    if examined:
+                        users[k] = i
+                        flags[k] = f
+                        k += 1
+                touched_words[w] = 0
+                via_words[w] = 0
     return users, flags
 
 

@@ -136,13 +136,13 @@ class SlacktivismModel(mesa.Model):
             max_followees=int(self.graph.n_followees.max()) if n else 0,
         )
         self.choices = 0  # decisions made, summed over steps (model.memory)
-        self._touched = np.zeros(n, dtype=bool)
+        self._touched = opening.scratch(n, bool)
         self._max_followees = int(self.graph.n_followees.max()) if n else 0
         self._rules = decisions.Rules.of(scenario, float(decisions.impression(status, concern).mean()),
                                          self._max_followees)
         self._forest: tuple[int, recruitment.Forest] | None = None
         self._marks = Marks(n)
-        self._via = np.zeros(n, dtype=np.uint8)  # model.opening's scratch flags
+        self._via = opening.scratch(n, np.uint8)  # model.opening's scratch flags
         self._changed = np.empty(0, dtype=np.int64)
         self._examine_all = True
         self.goal_step: int | None = None
