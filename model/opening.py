@@ -120,13 +120,6 @@ def open_users(touched: np.ndarray, via: np.ndarray, everyone: bool, reached: Re
                   newly_aware, newly_misled)
 
 
-@numba.njit(cache=True, inline="always")
-def _flags(i, touched, via, acted, everyone):
-    """User ``i``'s ``via`` flags, and whether it is examined."""
-    f = via[i] | (FEED if touched[i] else 0)
-    return f, (f != 0 or everyone) and not acted[i]
-
-
 def scratch(n: int, dtype) -> np.ndarray:
     """A zeroed per-user scratch array (``touched``, ``via``), padded to whole 64-bit words for :func:`_gather`."""
     return np.zeros(-(-n // 8) * 8, dtype=dtype)
@@ -137,13 +130,17 @@ def _gather(touched, via, acted, everyone, media, invited, asked, changed):
     """The examined users (sorted, none has acted) and their ``via`` flags; clears ``touched`` and ``via``.
 
     ``touched`` and ``via`` are :func:`scratch` arrays: a word of eight users with no flag at all is
-    skipped whole (unless ``everyone``), so a quiet step does not look at each user.
+    skipped whole (unless ``everyone``), so a quiet step does not look at each user. Within a word the
+    test has no branch: each user is written to the next slot and the slot advances only if the user is
+    examined, since in an explosive step whether a user is examined is a coin toss a branch would miss.
     """
     for group, flag in ((media, MEDIA), (invited, INVITED), (asked, ASKED), (changed, CHANGED)):
         for i in group:
             via[i] |= flag
     n = len(acted)
     touched_words, via_words = touched.view(np.uint64), via.view(np.uint64)
+    touched_bytes, acted_bytes = touched.view(np.uint8), acted.view(np.uint8)
+    all_users = np.uint8(1 if everyone else 0)
     words = len(touched_words)
     sizes = np.zeros(CHUNKS + 1, dtype=np.int64)
     for c in numba.prange(CHUNKS):
@@ -152,22 +149,22 @@ def _gather(touched, via, acted, everyone, media, invited, asked, changed):
         for w in range(lo, hi):
             if everyone or (touched_words[w] | via_words[w]) != 0:
                 for i in range(8 * w, min(n, 8 * w + 8)):
-                    k += _flags(i, touched, via, acted, everyone)[1]
+                    k += ((via[i] | touched_bytes[i] | all_users) != 0) & (acted_bytes[i] == 0)
         sizes[c + 1] = k
     offsets = np.cumsum(sizes)
     users = np.empty(offsets[-1], dtype=np.int64)
     flags = np.empty(offsets[-1], dtype=np.uint8)
     for c in numba.prange(CHUNKS):
         lo, hi = chunk(c, words)
-        k = offsets[c]
+        k, end = offsets[c], offsets[c + 1]
         for w in range(lo, hi):
             if everyone or (touched_words[w] | via_words[w]) != 0:
                 for i in range(8 * w, min(n, 8 * w + 8)):
-                    f, examined = _flags(i, touched, via, acted, everyone)
-                    if examined:
+                    f = via[i] | (touched_bytes[i] * np.uint8(FEED))
+                    if k < end:  # the slot past this slice's end is the next slice's: never written here
                         users[k] = i
                         flags[k] = f
-                        k += 1
+                    k += ((f | all_users) != 0) & (acted_bytes[i] == 0)
                 touched_words[w] = 0
                 via_words[w] = 0
     return users, flags
