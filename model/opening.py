@@ -219,11 +219,13 @@ def _unpack(examined, outcome):
     sizes = np.zeros((3, CHUNKS + 1), dtype=np.int64)
     for c in numba.prange(CHUNKS):
         lo, hi = chunk(c, n)
+        deciding = reaching = seeing = 0
         for q in range(lo, hi):
             o = outcome[q]
-            sizes[0, c + 1] += (o & DECIDES) != 0
-            sizes[1, c + 1] += (o & REACHED) != 0
-            sizes[2, c + 1] += (o & SEEN) != 0
+            deciding += (o & DECIDES) != 0
+            reaching += (o & REACHED) != 0
+            seeing += (o & SEEN) != 0
+        sizes[0, c + 1], sizes[1, c + 1], sizes[2, c + 1] = deciding, reaching, seeing
     starts = np.empty_like(sizes)
     for g in range(3):
         starts[g] = np.cumsum(sizes[g])
@@ -240,19 +242,21 @@ def _unpack(examined, outcome):
     for c in numba.prange(CHUNKS):
         lo, hi = chunk(c, n)
         a, b, d = starts[0, c], starts[1, c], starts[2, c]
+        a_end, b_end, d_end = starts[0, c + 1], starts[1, c + 1], starts[2, c + 1]
+        # Without a branch per user, as in _gather: each output's slot advances only if the user belongs in it.
         for q in range(lo, hi):
             o = outcome[q]
             i = examined[q]
-            if o & DECIDES:
+            if a < a_end:
                 users[a] = i
                 like[a], share[a], act[a] = (o & LIKE) != 0, (o & SHARE) != 0, (o & ACT) != 0
                 in_feed[a], asked[a] = (o & IN_FEED) != 0, (o & FLAGGED) != 0
-                a += 1
-            if o & REACHED:
+            a += (o & DECIDES) != 0
+            if b < b_end:
                 reached[b] = i
                 reached_asked[b] = (o & FLAGGED) != 0
-                b += 1
-            if o & SEEN:
+            b += (o & REACHED) != 0
+            if d < d_end:
                 seen[d] = i
-                d += 1
+            d += (o & SEEN) != 0
     return users, like, share, act, in_feed, asked, reached, reached_asked, seen
