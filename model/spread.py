@@ -137,7 +137,7 @@ def _changes_parallel(users, like, share, act, liked, shared):
         k = 0
         for q in range(lo, hi):
             i = users[q]
-            k += (like[q] and not liked[i]) or (share[q] and not shared[i]) or act[q]
+            k += (like[q] & (not liked[i])) | (share[q] & (not shared[i])) | act[q]
         sizes[c + 1] = k
     offsets = np.cumsum(sizes)
     m = offsets[-1]
@@ -148,14 +148,14 @@ def _changes_parallel(users, like, share, act, liked, shared):
     first = np.empty(m, dtype=np.bool_)
     for c in numba.prange(CHUNKS):
         lo, hi = chunk(c, n)
-        k = offsets[c]
-        for q in range(lo, hi):
+        k, end = offsets[c], offsets[c + 1]
+        for q in range(lo, hi):  # without a branch per chooser: the slot advances only if it posts
             i = users[q]
-            nl = like[q] and not liked[i]
-            ns = share[q] and not shared[i]
-            if nl or ns or act[q]:
+            nl = like[q] & (not liked[i])
+            ns = share[q] & (not shared[i])
+            if k < end:
                 _keep(q, k, i, nl, ns, act, liked, shared, posters, new_like, new_share, new_act, first)
-                k += 1
+            k += nl | ns | act[q]
     return posters, new_like, new_share, new_act, first, new_like.sum(), new_share.sum(), new_act.sum()
 
 
