@@ -52,7 +52,7 @@ bench: $(STAMP)
 bench-core: $(STAMP)
 	$(BIN)/python bench/run_bench.py --core --docs .
 
-# The national campaign from 10^4 to 10^8 users (about 20 minutes and 18 GB at the largest; not in `make bench`).
+# The national campaign from 10^4 to 10^8 users (about 8 minutes and 18 GB at the largest; not in `make bench`).
 bench-national: $(STAMP)
 	$(BIN)/python bench/national.py --docs .
 
